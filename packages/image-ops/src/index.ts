@@ -8,6 +8,7 @@ export { mathImg } from './math-img.js';
 export { parseExpression, ExpressionError, FUNCTIONS as MATH_FUNCTIONS, type ExprNode } from './math-expr.js';
 export { thresholdImg, binarizeImg, percentile, type ThresholdOptions } from './threshold.js';
 export { binaryDilation, type DilationOptions } from './morphology.js';
+export { labelComponents, neighbourOffsets, type Components, type Connectivity, type LabelOptions } from './components.js';
 export { smoothImg, gaussianKernel, gaussianSmoothInPlace, fwhmToSigmas } from './smooth.js';
 export { resampleImg, resampleToImg, type Interpolation, type ResampleOptions } from './resample.js';
 export { cubicPrefilterLine, cubicPrefilterVolume, axisTaps } from './bspline.js';

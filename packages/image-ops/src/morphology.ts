@@ -2,22 +2,13 @@
 // count as background).
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
+import { neighbourOffsets } from './components.js';
 
 export interface DilationOptions {
   /** How many times to dilate (default 1); 0 or less repeats until nothing changes. */
   iterations?: number;
   /** Neighbourhood: 6 (faces, scipy's default), 18 (+ edges) or 26 (+ corners). */
   connectivity?: 6 | 18 | 26;
-}
-
-function neighbourOffsets(connectivity: number): [number, number, number][] {
-  const out: [number, number, number][] = [];
-  for (let dz = -1; dz <= 1; dz++) for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-    const order = Math.abs(dx) + Math.abs(dy) + Math.abs(dz);
-    if (order === 0) continue;
-    if (order === 1 || (order === 2 && connectivity >= 18) || (order === 3 && connectivity === 26)) out.push([dx, dy, dz]);
-  }
-  return out;
 }
 
 /** One dilation step from `src` into `dst`; returns how many voxels were added. */
