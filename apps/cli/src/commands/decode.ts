@@ -6,6 +6,7 @@ import { writeNifti } from '@neurodecode/nifti-io';
 import { addLabelOptions, collect, loadPlugins } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { log, printJson, progressBar } from '../util.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 export function addDecodingOptions(cmd: Command): Command {
   cmd
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
+      guardPaths(decodingInputPaths(opts), pathArgs('--coef-out', opts.coefOut));
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
       const { X, y, groups, maskImg, masker } = await loadDecodingInputs(opts);
