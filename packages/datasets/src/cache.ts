@@ -1,11 +1,12 @@
 // The data cache and the machinery every fetcher shares: which files a dataset needs, which are
 // missing, MD5SUMS manifests, offline mode, and downloading (then unpacking) what is missing.
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DownloadError, downloadFile, md5File, type DownloadOptions, type DownloadProgress } from './download.js';
 import { extractTarGz } from './tar.js';
+import { withLock } from './lock.js';
 
 /** Options every fetcher takes. */
 export interface FetchOptions {
@@ -81,12 +82,20 @@ function expectedFiles(r: Resource): string[] {
 export async function ensureDataset(spec: DatasetSpec, opts: FetchOptions = {}): Promise<string> {
   const dataDir = resolveDataDir(opts.dataDir);
   const dir = join(dataDir, spec.name);
-  const missing = spec.resources.filter((r) => expectedFiles(r).some((f) => !existsSync(join(dir, f))));
-  if (missing.length === 0) return dir;
+  const missingFiles = () => spec.resources.filter((r) => expectedFiles(r).some((f) => !existsSync(join(dir, f))));
+  if (missingFiles().length === 0) return dir;
   if (isOffline(opts.offline)) {
-    const files = missing.flatMap((r) => expectedFiles(r).filter((f) => !existsSync(join(dir, f))).map((f) => `${spec.name}/${f}`));
+    const files = missingFiles().flatMap((r) => expectedFiles(r).filter((f) => !existsSync(join(dir, f))).map((f) => `${spec.name}/${f}`));
     throw new OfflineError(dataDir, files);
   }
+  await mkdir(dir, { recursive: true });
+  // Concurrent fetches of one dataset take turns; the later ones find the files in place.
+  return withLock(join(dir, '.lock'), () => ensureLocked(spec, opts, dir), { signal: opts.download?.signal });
+}
+
+async function ensureLocked(spec: DatasetSpec, opts: FetchOptions, dir: string): Promise<string> {
+  const missing = spec.resources.filter((r) => expectedFiles(r).some((f) => !existsSync(join(dir, f))));
+  if (missing.length === 0) return dir;
 
   const common: DownloadOptions = { ...opts.download };
   let sums = new Map<string, string>();

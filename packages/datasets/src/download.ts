@@ -2,12 +2,13 @@
 // after a dropped connection, checked against an MD5 when one is known, then renamed into place
 // so a reader never sees a half-written file under its final name.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { basename, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { withLock } from './lock.js';
 
 export interface DownloadProgress {
   url: string;
@@ -222,11 +223,25 @@ async function receiveInto(out: FileHandle, url: string, dest: string, opts: Dow
  * once. A checksum mismatch deletes the partial file and throws ChecksumError.
  */
 export async function downloadFile(url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  await mkdir(dirname(dest), { recursive: true });
+  // One process at a time per file: the others wait, then find it done (verified again here).
+  return withLock(`${dest}.lock`, async () => {
+    if (existsSync(dest)) {
+      const md5 = await md5File(dest);
+      if (!opts.expectedMd5 || md5 === opts.expectedMd5.toLowerCase()) {
+        return { path: dest, bytes: await fileSize(dest), md5, resumedAttempts: 0 };
+      }
+      await rm(dest, { force: true });
+    }
+    return downloadLocked(url, dest, opts);
+  }, { signal: opts.signal });
+}
+
+async function downloadLocked(url: string, dest: string, opts: DownloadOptions): Promise<DownloadResult> {
   const retries = opts.retries ?? 3;
   const backoffMs = opts.backoffMs ?? 500;
   if (!Number.isInteger(retries) || retries < 0) throw new Error(`retries: expected an integer >= 0, got ${retries}`);
   const part = `${dest}.part`;
-  await mkdir(dirname(dest), { recursive: true });
   const stats = { resumed: 0 };
   let lastError: DownloadError | undefined;
   for (let i = 0; i <= retries; i++) {
