@@ -52,8 +52,8 @@ export class DownloadError extends Error {
 }
 
 export class ChecksumError extends Error {
-  constructor(readonly file: string, readonly expected: string, readonly actual: string) {
-    super(`checksum mismatch for ${basename(file)}: expected ${expected}, got ${actual}`);
+  constructor(readonly file: string, readonly expected: string, readonly actual: string, detail = '') {
+    super(`checksum mismatch for ${basename(file)}: expected ${expected}, got ${actual}${detail}`);
     this.name = 'ChecksumError';
   }
 }
