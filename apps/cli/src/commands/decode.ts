@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { Decoder, parseGridSpec } from '@neurodecode/decoding';
 import { parseCvSpec, splitterUsesGroups, type Splitter } from '@neurodecode/cv';
 import { writeNifti } from '@neurodecode/nifti-io';
-import { addLabelOptions, collect, loadPlugins } from '../inputs.js';
+import { addLabelOptions, collect, loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { log, printJson, progressBar } from '../util.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
@@ -86,6 +86,7 @@ export function register(program: Command): void {
         n_features: X.cols,
         screening_percentile: decoder.screeningPercentileUsed,
         estimator: opts.estimator,
+        estimator_plugin: pluginForEstimator(opts.estimator),
         cv: opts.cv,
         selection: opts.selection,
         scoring: opts.scoring ?? 'roc_auc',

@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readNifti, writeNifti } from '@neurodecode/nifti-io';
 import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight';
-import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, readFuncRuns } from '../inputs.js';
+import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, pluginForEstimator, readFuncRuns } from '../inputs.js';
 import { parseList } from '../labels.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
@@ -91,7 +91,7 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   const { mean, max } = summary(result.scores);
   const out = {
     n_spheres: result.nSpheres, mean_score: mean, max_score: max, seconds: Number(result.seconds.toFixed(3)), out: opts.out,
-    estimator: opts.estimator, kernel: result.kernel, threads: result.threads, n_folds: result.nFolds,
+    estimator: opts.estimator, estimator_plugin: pluginForEstimator(opts.estimator), kernel: result.kernel, threads: result.threads, n_folds: result.nFolds,
     shard: shard ? `${shard.index}/${shard.count}` : null,
   };
   if (opts.json) return printJson(out);
