@@ -9,6 +9,7 @@ import { listEstimators } from '@neurodecode/estimators';
 import { readLabels, selectTargets, parseList, type LabelTable, type Value } from './labels.js';
 import { beginStep, endStep } from './exit-guard.js';
 import { log } from './util.js';
+import { assertRegularFile } from './text-input.js';
 
 export interface LabelOptions {
   labels: string;
@@ -92,6 +93,7 @@ export async function loadPlugins(plugins: string[] | undefined): Promise<void> 
     } catch {
       throw new Error(`--plugin: cannot find "${name}" from ${process.cwd()}`);
     }
+    assertRegularFile(target, '--plugin');
     const before = new Map(listEstimators().map((e) => [e.name, e]));
     const timeout = pluginTimeoutMs();
     let timer: NodeJS.Timeout | undefined;
