@@ -5,9 +5,10 @@
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { fail } from './util.js';
-import { installExitGuard, markFinished } from './exit-guard.js';
+import { installExitGuard, installInterruptCleanup, markFinished } from './exit-guard.js';
 
 installExitGuard();
+installInterruptCleanup();
 
 const program = new Command();
 program

@@ -4,6 +4,7 @@
 // fetch never blocks later ones.
 import { hostname } from 'node:os';
 import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { trackTemporary, untrackTemporary } from '@neurodecode/nifti-io';
 
 export interface LockOptions {
   /** How often a waiting process looks again. Default 100 ms. */
@@ -56,6 +57,8 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, opts: 
       } finally {
         await fh.close();
       }
+      // Removed by an interrupted CLI's cleanup, so a Ctrl-C never leaves the lock behind.
+      trackTemporary(lockPath);
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -87,5 +90,6 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, opts: 
     return await fn();
   } finally {
     await rm(lockPath, { force: true });
+    untrackTemporary(lockPath);
   }
 }

@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import * as tar from 'tar';
+import { trackTemporary, untrackTemporary } from '@neurodecode/nifti-io';
 
 const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 
@@ -127,6 +128,7 @@ export async function extractTarGz(archive: string, targetDir: string): Promise<
   const paths = await checkTarGz(archive);
   await mkdir(targetDir, { recursive: true });
   const staging = await mkdtemp(join(targetDir, '.extract-'));
+  trackTemporary(staging);
   let lateProblem: string | undefined;
   const checker = new ArchiveChecker();
   try {
@@ -153,6 +155,7 @@ export async function extractTarGz(archive: string, targetDir: string): Promise<
     }
   } finally {
     await rm(staging, { recursive: true, force: true });
+    untrackTemporary(staging);
   }
   return paths;
 }

@@ -9,6 +9,7 @@ import { finished } from 'node:stream/promises';
 import { MAX_DEFLATE_RATIO, NiftiDecoder, type ReadOptions } from './decode.js';
 import { NiftiImage } from './image.js';
 import { encodeHeader } from './encode.js';
+import { trackTemporary, untrackTemporary } from './temporaries.js';
 
 const CHUNK = 1 << 20;
 
@@ -147,6 +148,7 @@ export async function writeNifti(img: NiftiImage, path: string, opts: WriteOptio
   const gz = path.endsWith('.gz');
   const { header, data } = encodeHeader(img);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  trackTemporary(tmp);
   const out = createWriteStream(tmp);
   const sink = gz ? createGzip({ level: opts.compressionLevel ?? 1, chunkSize: CHUNK, strategy: zc.Z_DEFAULT_STRATEGY }) : out;
   // The first error of either stream ends the write. Both get a listener, so an error (say the
@@ -176,6 +178,8 @@ export async function writeNifti(img: NiftiImage, path: string, opts: WriteOptio
     out.destroy();
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 

@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { NiftiImage, writeNifti, type Affine } from '@neurodecode/nifti-io';
+import { NiftiImage, trackTemporary, untrackTemporary, writeNifti, type Affine } from '@neurodecode/nifti-io';
 
 const MAGIC = 'NDSLPT01';
 
@@ -115,12 +115,15 @@ function checkHeader(h: PartialHeader, path: string): void {
 
 export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  trackTemporary(tmp);
   try {
     await fsp.writeFile(tmp, bytes);
     await fsp.rename(tmp, path);
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 
