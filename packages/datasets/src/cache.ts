@@ -17,7 +17,7 @@ export interface FetchOptions {
   /** Called while downloading; `fileIndex` counts from 0 over the downloads this call makes. */
   onProgress?: (p: FetchProgress) => void;
   /** Retries, backoff and abort signal handed to every download. */
-  download?: Pick<DownloadOptions, 'retries' | 'backoffMs' | 'maxRedirects' | 'idleTimeoutMs' | 'signal'>;
+  download?: Pick<DownloadOptions, 'retries' | 'backoffMs' | 'maxRedirects' | 'idleTimeoutMs' | 'deadlineMs' | 'signal'>;
 }
 
 export interface FetchProgress extends DownloadProgress {

@@ -31,6 +31,11 @@ export interface DownloadOptions {
   maxRedirects?: number;
   /** A connection silent for this long counts as dropped. Default 30 s. */
   idleTimeoutMs?: number;
+  /**
+   * Overall time for one file, all attempts included, so a server dribbling a byte now and then
+   * cannot keep a fetch alive forever. Default $NEURODECODE_FETCH_DEADLINE seconds, else 2 hours.
+   */
+  deadlineMs?: number;
   onProgress?: (p: DownloadProgress) => void;
   signal?: AbortSignal;
 }
@@ -237,7 +242,31 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
   }, { signal: opts.signal });
 }
 
-async function downloadLocked(url: string, dest: string, opts: DownloadOptions): Promise<DownloadResult> {
+function deadlineFor(opts: DownloadOptions): number {
+  if (opts.deadlineMs !== undefined) {
+    if (!(opts.deadlineMs > 0)) throw new Error(`deadlineMs: expected a positive number of milliseconds, got ${opts.deadlineMs}`);
+    return opts.deadlineMs;
+  }
+  const env = Number(process.env.NEURODECODE_FETCH_DEADLINE);
+  return env > 0 ? env * 1000 : 2 * 3600 * 1000;
+}
+
+async function downloadLocked(url: string, dest: string, userOpts: DownloadOptions): Promise<DownloadResult> {
+  const deadlineMs = deadlineFor(userOpts);
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const signal = userOpts.signal ? AbortSignal.any([userOpts.signal, deadline]) : deadline;
+  const opts = { ...userOpts, signal };
+  try {
+    return await downloadAttempts(url, dest, opts);
+  } catch (err) {
+    if (deadline.aborted && !userOpts.signal?.aborted) {
+      throw new DownloadError(`download failed: GET ${url}: not finished within ${deadlineMs / 1000} s (the per-file deadline; raise it with --deadline or $NEURODECODE_FETCH_DEADLINE)`, url, undefined, false);
+    }
+    throw err;
+  }
+}
+
+async function downloadAttempts(url: string, dest: string, opts: DownloadOptions): Promise<DownloadResult> {
   const retries = opts.retries ?? 3;
   const backoffMs = opts.backoffMs ?? 500;
   if (!Number.isInteger(retries) || retries < 0) throw new Error(`retries: expected an integer >= 0, got ${retries}`);
