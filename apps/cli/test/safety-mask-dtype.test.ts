@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { NiftiImage, writeNifti } from '@neurodecode/nifti-io';
-import { tempDir } from '@neurodecode/testkit';
+import { tempDir, writeTinySet } from '@neurodecode/testkit';
 import { expectOneLineError, runCli } from './helpers.js';
-import { writeTinySet } from './tiny-data.js';
+
 
 const AFFINE = [[3, 0, 0, 0], [0, 3, 0, 0], [0, 0, 3, 0], [0, 0, 0, 1]];
 

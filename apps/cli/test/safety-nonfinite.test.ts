@@ -4,9 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { NiftiImage, readNifti, writeNifti } from '@neurodecode/nifti-io';
-import { tempDir } from '@neurodecode/testkit';
+import { tempDir, writeTinySet } from '@neurodecode/testkit';
 import { expectOneLineError, parseJsonResult, runCli } from './helpers.js';
-import { writeTinySet } from './tiny-data.js';
+
 
 const AFFINE = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
 

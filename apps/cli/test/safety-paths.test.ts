@@ -3,9 +3,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, linkSync, mkdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from '@neurodecode/testkit';
+import { folderDigest, tempDir, writeTinySet, type TinySet } from '@neurodecode/testkit';
 import { expectOneLineError, runCli } from './helpers.js';
-import { folderDigest, writeTinySet, type TinySet } from './tiny-data.js';
+
 
 const sl = (s: TinySet, ...extra: string[]) =>
   ['searchlight', '--func', s.bold, '--mask', s.mask, '--labels', s.labels, '--radius', '4', '--cv', 'kfold:2', '--threads', '1', '--json', ...extra];

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { repoRoot, tempDir } from '@neurodecode/testkit';
+import { repoRoot, tempDir, writeTinySet } from '@neurodecode/testkit';
 import { expectOneLineError, parseJsonResult, runCli } from './helpers.js';
-import { writeTinySet } from './tiny-data.js';
+
 
 const bin = join(repoRoot(), 'apps', 'cli', 'bin', 'neurodecode.js');
 
