@@ -28,6 +28,7 @@ interface SearchlightCliOptions {
   threads?: string;
   shard?: string;
   checkpoint?: string;
+  checkpointEvery?: string;
   plugin?: string[];
   out: string;
   json?: boolean;
@@ -81,6 +82,7 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
       estimator: { name: opts.estimator, modules: pluginUrls(opts.plugin) },
       scoring: opts.scoring, radius, standardize: !!opts.standardize, threads, shard,
       checkpoint: opts.checkpoint,
+      checkpointInterval: opts.checkpointEvery !== undefined ? parseNumberArg('--checkpoint-every', opts.checkpointEvery) * 1000 : undefined,
       onProgress: (done, total) => bar.update(done, total),
     });
   } finally {
@@ -116,6 +118,7 @@ export function register(program: Command): void {
     .option('--threads <n>', 'worker threads (default: the core count)')
     .option('--shard <i/N>', 'compute only shard i of N and write a partial result')
     .option('--checkpoint <file>', 'save progress here and resume from it after an interruption')
+    .option('--checkpoint-every <seconds>', 'time between checkpoint saves (default 10)')
     .option('--plugin <module>', 'import a module that registers estimators (repeatable)', collect)
     .option('--out <file>', 'scores image (.nii.gz), or the partial result of a shard')
     .option('--json', 'print one JSON object on stdout')
