@@ -30,16 +30,25 @@ export function cli(args: string[], opts: { env?: Record<string, string>; timeou
   });
 }
 
-/** Run `jobs` with at most `width` at once (2 cores on CI), in order of submission. */
+/**
+ * Run `jobs` with at most `width` at once (2 cores on CI). Every job runs even when one fails
+ * (so nothing a job starts is left running after the suite), then the first failure is thrown.
+ */
 export async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[]> {
   const out: T[] = new Array(jobs.length);
+  const errors: unknown[] = [];
   let next = 0;
   await Promise.all(Array.from({ length: Math.min(width, jobs.length) }, async () => {
     while (next < jobs.length) {
       const i = next++;
-      out[i] = await jobs[i]!();
+      try {
+        out[i] = await jobs[i]!();
+      } catch (err) {
+        errors.push(err);
+      }
     }
   }));
+  if (errors.length) throw errors[0];
   return out;
 }
 

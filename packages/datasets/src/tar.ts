@@ -101,12 +101,23 @@ export function unsafeEntryReason(type: string, path: string, linkpath?: string)
   return new ArchiveChecker().check(type, path, linkpath);
 }
 
+/** Run a tar read, turning its errors (bad headers, bad gzip) into one naming the archive. */
+async function readArchive(archive: string, read: () => Promise<void>): Promise<void> {
+  try {
+    await read();
+  } catch (err) {
+    const msg = err instanceof Error ? err.message : String(err);
+    if (msg.startsWith('unsafe archive')) throw err;
+    throw new Error(`unreadable archive ${basename(archive)}: ${msg}`);
+  }
+}
+
 /** Entry paths of a tar.gz, after checking every entry; throws on the first unsafe one. */
 export async function checkTarGz(archive: string): Promise<string[]> {
   const problems: string[] = [];
   const paths: string[] = [];
   const checker = new ArchiveChecker();
-  await tar.t({
+  await readArchive(archive, () => tar.t({
     file: archive,
     strict: true,
     onReadEntry: (entry) => {
@@ -115,7 +126,7 @@ export async function checkTarGz(archive: string): Promise<string[]> {
       paths.push(entry.path);
       entry.resume();
     },
-  });
+  }));
   if (problems.length) throw new Error(`unsafe archive ${basename(archive)}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
   return paths;
 }
@@ -132,7 +143,7 @@ export async function extractTarGz(archive: string, targetDir: string): Promise<
   let lateProblem: string | undefined;
   const checker = new ArchiveChecker();
   try {
-    await tar.x({
+    await readArchive(archive, () => tar.x({
       file: archive,
       cwd: staging,
       strict: true,
@@ -146,7 +157,7 @@ export async function extractTarGz(archive: string, targetDir: string): Promise<
         if (reason) lateProblem ??= reason;
         return !reason;
       },
-    });
+    }));
     if (lateProblem) throw new Error(`unsafe archive ${basename(archive)}: ${lateProblem}`);
     for (const name of await readdir(staging)) {
       const dest = join(targetDir, name);

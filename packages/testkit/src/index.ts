@@ -63,3 +63,4 @@ export function rng(seed: number): () => number {
   };
 }
 export { writeTinySet, niftiBytes, folderDigest, type TinySet } from './tiny-set.js';
+export { rawTarGz, type RawTarEntry } from './tar.js';
