@@ -104,7 +104,10 @@ test('fault suite: every output naming an input is refused before any work, howe
       }
     }
     cases.push({ what: 'searchlight --out = --checkpoint', args: [...sl, '--out', out, '--checkpoint', join(dir, 'sub', '..', 'scores.nii.gz')], expect: /--checkpoint: .*--out/ });
-    cases.push({ what: 'merge --out = a part', args: ['searchlight', 'merge', set.labels, '--out', join(dir, 'sub', '..', 'labels.txt')], expect: /--out: .*part/ });
+    // A part named like an image, so the refusal comes from the path check, not the extension check.
+    const part = join(dir, 'part0.nii.gz');
+    writeFileSync(part, readFileSync(set.mask));
+    cases.push({ what: 'merge --out = a part', args: ['searchlight', 'merge', part, '--out', join(dir, 'sub', '..', 'part0.nii.gz')], expect: /--out: .*given to part/ });
     cases.push({ what: 'simulate --out = an input file', args: ['simulate', '--out', set.labels], expect: /--out: .*not a folder/ });
     const before = folderDigest(dir);
     const runs = await pool(cases.map((c) => () => cli(c.args)));
