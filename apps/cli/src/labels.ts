@@ -38,6 +38,11 @@ export function labelsSizeLimit(volumes: number | undefined): number {
 
 function readTable(path: string, volumes?: number): { header: string[]; rows: string[][] } {
   const text = readTextFile(path, '--labels', labelsSizeLimit(volumes), `a labels file for ${volumes ?? 'that many'} volumes`);
+  return parseTable(text, path);
+}
+
+/** Split a labels/events text into its header and rows (`path` only names it in errors). */
+export function parseTable(text: string, path: string): { header: string[]; rows: string[][] } {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length < 2) throw new Error(`labels: ${path} has no rows after the header`);
   const delimiter = lines[0]!.includes('\t') ? /\t/ : lines[0]!.includes(',') ? /\s*,\s*/ : /\s+/;
@@ -60,10 +65,14 @@ function isEventsTable(header: string[]): boolean {
 export function readLabels(paths: string | string[], opts: ReadLabelsOptions = {}): LabelTable {
   const list = Array.isArray(paths) ? paths : paths.split(',').filter(Boolean);
   if (list.length === 0) throw new Error('labels: no file given');
+  const volumes = opts.volumesPerRun?.reduce((a, b) => a + b, 0);
+  return labelsFromTables(list.map((p) => ({ path: p, ...readTable(p, volumes) })), opts);
+}
+
+/** The labels of parsed tables: one labels table, or one BIDS events table per run. */
+export function labelsFromTables(tables: { path: string; header: string[]; rows: string[][] }[], opts: ReadLabelsOptions = {}): LabelTable {
   const labelColumn = opts.labelColumn ?? 'labels';
   const groupColumn = opts.groupColumn ?? 'chunks';
-  const volumes = opts.volumesPerRun?.reduce((a, b) => a + b, 0);
-  const tables = list.map((p) => ({ path: p, ...readTable(p, volumes) }));
   if (tables.every((t) => isEventsTable(t.header))) return eventsToLabels(tables, opts);
   if (tables.length !== 1) throw new Error(`labels: several files are accepted only as BIDS events.tsv files (one per run)`);
   const { path, header, rows } = tables[0]!;

@@ -36,6 +36,8 @@ interface Token {
   value?: number;
 }
 
+/** Deepest nesting accepted: far beyond any real expression, far below the stack's limit. */
+const MAX_DEPTH = 256;
 const OPERATORS = ['**', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/', '^', '<', '>', '!', '(', ')', ','];
 const NUMBER = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
@@ -110,7 +112,23 @@ class Parser {
     throw new ExpressionError(`syntax error at position ${t.pos}: ${what}, found ${found}`, t.pos);
   }
 
+  /** Nesting depth (parentheses, calls, prefix operators), bounded so no input overflows the stack. */
+  private depth = 0;
+  private nested<T>(t: Token, parse: () => T): T {
+    if (++this.depth > MAX_DEPTH) {
+      throw new ExpressionError(`expression nested too deeply at position ${t.pos} (more than ${MAX_DEPTH} levels)`, t.pos);
+    }
+    try {
+      return parse();
+    } finally {
+      this.depth--;
+    }
+  }
+
   private or(): ExprNode {
+    return this.nested(this.peek(), () => this.orChain());
+  }
+  private orChain(): ExprNode {
     let left = this.and();
     while (this.isOp('or', '||')) {
       const t = this.next();
@@ -129,7 +147,7 @@ class Parser {
   private not(): ExprNode {
     if (this.isOp('not', '!')) {
       const t = this.next();
-      return { type: 'unary', op: 'not', arg: this.not(), pos: t.pos };
+      return { type: 'unary', op: 'not', arg: this.nested(t, () => this.not()), pos: t.pos };
     }
     return this.comparison();
   }
@@ -164,7 +182,7 @@ class Parser {
   private unary(): ExprNode {
     if (this.isOp('-', '+')) {
       const t = this.next();
-      const arg = this.unary();
+      const arg = this.nested(t, () => this.unary());
       return t.text === '-' ? { type: 'unary', op: 'neg', arg, pos: t.pos } : arg;
     }
     return this.power();
@@ -173,7 +191,7 @@ class Parser {
     const base = this.primary();
     if (this.isOp('**', '^')) {
       const t = this.next();
-      return { type: 'binary', op: '**', left: base, right: this.unary(), pos: t.pos };
+      return { type: 'binary', op: '**', left: base, right: this.nested(t, () => this.unary()), pos: t.pos };
     }
     return base;
   }
