@@ -5,17 +5,10 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@neurodecode/testkit';
-import { decodePartial, encodePartial, type PartialFile, type PartialHeader } from '../src/shards.js';
+import { decodePartial, encodePartial, type PartialFile } from '../src/shards.js';
+import { validPartial } from './partial-fixture.js';
 import { mergeShards, searchlight } from '../src/index.js';
 import { skipWithoutShared } from '@neurodecode/testkit';
-
-export function validPartial(over: Partial<PartialHeader> = {}): PartialFile {
-  const header: PartialHeader = {
-    kind: 'shard', fingerprint: 'f'.repeat(32), shard: { index: 0, count: 1 }, start: 0, end: 4, totalCentres: 4, nFolds: 2,
-    shape: [2, 2, 1], affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], ...over,
-  };
-  return { header, centres: Int32Array.from([0, 1, 2, 3]), foldScores: new Float64Array(8).fill(0.5) };
-}
 
 test('partial results with impossible headers are refused naming the file', async () => {
   const { dir, cleanup } = tempDir();
