@@ -17,3 +17,4 @@ export {
 } from './charts.js';
 export { setPngDpi, pngDpi } from './png.js';
 export { toVolume, worldBounds, type Volume, type Extent, type Bounds } from './volume.js';
+export { colourCentroid, chroma, type PixelTest } from './probe.js';

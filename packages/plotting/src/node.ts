@@ -1,9 +1,9 @@
 // Node entry: the same figures drawn with @napi-rs/canvas (prebuilt binaries from the npm
 // registry), file output (PNG with dpi, SVG), and image arguments given as paths.
 import { randomBytes } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { createCanvas, SvgExportFlag, type Canvas } from '@napi-rs/canvas';
+import { createCanvas, loadImage, SvgExportFlag, type Canvas } from '@napi-rs/canvas';
 import { loadImg, type ImgLike } from '@neurodecode/image-ops';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import type { CanvasFactory, CanvasLike } from './canvas.js';
@@ -54,6 +54,15 @@ export async function saveFigure(fig: Figure, path: string): Promise<void> {
   }
   if (!/\.png$/i.test(path)) throw new Error(`${path}: output must end in .png or .svg`);
   await writeFileAtomic(path, encodePng(fig));
+}
+
+/** Decode a PNG (bytes or file path) to RGBA pixels. */
+export async function readPngPixels(png: Uint8Array | string): Promise<{ width: number; height: number; data: Uint8ClampedArray }> {
+  const image = await loadImage(typeof png === 'string' ? await readFile(png) : Buffer.from(png));
+  const canvas = createCanvas(image.width, image.height);
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(image, 0, 0);
+  return { width: image.width, height: image.height, data: ctx.getImageData(0, 0, image.width, image.height).data };
 }
 
 /** Load images given as paths (NiftiImage values pass through). */

@@ -1,6 +1,7 @@
 // Test fixtures: a Gaussian blob on the 2 mm MNI grid, and colour-centroid measurement of figure panels.
 import { NiftiImage } from '@neurodecode/nifti-io';
-import { pixelToWorld, viewAxes, type Figure, type Panel, type View } from '../src/index.js';
+import { chroma, colourCentroid as probeCentroid, viewAxes, type Figure, type Panel, type PixelTest, type View } from '../src/index.js';
+export { chroma };
 
 export const BLOB_MM: [number, number, number] = [-38, -64, 12];
 export const MNI2_AFFINE = [[-2, 0, 0, 90], [0, 2, 0, -126], [0, 0, 2, -72], [0, 0, 0, 1]];
@@ -22,21 +23,9 @@ export function pixels(fig: Figure): Uint8ClampedArray {
   return ctx.getImageData(0, 0, fig.width, fig.height).data;
 }
 
-/** Centroid (mm, in the panel's plane) of the panel's pixels whose colour passes `isColoured`. */
-export function colourCentroid(fig: Figure, panel: Panel, isColoured = chroma(80), rgba = pixels(fig)): { h: number; v: number; n: number } {
-  const [l, t, w, h] = panel.box;
-  let sh = 0, sv = 0, n = 0;
-  for (let y = t; y < t + h; y++) for (let x = l; x < l + w; x++) {
-    const p = (y * fig.width + x) * 4;
-    if (!isColoured(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!)) continue;
-    const mm = pixelToWorld(panel, x, y);
-    sh += mm.h; sv += mm.v; n++;
-  }
-  return { h: sh / n, v: sv / n, n };
-}
-
-export function chroma(min: number): (r: number, g: number, b: number) => boolean {
-  return (r, g, b) => Math.max(r, g, b) - Math.min(r, g, b) > min;
+/** Centroid of a figure panel's pixels passing `test` (default: clearly coloured). */
+export function colourCentroid(fig: Figure, panel: Panel, test: PixelTest = chroma(80), rgba = pixels(fig)): { h: number; v: number; n: number } {
+  return probeCentroid(rgba, fig.width, panel, test);
 }
 
 /** Distance (mm) between a panel's colour centroid and a point's in-plane coordinates. */
