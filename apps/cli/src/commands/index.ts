@@ -9,6 +9,7 @@ import { register as simulate } from './simulate.js';
 import { register as spacenet } from './spacenet.js';
 import { register as searchlight } from './searchlight.js';
 import { register as plot } from './plot.js';
+import { register as view } from './view.js';
 
 export function registerCommands(program: Command): void {
   info(program);
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   spacenet(program);
   searchlight(program);
   plot(program);
+  view(program);
 }
