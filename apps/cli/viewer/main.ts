@@ -11,6 +11,7 @@ interface ViewData {
   signed: boolean;
   cmap: string;
   peak: [number, number, number];
+  single: boolean;
 }
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -34,14 +35,14 @@ async function main(): Promise<void> {
     logLevel: 'error',
   } as ConstructorParameters<typeof Niivue>[0]);
   await nv.attachToCanvas($<HTMLCanvasElement>('viewer'));
-  if (data.bg) nv.addVolume(await NVImage.loadFromBase64({ base64: data.bg, name: 'background.nii.gz', colormap: 'gray' }));
+  if (data.bg) nv.addVolume(await NVImage.loadFromBase64({ base64: data.bg, name: 'background.nii.gz', colormap: 'gray', cal_min: 0, cal_max: 255, trustCalMinMax: true }));
   const map = await NVImage.loadFromBase64({
     base64: data.map, name: 'map.nii.gz', colormap: data.cmap, cal_min: data.threshold, cal_max: data.vmax,
     trustCalMinMax: true, colormapNegative: data.signed ? 'winter' : '',
   });
   nv.addVolume(map);
   if (data.bg) nv.volumes[0]!.colorbarVisible = false;
-  nv.setSliceType(nv.sliceTypeMultiplanar);
+  nv.setSliceType(data.single ? nv.sliceTypeAxial : nv.sliceTypeMultiplanar);
 
   const slider = $<HTMLInputElement>('threshold');
   const shown = $('threshold-value');

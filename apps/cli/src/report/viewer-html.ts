@@ -26,6 +26,8 @@ export interface ViewerData {
   vmax: number;
   signed: boolean;
   cmap: string;
+  /** Axial slices only for a single-slice image; else the three planes. */
+  single: boolean;
   /** mm of the largest |value|: where the crosshair starts. */
   peak: [number, number, number];
   /** What was changed to embed the images (said on the page). */
@@ -68,10 +70,17 @@ export async function viewerData(input: ViewerInput): Promise<ViewerData> {
     for (let p = 0; p < grey.length; p++) grey[p] = Math.max(0, Math.min(255, Math.round((Number(onGrid.data[p]) / (hi || 1)) * 255)));
     bg = base64Nifti(onGrid.withData(grey));
     notes.push(`background resampled onto the map's grid (${map.shape.slice(0, 3).join('x')}) as 8-bit grey for the page`);
+  } else {
+    // niivue colours every voxel of its first layer, so without a background the map gets one: its
+    // own extent (non-zero voxels) in dark grey, over which values below the threshold vanish.
+    const extent = new Uint8Array(values.length);
+    for (let p = 0; p < values.length; p++) extent[p] = values[p] !== 0 ? 64 : 0;
+    bg = base64Nifti(mapImg.withData(extent));
+    notes.push('no background image: the map\'s non-zero voxels are shown in grey');
   }
   const [nx, ny] = map.shape as [number, number];
   const peak = applyAffine(map.affine, at % nx, Math.floor(at / nx) % ny, Math.floor(at / (nx * ny)));
-  return { map: base64Nifti(mapImg), bg, threshold, vmax, signed: min < 0, cmap, peak, notes };
+  return { map: base64Nifti(mapImg), bg, threshold, vmax, signed: min < 0, cmap, peak, notes, single: map.shape.slice(0, 3).some((n) => n === 1) };
 }
 
 export function escapeHtml(s: string): string {
