@@ -124,6 +124,8 @@ export function drawSliceFigure(input: SliceFigureInput, opts: SliceOptions): Fi
   if (bg && !range) {
     const nz = (v: number) => v !== 0;
     range = [percentileOf(bg.data, 2, nz), percentileOf(bg.data, 99.5, nz)];
+    // A binary mask as background: one value, shown as a flat grey silhouette.
+    if (!(range[1] > range[0])) range = [Math.min(0, range[0]), Math.max(range[1], 1) * 1.6];
   }
   const base: [number, number, number] = black ? [0, 0, 0] : [255, 255, 255];
   for (const panel of frame.panels) {

@@ -80,9 +80,11 @@ async function mapSection(m: ReportMap, withViewer: boolean, notes: string[]): P
   notes.push(...bgs.notices);
   const cmap = m.kind === 'score' ? 'black_red' : 'cold_hot';
   const display = displayFor(m.img);
-  const stat = statMap(m.img, { bg: bgs.bg, threshold, cmap, title: m.label, ...display });
+  // Outside MNI space there is no template: the map's own extent (non-zero voxels) as a grey silhouette.
+  const bg = bgs.bg ?? m.img.withData(Uint8Array.from({ length: m.img.volumeSize }, (_, p) => (m.img.data[p] ? 1 : 0)), m.img.shape.slice(0, 3));
+  const stat = statMap(m.img, { bg, threshold, cmap, title: m.label, ...display });
   notes.push(...stat.notices);
-  parts.push(figureHtml(`${m.label}: slices`, stat, `threshold ${threshold.toPrecision(3)}${mni ? ', MNI152 background' : ' (not in MNI space: no template background)'}`));
+  parts.push(figureHtml(`${m.label}: slices`, stat, `threshold ${threshold.toPrecision(3)}${mni ? ', MNI152 background' : ' (not in MNI space: drawn over the map\'s own extent)'}`));
   if (mni && display.displayMode === 'ortho') {
     const glass = glassBrain(m.img, { brainMask: bgs.brainMask, threshold, plotAbs: m.kind === 'score', displayMode: 'lyrz' });
     parts.push(figureHtml(`${m.label}: glass brain`, glass));
