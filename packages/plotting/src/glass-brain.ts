@@ -6,7 +6,7 @@ import { drawColorbar, blit, checkDpi, drawTitle, newCanvas, text, type CommonOp
 import { layoutBrainRows, viewAxes, type Panel, type PanelSpec, type View } from './layout.js';
 import { edgesOf, fillTile } from './raster.js';
 import { checkAlpha, checkThresholds, valueScale } from './stat-map.js';
-import { assertDrawable, percentileOf, toVolume, unionBounds, valueStats, worldBounds, type Bounds, type Volume } from './volume.js';
+import { assertDrawable, memoized, percentileOf, toVolume, unionBounds, valueStats, worldBounds, type Bounds, type Volume } from './volume.js';
 
 export type GlassDisplayMode = 'ortho' | 'x' | 'y' | 'z' | 'l' | 'r' | 'lyrz' | 'xz' | 'yz' | 'yx' | 'lzry' | 'lyr';
 const MODES: Record<GlassDisplayMode, View[]> = {
@@ -35,8 +35,17 @@ export interface GlassBrainOptions extends CommonOptions {
 
 interface Projection { grid: Float64Array; gw: number; gh: number; h0: number; v1: number; step: number }
 
-/** Max-|value| projection of `vol` for a view over the box `bounds`; cells hold NaN where nothing passes. */
-function project(vol: Volume, view: View, bounds: Bounds, keep: (v: number) => boolean): Projection {
+/** Which voxels a projection keeps: finite, non-zero, |value| >= threshold, and of the sign wanted. */
+interface Keep { threshold: number; sign: 'any' | 'positive' }
+
+/**
+ * Max-|value| projection of `vol` for a view over the box `bounds`; cells hold NaN where nothing
+ * passes. Each voxel covers the cells its footprint (the voxel's extent along the panel axes)
+ * overlaps, so coarse or anisotropic voxels leave no holes. The cells a voxel covers depend on
+ * its indices only through the affine, so for an axis-aligned grid they are tabulated once per
+ * index along each axis instead of per voxel.
+ */
+function project(vol: Volume, view: View, bounds: Bounds, keep: Keep): Projection {
   const { h, v, normal } = viewAxes(view);
   const step = vol.step;
   const h0 = bounds[h][0], v1 = bounds[v][1];
@@ -45,29 +54,61 @@ function project(vol: Volume, view: View, bounds: Bounds, keep: (v: number) => b
   const grid = new Float64Array(gw * gh).fill(NaN);
   const a = vol.affine;
   const [nx, ny, nz] = vol.shape;
-  // Half the voxel's footprint along the panel axes, so coarse or anisotropic voxels leave no holes.
   const fh = 0.5 * (Math.abs(a[h]![0]!) + Math.abs(a[h]![1]!) + Math.abs(a[h]![2]!));
   const fv = 0.5 * (Math.abs(a[v]![0]!) + Math.abs(a[v]![1]!) + Math.abs(a[v]![2]!));
   const side = view === 'l' ? -1 : view === 'r' ? 1 : 0;
+  const cellRange = (w: number, f: number, origin: number, dir: 1 | -1, n: number): [number, number] => {
+    const x = dir === 1 ? w - origin : origin - w;
+    let c0 = Math.ceil((x - f) / step - 0.5), c1 = Math.floor((x + f) / step - 0.5);
+    if (c1 < c0) c0 = c1 = Math.floor(x / step);
+    return [Math.max(0, c0), Math.min(n - 1, c1)];
+  };
   const d = vol.data;
+  const { threshold } = keep;
+  const positiveOnly = keep.sign === 'positive';
+  const put = (val: number, c0: number, c1: number, r0: number, r1: number) => {
+    for (let r = r0; r <= r1; r++) for (let c = c0, q = r * gw + c0; c <= c1; c++, q++) {
+      const cur = grid[q]!;
+      if (!(Math.abs(cur) >= Math.abs(val))) grid[q] = val;
+    }
+  };
+  // Which voxel axis each world axis follows, when the grid is axis-aligned.
+  const axisOf = (row: number): number => {
+    const nonzero = [0, 1, 2].filter((c) => Math.abs(a[row]![c]!) > 1e-9);
+    return nonzero.length === 1 ? nonzero[0]! : -1;
+  };
+  const ah = axisOf(h), av = axisOf(v), an = axisOf(normal);
+  if (ah >= 0 && av >= 0 && an >= 0 && new Set([ah, av, an]).size === 3) {
+    const sizes = [nx, ny, nz];
+    const table = (row: number, axis: number, f: number, origin: number, dir: 1 | -1, n: number) => {
+      const lo = new Int32Array(sizes[axis]!), hi = new Int32Array(sizes[axis]!);
+      for (let t = 0; t < sizes[axis]!; t++) [lo[t], hi[t]] = cellRange(a[row]![axis]! * t + a[row]![3]!, f, origin, dir, n);
+      return { lo, hi };
+    };
+    const th = table(h, ah, fh, h0, 1, gw), tv = table(v, av, fv, v1, -1, gh);
+    const sideOk = new Uint8Array(sizes[an]!);
+    for (let t = 0; t < sideOk.length; t++) sideOk[t] = side === 0 || (a[normal]![an]! * t + a[normal]![3]!) * side >= 0 ? 1 : 0;
+    const idx = [0, 0, 0];
+    for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, p++) {
+      const val = d[p]!;
+      if (val === 0 || !(val === val) || (positiveOnly ? val < threshold : Math.abs(val) < threshold)) continue;
+      idx[0] = i; idx[1] = j; idx[2] = k;
+      if (!sideOk[idx[an]!]) continue;
+      const ih = idx[ah]!, iv = idx[av]!;
+      put(val, th.lo[ih]!, th.hi[ih]!, tv.lo[iv]!, tv.hi[iv]!);
+    }
+    return { grid, gw, gh, h0, v1, step };
+  }
   for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, p++) {
     const val = d[p]!;
-    if (!keep(val)) continue;
+    if (val === 0 || !(val === val) || (positiveOnly ? val < threshold : Math.abs(val) < threshold)) continue;
     if (side !== 0) {
       const x = a[normal]![0]! * i + a[normal]![1]! * j + a[normal]![2]! * k + a[normal]![3]!;
       if (x * side < 0) continue;
     }
-    const wh = a[h]![0]! * i + a[h]![1]! * j + a[h]![2]! * k + a[h]![3]!;
-    const wv = a[v]![0]! * i + a[v]![1]! * j + a[v]![2]! * k + a[v]![3]!;
-    let c0 = Math.ceil((wh - fh - h0) / step - 0.5), c1 = Math.floor((wh + fh - h0) / step - 0.5);
-    let r0 = Math.ceil((v1 - wv - fv) / step - 0.5), r1 = Math.floor((v1 - wv + fv) / step - 0.5);
-    if (c1 < c0) c0 = c1 = Math.floor((wh - h0) / step);
-    if (r1 < r0) r0 = r1 = Math.floor((v1 - wv) / step);
-    for (let r = Math.max(0, r0); r <= Math.min(gh - 1, r1); r++) for (let c = Math.max(0, c0); c <= Math.min(gw - 1, c1); c++) {
-      const q = r * gw + c;
-      const cur = grid[q]!;
-      if (!(Math.abs(cur) >= Math.abs(val))) grid[q] = val;
-    }
+    const [c0, c1] = cellRange(a[h]![0]! * i + a[h]![1]! * j + a[h]![2]! * k + a[h]![3]!, fh, h0, 1, gw);
+    const [r0, r1] = cellRange(a[v]![0]! * i + a[v]![1]! * j + a[v]![2]! * k + a[v]![3]!, fv, v1, -1, gh);
+    put(val, c0, c1, r0, r1);
   }
   return { grid, gw, gh, h0, v1, step };
 }
@@ -107,8 +148,8 @@ export function glassBrain(img: NiftiImage, opts: GlassBrainOptions = {}): Figur
   const scale = valueScale(opts.cmap ?? (black ? 'cold_hot' : 'cold_white_hot'), vmax, threshold, stats.min < 0, plotAbs);
   const alpha = checkAlpha(opts.alpha, 1);
   const mask = opts.brainMask ? toVolume(opts.brainMask, 'brainMask') : undefined;
-  const mapBox = worldBounds(map, (v) => v !== 0 && Number.isFinite(v)) ?? worldBounds(map)!;
-  const maskBox = mask ? worldBounds(mask, (v) => v !== 0 && Number.isFinite(v)) : undefined;
+  const mapBox = worldBounds(map, true) ?? worldBounds(map)!;
+  const maskBox = mask ? worldBounds(mask, true) : undefined;
   if (mask && !maskBox) throw new Error('brainMask: the mask is empty (no non-zero voxel)');
   const bounds = maskBox ? unionBounds(maskBox, mapBox) : worldBounds(map)!;
   const rows: PanelSpec[][] = [views.map((view) => ({ view }))];
@@ -116,14 +157,17 @@ export function glassBrain(img: NiftiImage, opts: GlassBrainOptions = {}): Figur
   const frame = layoutBrainRows(rows, bounds, { dpi, panelHeight: opts.panelHeight ?? 2.4, title: opts.title, sideWidth: showBar ? 0.75 : 0 });
   const bgc: [number, number, number] = black ? [0, 0, 0] : [255, 255, 255];
   const { canvas, ctx, factory } = newCanvas(opts, frame.width, frame.height, black ? '#000000' : '#ffffff');
-  const pass = (v: number) => v === v && Math.abs(v) >= threshold && v !== 0 && (plotAbs || scale.toIndex(v) >= 0);
   const fg = black ? '#ffffff' : '#000000';
   for (const panel of frame.panels) {
     const [l, t, w, h] = panel.box;
     const rgba = new Uint8ClampedArray(w * h * 4);
     fillTile(rgba, bgc);
-    if (mask) drawOutline(rgba, project(mask, panel.view as View, bounds, (v) => v !== 0 && v === v), panel, black);
-    const proj = project(map, panel.view as View, bounds, pass);
+    if (mask) {
+      const view = panel.view as View;
+      const silhouette = memoized(mask.data, `silhouette:${view}:${JSON.stringify(bounds)}`, () => project(mask, view, bounds, { threshold: 0, sign: 'any' }));
+      drawOutline(rgba, silhouette, panel, black);
+    }
+    const proj = project(map, panel.view as View, bounds, { threshold, sign: plotAbs || scale.symmetric ? 'any' : 'positive' });
     const lut = scale.cmap.lut;
     sampleProjection(proj, panel, (p, value) => {
       const idx = scale.toIndex(value);

@@ -6,7 +6,7 @@ import { findCutSlices, findXyzCutCoords } from './cuts.js';
 import { blit, checkDpi, drawTitle, newCanvas, text, type CommonOptions, type Figure } from './figure.js';
 import { layoutBrainRows, viewAxes, type BrainFrame, type Panel, type PanelSpec } from './layout.js';
 import { fillTile, paintBackground } from './raster.js';
-import { percentileOf, toVolume, unionBounds, worldBounds, type Bounds, type Volume } from './volume.js';
+import { memoized, percentileOf, toVolume, unionBounds, worldBounds, type Bounds, type Volume } from './volume.js';
 
 export type DisplayMode = 'ortho' | 'x' | 'y' | 'z' | 'mosaic';
 export const DISPLAY_MODES: readonly DisplayMode[] = ['ortho', 'x', 'y', 'z', 'mosaic'];
@@ -106,10 +106,10 @@ export function drawSliceFigure(input: SliceFigureInput, opts: SliceOptions): Fi
   const { bg, focus } = input;
   // Shown: the brain (background's non-zero voxels) and the data; cuts may go anywhere on either grid.
   const focusGrid = worldBounds(focus)!;
-  let bounds = worldBounds(focus, (v) => v !== 0 && Number.isFinite(v)) ?? focusGrid;
+  let bounds = worldBounds(focus, true) ?? focusGrid;
   let limits = focusGrid;
   if (bg) {
-    const bgBox = worldBounds(bg, (v) => v !== 0 && Number.isFinite(v));
+    const bgBox = worldBounds(bg, true);
     bounds = bgBox ? unionBounds(bgBox, bounds) : unionBounds(worldBounds(bg)!, bounds);
     limits = unionBounds(limits, worldBounds(bg)!);
   } else {
@@ -123,7 +123,7 @@ export function drawSliceFigure(input: SliceFigureInput, opts: SliceOptions): Fi
   let range = input.bgRange;
   if (bg && !range) {
     const nz = (v: number) => v !== 0;
-    range = [percentileOf(bg.data, 2, nz), percentileOf(bg.data, 99.5, nz)];
+    range = memoized(bg.data, 'grey-range', () => [percentileOf(bg.data, 2, nz), percentileOf(bg.data, 99.5, nz)] as [number, number]);
     // A binary mask as background: one value, shown as a flat grey silhouette.
     if (!(range[1] > range[0])) range = [Math.min(0, range[0]), Math.max(range[1], 1) * 1.6];
   }

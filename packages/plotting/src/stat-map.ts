@@ -22,6 +22,8 @@ export interface StatMapOptions extends SliceOptions {
 
 export interface ValueScale {
   cmap: Colormap;
+  /** The colour map is centred on zero (negative values have colours). */
+  symmetric: boolean;
   lo: number;
   hi: number;
   threshold: number;
@@ -44,7 +46,7 @@ export function valueScale(cmapName: string, vmax: number, threshold: number, ha
     if (x < 0) return -1;
     return Math.max(0, Math.min(255, Math.round((x / vmax) * 255)));
   };
-  return { cmap, lo: sym && hasNegative && !plotAbs ? -vmax : 0, hi: vmax, threshold, toIndex };
+  return { cmap, symmetric: sym, lo: sym && hasNegative && !plotAbs ? -vmax : 0, hi: vmax, threshold, toIndex };
 }
 
 export function checkThresholds(opts: { threshold?: number; vmax?: number }, maxAbs: number, notices: string[], defaultThreshold = 1e-6): { threshold: number; vmax: number } {

@@ -36,19 +36,41 @@ export function toVolume(img: NiftiImage, arg: string, index?: number): Volume {
   return { data, shape: [img.shape[0]!, img.shape[1]!, img.shape[2]!], affine, inverse: invertAffine(affine), step };
 }
 
-/** The mm box covering the voxels where `keep(value)` holds (whole voxels, centre +- half a voxel). */
-export function worldBounds(vol: Volume, keep: ((v: number) => boolean) | null = null): Bounds | undefined {
+/** Results computed once per voxel array (a background drawn in several figures is scanned once). */
+const memo = new WeakMap<object, Map<string, unknown>>();
+export function memoized<T>(data: object, key: string, compute: () => T): T {
+  let m = memo.get(data);
+  if (!m) { m = new Map(); memo.set(data, m); }
+  if (!m.has(key)) m.set(key, compute());
+  return m.get(key) as T;
+}
+
+/**
+ * The mm box covering the whole grid, or (nonzeroOnly) the voxels with a finite non-zero value;
+ * whole voxels, centre +- half a voxel. Undefined when no voxel is non-zero.
+ */
+export function worldBounds(vol: Volume, nonzeroOnly = false): Bounds | undefined {
   const [nx, ny, nz] = vol.shape;
-  let i0 = nx, i1 = -1, j0 = ny, j1 = -1, k0 = nz, k1 = -1;
-  if (keep === null) { i0 = 0; i1 = nx - 1; j0 = 0; j1 = ny - 1; k0 = 0; k1 = nz - 1; } else {
-    const d = vol.data;
-    for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, p++) {
-      if (!keep(d[p]!)) continue;
-      if (i < i0) i0 = i; if (i > i1) i1 = i;
-      if (j < j0) j0 = j; if (j > j1) j1 = j;
-      if (k < k0) k0 = k; if (k > k1) k1 = k;
-    }
-    if (i1 < 0) return undefined;
+  let i0 = 0, i1 = nx - 1, j0 = 0, j1 = ny - 1, k0 = 0, k1 = nz - 1;
+  if (nonzeroOnly) {
+    const box = memoized(vol.data, 'nonzero-box', () => {
+      let a0 = nx, a1 = -1, b0 = ny, b1 = -1, c0 = nz, c1 = -1;
+      const d = vol.data;
+      for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) {
+        let first = -1, last = -1;
+        for (let i = 0; i < nx; i++, p++) {
+          const v = d[p]!;
+          if (v !== 0 && v === v && v !== Infinity && v !== -Infinity) { if (first < 0) first = i; last = i; }
+        }
+        if (first < 0) continue;
+        if (first < a0) a0 = first; if (last > a1) a1 = last;
+        if (j < b0) b0 = j; if (j > b1) b1 = j;
+        if (k < c0) c0 = k; if (k > c1) c1 = k;
+      }
+      return a1 < 0 ? undefined : [a0, a1, b0, b1, c0, c1];
+    });
+    if (!box) return undefined;
+    [i0, i1, j0, j1, k0, k1] = box;
   }
   const lo: [number, number, number] = [Infinity, Infinity, Infinity];
   const hi: [number, number, number] = [-Infinity, -Infinity, -Infinity];
@@ -72,6 +94,10 @@ export interface ValueStats {
 }
 
 export function valueStats(data: NumericArray): ValueStats {
+  return memoized(data, 'stats', () => computeStats(data));
+}
+
+function computeStats(data: NumericArray): ValueStats {
   let finite = 0, nonzero = 0, maxAbs = 0, min = Infinity, max = -Infinity;
   for (let p = 0; p < data.length; p++) {
     const v = data[p]!;
