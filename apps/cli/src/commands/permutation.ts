@@ -3,11 +3,12 @@ import type { Command } from 'commander';
 import { createEstimator, type Estimator } from '@neurodecode/estimators';
 import { GridSearchCV, parseCvSpec, permutationTestScore } from '@neurodecode/cv';
 import { defaultInnerCv, parseGridSpec } from '@neurodecode/decoding';
-import { loadPlugins } from '../inputs.js';
+import { loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { addDecodingOptions, requireGroupsFor } from './decode.js';
 import { log, parseIntArg, printJson, progressBar } from '../util.js';
 import { checkReportPath, permutationReport, REPORT_FLAG } from '../report/commands.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -22,6 +23,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nScoring defaults to accuracy (scikit-learn\'s permutation_test_score default).\n\nExample:\n  neurodecode permutation --func bold.nii.gz --mask mask.nii.gz --labels labels.txt --targets face,house --n-permutations 100 --seed 0 --json')
     .action(async (opts) => {
       checkReportPath(opts.report);
+      guardPaths(decodingInputPaths(opts), pathArgs('--report', opts.report));
       await loadPlugins(opts.plugin);
       const nPermutations = parseIntArg('--n-permutations', opts.nPermutations, 1);
       const seed = parseIntArg('--seed', opts.seed);
@@ -52,6 +54,7 @@ export function register(program: Command): void {
         n_samples: X.rows,
         n_features: X.cols,
         estimator: opts.estimator,
+        estimator_plugin: pluginForEstimator(opts.estimator),
         cv: opts.cv,
         scoring: opts.scoring ?? 'accuracy',
         seconds,

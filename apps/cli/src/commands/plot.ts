@@ -9,6 +9,7 @@ import {
   type Figure, type DisplayMode, type GlassDisplayMode,
 } from '@neurodecode/plotting/node';
 import { resolveBackground } from '../report/background.js';
+import { guardPaths, pathArgs } from '../guard.js';
 import { log, parseIntArg, parseNumberArg, printJson } from '../util.js';
 
 const KINDS = ['stat-map', 'glass-brain', 'roi', 'anat', 'epi'] as const;
@@ -101,6 +102,7 @@ export function register(program: Command): void {
       const out = checkFigureOut(opts.out);
       if (kind !== 'roi' && imgs.length !== 1) throw new Error(`img: ${kind} draws one image, got ${imgs.length}`);
       for (const f of imgs) if (!existsSync(f)) throw new Error(`img: file not found: ${f}`);
+      guardPaths([...pathArgs('img', imgs), ...pathArgs('--bg', opts.bg === 'none' ? undefined : opts.bg)], pathArgs('--out', out));
       const { bg, brainMask, notices } = kind === 'anat' || kind === 'epi' ? { bg: null, brainMask: null, notices: [] } : await resolveBackground(opts.bg);
       const images = await Promise.all(imgs.map((f) => readNifti(f)));
       const common = {

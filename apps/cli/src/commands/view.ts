@@ -6,6 +6,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { readNifti } from '@neurodecode/nifti-io';
 import { writeFileAtomic } from '@neurodecode/plotting/node';
 import { resolveBackground } from '../report/background.js';
+import { guardPaths, pathArgs } from '../guard.js';
 import { viewerData, viewerPage } from '../report/viewer-html.js';
 import { log, parseIntArg, parseNumberArg, printJson } from '../util.js';
 
@@ -28,6 +29,7 @@ export function register(program: Command): void {
       const dir = dirname(resolve(opts.out));
       if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--out: folder does not exist: ${dir}`);
       if (!existsSync(img)) throw new Error(`img: file not found: ${img}`);
+      guardPaths([...pathArgs('img', img), ...pathArgs('--bg', opts.bg === 'none' ? undefined : opts.bg)], pathArgs('--out', opts.out));
       const threshold = parseNumberArg('--threshold', opts.threshold);
       const vmax = opts.vmax === undefined ? undefined : parseNumberArg('--vmax', opts.vmax);
       let map = await readNifti(img);
