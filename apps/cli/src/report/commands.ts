@@ -47,13 +47,15 @@ export interface DecodeReportInput {
 
 export async function decodeReport(path: string, d: DecodeReportInput): Promise<void> {
   const chance = chanceScores(d.X, d.y, d.groups, d.cv, d.result.scoring);
-  const cm = d.result.confusion_matrix as number[][] | undefined;
+  // decode's --json confusion matrix: { labels, counts } (rows true, columns predicted), or a bare matrix.
+  const raw = d.result.confusion_matrix as { labels: string[]; counts: number[][] } | number[][] | undefined;
+  const cm = raw === undefined ? undefined : Array.isArray(raw) ? { matrix: raw, labels: ((d.result.classes as string[]) ?? []).map(String) } : { matrix: raw.counts, labels: raw.labels.map(String) };
   await write(path, {
     command: 'decode', result: d.result,
     headline: [[`mean ${d.result.scoring}`, d.result.mean_score.toFixed(3)], ['folds', String(d.result.cv_scores.length)], ...(chance.scores ? [[`chance (dummy)`, mean(chance.scores).toFixed(3)] as [string, string]] : [])],
     inputs: { grid: d.maskImg.shape.slice(0, 3), maskVoxels: d.X.cols, y: d.y, groups: d.groups },
     folds: { scores: d.result.cv_scores, chance: chance.scores, scoring: d.result.scoring, chanceNote: chance.note },
-    confusion: cm ? { matrix: cm, labels: (d.result.classes as string[]) ?? [] } : undefined,
+    confusion: cm,
     maps: d.coefImg ? [{ img: d.coefImg, label: 'decoder weights', kind: 'weights' }] : [],
     notes: cm ? [] : ['confusion matrix: not in this result (needs the decoder\'s cross-validated predictions)'],
   });
