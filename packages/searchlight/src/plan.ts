@@ -8,6 +8,7 @@ import { encodeClasses, loadMasks, loadSamples, resolveSplitter, selectRows, toL
 import { computeSpheres } from './spheres.js';
 import { gnbStatistics, gnbTable } from './gnb.js';
 import { shardRange } from './scores.js';
+import { sharedArray } from './queue.js';
 import type { SearchlightOptions } from './engine.js';
 
 /** The inputs planSearchlight reads (SearchlightOptions without the running and saving parts). */
@@ -107,7 +108,7 @@ export async function planSearchlight(options: PlanOptions): Promise<Searchlight
   const nFolds = folds.length;
   const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 64));
 
-  const foldScoresShared = new Float64Array(new SharedArrayBuffer(Math.max(1, nSpheres * nFolds) * 8)).subarray(0, nSpheres * nFolds);
+  const foldScoresShared = sharedArray(Float64Array, nSpheres * nFolds).subarray(0, nSpheres * nFolds);
 
   const plan: ComputePlan = {
     kernel: chosen.kernel, params: chosen.params, scoring, X: samples.X, nSamples: n, nColumns: V,

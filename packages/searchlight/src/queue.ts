@@ -15,7 +15,10 @@ export interface ChunkQueue {
 export function sharedArray<T extends Float64Array | Int32Array | Uint8Array>(
   Ctor: { new (buf: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number,
 ): T {
-  return new Ctor(new SharedArrayBuffer(Math.max(1, length) * Ctor.BYTES_PER_ELEMENT));
+  // Browsers define SharedArrayBuffer only on cross-origin isolated pages; elsewhere one thread
+  // computes alone and a plain buffer does (Atomics work on both).
+  const Buffer = typeof SharedArrayBuffer === 'function' ? SharedArrayBuffer : ArrayBuffer;
+  return new Ctor(new Buffer(Math.max(1, length) * Ctor.BYTES_PER_ELEMENT) as SharedArrayBuffer);
 }
 
 export function makeQueue(nSpheres: number, chunkSize: number, alreadyDone?: Uint8Array): ChunkQueue {
