@@ -5,7 +5,8 @@
 // the root test runner never sees browser code.
 import { build } from 'esbuild';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { builtinModules, createRequire } from 'node:module';
+import { createRequire } from 'node:module';
+import { noNodeBuiltins } from './no-node-builtins.mjs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -14,38 +15,6 @@ const here = (p) => fileURLToPath(new URL(p, import.meta.url));
 const out = here('../dist/web/');
 rmSync(out, { recursive: true, force: true });
 mkdirSync(out, { recursive: true });
-
-const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-
-/** The "browser" field of the package that holds `file` (nearest package.json upwards). */
-function browserField(file) {
-  for (let dir = dirname(file); dir !== dirname(dir); dir = dirname(dir)) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-      return typeof pkg.browser === 'object' && pkg.browser ? pkg.browser : {};
-    } catch {
-      // no package.json here: keep walking up
-    }
-  }
-  return {};
-}
-
-/**
- * Fail the build on any Node built-in, naming the module that imports it. The one exception is
- * a third-party package that maps the built-in to false in its own "browser" field (emscripten's
- * and seedrandom's Node-only branches): esbuild then bundles an empty module, so nothing of Node
- * reaches the page.
- */
-const noNodeBuiltins = {
-  name: 'no-node-builtins',
-  setup(b) {
-    b.onResolve({ filter: /^[a-z_:/]+$/ }, (args) => {
-      if (!builtins.has(args.path) && !args.path.startsWith('node:')) return undefined;
-      if (args.importer && browserField(args.importer)[args.path] === false) return undefined;
-      return { errors: [{ text: `Node built-in "${args.path}" imported by ${args.importer}: the page must use the packages' browser entries` }] };
-    });
-  },
-};
 
 await build({
   entryPoints: { main: here('../src/main.ts'), worker: here('../src/worker.ts') },

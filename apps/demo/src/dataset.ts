@@ -71,16 +71,36 @@ export function headerTr(img: NiftiImage): number | undefined {
   return seconds && seconds > 0 ? seconds : undefined;
 }
 
-/** Put the pieces together; throws the first problem with a message naming the input. */
+/** A problem with one of the inputs, so the page can set that input aside and keep the others. */
+export class InputError extends Error {
+  constructor(readonly slot: 'func' | 'mask' | 'labels', message: string) {
+    super(message);
+  }
+}
+
+function blame<T>(slot: InputError['slot'], work: () => T): T {
+  try {
+    return work();
+  } catch (err) {
+    throw err instanceof InputError ? err : new InputError(slot, (err as Error).message);
+  }
+}
+
+/** Put the pieces together; throws the first problem (an InputError naming the input). */
 export async function assembleDataset(func: LoadedImage, mask: LoadedImage | undefined, labels: { text: string; name: string } | undefined, tr: number | undefined): Promise<{ dataset?: Dataset; mean: NiftiImage }> {
-  if (func.img.nVolumes < 2) throw new Error(`func: ${func.name} has shape [${func.img.shape.join(', ')}]; decoding needs a 4-D functional image (volumes over time)`);
+  if (func.img.nVolumes < 2) throw new InputError('func', `func: ${func.name} has shape [${func.img.shape.join(', ')}]; decoding needs a 4-D functional image (volumes over time)`);
   const mean = await meanImg(func.img);
-  if (mask) checkMask(mask, func);
+  if (mask) blame('mask', () => checkMask(mask, func));
   if (!labels) return { mean };
-  const parsed = parseLabels(labels.text, labels.name, func.img.nVolumes, tr ?? headerTr(func.img));
-  const maskImg = mask ? mask.img : await computeEpiMask(func.img);
+  const parsed = blame('labels', () => parseLabels(labels.text, labels.name, func.img.nVolumes, tr ?? headerTr(func.img)));
+  let maskImg: NiftiImage;
+  try {
+    maskImg = mask ? mask.img : await computeEpiMask(func.img);
+  } catch (err) {
+    throw new InputError('func', `mask: no mask file was given, and computing the EPI mask of ${func.name} failed (${(err as Error).message}); give a mask file`);
+  }
   const nMaskVoxels = countVoxels(maskImg);
-  if (nMaskVoxels === 0) throw new Error(`mask: the EPI mask computed from ${func.name} is empty; give a mask file`);
+  if (nMaskVoxels === 0) throw new InputError('func', `mask: the EPI mask computed from ${func.name} is empty; give a mask file`);
   return {
     mean,
     dataset: {

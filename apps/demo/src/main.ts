@@ -1,8 +1,8 @@
 // The page: load a functional image, a mask and labels (or the example, or a simulated set), see
 // the header facts and the mean image, then run the analyses of run.ts. Every failure ends in a
 // message on the page, never a dead page.
-import { NiftiImage, encodeNifti } from '@neurodecode/nifti-io/browser';
-import { assembleDataset, fetchExample, readImage, type Dataset, type LoadedImage } from './dataset.js';
+import { NiftiImage, dtypeFromCode, encodeNifti } from '@neurodecode/nifti-io/browser';
+import { assembleDataset, fetchExample, InputError, readImage, type Dataset, type LoadedImage } from './dataset.js';
 import { labelCounts } from './labels.js';
 import { summarizeImage, summaryRows } from './summary.js';
 import { createSliceViewer, type SliceViewer } from './viewer.js';
@@ -31,9 +31,19 @@ export function viewer(): Promise<SliceViewer> {
   return viewerPromise;
 }
 
+function fileDatatype(img: NiftiImage): string {
+  try {
+    return dtypeFromCode(img.header.datatype, 'header').name;
+  } catch {
+    return img.dtype;
+  }
+}
+
 function renderSummary(img: NiftiImage, name: string): void {
   summaryBody.replaceChildren();
-  for (const [label, text] of [['file', name] as [string, string], ...summaryRows(summarizeImage(img))]) {
+  // The page reads voxels as float32 (as the CLI does); the header panel names the file's own type.
+  const summary = { ...summarizeImage(img), datatype: fileDatatype(img) };
+  for (const [label, text] of [['file', name] as [string, string], ...summaryRows(summary)]) {
     const row = document.createElement('tr');
     row.dataset.field = label;
     const th = document.createElement('th');
@@ -93,7 +103,11 @@ async function refresh(what: string): Promise<void> {
   dataset = undefined;
   runs.datasetChanged(undefined);
   const func = staged.func;
-  if (!func) { setState('ready'); return; }
+  if (!func) {
+    setStatus(`${what}; now choose a functional image`);
+    setState('ready');
+    return;
+  }
   renderSummary(func.img, func.name);
   canvas.hidden = false;
   try {
@@ -118,6 +132,8 @@ async function refresh(what: string): Promise<void> {
   } catch (err) {
     if (mine !== generation) return;
     renderTargets(undefined);
+    // Set the faulty mask or labels aside, so the next good file is checked against good data.
+    if (err instanceof InputError && err.slot !== 'func') staged[err.slot] = undefined;
     showError(errorMessage(err));
     setState('error');
   }
@@ -163,6 +179,10 @@ for (const [input, slot] of [[funcInput, 'func'], [maskInput, 'mask'], [labelsIn
     input.value = ''; // picking the same file again should reload it
   });
 }
+byId<HTMLInputElement>('targets-text').addEventListener('input', (e) => {
+  const chosen = new Set((e.target as HTMLInputElement).value.split(',').map((t) => t.trim()));
+  targetsBox.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach((box) => { box.checked = chosen.has(box.value); });
+});
 trInput.addEventListener('change', () => { if (staged.func) { clearError(); void refresh('TR changed'); } });
 
 byId('load-example').addEventListener('click', () => {

@@ -48,7 +48,9 @@ export async function createSliceViewer(canvas: HTMLCanvasElement, onLocation: (
       const gz = bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
       const copy = bytes.slice().buffer; // niivue may keep or detach the buffer it is given
       await nv.loadFromArrayBuffer(copy, gz ? 'image.nii.gz' : 'image.nii');
-      nv.setSliceType(nv.sliceTypeMultiplanar);
+      // A single-slice image (like the Haxby slice) is all in the axial view.
+      const dims = nv.volumes[0]?.hdr?.dims ?? [];
+      nv.setSliceType(dims[3] === 1 ? nv.sliceTypeAxial : nv.sliceTypeMultiplanar);
       nv.drawScene();
     },
     setVolume(index) {
