@@ -104,10 +104,22 @@ export async function assembleDataset(func: LoadedImage, mask: LoadedImage | und
   return {
     mean,
     dataset: {
-      func, mask: maskImg, maskSource: mask ? mask.name : `EPI mask computed from ${func.name}`, nMaskVoxels,
+      func: { ...func, img: inSharedMemory(func.img) }, mask: maskImg, maskSource: mask ? mask.name : `EPI mask computed from ${func.name}`, nMaskVoxels,
       labels: parsed, labelsName: labels.name, mean,
     },
   };
+}
+
+/**
+ * The image with its voxels in a SharedArrayBuffer when the page may share memory: every job's
+ * message then hands workers the same memory instead of a copy of the whole 4-D image.
+ */
+export function inSharedMemory(img: NiftiImage): NiftiImage {
+  if (typeof SharedArrayBuffer !== 'function' || !(globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated) return img;
+  if (!(img.data instanceof Float32Array) || img.data.buffer instanceof SharedArrayBuffer) return img;
+  const data = new Float32Array(new SharedArrayBuffer(img.data.length * 4));
+  data.set(img.data);
+  return new NiftiImage({ data, shape: img.shape, affine: img.affine, header: img.header });
 }
 
 export function datasetMessage(d: Dataset, targets: string[]): DatasetMessage {

@@ -96,6 +96,41 @@ test('the example in the browser: Decoder scores and searchlight maps equal the 
   assert.deepEqual(s.pageErrors, [], 'no uncaught errors on the page');
 });
 
+/** The same SpaceNet Decoder in Node (tfjs wasm backend there too), as analysis.ts runs it in the worker. */
+async function spacenetInNode(): Promise<number[]> {
+  const { NiftiMasker, standardizeInPlace } = await import('@neurodecode/maskers');
+  const { Decoder } = await import('@neurodecode/decoding');
+  const { parseCvSpec } = await import('@neurodecode/cv');
+  const { initBackend, SpaceNetClassifier } = await import('@neurodecode/spacenet');
+  assert.equal(await initBackend('wasm'), 'wasm');
+  const func = await readNifti(dataPath('haxby-slice', 'bold.nii.gz')!, { dtype: 'float32' });
+  const mask = await readNifti(dataPath('haxby-slice', 'mask.nii.gz')!);
+  const labels = readFileSync(dataPath('haxby-slice', 'labels.txt')!, 'utf8').trim().split('\n').slice(1).map((l) => l.split(' ')[0]!);
+  const keep = labels.flatMap((l, i) => (l === 'face' || l === 'house' ? [i] : []));
+  const masker = await new NiftiMasker({ maskImg: mask }).fit([func]);
+  const X = (await masker.transform([func])).selectRows(keep);
+  standardizeInPlace(X, 'zscore_sample');
+  const decoder = new Decoder({
+    estimator: SpaceNetClassifier.fromMask(masker.maskImg_!, { penalty: 'tv-l1' }) as never,
+    cv: parseCvSpec('kfold:3'), selection: 'nested', screeningPercentile: null, paramGrid: {}, maskImg: masker.maskImg_,
+  });
+  decoder.fitMatrix(X, keep.map((i) => labels[i]!));
+  return decoder.cvScores.house!;
+}
+
+test('SpaceNet TV-L1 runs on tfjs wasm in the page and scores as in Node', { skip }, async () => {
+  const { page } = s;
+  const inNode = spacenetInNode();
+  await choose(page, { targets: 'face,house', estimator: 'spacenet-tvl1', cv: 'kfold', folds: 3 });
+  await runJob(page, 'decode', 300_000);
+  assert.equal(await errorText(page), '');
+  const r = await page.evaluate(() => (window as unknown as { neurodecodeResults: { decode: { backend: string; cvScores: number[] } } }).neurodecodeResults.decode);
+  assert.equal(r.backend, 'wasm');
+  const expected = await inNode;
+  assert.equal(r.cvScores.length, 3);
+  expected.forEach((v, f) => assert.ok(Math.abs(r.cvScores[f]! - v) < 1e-6, `fold ${f}: page ${r.cvScores[f]}, Node ${v}`));
+});
+
 test('without cross-origin isolation or WebAssembly: a notice, one worker, the same searchlight map', { skip }, async () => {
   const plain = await openPage({ isolate: false, init: 'delete globalThis.WebAssembly;' });
   try {

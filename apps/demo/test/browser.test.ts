@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { NiftiImage, emptyHeader, serializeHeader, writeNifti } from '@neurodecode/nifti-io';
-import { simulateFmriImages } from '@neurodecode/datasets';
+import { checkSimulationParams, simulationLayout } from '@neurodecode/datasets/browser';
 import { rng, tempDir } from '@neurodecode/testkit';
 import { choose, errorText, openPage, runJob, settled, skipBrowser, type Session } from './harness.js';
 
@@ -147,7 +147,7 @@ test('simulate: the default simulated set made in the page, as the datasets pack
   const { page } = s;
   await page.click('#simulate');
   assert.equal(await settled(page, 'Simulated', 120_000), 'ready', await errorText(page));
-  const expected = simulateFmriImages().layout;
+  const expected = simulationLayout(checkSimulationParams({}));
   assert.equal(await field('shape'), '40 x 64 x 64 x 216');
   assert.match((await page.textContent('#data-facts')) ?? '', new RegExp(`216 volumes, labels from simulated labels, mask: simulated mask \\(${expected.nMask} voxels\\), ${expected.params.runs} runs`));
   assert.deepEqual(s.pageErrors, []);
