@@ -1,7 +1,7 @@
 // Messages between the page and its Web Workers. Images travel as plain objects (typed array,
 // shape, affine): structured cloning drops class prototypes, and the worker rebuilds NiftiImages.
 import { NiftiImage, type Affine, type NumericArray } from '@neurodecode/nifti-io/browser';
-import type { ComputePlan, ChunkQueue, KernelName } from '@neurodecode/searchlight/browser';
+import type { ComputePlan, ChunkQueue, KernelName } from '@neurodecode/searchlight/core';
 import type { Value } from './labels.js';
 
 export interface ImageMessage {

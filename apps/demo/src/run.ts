@@ -2,7 +2,7 @@
 // progress bar and cancel button, show the results, offer the maps and the report as downloads.
 // The latest results are also on window.neurodecodeResults (the browser test reads them there).
 import { NiftiImage } from '@neurodecode/nifti-io/browser';
-import { maskVoxelsCOrder } from '@neurodecode/searchlight/browser';
+import { maskVoxelsCOrder } from '@neurodecode/searchlight/core';
 import { datasetMessage, type Dataset } from './dataset.js';
 import { selectTargets } from './labels.js';
 import { JobPanel, runOnWorker } from './jobs.js';

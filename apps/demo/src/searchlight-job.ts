@@ -4,7 +4,7 @@
 // same as its Node worker threads run. Without cross-origin isolation there is no
 // SharedArrayBuffer: one worker computes everything and sends its scores back.
 import { NiftiImage } from '@neurodecode/nifti-io/browser';
-import { meanOverFolds, scoresImage, type KernelName } from '@neurodecode/searchlight/browser';
+import { meanOverFolds, scoresImage, type KernelName } from '@neurodecode/searchlight/core';
 import { CancelledError, startWorker, type WorkerHandle } from './jobs.js';
 import type { DatasetMessage, JobRequest, SearchlightPlanMessage, WorkerMessage } from './protocol.js';
 

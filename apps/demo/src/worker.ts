@@ -5,7 +5,7 @@ import { simulateFmriImages, SIMULATED_TR } from '@neurodecode/datasets/browser'
 import {
   makeGenericScorer, factoryFromSpec, makeQueue, meanOverFolds, planSearchlight, resolveScorer, SphereComputer, takeChunks,
   type ChunkQueue, type ComputePlan,
-} from '@neurodecode/searchlight/browser';
+} from '@neurodecode/searchlight/core';
 import { runDecode, runPermutation } from './analysis.js';
 import { imageFromMessage, imageMessage, type JobRequest, type SearchlightPlanMessage, type WorkerMessage } from './protocol.js';
 import type { Value } from './labels.js';

@@ -29,15 +29,3 @@ export async function readNiftiFromBuffer(buf: ArrayBuffer | Uint8Array, where =
 }
 
 export * from './shared.js';
-
-// Paths name files on disk, which a page cannot open: packages that accept "a path or an image"
-// (image-ops, maskers, searchlight) import these names, and in a browser a path gets this message.
-/** Node only: in a browser, read the bytes yourself and call readNiftiFromBuffer. */
-export async function readNifti(path: string): Promise<NiftiImage> {
-  throw new Error(`readNifti: "${path}" is a file path, which a browser cannot open; read the bytes (File, fetch) and use readNiftiFromBuffer`);
-}
-
-/** Node only: in a browser, encode with encodeNifti and offer the bytes as a download. */
-export async function writeNifti(_img: NiftiImage, path: string): Promise<void> {
-  throw new Error(`writeNifti: "${path}" is a file path, which a browser cannot write; use encodeNifti and download the bytes`);
-}
