@@ -35,6 +35,7 @@ function readSettings(d: Dataset): Settings {
   const cvKind = byId<HTMLSelectElement>('cv').value;
   const cv = cvKind === 'logo' ? 'logo' : `kfold:${positive('folds', 'folds', true)}`;
   if (cv === 'logo' && !d.labels.groups) throw new Error(`cv: leave-one-run-out needs runs, but ${d.labelsName} has no "chunks" column; choose k-fold`);
+  if (cv === 'logo' && new Set(d.labels.groups).size < 2) throw new Error(`cv: leave-one-run-out needs at least two runs, but ${d.labelsName} describes one; choose k-fold`);
   return {
     targets,
     estimator: byId<HTMLSelectElement>('estimator').value as EstimatorName,

@@ -92,6 +92,8 @@ test('files chosen in the page: header facts, mask, labels and targets; then a D
   await page.fill('#tr-input', '1.5');
   assert.equal(await choose1('#labels-input', files.events!, 'events.tsv'), 'ready');
   assert.match((await page.textContent('#data-facts')) ?? '', /events\.tsv from events\.tsv/);
+  await page.click('#run-decode');
+  assert.match(await errorText(page), /cv: leave-one-run-out needs at least two runs, but events\.tsv describes one; choose k-fold/);
   assert.deepEqual(s.pageErrors, []);
 });
 
