@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { finished } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
-import { NiftiImage, serializeHeader, writeNifti } from '@neurodecode/nifti-io';
+import { NiftiImage, serializeHeader, trackTemporary, untrackTemporary, writeNifti } from '@neurodecode/nifti-io';
 import {
   BoldVolumes, boldHeader, checkSimulationParams, labelsText, layoutHeader, simulationLayout, SIMULATED_TR,
   type SimulationLayout, type SimulationOptions, type SimulationParams,
@@ -78,12 +78,15 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  trackTemporary(tmp);
   try {
     await fsp.writeFile(tmp, text);
     await fsp.rename(tmp, path);
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 
@@ -93,6 +96,7 @@ async function writeBold(path: string, layout: SimulationLayout): Promise<void> 
   const h = boldHeader(o, layout.affine);
 
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  trackTemporary(tmp);
   const file = createWriteStream(tmp);
   const gz = createGzip({ level: 1, chunkSize: 1 << 20 });
   gz.pipe(file);
@@ -124,5 +128,7 @@ async function writeBold(path: string, layout: SimulationLayout): Promise<void> 
     file.destroy();
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }

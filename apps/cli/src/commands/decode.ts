@@ -3,9 +3,10 @@ import type { Command } from 'commander';
 import { Decoder, parseGridSpec } from '@neurodecode/decoding';
 import { parseCvSpec, splitterUsesGroups, type Splitter } from '@neurodecode/cv';
 import { writeNifti } from '@neurodecode/nifti-io';
-import { addLabelOptions, collect, loadPlugins } from '../inputs.js';
+import { addLabelOptions, collect, loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { log, printJson, progressBar } from '../util.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 export function addDecodingOptions(cmd: Command): Command {
   cmd
@@ -38,6 +39,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
+      guardPaths(decodingInputPaths(opts), pathArgs('--coef-out', opts.coefOut));
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
       const { X, y, groups, maskImg, masker } = await loadDecodingInputs(opts);
@@ -84,6 +86,7 @@ export function register(program: Command): void {
         n_features: X.cols,
         screening_percentile: decoder.screeningPercentileUsed,
         estimator: opts.estimator,
+        estimator_plugin: pluginForEstimator(opts.estimator),
         cv: opts.cv,
         selection: opts.selection,
         scoring: opts.scoring ?? 'roc_auc',
