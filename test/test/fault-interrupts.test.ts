@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { readNifti } from '@neurodecode/nifti-io';
 import { folderDigest, repoRoot, rng, tempDir, writeTinySet } from '@neurodecode/testkit';
-import { assertUnchanged, CaseCounter, cli, leftovers, pool, type Run } from './fault-kit.js';
+import { assertInterruptedCleanly, assertUnchanged, CaseCounter, cli, killAfter, leftovers, pool } from './fault-kit.js';
 import { md5, startFaultServer } from './fault-server.js';
 
 const random = rng(2026);
@@ -24,21 +24,6 @@ function slowPlugin(dir: string): string {
     `registerEstimator({ name: 'slow-gnb', kind: 'classifier', description: 'fault suite', create: (p) => new SlowGaussianNB(p) });`,
   ].join('\n') + '\n');
   return path;
-}
-
-/** Kill the run with `signal` after `ms` (if still running). */
-function killAfter(signal: NodeJS.Signals, ms: number) {
-  return (child: import('node:child_process').ChildProcess) => {
-    const t = setTimeout(() => child.kill(signal), ms);
-    child.on('close', () => clearTimeout(t));
-  };
-}
-
-function assertInterruptedCleanly(r: Run, signal: NodeJS.Signals, what: string): void {
-  if (r.status === 0) return; // finished before the signal arrived
-  // A SIGINT that lands while Node is still loading the CLI ends it before anything is written.
-  if (signal === 'SIGINT') assert.ok(r.status === 130 || r.signal === 'SIGINT', `${what}: status ${r.status}, ${r.stderr}`);
-  else assert.equal(r.signal, 'SIGKILL', what);
 }
 
 test('fault suite: interrupted and concurrent searchlights, merges and simulations', async (t) => {

@@ -82,6 +82,21 @@ export function leftovers(dir: string): string[] {
   return out;
 }
 
+/** Kill the run with `signal` after `ms` (if still running). */
+export function killAfter(signal: NodeJS.Signals, ms: number) {
+  return (child: ChildProcess) => {
+    const t = setTimeout(() => child.kill(signal), ms);
+    child.on('close', () => clearTimeout(t));
+  };
+}
+
+export function assertInterruptedCleanly(r: Run, signal: NodeJS.Signals, what: string): void {
+  if (r.status === 0) return; // finished before the signal arrived
+  // A SIGINT that lands while Node is still loading the CLI ends it before anything is written.
+  if (signal === 'SIGINT') assert.ok(r.status === 130 || r.signal === 'SIGINT', `${what}: status ${r.status}, ${r.stderr}`);
+  else assert.equal(r.signal, 'SIGKILL', what);
+}
+
 /** Counts the suite's cases and reports them. */
 export class CaseCounter {
   private n = 0;

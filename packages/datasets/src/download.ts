@@ -259,7 +259,9 @@ async function downloadLocked(url: string, dest: string, userOpts: DownloadOptio
   try {
     return await downloadAttempts(url, dest, opts);
   } catch (err) {
-    if (deadline.aborted && !userOpts.signal?.aborted) {
+    // The caller's reason, whichever step the abort interrupted (Node's http gives its own AbortError).
+    if (userOpts.signal?.aborted) throw userOpts.signal.reason;
+    if (deadline.aborted) {
       throw new DownloadError(`download failed: GET ${url}: not finished within ${deadlineMs / 1000} s (the per-file deadline; raise it with --deadline or $NEURODECODE_FETCH_DEADLINE)`, url, undefined, false);
     }
     throw err;

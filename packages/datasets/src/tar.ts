@@ -83,7 +83,16 @@ export class ArchiveChecker {
     // unpacker can hang on those).
     const key = where.join('/');
     const previous = this.links.get(key);
-    if (type === 'SymbolicLink') this.links.set(key, target);
+    if (type === 'Link') {
+      // A hard link's target is read from the archive root, lexically (node-tar resolves it with
+      // path.resolve and refuses ".." in it): a ".." after a symlink would mean one place to the
+      // unpacker and another to the file system, so it is refused, as in entry paths.
+      if (hasParentComponent(target)) return `link "${path}" points to "${target}" outside the target folder (a hard link's target may not contain "..")`;
+      // The hard link replaces whatever was at its path, a symlink included.
+      this.links.delete(key);
+    } else {
+      this.links.set(key, target);
+    }
     const resolved = type === 'Link' ? this.resolve([], components(target), true) : this.resolve(where.slice(0, -1), components(target), true);
     let reason: string | undefined;
     if (resolved === 'loop') reason = `link "${path}" -> "${target}" goes through too many levels of symbolic links`;

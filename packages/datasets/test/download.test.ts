@@ -165,10 +165,16 @@ test('an abort signal stops the retries at once', async () => {
   try {
     const controller = new AbortController();
     const started = Date.now();
-    const p = downloadFile(`${server.url}/f.bin`, join(dir, 'f.bin'), { retries: 5, backoffMs: 10_000, signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('stopped by the user')), 50);
+    const p = downloadFile(`${server.url}/f.bin`, join(dir, 'f.bin'), { retries: 5, backoffMs: 60_000, signal: controller.signal });
+    // Abort once the first attempt has reached the server (a fixed delay loses that race on a busy machine).
+    const poll = setInterval(() => {
+      if (server.requests.length === 0) return;
+      clearInterval(poll);
+      controller.abort(new Error('stopped by the user'));
+    }, 5);
     await assert.rejects(p, { message: 'stopped by the user' });
-    assert.ok(Date.now() - started < 5000);
+    // Far less than the first 60 s backoff: the abort ended the wait.
+    assert.ok(Date.now() - started < 30_000);
     assert.equal(server.requests.length, 1);
     assert.equal(existsSync(join(dir, 'f.bin.part')), false);
   } finally {

@@ -78,6 +78,35 @@ test('tar: links that stay inside, even through other links, are kept', async ()
   }
 });
 
+test('tar: a hard link target with ".." is refused, and a hard link replaces a symlink at its path', () => {
+  // Found by the tar fuzzer (100,000 cases): "c" is a symlink to "a/a", so "c/../.." followed
+  // physically is the root, but the unpacker reads a hard link's target lexically (outside).
+  const checker = new ArchiveChecker();
+  assert.equal(checker.check('SymbolicLink', 'c/.', 'a/a'), undefined);
+  assert.match(checker.check('Link', 'c', 'c/../..')!, /link "c" points to "c\/\.\.\/\.\." outside the target folder \(a hard link's target may not contain "\.\."\)/);
+  // After a hard link takes the symlink's place, paths through "c" no longer follow "a/a".
+  const after = new ArchiveChecker();
+  assert.equal(after.check('SymbolicLink', 'c', 'a/a'), undefined);
+  assert.equal(after.check('Link', 'c', 'f'), undefined);
+  assert.match(after.check('SymbolicLink', 'd', 'c/../../x')!, /outside/);
+});
+
+test('tar: hard links staying inside are kept when extracted', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const archive = join(dir, 'hard.tar.gz');
+    await writeFile(archive, rawTarGz([
+      { name: 'data/', type: '5' },
+      { name: 'data/f.txt', type: '0', body: Buffer.from('hello') },
+      { name: 'data/g.txt', type: '1', linkname: 'data/f.txt' },
+    ]));
+    await extractTarGz(archive, join(dir, 'out'));
+    assert.equal(lstatSync(join(dir, 'out', 'data', 'g.txt')).nlink, 2);
+  } finally {
+    cleanup();
+  }
+});
+
 function isLink(p: string): boolean {
   try {
     return lstatSync(p).isSymbolicLink();

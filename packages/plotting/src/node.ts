@@ -5,7 +5,7 @@ import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { createCanvas, loadImage, SvgExportFlag, type Canvas } from '@napi-rs/canvas';
 import { loadImg, type ImgLike } from '@neurodecode/image-ops';
-import type { NiftiImage } from '@neurodecode/nifti-io';
+import { trackTemporary, untrackTemporary, type NiftiImage } from '@neurodecode/nifti-io';
 import type { CanvasFactory, CanvasLike } from './canvas.js';
 import type { Figure } from './figure.js';
 import { setPngDpi } from './png.js';
@@ -35,12 +35,16 @@ export function encodePng(fig: Figure): Uint8Array {
 /** Write `bytes` to `path` through a temporary file and a rename: never a half-written file. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // Tracked so that an interrupted CLI (SIGINT/SIGTERM) removes it before exiting.
+  trackTemporary(tmp);
   try {
     await writeFile(tmp, bytes);
     await rename(tmp, path);
   } catch (err) {
     await rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 

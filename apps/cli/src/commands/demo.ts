@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readNifti } from '@neurodecode/nifti-io';
 import { runDemo } from '../demo-run.js';
+import { guardPaths, pathArgs } from '../guard.js';
 import { readLabels, selectTargets } from '../labels.js';
 import { checkReportPath, demoReport } from '../report/commands.js';
 import { log, parseIntArg, printJson, progressBar } from '../util.js';
@@ -22,6 +23,8 @@ export function register(program: Command): void {
     .action(async (opts) => {
       const reportPath: string | undefined = opts.report === false ? undefined : typeof opts.report === 'string' ? opts.report : join(resolve(opts.out), 'report.html');
       if (typeof opts.report === 'string') checkReportPath(opts.report);
+      // Before any work: --out can be created and written, the report's folder is writable.
+      guardPaths([], [{ flag: '--out', path: opts.out, kind: 'dir' }, ...pathArgs('--report', typeof opts.report === 'string' ? opts.report : undefined)]);
       const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
       const bars = new Map<string, ReturnType<typeof progressBar>>();
       const result = await runDemo({

@@ -6,7 +6,8 @@ import type { Command } from 'commander';
 import { parseCvSpec } from '@neurodecode/cv';
 import { Matrix } from '@neurodecode/matrix';
 import { readNifti, writeNifti } from '@neurodecode/nifti-io';
-import { applyMask, initBackend, maskGeometry, SpaceNetClassifier, type BackendName, type Penalty } from '@neurodecode/spacenet';
+// Types only at the top: TensorFlow.js is loaded when the command runs, not on every CLI start.
+import type { BackendName, Penalty, SpaceNetClassifier } from '@neurodecode/spacenet';
 import { parseList, readLabels, selectTargets } from '../labels.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 import { checkReportPath, mapReport, REPORT_FLAG } from '../report/commands.js';
@@ -79,6 +80,7 @@ export function register(program: Command): void {
       if (split && (opts.trainGroups === undefined || opts.testGroups === undefined)) {
         throw new Error(`${opts.trainGroups === undefined ? '--train-groups' : '--test-groups'}: needed with ${opts.trainGroups === undefined ? '--test-groups' : '--train-groups'}`);
       }
+      const { applyMask, initBackend, maskGeometry, SpaceNetClassifier } = await import('@neurodecode/spacenet');
       const backend: BackendName = await initBackend(opts.backend);
       const maskImg = await readNifti(opts.mask);
       const geom = maskGeometry(maskImg, '--mask');
