@@ -23,6 +23,9 @@ interface Settings {
   workers: number;
 }
 
+/** Whether this page has WebAssembly (SpaceNet's tfjs backend follows it in the workers). */
+const hasWasm = (): boolean => typeof WebAssembly === 'object';
+
 function positive(id: string, what: string, integer: boolean): number {
   const raw = byId<HTMLInputElement>(id).value;
   const v = Number(raw);
@@ -133,7 +136,7 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
 
   start('decode', async (d, s, panel, signal) => {
     document.body.dataset.decodeState = 'running';
-    const r = await runOnWorker<DecodeResult>({ kind: 'decode', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv },
+    const r = await runOnWorker<DecodeResult>({ kind: 'decode', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, wasm: hasWasm() },
       (done, total) => panel.update(done, total, ' folds'), signal, 'decode');
     results.decode = r;
     if (r.coef) {
@@ -155,7 +158,7 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
 
   start('permutation', async (d, s, panel, signal) => {
     document.body.dataset.permutationState = 'running';
-    const r = await runOnWorker<PermutationResult>({ kind: 'permutation', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, nPermutations: s.permutations, seed: 0 },
+    const r = await runOnWorker<PermutationResult>({ kind: 'permutation', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, nPermutations: s.permutations, seed: 0, wasm: hasWasm() },
       (done, total) => panel.update(done, total, ' fits'), signal, 'permutation test');
     results.permutation = r;
     html.permutation = show('permutation-results', permutationHtml(r), () => permutationFigures(r));

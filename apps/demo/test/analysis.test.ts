@@ -3,7 +3,8 @@
 // the page (radius 5.6 mm, KFold(4)) against the CLI's maps, the permutation test against the
 // CLI's, and the figures @neurodecode/plotting drew on the page (the searchlight map's coloured
 // pixels, mapped back to mm, land where the CLI's map is above chance). Then the same page served without
-// cross-origin isolation and without WebAssembly: a notice, one worker, the same map.
+// cross-origin isolation and without WebAssembly: a notice, one worker, the same map, and
+// SpaceNet on tfjs's JavaScript backend with the same scores.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -171,7 +172,7 @@ test('the example in the browser: Decoder scores and searchlight maps equal the 
 });
 
 /** The same SpaceNet Decoder in Node (tfjs wasm backend there too), as analysis.ts runs it in the worker. */
-async function spacenetInNode(): Promise<number[]> {
+async function computeSpacenetInNode(): Promise<number[]> {
   const { NiftiMasker, standardizeInPlace } = await import('@neurodecode/maskers');
   const { Decoder } = await import('@neurodecode/decoding');
   const { parseCvSpec } = await import('@neurodecode/cv');
@@ -192,6 +193,10 @@ async function spacenetInNode(): Promise<number[]> {
   return decoder.cvScores.house!;
 }
 
+let spacenetScores: Promise<number[]> | undefined;
+/** Computed once, shared by the wasm page and the page without WebAssembly. */
+const spacenetInNode = (): Promise<number[]> => (spacenetScores ??= computeSpacenetInNode());
+
 test('SpaceNet TV-L1 runs on tfjs wasm in the page and scores as in Node', { skip }, async () => {
   const { page } = s;
   const inNode = spacenetInNode();
@@ -205,7 +210,7 @@ test('SpaceNet TV-L1 runs on tfjs wasm in the page and scores as in Node', { ski
   expected.forEach((v, f) => assert.ok(Math.abs(r.cvScores[f]! - v) < 1e-6, `fold ${f}: page ${r.cvScores[f]}, Node ${v}`));
 });
 
-test('without cross-origin isolation or WebAssembly: a notice, one worker, the same searchlight map', { skip }, async () => {
+test('without cross-origin isolation or WebAssembly: a notice, one worker, the same searchlight map, SpaceNet on tfjs cpu', { skip }, async () => {
   const plain = await openPage({ isolate: false, init: 'delete globalThis.WebAssembly;' });
   try {
     const { page } = plain;
@@ -222,6 +227,16 @@ test('without cross-origin isolation or WebAssembly: a notice, one worker, the s
     assert.deepEqual([sl.workers, sl.shared], [1, false]);
     await cliGnb;
     await assertMapsEqual(await downloaded(page, '#download-searchlight'), join(plain.scratch, 'cli-gnb.nii.gz'), 'single-worker GaussianNB searchlight');
+
+    // SpaceNet without WebAssembly: its workers use tfjs's JavaScript backend, with the same scores.
+    const inNode = spacenetInNode();
+    await choose(page, { estimator: 'spacenet-tvl1', cv: 'kfold', folds: 3 });
+    await runJob(page, 'decode', 300_000);
+    assert.equal(await errorText(page), '');
+    const r = await page.evaluate(() => (window as unknown as { neurodecodeResults: { decode: { backend: string; cvScores: number[] } } }).neurodecodeResults.decode);
+    assert.equal(r.backend, 'cpu', 'a page without WebAssembly never uses the wasm backend');
+    assert.match((await page.textContent('#decode-results')) ?? '', /tfjs backend cpu/);
+    (await inNode).forEach((v, f) => assert.ok(Math.abs(r.cvScores[f]! - v) < 1e-6, `fold ${f}: page (cpu) ${r.cvScores[f]}, Node ${v}`));
     assert.deepEqual(plain.pageErrors, []);
   } finally {
     await plain.close();
