@@ -1,9 +1,9 @@
 // The default run: data (the real Haxby subject 1 when it is in the cache, else the default
 // simulated set) -> Decoder with leave-one-run-out -> whole-brain searchlight -> score map,
 // cv scores and a plain-text summary.
-import { mkdirSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { readNifti, writeNifti, type NiftiImage } from '@neurodecode/nifti-io';
+import { readNifti, writeFileAtomicSync, writeNifti, type NiftiImage } from '@neurodecode/nifti-io';
 import { fetchHaxby, simulateFmri } from '@neurodecode/datasets';
 import { NiftiMasker, standardizeInPlace } from '@neurodecode/maskers';
 import { LeaveOneGroupOut } from '@neurodecode/cv';
@@ -134,9 +134,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 }
 
 function writeAtomic(path: string, text: string): void {
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+  writeFileAtomicSync(path, text);
 }
 
 function summaryText(r: DemoResult): string {

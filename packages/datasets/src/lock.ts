@@ -3,7 +3,8 @@
 // work done. A lock whose owner died (same host, pid gone) is stale and taken over, so a killed
 // fetch never blocks later ones.
 import { hostname } from 'node:os';
-import { link, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { link, readFile, rename, rm, stat } from 'node:fs/promises';
 import { trackTemporary, untrackTemporary } from '@neurodecode/nifti-io';
 
 export interface LockOptions {
@@ -51,14 +52,16 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, opts: 
   let told = false;
   for (;;) {
     try {
-      const fh = await open(lockPath, 'wx');
-      try {
-        await fh.writeFile(`pid ${process.pid} host ${hostname()} since ${new Date().toISOString()}\n`);
-      } finally {
-        await fh.close();
-      }
-      // Removed by an interrupted CLI's cleanup, so a Ctrl-C never leaves the lock behind.
+      // Created, tracked and written in one synchronous step: an interrupted CLI's cleanup
+      // removes it, so a Ctrl-C never leaves the lock behind (an asynchronous open could still
+      // create it after the cleanup ran).
+      const fd = openSync(lockPath, 'wx');
       trackTemporary(lockPath);
+      try {
+        writeSync(fd, `pid ${process.pid} host ${hostname()} since ${new Date().toISOString()}\n`);
+      } finally {
+        closeSync(fd);
+      }
       break;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;

@@ -6,8 +6,7 @@ import { createWriteStream, promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { finished } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
-import { NiftiImage, serializeHeader, trackTemporary, untrackTemporary, writeNifti } from '@neurodecode/nifti-io';
+import { NiftiImage, openTemporary, serializeHeader, temporaryName, untrackTemporary, writeFileAtomicSync, writeNifti } from '@neurodecode/nifti-io';
 import {
   BoldVolumes, boldHeader, checkSimulationParams, labelsText, layoutHeader, simulationLayout, SIMULATED_TR,
   type SimulationLayout, type SimulationOptions, type SimulationParams,
@@ -77,17 +76,7 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  trackTemporary(tmp);
-  try {
-    await fsp.writeFile(tmp, text);
-    await fsp.rename(tmp, path);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw new Error(`${path}: write failed (${(err as Error).message})`);
-  } finally {
-    untrackTemporary(tmp);
-  }
+  writeFileAtomicSync(path, text);
 }
 
 /** Generate the 4-D series volume by volume straight into a gzip stream (temp file + rename). */
@@ -95,9 +84,9 @@ async function writeBold(path: string, layout: SimulationLayout): Promise<void> 
   const o = layout.params;
   const h = boldHeader(o, layout.affine);
 
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  trackTemporary(tmp);
-  const file = createWriteStream(tmp);
+  // Created and tracked synchronously, then written through its descriptor (see nifti-io's temporaries).
+  const tmp = temporaryName(path);
+  const file = createWriteStream(tmp, { fd: openTemporary(tmp, path) });
   const gz = createGzip({ level: 1, chunkSize: 1 << 20 });
   gz.pipe(file);
   // Either stream failing (disk full, folder removed) ends the write at once instead of leaving

@@ -2,7 +2,8 @@
 // `..` components, links leading outside the target (resolved through the links before them) and device/FIFO entries reject the whole
 // archive. The archive is then unpacked into a temporary folder inside the target and its
 // top-level entries renamed into place, so a failure leaves nothing half-extracted.
-import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import * as tar from 'tar';
 import { trackTemporary, untrackTemporary } from '@neurodecode/nifti-io';
@@ -147,7 +148,8 @@ export async function checkTarGz(archive: string): Promise<string[]> {
 export async function extractTarGz(archive: string, targetDir: string): Promise<string[]> {
   const paths = await checkTarGz(archive);
   await mkdir(targetDir, { recursive: true });
-  const staging = await mkdtemp(join(targetDir, '.extract-'));
+  // Made synchronously, so an interrupt cannot come between its creation and its tracking.
+  const staging = mkdtempSync(join(targetDir, '.extract-'));
   trackTemporary(staging);
   let lateProblem: string | undefined;
   const checker = new ArchiveChecker();

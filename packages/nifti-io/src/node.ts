@@ -1,15 +1,13 @@
 // Node file I/O: streaming reads (gunzip straight into the destination array) and atomic writes
 // (temp file + rename, so a failed write leaves nothing behind).
 import { createReadStream, createWriteStream, promises as fsp } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
 import { createGunzip, createGzip, constants as zc } from 'node:zlib';
 import { totalmem } from 'node:os';
-import { randomBytes } from 'node:crypto';
 import { finished } from 'node:stream/promises';
 import { MAX_DEFLATE_RATIO, NiftiDecoder, type ReadOptions } from './decode.js';
 import { NiftiImage } from './image.js';
 import { encodeHeader } from './encode.js';
-import { trackTemporary, untrackTemporary } from './temporaries.js';
+import { openTemporary, temporaryName, untrackTemporary } from './temporaries.js';
 
 const CHUNK = 1 << 20;
 
@@ -147,9 +145,9 @@ export async function writeNifti(img: NiftiImage, path: string, opts: WriteOptio
   if (!/\.nii(\.gz)?$/.test(path)) throw new Error(`${path}: output must end in .nii or .nii.gz`);
   const gz = path.endsWith('.gz');
   const { header, data } = encodeHeader(img);
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  trackTemporary(tmp);
-  const out = createWriteStream(tmp);
+  // Created and tracked synchronously, then written through its descriptor (see temporaries.ts).
+  const tmp = temporaryName(path);
+  const out = createWriteStream(tmp, { fd: openTemporary(tmp, path) });
   const sink = gz ? createGzip({ level: opts.compressionLevel ?? 1, chunkSize: CHUNK, strategy: zc.Z_DEFAULT_STRATEGY }) : out;
   // The first error of either stream ends the write. Both get a listener, so an error (say the
   // folder is missing, or the disk fills) can never surface as an unhandled 'error' event, and a

@@ -1,11 +1,9 @@
 // Node entry: the same figures drawn with @napi-rs/canvas (prebuilt binaries from the npm
 // registry), file output (PNG with dpi, SVG), and image arguments given as paths.
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { createCanvas, loadImage, SvgExportFlag, type Canvas } from '@napi-rs/canvas';
 import { loadImg, type ImgLike } from '@neurodecode/image-ops';
-import { trackTemporary, untrackTemporary, type NiftiImage } from '@neurodecode/nifti-io';
+import { writeFileAtomicSync, type NiftiImage } from '@neurodecode/nifti-io';
 import type { CanvasFactory, CanvasLike } from './canvas.js';
 import type { Figure } from './figure.js';
 import { setPngDpi } from './png.js';
@@ -34,18 +32,9 @@ export function encodePng(fig: Figure): Uint8Array {
 
 /** Write `bytes` to `path` through a temporary file and a rename: never a half-written file. */
 export async function writeFileAtomic(path: string, bytes: Uint8Array | string): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  // Tracked so that an interrupted CLI (SIGINT/SIGTERM) removes it before exiting.
-  trackTemporary(tmp);
-  try {
-    await writeFile(tmp, bytes);
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw new Error(`${path}: write failed (${(err as Error).message})`);
-  } finally {
-    untrackTemporary(tmp);
-  }
+  // Synchronous, so an interrupted CLI (SIGINT/SIGTERM) leaves either no file or the whole one,
+  // and never a temporary.
+  writeFileAtomicSync(path, bytes);
 }
 
 /** Save a figure as .png (raster canvas) or .svg (drawn with svgCanvas / canvasFor(path)). */

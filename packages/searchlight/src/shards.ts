@@ -1,10 +1,9 @@
 // Partial results on disk: shard outputs and checkpoints share one format, an 8-byte magic, a
 // JSON header (with the run fingerprint) and a binary payload of fold scores. Files are written
 // to a temporary name and renamed, so a file under the final name is always complete.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { trackTemporary, untrackTemporary, writeNifti, type Affine, type NiftiImage } from '@neurodecode/nifti-io';
+import { writeFileAtomicSync, writeNifti, type Affine, type NiftiImage } from '@neurodecode/nifti-io';
 import { meanOverFolds, scoresImage, shardRange } from './scores.js';
 
 export { meanOverFolds, scoresImage, shardRange } from './scores.js';
@@ -116,18 +115,9 @@ function checkHeader(h: PartialHeader, path: string): void {
   if (h.kind === 'checkpoint' && h.chunkSize !== undefined && !isCount(h.chunkSize, 1)) throw bad(`chunk size ${h.chunkSize}`);
 }
 
+/** Atomic and synchronous (an interrupt leaves no temporary; see nifti-io's writeFileAtomicSync). */
 export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  trackTemporary(tmp);
-  try {
-    await fsp.writeFile(tmp, bytes);
-    await fsp.rename(tmp, path);
-  } catch (err) {
-    await fsp.rm(tmp, { force: true });
-    throw new Error(`${path}: write failed (${(err as Error).message})`);
-  } finally {
-    untrackTemporary(tmp);
-  }
+  writeFileAtomicSync(path, bytes);
 }
 
 export async function readPartial(path: string): Promise<PartialFile> {
