@@ -6,7 +6,6 @@ import { seededRandom } from './random.js';
 import type { Classifier, FitOptions, Label, Targets } from './types.js';
 
 export interface DummyClassifierParams {
-  [key: string]: unknown;
   strategy: 'most_frequent' | 'prior' | 'stratified' | 'uniform';
   /** Seed for 'stratified' and 'uniform'; every predict call restarts from it. */
   seed: number;

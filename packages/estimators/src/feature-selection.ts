@@ -168,7 +168,6 @@ export function percentileSupport(scores: Float64Array, percentile: number): Uin
 }
 
 export interface SelectPercentileParams {
-  [key: string]: unknown;
   scoreFunc: 'f_classif' | 'f_regression';
   /** Percent of features to keep (0-100). */
   percentile: number;

@@ -12,7 +12,6 @@ import { tiledRowGram as rowGram } from './gram-kernel.js';
 import type { BatchedKernel, Classifier, FitOptions, Label, LinearModel, Targets } from './types.js';
 
 export interface LinearSVCParams {
-  [key: string]: unknown;
   /** Inverse regularisation strength (> 0). */
   C: number;
   loss: 'squared_hinge' | 'hinge';

@@ -13,7 +13,6 @@ import { rowGram } from './linalg.js';
 import type { BatchedKernel, Classifier, FitOptions, LinearModel, Targets } from './types.js';
 
 export interface LogisticRegressionParams {
-  [key: string]: unknown;
   /** Inverse regularisation strength (> 0). */
   C: number;
   penalty: 'l2' | 'l1';

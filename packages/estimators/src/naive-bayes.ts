@@ -6,7 +6,6 @@ import { checkClassification } from './labels.js';
 import type { BatchedKernel, Classifier, FitOptions, Targets } from './types.js';
 
 export interface GaussianNBParams {
-  [key: string]: unknown;
   varSmoothing: number;
   /** Class priors in sorted-class order; estimated from the data when absent. */
   priors: number[] | undefined;

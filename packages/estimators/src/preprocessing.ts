@@ -5,7 +5,6 @@ import { checkLength, checkMatrix } from './labels.js';
 import type { FitOptions, Targets, Transformer } from './types.js';
 
 export interface StandardScalerParams {
-  [key: string]: unknown;
   withMean: boolean;
   withStd: boolean;
 }

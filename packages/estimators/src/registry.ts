@@ -1,6 +1,37 @@
 // Name -> factory registry: built-ins register themselves on import; third-party packages call
 // registerEstimator from their entry point, and the CLI loads them with --plugin.
 import type { AnyEstimator, Params } from './types.js';
+import type { LinearSVC } from './linear-svc.js';
+import type { LogisticRegression } from './logistic.js';
+import type { Ridge, RidgeClassifier } from './ridge.js';
+import type { GaussianNB } from './naive-bayes.js';
+import type { DummyClassifier } from './dummy.js';
+import type { StandardScaler } from './preprocessing.js';
+import type { SelectPercentile } from './feature-selection.js';
+
+/**
+ * Registered name -> estimator type, so `createEstimator('gnb', ...)` is a typed GaussianNB and
+ * misspelled parameters fail to compile. A plugin adds its names by declaration merging:
+ *
+ * ```ts
+ * declare module '@neurodecode/estimators' {
+ *   interface EstimatorTypes { knn: KNeighborsClassifier }
+ * }
+ * ```
+ */
+export interface EstimatorTypes {
+  svc: LinearSVC;
+  logistic: LogisticRegression;
+  'ridge-classifier': RidgeClassifier;
+  ridge: Ridge;
+  gnb: GaussianNB;
+  dummy: DummyClassifier;
+  'standard-scaler': StandardScaler;
+  'select-percentile': SelectPercentile;
+}
+
+/** The parameter type of an estimator type (what its getParams returns). */
+export type ParamsOf<E> = E extends { getParams(): infer P } ? P : Params;
 
 export interface EstimatorEntry {
   name: string;
@@ -25,6 +56,10 @@ export function registerEstimator(entry: EstimatorEntry, opts: { replace?: boole
   entries.set(entry.name, entry);
 }
 
+/** Build a registered estimator by name; for built-in (and declared plugin) names the result is typed. */
+export function createEstimator<N extends keyof EstimatorTypes>(name: N, params?: Partial<ParamsOf<EstimatorTypes[N]>>): EstimatorTypes[N];
+/** Build an estimator registered under a name the types do not know (loaded at run time). */
+export function createEstimator<N extends string>(name: N extends keyof EstimatorTypes ? never : N, params?: Params): AnyEstimator;
 export function createEstimator(name: string, params: Params = {}): AnyEstimator {
   const entry = entries.get(name);
   if (!entry) {

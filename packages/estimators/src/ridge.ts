@@ -8,7 +8,6 @@ import { choleskySolveInPlace, columnGram, columnMeans, rowGram } from './linalg
 import type { Classifier, FitOptions, LinearModel, Regressor, Targets } from './types.js';
 
 export interface RidgeParams {
-  [key: string]: unknown;
   /** L2 penalty (>= 0; 0 only when the system is non-singular). */
   alpha: number;
   fitIntercept: boolean;

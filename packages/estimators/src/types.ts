@@ -10,7 +10,16 @@ export type Label = number | string;
 /** Targets: numbers (regression or numeric classes) or strings (class names). */
 export type Targets = ArrayLike<number> | readonly Label[];
 
+/** A bag of hyper-parameters by name (what grids, the registry and the CLI hand around). */
 export type Params = Record<string, unknown>;
+
+/**
+ * The constraint on an estimator's own parameter type. Declare parameters as an interface without
+ * an index signature (so a misspelled name fails to compile); `any` here, unlike `unknown`, lets
+ * such an interface stand where any estimator is accepted.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyParams = Record<string, any>;
 
 export interface FitOptions {
   /** Per-sample weights (length = rows of X). */
@@ -26,7 +35,7 @@ export interface FitOptions {
 
 export type EstimatorKind = 'classifier' | 'regressor' | 'transformer';
 
-export interface Estimator<P extends Params = Params> {
+export interface Estimator<P extends AnyParams = AnyParams> {
   readonly kind: EstimatorKind;
   fit(X: Matrix, y?: Targets, opts?: FitOptions): this;
   getParams(): P;
@@ -53,7 +62,7 @@ export interface Estimator<P extends Params = Params> {
   prepareFixedDesign?(X: Matrix, opts?: FitOptions): ((y: Targets) => Estimator) | undefined;
 }
 
-export interface Classifier<P extends Params = Params> extends Estimator<P> {
+export interface Classifier<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'classifier';
   /** Sorted distinct labels seen in fit. */
   readonly classes: Label[];
@@ -70,7 +79,7 @@ export interface Classifier<P extends Params = Params> extends Estimator<P> {
   clone(): Classifier<P>;
 }
 
-export interface Regressor<P extends Params = Params> extends Estimator<P> {
+export interface Regressor<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'regressor';
   predict(X: Matrix): Float64Array;
   /** R^2. */
@@ -78,7 +87,7 @@ export interface Regressor<P extends Params = Params> extends Estimator<P> {
   clone(): Regressor<P>;
 }
 
-export interface Transformer<P extends Params = Params> extends Estimator<P> {
+export interface Transformer<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'transformer';
   transform(X: Matrix): Matrix;
   fitTransform(X: Matrix, y?: Targets, opts?: FitOptions): Matrix;
@@ -99,7 +108,7 @@ export interface LinearModel {
  */
 export interface BatchedKernel {
   readonly name: string;
-  readonly params: Params;
+  readonly params: Readonly<AnyParams>;
 }
 
 export type AnyEstimator = Classifier | Regressor | Transformer;
