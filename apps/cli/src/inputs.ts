@@ -1,9 +1,7 @@
 // Loading what decode/permutation/searchlight/spacenet share: functional runs, a mask, labels
 // (with --targets), groups, and plugins that register estimators.
 import type { Command } from 'commander';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { loadPlugins as loadPluginModules } from '@neurodecode/estimators/plugins';
 import { readNifti, type NiftiImage } from '@neurodecode/nifti-io';
 import { readLabels, selectTargets, parseList, type LabelTable, type Value } from './labels.js';
 
@@ -63,24 +61,13 @@ export function loadLabels(opts: LabelOptions, volumesPerRun: number[]): Selecte
   };
 }
 
-/** Import plugin modules (resolved from the current directory) so they register estimators. */
+/**
+ * Import plugin modules so they register estimators: resolved as Node's ESM loader would from the
+ * current directory (ESM-only packages, relative paths and package folders all work).
+ */
 export async function loadPlugins(plugins: string[] | undefined): Promise<void> {
   if (!plugins?.length) return;
-  const req = createRequire(resolve(process.cwd(), 'noop.js'));
-  for (const name of plugins) {
-    let target: string;
-    try {
-      // A path (file or package folder) resolves like require() would, so a folder loads its "main".
-      target = name.startsWith('.') || name.startsWith('/') ? req.resolve(resolve(name)) : req.resolve(name);
-    } catch {
-      throw new Error(`--plugin: cannot find "${name}" from ${process.cwd()}`);
-    }
-    try {
-      await import(pathToFileURL(target).href);
-    } catch (err) {
-      throw new Error(`--plugin: loading "${name}" failed (${(err as Error).message})`);
-    }
-  }
+  await loadPluginModules(plugins, process.cwd(), '--plugin');
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

@@ -34,11 +34,24 @@ export interface EstimatorTypes {
 export type ParamsOf<E> = E extends { getParams(): infer P } ? P : Params;
 
 export interface EstimatorEntry {
+  /** Lower-case letters, digits and dashes: what `createEstimator`, `--estimator` and grids use. */
   name: string;
   kind: 'classifier' | 'regressor' | 'transformer';
+  /** One line for `--help` listings. */
   description: string;
   /** Build an unfitted estimator; unknown parameter names must throw. */
   create(params?: Params): AnyEstimator;
+  /**
+   * The hyper-parameter grid the Decoder searches when the user gives none (scikit-learn's
+   * ParamGrid shape: name -> candidate values), e.g. `{ nNeighbors: [1, 5, 9] }`.
+   */
+  defaultGrid?: Record<string, readonly unknown[]>;
+  /**
+   * URL of the module whose import registers this entry. Worker threads (the searchlight's)
+   * import it to rebuild the estimator by name. Filled in by registerEstimator from the caller's
+   * location when omitted; pass `import.meta.url` to be explicit.
+   */
+  module?: string;
 }
 
 // One registry per process, even when a plugin resolves its own copy of this package.
@@ -53,7 +66,25 @@ export function registerEstimator(entry: EstimatorEntry, opts: { replace?: boole
   if (entries.has(entry.name) && !opts.replace) {
     throw new Error(`registerEstimator: "${entry.name}" is already registered (pass { replace: true } to override)`);
   }
-  entries.set(entry.name, entry);
+  entries.set(entry.name, entry.module ? entry : { ...entry, module: callerModule() });
+}
+
+const THIS_MODULE = import.meta.url;
+
+/**
+ * The URL of the module that called registerEstimator, read from the call stack (V8 and other
+ * engines list frames as "at ... (url:line:col)" or "fn@url:line:col"). Undefined when the
+ * stack names no such module (then workers cannot rebuild the estimator by name).
+ */
+function callerModule(): string | undefined {
+  const stack = new Error().stack ?? '';
+  for (const line of stack.split('\n').slice(1)) {
+    const m = /((?:file|https?):\/\/[^\s)]+?|\/[^\s():]+?):\d+:\d+\)?\s*$/.exec(line);
+    if (!m) continue;
+    const where = m[1]!.startsWith('/') ? `file://${encodeURI(m[1]!)}` : m[1]!;
+    if (where !== THIS_MODULE) return where;
+  }
+  return undefined;
 }
 
 /** Build a registered estimator by name; for built-in (and declared plugin) names the result is typed. */

@@ -109,7 +109,32 @@ export interface LinearModel {
 export interface BatchedKernel {
   readonly name: string;
   readonly params: Readonly<AnyParams>;
+  /**
+   * Optional: a plugin's own searchlight fast path. The searchlight calls it once per thread with
+   * the largest problem it will meet, then calls the returned predictor for every sphere and
+   * fold instead of constructing, fitting and scoring an estimator there. Used with the
+   * 'accuracy' and 'balanced_accuracy' scorings; it must predict what fit + predict would.
+   */
+  createFoldPredictor?(sizes: FoldPredictorSizes): FoldPredictor;
 }
+
+/** Upper bounds for the buffers a FoldPredictor allocates once. */
+export interface FoldPredictorSizes {
+  nClasses: number;
+  maxTrain: number;
+  maxTest: number;
+  maxFeatures: number;
+}
+
+/**
+ * Fit on `nTrain` rows of `train` (row-major, `nFeatures` columns) with class codes `trainCodes`
+ * (0..nClasses-1, classes sorted), and write the predicted code of each of the `nTest` rows of
+ * `test` into `out`. The arrays are reused between calls: copy what must outlive the call.
+ */
+export type FoldPredictor = (
+  train: Float64Array, trainCodes: Int32Array, nTrain: number,
+  test: Float64Array, nTest: number, nFeatures: number, out: Int32Array,
+) => void;
 
 export type AnyEstimator = Classifier | Regressor | Transformer;
 

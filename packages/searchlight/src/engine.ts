@@ -6,7 +6,7 @@ import type { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import type { AnyEstimator, Label, Targets } from '@neurodecode/estimators';
 import { SphereComputer, standardization, type ComputePlan, type KernelName } from './compute.js';
-import { factoryFromSpec, loadEstimatorModules, makeGenericScorer, resolveScorer, type EstimatorSpec } from './generic.js';
+import { factoryFromSpec, makeGenericScorer, resolveScorer, resolveSpecModules, type EstimatorSpec } from './generic.js';
 import { makeQueue, runInThisThread, runWorkers } from './pool.js';
 import { encodeClasses, loadMasks, loadSamples, resolveSplitter, selectRows, toLabels, type ImgLike, type SplitterLike } from './prepare.js';
 import { computeSpheres } from './spheres.js';
@@ -86,7 +86,7 @@ async function chooseEstimator(estimator: SearchlightOptions['estimator'], scori
   else if (typeof (estimator as AnyEstimator).fit === 'function') instance = estimator as AnyEstimator;
   else spec = estimator as EstimatorSpec;
   if (spec) {
-    await loadEstimatorModules(spec);
+    spec = await resolveSpecModules(spec);
     instance = factoryFromSpec(spec)();
   }
   const kind = instance!.kind;
@@ -100,6 +100,7 @@ async function chooseEstimator(estimator: SearchlightOptions['estimator'], scori
     if (name === 'gnb' && params.priors == null) kernel = 'gnb';
     else if (name === 'linear-svc' && nClasses === 2 && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
     else if (name === 'logistic' && nClasses === 2 && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
+    else if (typeof batched.createFoldPredictor === 'function') kernel = 'plugin';
   }
   return { kernel, params, spec, instance: instance!, description };
 }
@@ -202,7 +203,7 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   };
   options.onProgress?.(done, nSpheres);
 
-  const canUseWorkers = chosen.kernel !== 'generic' || chosen.spec !== undefined;
+  const canUseWorkers = (chosen.kernel !== 'generic' && chosen.kernel !== 'plugin') || chosen.spec !== undefined;
   // No more threads than chunks left to compute.
   const threads = Math.max(1, Math.min(Math.floor(options.threads ?? availableParallelism()), queue.pending.length));
   try {
@@ -213,7 +214,8 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
         const generic = chosen.kernel === 'generic'
           ? makeGenericScorer(chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator, await resolveScorer(scoring), labels, folds)
           : undefined;
-        await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: options.signal });
+        const pluginKernel = chosen.kernel === 'plugin' ? chosen.instance!.batchedKernel!() : undefined;
+        await runInThisThread(new SphereComputer(plan, generic, pluginKernel), queue, { onChunk, signal: options.signal });
       }
     }
   } catch (err) {

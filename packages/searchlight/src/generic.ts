@@ -1,7 +1,8 @@
 // The generic per-sphere path: any classifier or regressor from the registry (or a plugin), cloned
 // per fold, fitted on the sphere's training rows and scored by a named scorer.
 import { Matrix } from '@neurodecode/matrix';
-import { createEstimator, type AnyEstimator, type Label, type Params } from '@neurodecode/estimators';
+import { createEstimator, getEstimatorEntry, type AnyEstimator, type Label, type Params } from '@neurodecode/estimators';
+import { loadPlugins } from '@neurodecode/estimators/plugins';
 import type { GenericScorer } from './compute.js';
 
 export type ScoreFn = (estimator: AnyEstimator, X: Matrix, y: Label[]) => number;
@@ -24,14 +25,33 @@ export async function resolveScorer(scoring: string): Promise<ScoreFn> {
 export interface EstimatorSpec {
   name: string;
   params?: Params;
-  /** Modules that register the estimator (plugins); imported in every worker before creating it. */
+  /**
+   * Modules that register the estimator (plugins): package names, paths or file URLs, resolved
+   * as Node's ESM loader would from `from`, and imported in every worker. Not needed for a plugin
+   * already imported in the calling thread: its module is known to the registry.
+   */
   modules?: string[];
+  /** Folder (or a file URL such as `import.meta.url`) that `modules` resolve from; default: the working directory. */
+  from?: string;
 }
 
-/** Import built-ins and plugin modules so that `spec.name` is registered in this thread. */
+/** Import built-ins and plugin modules (file URLs, as resolveSpecModules leaves them) in this thread. */
 export async function loadEstimatorModules(spec: EstimatorSpec): Promise<void> {
   await import('@neurodecode/estimators');
   for (const m of spec.modules ?? []) await import(m);
+}
+
+/**
+ * In the calling thread: import the spec's modules resolved from the caller's folder, then add
+ * the module that registered `spec.name` (a plugin imported by the caller), so every worker can
+ * rebuild the estimator by name. Returns the spec with file URLs only.
+ */
+export async function resolveSpecModules(spec: EstimatorSpec): Promise<EstimatorSpec> {
+  await import('@neurodecode/estimators');
+  const urls = await loadPlugins(spec.modules ?? [], spec.from ?? process.cwd(), 'estimator.modules');
+  const registeredBy = getEstimatorEntry(spec.name)?.module;
+  if (registeredBy && !urls.includes(registeredBy)) urls.push(registeredBy);
+  return { name: spec.name, params: spec.params, modules: urls };
 }
 
 export function makeGenericScorer(
