@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Matrix } from '@neurodecode/matrix';
@@ -109,10 +109,16 @@ test('CLI: --plugin by relative path and by package name (ESM-only exports), dec
     mkdirSync(join(dir, 'node_modules'));
     symlinkSync(pluginDir, join(dir, 'node_modules', 'neurodecode-plugin-knn'), 'dir');
     const inputs = ['--func', 'sim/bold.nii.gz', '--mask', 'sim/mask.nii.gz', '--labels', 'sim/labels.txt', '--targets', 'face,house'];
-    const relative = cli(['decode', ...inputs, '--cv', 'logo', '--plugin', `./node_modules/neurodecode-plugin-knn`, '--estimator', 'knn', '--json'], dir);
+    const relative = cli(['decode', ...inputs, '--cv', 'logo', '--plugin', `./node_modules/neurodecode-plugin-knn`, '--estimator', 'knn', '--coef-out', 'coef.nii.gz', '--json'], dir);
     assert.equal(relative.status, 0, relative.stderr);
-    const decoded = JSON.parse(relative.stdout) as Record<string, unknown>;
-    assert.ok(JSON.stringify(decoded).includes('nNeighbors'), 'the declared grid was searched');
+    const decoded = JSON.parse(relative.stdout) as { cv_scores: number[]; cv_params: unknown; coef_out: string | null; warnings?: string[] };
+    assert.ok(JSON.stringify(decoded.cv_params).includes('nNeighbors'), 'the declared grid was searched');
+    // --coef-out with a non-linear estimator: a warning, the scores, and no half-made image.
+    assert.equal(decoded.cv_scores.length, 12, 'one score per run left out');
+    assert.equal(decoded.coef_out, null);
+    assert.match(decoded.warnings?.[0] ?? '', /--coef-out: estimator "knn" has no linear coefficients/);
+    assert.match(relative.stderr, /warning: --coef-out/);
+    assert.ok(!existsSync(join(dir, 'coef.nii.gz')));
     const named = cli(['searchlight', ...inputs, '--cv', 'logo', '--radius', '4', '--threads', '2', '--plugin', 'neurodecode-plugin-knn', '--estimator', 'knn', '--out', 'knn.nii.gz', '--json'], dir);
     assert.equal(named.status, 0, named.stderr);
     const sl = JSON.parse(named.stdout) as { kernel: string; threads: number };

@@ -313,6 +313,11 @@ export class Decoder extends BaseDecoder {
   }
 
   /** Coefficient rows per class: binary problems give +w for classes[1] and -w for classes[0]. */
+  /** False for a non-linear estimator: no coefficient maps (predictions average the fold models). */
+  get hasCoefficients(): boolean {
+    return this.foldModels === undefined;
+  }
+
   coefByClass(): Map<Label, Float64Array> {
     if (this.foldModels) throw new Error('Decoder: the estimator has no linear coefficients, so there are no coefficient maps');
     if (!this.coef) throw new Error('Decoder: call fit() first');
