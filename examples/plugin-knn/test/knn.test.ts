@@ -5,8 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Matrix } from '@neurodecode/matrix';
 import { createEstimator, getEstimatorEntry, type Label } from '@neurodecode/estimators';
@@ -15,10 +16,27 @@ import { LeaveOneGroupOut } from '@neurodecode/cv';
 import { Decoder } from '@neurodecode/decoding';
 import { searchlight } from '@neurodecode/searchlight';
 import { simulateFmri } from '@neurodecode/datasets';
-import { repoRoot, rng, tempDir } from '@neurodecode/testkit';
 import { KNeighborsClassifier } from '../src/index.js';
 
 const pluginDir = fileURLToPath(new URL('../..', import.meta.url));
+const cliBin = join(dirname(fileURLToPath(import.meta.resolve('@neurodecode/cli/package.json'))), 'bin', 'neurodecode.js');
+
+function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'plugin-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A seeded uniform generator (mulberry32), so the data are the same on every run. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
 
 /** Independent k-NN: a full stable sort of the distances, then a vote (ties to the lower class). */
 function referencePredict(X: Matrix, y: Label[], Q: Matrix, k: number, weights: 'uniform' | 'distance'): Label[] {
@@ -101,8 +119,7 @@ test('searchlight by name on two threads takes the plugin fast path and equals t
 test('CLI: --plugin by relative path and by package name (ESM-only exports), decode and a 2-thread searchlight', async () => {
   const { dir, cleanup } = tempDir();
   try {
-    const bin = join(repoRoot(), 'apps', 'cli', 'bin', 'neurodecode.js');
-    const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [bin, ...args], { cwd, encoding: 'utf8' });
+    const cli = (args: string[], cwd: string) => spawnSync(process.execPath, [cliBin, ...args], { cwd, encoding: 'utf8' });
     const sim = cli(['simulate', '--out', 'sim', '--volumes', '40', '--seed', '2', '--json'], dir);
     assert.equal(sim.status, 0, sim.stderr);
     // A project folder with the plugin installed under its package name.
