@@ -6,7 +6,8 @@
 // a temporary project (third-party dependencies come from the registry), then runs an ESM script,
 // a CommonJS script, `tsc --strict` with skipLibCheck false under node16, nodenext and bundler
 // resolution, the CLI from its bin, and an esbuild browser bundle of each browser-safe package
-// that fails on any Node built-in. The JSON summary has the packed and bundled sizes
+// that fails on any Node built-in, and last the README's lab-monorepo recipe (a pnpm workspace
+// without hoisting, with a plugin scaffolded by `neurodecode plugin new`). The JSON summary has the packed and bundled sizes
 // (bench/src/packaging.bench.ts records them in bench/results/packaging.json).
 //
 //   node scripts/consumer-test.mjs [--keep] [--sizes-only]
@@ -20,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { run, packageDirs, readJson, unpackTarball } from './consumer/lib.mjs';
 import { checkTarball } from './consumer/check-tarball.mjs';
+import { labMonorepo } from './consumer/lab-monorepo.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const fixtures = join(root, 'scripts', 'consumer');
@@ -85,6 +87,10 @@ try {
   await browserBundles(app, summary);
   step('browser bundles');
 
+  if (!sizesOnly) {
+    summary.lab_monorepo = labMonorepo({ work, byName, appDir: app });
+    step('lab monorepo recipe (pnpm, hoist=false, scaffolded plugin)');
+  }
   summary.seconds = Number(((performance.now() - t0) / 1000).toFixed(1));
   process.stdout.write(JSON.stringify(summary) + '\n');
 } finally {
