@@ -11,6 +11,7 @@ function copyParam(v: unknown): unknown {
   return v;
 }
 
+/** Parameter plumbing shared by every estimator: kept-as-given parameters, getParams/setParams/clone, unknown-name errors. */
 export abstract class BaseEstimator<P extends AnyParams> {
   abstract readonly kind: EstimatorKind;
   /** The class name used in error messages. */
@@ -57,6 +58,7 @@ export interface ClassifierState {
   nFeatures: number;
 }
 
+/** Base for classifiers: implement fit and scores(); predict (argmax), score (accuracy), classes and the not-fitted guard come from here. */
 export abstract class BaseClassifier<P extends AnyParams, S extends ClassifierState> extends BaseEstimator<P> {
   readonly kind = 'classifier' as const;
   protected state: S | undefined;
@@ -102,6 +104,7 @@ export abstract class BaseClassifier<P extends AnyParams, S extends ClassifierSt
   }
 }
 
+/** Fitted state of a linear classifier: coefficients and intercepts besides the classes. */
 export interface LinearClassifierState extends ClassifierState {
   /** One row per binary problem (1 for two classes) or class. */
   coef: Matrix;

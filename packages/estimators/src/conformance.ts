@@ -6,6 +6,7 @@ import { compareLabels } from './labels.js';
 import { seededRandom } from './random.js';
 import type { Estimator, Label, Params, Targets } from './types.js';
 
+/** Options of checkEstimator: size of the synthetic data and checks to skip. */
 export interface ConformanceOptions {
   /** Samples per class in the synthetic data (default 20). */
   samplesPerClass?: number;
@@ -15,6 +16,7 @@ export interface ConformanceOptions {
   skip?: string[];
 }
 
+/** checkEstimator's result: the checks passed, the first failed (if any) and those skipped. */
 export interface ConformanceReport {
   estimator: string;
   passed: string[];

@@ -4,6 +4,7 @@ import { BaseEstimator } from './base.js';
 import { checkLength, checkMatrix } from './labels.js';
 import type { FitOptions, Targets, Transformer } from './types.js';
 
+/** StandardScaler's parameters. */
 export interface StandardScalerParams {
   withMean: boolean;
   withStd: boolean;
@@ -16,6 +17,7 @@ interface ScalerState {
   nFeatures: number;
 }
 
+/** Centre each feature and divide by its population standard deviation. */
 export class StandardScaler extends BaseEstimator<StandardScalerParams> implements Transformer<StandardScalerParams> {
   readonly kind = 'transformer' as const;
   private state: ScalerState | undefined;

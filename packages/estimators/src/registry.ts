@@ -33,6 +33,7 @@ export interface EstimatorTypes {
 /** The parameter type of an estimator type (what its getParams returns). */
 export type ParamsOf<E> = E extends { getParams(): infer P } ? P : Params;
 
+/** A registry entry: a name and a factory, plus what tools may ask about the estimator. */
 export interface EstimatorEntry {
   /** Lower-case letters, digits and dashes: what `createEstimator`, `--estimator` and grids use. */
   name: string;
@@ -59,6 +60,7 @@ const REGISTRY_KEY = Symbol.for('@neurodecode/estimators/registry');
 const globalSlot = globalThis as unknown as Record<symbol, Map<string, EstimatorEntry> | undefined>;
 const entries: Map<string, EstimatorEntry> = (globalSlot[REGISTRY_KEY] ??= new Map<string, EstimatorEntry>());
 
+/** Add an estimator under a name (a plugin calls this from its entry module); { replace: true } overrides. */
 export function registerEstimator(entry: EstimatorEntry, opts: { replace?: boolean } = {}): void {
   if (!/^[a-z][a-z0-9-]*$/.test(entry.name)) {
     throw new Error(`registerEstimator: name "${entry.name}" must be lower-case letters, digits and dashes`);
@@ -99,10 +101,12 @@ export function createEstimator(name: string, params: Params = {}): AnyEstimator
   return entry.create(params);
 }
 
+/** The registry entry for a name, or undefined. */
 export function getEstimatorEntry(name: string): EstimatorEntry | undefined {
   return entries.get(name);
 }
 
+/** Every registered entry, sorted by name. */
 export function listEstimators(): EstimatorEntry[] {
   return [...entries.values()].sort((a, b) => a.name.localeCompare(b.name));
 }

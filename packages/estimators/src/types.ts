@@ -21,6 +21,7 @@ export type Params = Record<string, unknown>;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyParams = Record<string, any>;
 
+/** Optional extras a caller may pass to fit. */
 export interface FitOptions {
   /** Per-sample weights (length = rows of X). */
   sampleWeight?: Float64Array;
@@ -33,8 +34,10 @@ export interface FitOptions {
   gram?: Float64Array;
 }
 
+/** What an estimator does with y: classify, regress, or transform X. */
 export type EstimatorKind = 'classifier' | 'regressor' | 'transformer';
 
+/** The contract every estimator keeps (see CONTRACT.md in this package). */
 export interface Estimator<P extends AnyParams = AnyParams> {
   readonly kind: EstimatorKind;
   fit(X: Matrix, y?: Targets, opts?: FitOptions): this;
@@ -62,6 +65,7 @@ export interface Estimator<P extends AnyParams = AnyParams> {
   prepareFixedDesign?(X: Matrix, opts?: FitOptions): ((y: Targets) => Estimator) | undefined;
 }
 
+/** An estimator that predicts class labels. */
 export interface Classifier<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'classifier';
   /** Sorted distinct labels seen in fit. */
@@ -79,6 +83,7 @@ export interface Classifier<P extends AnyParams = AnyParams> extends Estimator<P
   clone(): Classifier<P>;
 }
 
+/** An estimator that predicts numbers. */
 export interface Regressor<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'regressor';
   predict(X: Matrix): Float64Array;
@@ -87,6 +92,7 @@ export interface Regressor<P extends AnyParams = AnyParams> extends Estimator<P>
   clone(): Regressor<P>;
 }
 
+/** An estimator that maps X to a new matrix. */
 export interface Transformer<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'transformer';
   transform(X: Matrix): Matrix;
@@ -136,14 +142,18 @@ export type FoldPredictor = (
   test: Float64Array, nTest: number, nFeatures: number, out: Int32Array,
 ) => void;
 
+/** Any estimator, with its parameter type erased. */
 export type AnyEstimator = Classifier | Regressor | Transformer;
 
+/** True for classifiers. */
 export function isClassifier(e: Estimator): e is Classifier {
   return e.kind === 'classifier';
 }
+/** True for regressors. */
 export function isRegressor(e: Estimator): e is Regressor {
   return e.kind === 'regressor';
 }
+/** True for transformers. */
 export function isTransformer(e: Estimator): e is Transformer {
   return e.kind === 'transformer';
 }
