@@ -27,6 +27,10 @@ const c: number = svc.getParams().C;
 new LinearSVC({ Cc: 1 });
 // @ts-expect-error nor through the registry
 createEstimator('svc', { Cc: 1 });
+// Names known only at run time (a string, or a union with plugin names) still compile.
+const picked = ['svc', 'knn'][X.rows % 2] as 'svc' | 'knn';
+createEstimator(picked).kind;
+createEstimator(String(picked), { C: 1 }).kind;
 
 // Parameters declared as an interface are accepted.
 interface MyParams { C: number; maxIter: number }

@@ -1,9 +1,14 @@
 // Loading what decode/permutation/searchlight/spacenet share: functional runs, a mask, labels
 // (with --targets), groups, and plugins that register estimators.
 import type { Command } from 'commander';
-import { loadPlugins as loadPluginModules } from '@neurodecode/estimators/plugins';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolvePlugin } from '@neurodecode/estimators/plugins';
 import { readNifti, type NiftiImage } from '@neurodecode/nifti-io';
+import { listEstimators } from '@neurodecode/estimators';
 import { readLabels, selectTargets, parseList, type LabelTable, type Value } from './labels.js';
+import { beginStep, endStep } from './exit-guard.js';
+import { log } from './util.js';
+import { assertRegularFile } from './text-input.js';
 
 export interface LabelOptions {
   labels: string;
@@ -61,13 +66,64 @@ export function loadLabels(opts: LabelOptions, volumesPerRun: number[]): Selecte
   };
 }
 
+/** Which plugin provided each estimator name it registered or replaced (for JSON output). */
+const estimatorPlugins = new Map<string, string>();
+
+/** The --plugin that registered (or replaced) `estimator`, if any. */
+export function pluginForEstimator(estimator: string): string | null {
+  return estimatorPlugins.get(estimator) ?? null;
+}
+
+/** A plugin's module load may not take longer than this (its top-level await included). */
+function pluginTimeoutMs(): number {
+  const v = Number(process.env.NEURODECODE_PLUGIN_TIMEOUT_MS);
+  return v > 0 ? v : 60_000;
+}
+
 /**
  * Import plugin modules so they register estimators: resolved as Node's ESM loader would from the
  * current directory (ESM-only packages, relative paths and package folders all work).
  */
 export async function loadPlugins(plugins: string[] | undefined): Promise<void> {
   if (!plugins?.length) return;
-  await loadPluginModules(plugins, process.cwd(), '--plugin');
+  for (const name of plugins) {
+    let target: string;
+    try {
+      // Resolved as Node's ESM loader would from the current directory: ESM-only packages
+      // (`exports` with `import` only), relative paths and package folders all load.
+      target = fileURLToPath(resolvePlugin(name, process.cwd()));
+    } catch (err) {
+      throw new Error(`--plugin: cannot find "${name}" from ${process.cwd()} (${(err as Error).message})`);
+    }
+    assertRegularFile(target, '--plugin');
+    const before = new Map(listEstimators().map((e) => [e.name, e]));
+    const timeout = pluginTimeoutMs();
+    let timer: NodeJS.Timeout | undefined;
+    // If the module's top-level await can never settle, the event loop empties and the exit
+    // guard reports this step; if it keeps the loop busy instead, the deadline fires.
+    beginStep(`--plugin: "${name}" never finished loading (its top-level await never settles); nothing was written`);
+    try {
+      await Promise.race([
+        import(pathToFileURL(target).href),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`--plugin: "${name}" did not finish loading within ${timeout / 1000} s`)), timeout);
+          timer.unref();
+        }),
+      ]);
+    } catch (err) {
+      const msg = (err as Error).message;
+      throw new Error(msg.startsWith('--plugin:') ? msg : `--plugin: loading "${name}" failed (${msg})`);
+    } finally {
+      clearTimeout(timer);
+      endStep();
+    }
+    for (const entry of listEstimators()) {
+      const previous = before.get(entry.name);
+      if (previous === entry) continue;
+      estimatorPlugins.set(entry.name, name);
+      if (previous) log(`neurodecode: warning: --plugin ${name} replaces the built-in estimator "${entry.name}"`);
+    }
+  }
 }
 
 export function collect(value: string, previous: string[] = []): string[] {

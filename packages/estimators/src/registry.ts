@@ -91,8 +91,11 @@ function callerModule(): string | undefined {
 
 /** Build a registered estimator by name; for built-in (and declared plugin) names the result is typed. */
 export function createEstimator<N extends keyof EstimatorTypes>(name: N, params?: Partial<ParamsOf<EstimatorTypes[N]>>): EstimatorTypes[N];
-/** Build an estimator registered under a name the types do not know (loaded at run time). */
-export function createEstimator<N extends string>(name: N extends keyof EstimatorTypes ? never : N, params?: Params): AnyEstimator;
+/**
+ * Build an estimator registered under a name the types do not know (loaded at run time), or from
+ * a name only known at run time (a `string`, or a union with such names).
+ */
+export function createEstimator<N extends string>(name: [N] extends [keyof EstimatorTypes] ? never : N, params?: Params): AnyEstimator;
 export function createEstimator(name: string, params: Params = {}): AnyEstimator {
   const entry = entries.get(name);
   if (!entry) {

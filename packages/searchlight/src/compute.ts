@@ -79,6 +79,9 @@ export class SphereComputer {
     this.recallHits = new Float64Array(plan.nClasses);
     this.recallTotal = new Float64Array(plan.nClasses);
     this.trainCodes = new Int32Array(maxTrain);
+    if (plan.kernel === 'plugin' && typeof pluginKernel?.createFoldPredictor !== 'function') {
+      throw new Error('SphereComputer: the plan uses a plugin kernel; pass the estimator\'s batchedKernel() (with createFoldPredictor)');
+    }
     this.pluginPredictor = plan.kernel === 'plugin'
       ? pluginKernel!.createFoldPredictor!({ nClasses: plan.nClasses, maxTrain, maxTest, maxFeatures: maxP })
       : undefined;

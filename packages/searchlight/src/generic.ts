@@ -1,8 +1,7 @@
 // The generic per-sphere path: any classifier or regressor from the registry (or a plugin), cloned
 // per fold, fitted on the sphere's training rows and scored by a named scorer.
 import { Matrix } from '@neurodecode/matrix';
-import { createEstimator, getEstimatorEntry, type AnyEstimator, type Label, type Params } from '@neurodecode/estimators';
-import { loadPlugins } from '@neurodecode/estimators/plugins';
+import { createEstimator, type AnyEstimator, type Label, type Params } from '@neurodecode/estimators';
 import type { GenericScorer } from './compute.js';
 
 export type ScoreFn = (estimator: AnyEstimator, X: Matrix, y: Label[]) => number;
@@ -35,23 +34,14 @@ export interface EstimatorSpec {
   from?: string;
 }
 
-/** Import built-ins and plugin modules (file URLs, as resolveSpecModules leaves them) in this thread. */
+/**
+ * Import built-ins and plugin modules so that `spec.name` is registered in this thread. Under Node
+ * the engine first turns `modules` into file URLs (resolveSpecModules); in a browser they are
+ * imported as given.
+ */
 export async function loadEstimatorModules(spec: EstimatorSpec): Promise<void> {
   await import('@neurodecode/estimators');
   for (const m of spec.modules ?? []) await import(m);
-}
-
-/**
- * In the calling thread: import the spec's modules resolved from the caller's folder, then add
- * the module that registered `spec.name` (a plugin imported by the caller), so every worker can
- * rebuild the estimator by name. Returns the spec with file URLs only.
- */
-export async function resolveSpecModules(spec: EstimatorSpec): Promise<EstimatorSpec> {
-  await import('@neurodecode/estimators');
-  const urls = await loadPlugins(spec.modules ?? [], spec.from ?? process.cwd(), 'estimator.modules');
-  const registeredBy = getEstimatorEntry(spec.name)?.module;
-  if (registeredBy && !urls.includes(registeredBy)) urls.push(registeredBy);
-  return { name: spec.name, params: spec.params, modules: urls };
 }
 
 export function makeGenericScorer(
