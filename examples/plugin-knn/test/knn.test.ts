@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Matrix } from '@neurodecode/matrix';
-import { createEstimator, getEstimatorEntry, type Label } from '@neurodecode/estimators';
+import { createEstimator, getEstimatorEntry, seededRandom, type Label } from '@neurodecode/estimators';
 import { assertEstimatorConforms } from '@neurodecode/estimators/testing';
 import { LeaveOneGroupOut } from '@neurodecode/cv';
 import { Decoder } from '@neurodecode/decoding';
@@ -24,18 +24,6 @@ const cliBin = join(dirname(fileURLToPath(import.meta.resolve('@neurodecode/cli/
 function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'plugin-test-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/** A seeded uniform generator (mulberry32), so the data are the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Independent k-NN: a full stable sort of the distances, then a vote (ties to the lower class). */
@@ -58,7 +46,7 @@ function referencePredict(X: Matrix, y: Label[], Q: Matrix, k: number, weights: 
 }
 
 function blobs(n: number, p: number, seed: number): { X: Matrix; y: string[] } {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const X = new Matrix(n, p);
   const y: string[] = [];
   for (let i = 0; i < n; i++) {

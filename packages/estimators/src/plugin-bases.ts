@@ -13,11 +13,10 @@ export interface FittedWidth {
 }
 
 /**
- * Base for regressors: implement `fit` (set `this.state`, return this) and `predict`.
- * `score` is R² on `predict`, as scikit-learn's RegressorMixin.
+ * What BaseRegressor and BaseTransformer share: the fitted state, the not-fitted guard and the
+ * check of X against the width seen in fit.
  */
-export abstract class BaseRegressor<P extends AnyParams, S extends FittedWidth> extends BaseEstimator<P> {
-  readonly kind = 'regressor' as const;
+export abstract class FittedEstimator<P extends AnyParams, S extends FittedWidth> extends BaseEstimator<P> {
   /** Set by fit; undefined until then. */
   protected state: S | undefined;
 
@@ -32,10 +31,18 @@ export abstract class BaseRegressor<P extends AnyParams, S extends FittedWidth> 
     return this.state;
   }
 
-  /** Validate X at predict time against the fitted width. */
+  /** Validate X after fit (predict, transform) against the fitted width. */
   protected checkInput(X: Matrix, method: string): Matrix {
     return checkMatrix(X, 'X', this.fittedState(method).nFeatures, this.estimatorName);
   }
+}
+
+/**
+ * Base for regressors: implement `fit` (set `this.state`, return this) and `predict`.
+ * `score` is R² on `predict`, as scikit-learn's RegressorMixin.
+ */
+export abstract class BaseRegressor<P extends AnyParams, S extends FittedWidth> extends FittedEstimator<P, S> {
+  readonly kind = 'regressor' as const;
 
   /** Learn from X (n x p) and numeric targets y (n); checkRegression(X, y) validates both. */
   abstract fit(X: Matrix, y?: Targets, opts?: FitOptions): this;
@@ -51,26 +58,8 @@ export abstract class BaseRegressor<P extends AnyParams, S extends FittedWidth> 
 }
 
 /** Base for transformers: implement `fit` and `transform`; `fitTransform` chains them. */
-export abstract class BaseTransformer<P extends AnyParams, S extends FittedWidth> extends BaseEstimator<P> {
+export abstract class BaseTransformer<P extends AnyParams, S extends FittedWidth> extends FittedEstimator<P, S> {
   readonly kind = 'transformer' as const;
-  /** Set by fit; undefined until then. */
-  protected state: S | undefined;
-
-  /** True once fit has set the state. */
-  get fitted(): boolean {
-    return this.state !== undefined;
-  }
-
-  /** The fitted state, or the standard not-fitted error naming `method`. */
-  protected fittedState(method: string): S {
-    if (!this.state) throw this.notFitted(method);
-    return this.state;
-  }
-
-  /** Validate X at transform time against the fitted width. */
-  protected checkInput(X: Matrix, method: string): Matrix {
-    return checkMatrix(X, 'X', this.fittedState(method).nFeatures, this.estimatorName);
-  }
 
   /** Learn from X (y is optional and only length-checked by most transformers). */
   abstract fit(X: Matrix, y?: Targets, opts?: FitOptions): this;
