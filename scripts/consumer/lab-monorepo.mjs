@@ -4,7 +4,7 @@
 // the packed tarballs, through pnpm overrides). The plugin builds and passes its own tests; the
 // analysis script uses it by name in the Decoder and in a 2-thread searchlight; the CLI loads it
 // with --plugin from the analysis folder.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './lib.mjs';
 
@@ -71,5 +71,12 @@ export function labMonorepo({ work, byName, appDir }) {
   const sl = JSON.parse(run('pnpm', ['exec', 'neurodecode', 'searchlight', '--func', 'sim/bold.nii.gz', '--mask', 'sim/mask.nii.gz', '--labels', 'sim/labels.txt',
     '--targets', 'face,house', '--radius', '4', '--threads', '2', '--plugin', 'lab-knn', '--estimator', 'lab-knn', '--out', 'sl.nii.gz', '--json'], { cwd: analysis }).stdout);
   if (sl.kernel !== 'plugin' || sl.threads !== 2) throw new Error(`lab CLI searchlight: kernel ${sl.kernel}, threads ${sl.threads}`);
-  return { ...result, cli_searchlight: 'ok' };
+  // The plugin by relative path (a package folder), and --coef-out with a non-linear estimator:
+  // a warning, the scores still printed, exit 0, no coefficient image.
+  const dec = JSON.parse(run('pnpm', ['exec', 'neurodecode', 'decode', '--func', 'sim/bold.nii.gz', '--mask', 'sim/mask.nii.gz', '--labels', 'sim/labels.txt',
+    '--targets', 'face,house', '--cv', 'logo', '--plugin', '../lab-knn', '--estimator', 'lab-knn', '--coef-out', 'coef.nii.gz', '--json'], { cwd: analysis }).stdout);
+  if (!(dec.cv_scores?.length > 0) || dec.coef_out !== null || !/--coef-out: estimator "lab-knn" has no linear coefficients/.test(dec.warnings?.[0] ?? '') || existsSync(join(analysis, 'coef.nii.gz'))) {
+    throw new Error(`lab CLI decode --coef-out with a non-linear plugin: ${JSON.stringify(dec)}`);
+  }
+  return { ...result, cli_searchlight: 'ok', cli_decode_coef_out_warning: 'ok' };
 }
