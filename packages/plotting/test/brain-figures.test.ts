@@ -53,6 +53,17 @@ test('statMap without background (bg none): cuts given in mm, panels cover the m
   assert.ok(Math.abs(scale(x) - scale(z)) < 1e-9);
 });
 
+test('statMap: automatic cuts go through the largest supra-threshold cluster, not the highest peak', () => {
+  // A small sharp peak (10) at (30, 20, 40) and the broad blob (5) at BLOB_MM: above 2 the blob is the larger cluster.
+  const sharp = blobImage([30, 20, 40], 10, 2.5);
+  const both = blob.withData(Float32Array.from(blob.data as Float32Array, (v, p) => v + (sharp.data[p] as number)));
+  const fig = statMap(both, { bg: null, threshold: 2 });
+  fig.panels.forEach((p, a) => assert.ok(Math.abs(p.cut! - BLOB_MM[a]!) < 3, `${p.view} cut at ${p.cut}, blob at ${BLOB_MM[a]}`));
+  // Without the broad blob the cuts move to the sharp peak.
+  const alone = statMap(sharp, { bg: null, threshold: 2 });
+  alone.panels.forEach((p, a) => assert.ok(Math.abs(p.cut! - [30, 20, 40][a]!) < 3, `${p.view} cut at ${p.cut}`));
+});
+
 test('statMap: signed maps use both ends of cold_hot, hot hides negatives', () => {
   const neg = blobImage(BLOB_MM, 5, 6, -1);
   const cold = statMap(neg, { bg: null, threshold: 1, cutCoords: BLOB_MM });
