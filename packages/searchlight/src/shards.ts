@@ -10,6 +10,7 @@ export { meanOverFolds, scoresImage, shardRange } from './scores.js';
 
 const MAGIC = 'NDSLPT01';
 
+/** What a partial result belongs to: run fingerprint, shard, centre range, grid and (for a checkpoint) finished chunks. */
 export interface PartialHeader {
   kind: 'shard' | 'checkpoint';
   fingerprint: string;
@@ -26,6 +27,7 @@ export interface PartialHeader {
   doneChunks?: number[];
 }
 
+/** A shard's or checkpoint's saved scores with the header that identifies its run. */
 export interface PartialFile {
   header: PartialHeader;
   /** Flat voxel index (Fortran order) of every process-mask centre of the whole run. */
@@ -120,6 +122,7 @@ export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void
   writeFileAtomicSync(path, bytes);
 }
 
+/** Read a shard or checkpoint file written by savePartial or a checkpointing run. */
 export async function readPartial(path: string): Promise<PartialFile> {
   let bytes: Uint8Array;
   try {
@@ -131,6 +134,7 @@ export async function readPartial(path: string): Promise<PartialFile> {
   return decodePartial(bytes, path);
 }
 
+/** Shards merged into the whole map: the scores image, mean and per-fold scores. */
 export interface MergedResult {
   scoresImg: NiftiImage;
   scores: Float64Array;
