@@ -14,6 +14,7 @@ export { SelectPercentile, fClassif, fRegression, percentileSupport, type FScore
 export { Pipeline, type PipelineStep } from './pipeline.js';
 export { rowGram, columnGram, selectGram, choleskySolveInPlace } from './linalg.js';
 export { tiledRowGram } from './gram-kernel.js';
+export { WarmStartStore } from './warm-start.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';
 export { checkEstimator, assertEstimatorConforms, type ConformanceReport, type ConformanceOptions } from './conformance.js';
 export { BUILTIN_ESTIMATORS } from './builtins.js';
