@@ -1,5 +1,6 @@
 // The default run end to end: simulated set -> Decoder -> whole-brain searchlight. Its
-// searchlight must recover the planted signal (issue: >= 90% of the top 1% inside it).
+// searchlight must recover the planted signal (issue: >= 90% of the top 1% inside it) while the
+// decoder's scores stay informative (mean AUC 0.7-0.95).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,7 +25,10 @@ test('neurodecode demo writes the score map, cv scores and summary, and recovers
     assert.equal(res.searchlight.n_spheres, 39984);
     const cv = JSON.parse(readFileSync(res.cv_scores_json, 'utf8'));
     assert.equal(cv.cv_scores.length, 12);
-    assert.ok(res.decoder.mean_score > 0.9, `decoder mean AUC ${res.decoder.mean_score}`);
+    // The default set is hard enough for the scores to say something (issue 15): neither chance
+    // nor 1.000 in every fold.
+    assert.ok(res.decoder.mean_score >= 0.7 && res.decoder.mean_score <= 0.95, `decoder mean AUC ${res.decoder.mean_score}`);
+    assert.ok(cv.cv_scores.some((s: number) => s < 0.99), `fold AUCs ${cv.cv_scores.join(' ')}`);
     assert.ok(res.top1pct_in_signal >= 0.9, `top 1% inside the signal: ${res.top1pct_in_signal}`);
     assert.match(readFileSync(res.summary_txt, 'utf8'), /top 1% of scores inside the planted signal/);
   } finally {

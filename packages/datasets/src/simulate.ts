@@ -28,6 +28,18 @@ export interface SimulateOptions {
   dtype?: 'int16' | 'float32';
   /** Number of runs (default min(12, floor(volumes / 2))). */
   runs?: number;
+  /**
+   * Number of classes, 2..16 (default 2: face/house). More classes take Haxby's category names
+   * (face, house, cat, bottle, scissors, shoe, chair, scrambledpix), then class9, class10...;
+   * each class has its own random +-1 pattern over the blob voxels.
+   */
+  classes?: number;
+  /**
+   * Trial-to-trial variability of the response amplitude: each volume's class effect is scaled
+   * by 1 + variability * N(0, 1) (default 1), so some volumes carry a weak or reversed pattern
+   * and decoding scores stay informative (below 1) while the signal is still there to be mapped.
+   */
+  variability?: number;
 }
 
 export interface SimulatedSet {
@@ -45,7 +57,8 @@ export interface SimulatedSet {
   n_signal_voxels: number;
   seed: number;
   snr: number;
-  classes: ['face', 'house'];
+  variability: number;
+  classes: string[];
   /** Blob centres in voxel coordinates and their radius in voxels. */
   blobs: { center: [number, number, number]; radius: number }[];
   /** Per-volume label and run, as written to labels.txt. */
@@ -57,6 +70,14 @@ export const SIMULATED_TR = 2.5;
 /** Noise standard deviation as a fraction of the local baseline (temporal SNR of 50). */
 const NOISE_FRACTION = 0.02;
 const AR_RHO = 0.5;
+/** Default amplitude variability (see SimulateOptions.variability). */
+export const DEFAULT_VARIABILITY = 1;
+const HAXBY_CATEGORIES = ['face', 'house', 'cat', 'bottle', 'scissors', 'shoe', 'chair', 'scrambledpix'];
+
+/** The class names of a K-class set: Haxby's categories, then class9, class10... */
+export function simulatedClassNames(k: number): string[] {
+  return Array.from({ length: k }, (_, c) => HAXBY_CATEGORIES[c] ?? `class${c + 1}`);
+}
 // Large enough that the signal (~770 voxels, ~2% of the brain) exceeds a top-1% cut of any map.
 const BLOB_RADIUS = 4;
 /** Blob centres as fractions of the ellipsoid's semi-axes (all well inside the brain). */
@@ -108,7 +129,34 @@ function checkOptions(o: SimulateOptions): Required<SimulateOptions> {
   if (dtype !== 'int16' && dtype !== 'float32') throw new Error(`dtype: expected "int16" or "float32", got "${dtype}"`);
   const runs = o.runs ?? Math.min(12, Math.floor(volumes / 2));
   if (!Number.isInteger(runs) || runs < 1 || runs * 2 > volumes) throw new Error(`runs: expected an integer in 1..${Math.floor(volumes / 2)}, got ${runs}`);
-  return { outDir: resolve(o.outDir), volumes, shape, zooms, seed, snr, dtype, runs };
+  const classes = o.classes ?? 2;
+  if (!Number.isInteger(classes) || classes < 2 || classes > 16) throw new Error(`classes: expected an integer in 2..16, got ${classes}`);
+  if (runs * classes > volumes) throw new Error(`classes: ${classes} classes in each of ${runs} runs need at least ${runs * classes} volumes, got ${volumes}`);
+  const variability = o.variability ?? DEFAULT_VARIABILITY;
+  if (!(variability >= 0) || !Number.isFinite(variability)) throw new Error(`variability: expected a non-negative number, got ${variability}`);
+  return { outDir: resolve(o.outDir), volumes, shape, zooms, seed, snr, dtype, runs, classes, variability };
+}
+
+/**
+ * K > 2 classes: runs of near-equal length, each with every class as often as possible (the
+ * remainders rotate over the classes from run to run), in a seeded order.
+ */
+function makeMultiClassDesign(volumes: number, nRuns: number, names: string[], random: Random): { conditions: string[]; runs: number[] } {
+  const conditions: string[] = [];
+  const runs: number[] = [];
+  let next = 0; // the class that gets the next left-over volume
+  for (let r = 0; r < nRuns; r++) {
+    const len = Math.floor(volumes / nRuns) + (r < volumes % nRuns ? 1 : 0);
+    const order: string[] = [];
+    for (let c = 0; c < names.length; c++) for (let i = 0; i < Math.floor(len / names.length); i++) order.push(names[c]!);
+    while (order.length < len) { order.push(names[next]!); next = (next + 1) % names.length; }
+    for (let i = len - 1; i > 0; i--) {
+      const j = Math.floor(random.uniform() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const c of order) { conditions.push(c); runs.push(r); }
+  }
+  return { conditions, runs };
 }
 
 /** Per-volume labels: runs of near-equal length, each balanced face/house in a seeded order. */
@@ -185,7 +233,8 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
     }
   }
 
-  const { conditions, runs } = makeDesign(o.volumes, o.runs, random);
+  const names = simulatedClassNames(o.classes);
+  const { conditions, runs } = o.classes === 2 ? makeDesign(o.volumes, o.runs, random) : makeMultiClassDesign(o.volumes, o.runs, names, random);
   const affine: Affine = [
     [-o.zooms[0], 0, 0, o.zooms[0] * (nx - 1) / 2],
     [0, o.zooms[1], 0, -o.zooms[1] * (ny - 1) / 2],
@@ -204,14 +253,14 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
   await writeNifti(new NiftiImage({ data: mask, shape: o.shape, affine, header }), paths.mask);
   await writeNifti(new NiftiImage({ data: blobSign, shape: o.shape, affine, header }), paths.signal_mask);
 
-  await writeBold(paths.bold, o, affine, conditions, random, baseline, blobSign);
+  await writeBold(paths.bold, o, affine, conditions.map((c) => names.indexOf(c)), random, baseline, blobSign);
   const labelText = 'labels chunks\n' + conditions.map((c, t) => `${c} ${runs[t]}`).join('\n') + '\n';
   await writeAtomically(paths.labels, labelText);
 
   return {
     out: o.outDir, ...paths, shape: [nx, ny, nz, o.volumes], zooms: [...o.zooms], tr: SIMULATED_TR,
     n_volumes: o.volumes, n_runs: o.runs, n_mask_voxels: nMask, n_signal_voxels: nSignal, seed: o.seed,
-    snr: o.snr, classes: ['face', 'house'], blobs, conditions, runs,
+    snr: o.snr, variability: o.variability, classes: names, blobs, conditions, runs,
   };
 }
 
@@ -228,11 +277,16 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 
 /** Generate the 4-D series volume by volume straight into a gzip stream (temp file + rename). */
 async function writeBold(
-  path: string, o: Required<SimulateOptions>, affine: Affine, conditions: string[], random: Random,
+  path: string, o: Required<SimulateOptions>, affine: Affine, classOf: number[], random: Random,
   baseline: Float32Array, blobSign: Uint8Array,
 ): Promise<void> {
   const [nx, ny, nz] = o.shape;
   const nvox = nx * ny * nz;
+  // Separate streams for the amplitudes and the class patterns, so the noise (and with
+  // variability 0 and two classes, every byte) is what the seed gave before they existed.
+  const amplitudeRandom = new Random((o.seed + 0x5bd1e995) >>> 0);
+  const amplitude = classOf.map(() => 1 + o.variability * amplitudeRandom.normal());
+  const patterns = classPatterns(o.classes, blobSign, new Random((o.seed + 0x27d4eb2f) >>> 0));
   const h = emptyHeader();
   h.dim = [4, nx, ny, nz, o.volumes, 1, 1, 1];
   h.pixdim = [1, o.zooms[0], o.zooms[1], o.zooms[2], SIMULATED_TR, 1, 1, 1];
@@ -273,7 +327,8 @@ async function writeBold(
       smoothAxis(noise, line, o.shape, 0);
       smoothAxis(noise, line, o.shape, 1);
       smoothAxis(noise, line, o.shape, 2);
-      const sign = conditions[t] === 'face' ? 1 : -1;
+      const pattern = patterns[classOf[t]!]!;
+      const effect = amplitude[t]! * o.snr;
       // A fresh buffer per volume: gzip holds the previous one until it has compressed it.
       const out = isInt ? new Int16Array(nvox) : new Float32Array(nvox);
       for (let v = 0; v < nvox; v++) {
@@ -281,7 +336,7 @@ async function writeBold(
         const s = t === 0 ? n : AR_RHO * state[v]! + innov * n;
         state[v] = s;
         const sigma = NOISE_FRACTION * baseline[v]!;
-        const value = baseline[v]! + sigma * (s + (blobSign[v] ? sign * o.snr : 0));
+        const value = baseline[v]! + sigma * (s + (blobSign[v] ? pattern[v]! * effect : 0));
         out[v] = isInt ? Math.round(value) : value;
       }
       if (failure) throw failure;
@@ -297,4 +352,17 @@ async function writeBold(
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
   }
+}
+
+/**
+ * Per class, the sign of its effect in each blob voxel: +1 for face and -1 for house with two
+ * classes (the face/house contrast), a random +-1 pattern per class with more.
+ */
+function classPatterns(k: number, blobSign: Uint8Array, random: Random): Int8Array[] {
+  if (k === 2) return [new Int8Array(blobSign.length).fill(1), new Int8Array(blobSign.length).fill(-1)];
+  return Array.from({ length: k }, () => {
+    const pattern = new Int8Array(blobSign.length);
+    for (let v = 0; v < blobSign.length; v++) if (blobSign[v]) pattern[v] = random.uniform() < 0.5 ? 1 : -1;
+    return pattern;
+  });
 }

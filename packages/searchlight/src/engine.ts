@@ -6,7 +6,7 @@ import type { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import type { AnyEstimator, Label, Targets } from '@neurodecode/estimators';
 import { SphereComputer, standardization, type ComputePlan, type KernelName } from './compute.js';
-import { factoryFromSpec, loadEstimatorModules, makeGenericScorer, resolveScorer, type EstimatorSpec } from './generic.js';
+import { factoryFromSpec, loadEstimatorModules, makeGenericScorer, resolveScorer, specFromInstance, type EstimatorSpec } from './generic.js';
 import { makeQueue, runInThisThread, runWorkers } from './pool.js';
 import { encodeClasses, loadMasks, loadSamples, resolveSplitter, selectRows, toLabels, type ImgLike, type SplitterLike } from './prepare.js';
 import { computeSpheres } from './spheres.js';
@@ -83,7 +83,13 @@ async function chooseEstimator(estimator: SearchlightOptions['estimator'], scori
   let spec: EstimatorSpec | undefined;
   let instance: AnyEstimator;
   if (estimator === undefined || typeof estimator === 'string') spec = { name: estimator ?? 'svc' };
-  else if (typeof (estimator as AnyEstimator).fit === 'function') instance = estimator as AnyEstimator;
+  else if (typeof (estimator as AnyEstimator).fit === 'function') {
+    instance = estimator as AnyEstimator;
+    // A built-in instance is rebuilt from its name and parameters in each worker thread, so the
+    // generic path runs on all threads like the fast paths.
+    spec = specFromInstance(instance);
+    if (spec) instance = undefined as unknown as AnyEstimator;
+  }
   else spec = estimator as EstimatorSpec;
   if (spec) {
     await loadEstimatorModules(spec);
@@ -98,8 +104,10 @@ async function chooseEstimator(estimator: SearchlightOptions['estimator'], scori
   if (batched && FAST_SCORING.has(scoring)) {
     const name = batched.name;
     if (name === 'gnb' && params.priors == null) kernel = 'gnb';
-    else if (name === 'linear-svc' && nClasses === 2 && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
-    else if (name === 'logistic' && nClasses === 2 && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
+    // Several classes: LinearSVC is one-vs-rest, as the fast path; logistic only when asked for
+    // one-vs-rest (its default with L2 is multinomial, which goes through fit()).
+    else if (name === 'linear-svc' && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
+    else if (name === 'logistic' && (nClasses === 2 || params.multiClass === 'ovr') && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
   }
   return { kernel, params, spec, instance: instance!, description };
 }
