@@ -16,5 +16,4 @@ export { rowGram, columnGram, selectGram, choleskySolveInPlace } from './linalg.
 export { tiledRowGram } from './gram-kernel.js';
 export { WarmStartStore } from './warm-start.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';
-export { checkEstimator, assertEstimatorConforms, type ConformanceReport, type ConformanceOptions } from './conformance.js';
 export { BUILTIN_ESTIMATORS } from './builtins.js';

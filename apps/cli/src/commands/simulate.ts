@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { simulateFmri } from '@neurodecode/datasets';
 import { log, parseIntArg, parseNumberArg, printJson } from '../util.js';
+import { guardPaths } from '../guard.js';
 
 interface SimulateCliOptions {
   out: string;
@@ -34,6 +35,7 @@ export function register(program: Command): void {
       const classes = parseIntArg('--classes', opts.classes, 2);
       const variability = opts.variability === undefined ? undefined : parseNumberArg('--variability', opts.variability);
       if (opts.dtype !== 'int16' && opts.dtype !== 'float32') throw new Error(`--dtype: expected int16 or float32, got "${opts.dtype}"`);
+      guardPaths([], [{ flag: '--out', path: opts.out, kind: 'dir' }]);
       const started = Date.now();
       const sim = await simulateFmri({ outDir: opts.out, volumes, seed, snr, dtype: opts.dtype, classes, variability });
       const summary = {
