@@ -72,6 +72,7 @@ export async function chooseEstimator(estimator: SearchlightOptions['estimator']
     // one-vs-rest (its default with L2 is multinomial, which goes through fit()).
     else if (name === 'linear-svc' && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
     else if (name === 'logistic' && (nClasses === 2 || params.multiClass === 'ovr') && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
+    else if (typeof batched.createFoldPredictor === 'function') kernel = 'plugin';
   }
   return { kernel, params, spec, instance: instance!, description };
 }
