@@ -10,7 +10,7 @@ import { readNifti } from '@neurodecode/nifti-io';
 import { repoRoot, tempDir } from '@neurodecode/testkit';
 import { lookAtOutputs } from '../src/demo-run.js';
 
-test('neurodecode demo writes the score map, cv scores and summary, and recovers the planted signal', { timeout: 300_000 }, async () => {
+test('neurodecode demo writes the score map, cv scores and summary, and recovers the planted signal', { timeout: 900_000 }, async () => {
   const { dir, cleanup } = tempDir();
   try {
     const out = join(dir, 'demo');
