@@ -15,6 +15,10 @@ interface DualEntry {
 /** How many label vectors are remembered (one-vs-rest on many classes, nested problems). */
 const MAX_ENTRIES = 64;
 
+/**
+ * Where related LinearSVC fits on row subsets of one data set ended (per label vector, the dual
+ * value of each row), so the next fit's exact solver starts from that support set.
+ */
 export class WarmStartStore {
   readonly nRows: number;
   /** Most recently used last. */
