@@ -1,6 +1,6 @@
 // The default run: data (the real Haxby subject 1 when it is in the cache, else the default
 // simulated set) -> Decoder with leave-one-run-out -> whole-brain searchlight -> score map,
-// cv scores and a plain-text summary.
+// coefficient map, cv scores and a plain-text summary that ends with how to look at them.
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readNifti, writeFileAtomicSync, writeNifti, type NiftiImage } from '@neurodecode/nifti-io';
@@ -24,6 +24,10 @@ export interface DemoResult {
   dataset: 'haxby-subj1' | 'simulated';
   out: string;
   scores_img: string;
+  /** The Decoder's coefficient map (weights for house vs face, averaged over folds), in the mask's space. */
+  coef_img: string;
+  /** The searchlight's mask (the figures' background). */
+  mask_img: string;
   /** The labels file used (for the report's samples per class and run). */
   labels_file: string;
   cv_scores_json: string;
@@ -111,12 +115,16 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   }
   const scoresPath = join(out, 'searchlight_scores.nii.gz');
   await writeNifti(sl.scoresImg, scoresPath);
+  const coefPath = join(out, 'decoder_coef.nii.gz');
+  await writeNifti(masker.inverseTransform(decoder.coefByClass().get(positive)!), coefPath);
   let slMax = -Infinity, slSum = 0;
   for (const v of sl.scores) { slSum += v; if (v > slMax) slMax = v; }
   const result: DemoResult = {
     dataset: data.dataset,
     out,
     scores_img: scoresPath,
+    coef_img: coefPath,
+    mask_img: data.searchlightMask,
     labels_file: data.labels,
     cv_scores_json: join(out, 'cv_scores.json'),
     summary_txt: join(out, 'summary.txt'),
@@ -149,8 +157,25 @@ function summaryText(r: DemoResult): string {
     `  ${r.searchlight.n_spheres} spheres, mean ${f(r.searchlight.mean_score)}, max ${f(r.searchlight.max_score)}, ${r.searchlight.seconds.toFixed(1)} s`,
     r.top1pct_in_signal === null ? '' : `  top 1% of scores inside the planted signal: ${(100 * r.top1pct_in_signal).toFixed(1)}%`,
     '',
-    `score map: ${r.scores_img}`,
+    `searchlight score map: ${r.scores_img}`,
+    `decoder coefficient map (house vs face): ${r.coef_img}`,
+    `fold scores: ${r.cv_scores_json}`,
     `total: ${r.seconds.toFixed(1)} s`,
     '',
   ].join('\n');
+}
+
+/**
+ * The demo's closing lines: commands that show its outputs. The maps are in the data's own space
+ * (not MNI), so the figures use the mask as background rather than the MNI template.
+ */
+export function lookAtOutputs(r: DemoResult, reportPath?: string): string {
+  const q = (p: string) => (/^[\w./:@-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+  const lines = ['To look at the outputs:'];
+  if (reportPath) lines.push(`  open ${q(reportPath)} in a browser (fold scores, score map slices, histogram)`);
+  lines.push(
+    `  neurodecode view ${q(r.scores_img)} --bg ${q(r.mask_img)} --threshold 0.6 --out ${q(join(r.out, 'scores_view.html'))}`,
+    `  neurodecode plot stat-map ${q(r.coef_img)} --bg ${q(r.mask_img)} --out ${q(join(r.out, 'coef.png'))}`,
+  );
+  return lines.join('\n') + '\n';
 }

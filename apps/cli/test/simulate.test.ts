@@ -16,7 +16,9 @@ test('neurodecode simulate --json prints one object describing the files it wrot
     const lines = r.stdout.trim().split('\n');
     assert.equal(lines.length, 1);
     const out = JSON.parse(lines[0]!);
-    assert.deepEqual(Object.keys(out).sort(), ['bold', 'labels', 'mask', 'n_mask_voxels', 'n_volumes', 'out', 'seed', 'shape', 'signal_mask']);
+    assert.deepEqual(Object.keys(out).sort(), ['bold', 'classes', 'labels', 'mask', 'n_mask_voxels', 'n_volumes', 'out', 'seed', 'shape', 'signal_mask', 'snr', 'variability']);
+    assert.deepEqual(out.classes, ['face', 'house']);
+    assert.equal(out.variability, 1);
     assert.deepEqual(out.shape, [40, 64, 64, 6]);
     assert.equal(out.n_volumes, 6);
     assert.equal(out.seed, 5);

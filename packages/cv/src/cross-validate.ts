@@ -1,6 +1,6 @@
 // crossValidate / crossValScore: fit a fresh clone per fold, score it, time it.
 import { asMatrix, type Matrix, type MatrixLike } from '@neurodecode/matrix';
-import { tiledRowGram as gramOf, type Estimator, type FitOptions, type Targets } from '@neurodecode/estimators';
+import { tiledRowGram as gramOf, WarmStartStore, type Estimator, type FitOptions, type Targets } from '@neurodecode/estimators';
 import { takeTargets } from './labels.js';
 import { resolveScoring, type Predictor, type Scorer, type Scoring } from './scorers.js';
 import { parseCvSpec } from './shuffle-split.js';
@@ -56,6 +56,7 @@ export function buildFold(X: Matrix, split: Split, groups: Targets | undefined, 
   if (opts?.sampleWeight) opts.sampleWeight = takeTargets(opts.sampleWeight, split.train) as Float64Array;
   // A Gram matrix of all rows restricts exactly to the training rows' block.
   if (opts?.gram) opts.gram = gramBlock(opts.gram, X.rows, split.train);
+  if (opts?.rowIds) opts.rowIds = rowIdsOf(opts.rowIds, X.rows, split.train);
   return { split, XTrain: X.selectRows(split.train), XTest: X.selectRows(split.test), fitOptions: opts };
 }
 
@@ -66,11 +67,24 @@ export function rowGram(X: Matrix): Float64Array {
 
 /**
  * fitOptions plus, when the estimator says it would compute X X^T itself (small n, large p), the
- * Gram matrix of all rows, computed once here so every fold's fit takes its block instead.
+ * Gram matrix of all rows, computed once here so every fold's fit takes its block instead, and a
+ * warm-start store so each fold's solver starts where a fit with the same labels ended.
  */
 export function withSharedGram(estimator: Estimator, X: Matrix, fitOptions: FitOptions | undefined): FitOptions | undefined {
-  if (fitOptions?.gram !== undefined || estimator.acceptsGram?.(X.rows, X.cols) !== true) return fitOptions;
-  return { ...fitOptions, gram: rowGram(X) };
+  if (estimator.acceptsGram?.(X.rows, X.cols) !== true) return fitOptions;
+  const out: FitOptions = { ...fitOptions };
+  out.gram ??= rowGram(X);
+  if (!out.warmStart && !out.rowIds) {
+    out.warmStart = new WarmStartStore(X.rows);
+    out.rowIds = Int32Array.from({ length: X.rows }, (_, i) => i);
+  }
+  return out;
+}
+
+/** The ids of rows `index` of a fit whose rows have ids `rowIds`. */
+function rowIdsOf(rowIds: Int32Array, n: number, index: Int32Array): Int32Array {
+  if (rowIds.length !== n) throw new RangeError(`fitOptions.rowIds: length ${rowIds.length} does not match the ${n} rows of X`);
+  return Int32Array.from(index, (i) => rowIds[i]!);
 }
 
 /** The rows/columns `index` of an n x n matrix. */

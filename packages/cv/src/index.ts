@@ -10,7 +10,7 @@ export {
 } from './metrics.js';
 export { getScorer, listScorers, type Scorer, type ScorerName, type Scoring, type Predictor } from './scorers.js';
 export {
-  crossValidate, crossValScore, resolveCv,
+  crossValidate, crossValScore, resolveCv, gramBlock,
   type CrossValidateOptions, type CrossValidateResult, type CrossValScoreOptions, type CvArg, type ProgressCallback, type FoldFitOptions,
 } from './cross-validate.js';
 export { GridSearchCV, expandParamGrid, type GridSearchOptions, type GridSearchResults, type ParamGrid } from './grid-search.js';

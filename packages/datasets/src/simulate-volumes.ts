@@ -1,8 +1,8 @@
 // The simulated set's content, in memory and without Node built-ins: an ellipsoid brain, spatially
-// smooth AR(1) noise around a smooth baseline, and a face/house signal planted in known spherical
-// blobs. simulate.ts streams it to disk; a browser page builds the same images with
-// simulateFmriImages. Every random draw comes from one seeded stream in a fixed order, so the
-// images are identical wherever they are made.
+// smooth AR(1) noise around a smooth baseline, and a face/house (or K-class) signal planted in
+// known spherical blobs. simulate.ts streams it to disk; a browser page builds the same images with
+// simulateFmriImages. Every random draw comes from seeded streams in a fixed order, so the images
+// are identical wherever they are made.
 import { emptyHeader, NiftiImage, setHeaderAffine, type Affine, type NiftiHeader } from '@neurodecode/nifti-io';
 
 export interface SimulationOptions {
@@ -20,6 +20,18 @@ export interface SimulationOptions {
   dtype?: 'int16' | 'float32';
   /** Number of runs (default min(12, floor(volumes / 2))). */
   runs?: number;
+  /**
+   * Number of classes, 2..16 (default 2: face/house). More classes take Haxby's category names
+   * (face, house, cat, bottle, scissors, shoe, chair, scrambledpix), then class9, class10...;
+   * each class has its own random +-1 pattern over the blob voxels.
+   */
+  classes?: number;
+  /**
+   * Trial-to-trial variability of the response amplitude: each volume's class effect is scaled
+   * by 1 + variability * N(0, 1) (default 1), so some volumes carry a weak or reversed pattern
+   * and decoding scores stay informative (below 1) while the signal is still there to be mapped.
+   */
+  variability?: number;
 }
 
 export type SimulationParams = Required<SimulationOptions>;
@@ -28,6 +40,14 @@ export const SIMULATED_TR = 2.5;
 /** Noise standard deviation as a fraction of the local baseline (temporal SNR of 50). */
 const NOISE_FRACTION = 0.02;
 const AR_RHO = 0.5;
+/** Default amplitude variability (see SimulationOptions.variability). */
+export const DEFAULT_VARIABILITY = 1;
+const HAXBY_CATEGORIES = ['face', 'house', 'cat', 'bottle', 'scissors', 'shoe', 'chair', 'scrambledpix'];
+
+/** The class names of a K-class set: Haxby's categories, then class9, class10... */
+export function simulatedClassNames(k: number): string[] {
+  return Array.from({ length: k }, (_, c) => HAXBY_CATEGORIES[c] ?? `class${c + 1}`);
+}
 // Large enough that the signal (~770 voxels, ~2% of the brain) exceeds a top-1% cut of any map.
 const BLOB_RADIUS = 4;
 /** Blob centres as fractions of the ellipsoid's semi-axes (all well inside the brain). */
@@ -80,7 +100,34 @@ export function checkSimulationParams(o: SimulationOptions): SimulationParams {
   if (dtype !== 'int16' && dtype !== 'float32') throw new Error(`dtype: expected "int16" or "float32", got "${dtype}"`);
   const runs = o.runs ?? Math.min(12, Math.floor(volumes / 2));
   if (!Number.isInteger(runs) || runs < 1 || runs * 2 > volumes) throw new Error(`runs: expected an integer in 1..${Math.floor(volumes / 2)}, got ${runs}`);
-  return { volumes, shape, zooms, seed, snr, dtype, runs };
+  const classes = o.classes ?? 2;
+  if (!Number.isInteger(classes) || classes < 2 || classes > 16) throw new Error(`classes: expected an integer in 2..16, got ${classes}`);
+  if (runs * classes > volumes) throw new Error(`classes: ${classes} classes in each of ${runs} runs need at least ${runs * classes} volumes, got ${volumes}`);
+  const variability = o.variability ?? DEFAULT_VARIABILITY;
+  if (!(variability >= 0) || !Number.isFinite(variability)) throw new Error(`variability: expected a non-negative number, got ${variability}`);
+  return { volumes, shape, zooms, seed, snr, dtype, runs, classes, variability };
+}
+
+/**
+ * K > 2 classes: runs of near-equal length, each with every class as often as possible (the
+ * remainders rotate over the classes from run to run), in a seeded order.
+ */
+function makeMultiClassDesign(volumes: number, nRuns: number, names: string[], random: Random): { conditions: string[]; runs: number[] } {
+  const conditions: string[] = [];
+  const runs: number[] = [];
+  let next = 0; // the class that gets the next left-over volume
+  for (let r = 0; r < nRuns; r++) {
+    const len = Math.floor(volumes / nRuns) + (r < volumes % nRuns ? 1 : 0);
+    const order: string[] = [];
+    for (let c = 0; c < names.length; c++) for (let i = 0; i < Math.floor(len / names.length); i++) order.push(names[c]!);
+    while (order.length < len) { order.push(names[next]!); next = (next + 1) % names.length; }
+    for (let i = len - 1; i > 0; i--) {
+      const j = Math.floor(random.uniform() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
+    }
+    for (const c of order) { conditions.push(c); runs.push(r); }
+  }
+  return { conditions, runs };
 }
 
 /** Per-volume labels: runs of near-equal length, each balanced face/house in a seeded order. */
@@ -126,6 +173,8 @@ export interface SimulationLayout {
   baseline: Float32Array;
   blobSign: Uint8Array;
   blobs: { center: [number, number, number]; radius: number }[];
+  /** The class names, in class-index order. */
+  classes: string[];
   conditions: string[];
   runs: number[];
   affine: Affine;
@@ -169,14 +218,15 @@ export function simulationLayout(o: SimulationParams): SimulationLayout {
     }
   }
 
-  const { conditions, runs } = makeDesign(o.volumes, o.runs, random);
+  const classes = simulatedClassNames(o.classes);
+  const { conditions, runs } = o.classes === 2 ? makeDesign(o.volumes, o.runs, random) : makeMultiClassDesign(o.volumes, o.runs, classes, random);
   const affine: Affine = [
     [-o.zooms[0], 0, 0, o.zooms[0] * (nx - 1) / 2],
     [0, o.zooms[1], 0, -o.zooms[1] * (ny - 1) / 2],
     [0, 0, o.zooms[2], -o.zooms[2] * (nz - 1) / 2],
     [0, 0, 0, 1],
   ];
-  return { params: o, mask, baseline, blobSign, blobs, conditions, runs, affine, nMask, nSignal, random };
+  return { params: o, mask, baseline, blobSign, blobs, classes, conditions, runs, affine, nMask, nSignal, random };
 }
 
 /** The 4-D image's header (datatype, zooms, TR, units, affine). */
@@ -202,16 +252,26 @@ export class BoldVolumes {
   private readonly noise: Float32Array;
   private readonly state: Float32Array;
   private readonly line: Float32Array;
+  private readonly classOf: Int32Array;
+  private readonly amplitude: Float64Array;
+  private readonly patterns: Int8Array[];
 
   constructor(private readonly layout: SimulationLayout) {
-    const [nx, ny, nz] = layout.params.shape;
+    const o = layout.params;
+    const [nx, ny, nz] = o.shape;
     this.noise = new Float32Array(nx * ny * nz);
     this.state = new Float32Array(nx * ny * nz);
     this.line = new Float32Array(Math.max(nx, ny, nz));
+    this.classOf = Int32Array.from(layout.conditions, (c) => layout.classes.indexOf(c));
+    // Separate streams for the amplitudes and the class patterns, so the noise (and with
+    // variability 0 and two classes, every byte) is what the seed gave before they existed.
+    const amplitudeRandom = new Random((o.seed + 0x5bd1e995) >>> 0);
+    this.amplitude = Float64Array.from(layout.conditions, () => 1 + o.variability * amplitudeRandom.normal());
+    this.patterns = classPatterns(o.classes, layout.blobSign, new Random((o.seed + 0x27d4eb2f) >>> 0));
   }
 
   next(): Int16Array | Float32Array {
-    const { params: o, random, conditions, baseline, blobSign } = this.layout;
+    const { params: o, random, baseline, blobSign } = this.layout;
     const { noise, state, line } = this;
     const t = this.t++;
     const nvox = noise.length;
@@ -222,7 +282,8 @@ export class BoldVolumes {
     smoothAxis(noise, line, o.shape, 0);
     smoothAxis(noise, line, o.shape, 1);
     smoothAxis(noise, line, o.shape, 2);
-    const sign = conditions[t] === 'face' ? 1 : -1;
+    const pattern = this.patterns[this.classOf[t]!]!;
+    const effect = this.amplitude[t]! * o.snr;
     // A fresh buffer per volume: gzip holds the previous one until it has compressed it.
     const out = isInt ? new Int16Array(nvox) : new Float32Array(nvox);
     for (let v = 0; v < nvox; v++) {
@@ -230,7 +291,7 @@ export class BoldVolumes {
       const s = t === 0 ? n : AR_RHO * state[v]! + innov * n;
       state[v] = s;
       const sigma = NOISE_FRACTION * baseline[v]!;
-      const value = baseline[v]! + sigma * (s + (blobSign[v] ? sign * o.snr : 0));
+      const value = baseline[v]! + sigma * (s + (blobSign[v] ? pattern[v]! * effect : 0));
       out[v] = isInt ? Math.round(value) : value;
     }
     return out;
@@ -274,4 +335,17 @@ export function layoutHeader(o: SimulationParams): NiftiHeader {
 /** labels.txt: `labels chunks` then one row per volume. */
 export function labelsText(layout: SimulationLayout): string {
   return 'labels chunks\n' + layout.conditions.map((c, t) => `${c} ${layout.runs[t]}`).join('\n') + '\n';
+}
+
+/**
+ * Per class, the sign of its effect in each blob voxel: +1 for face and -1 for house with two
+ * classes (the face/house contrast), a random +-1 pattern per class with more.
+ */
+function classPatterns(k: number, blobSign: Uint8Array, random: Random): Int8Array[] {
+  if (k === 2) return [new Int8Array(blobSign.length).fill(1), new Int8Array(blobSign.length).fill(-1)];
+  return Array.from({ length: k }, () => {
+    const pattern = new Int8Array(blobSign.length);
+    for (let v = 0; v < blobSign.length; v++) if (blobSign[v]) pattern[v] = random.uniform() < 0.5 ? 1 : -1;
+    return pattern;
+  });
 }

@@ -12,7 +12,9 @@ import {
   type SimulationLayout, type SimulationOptions, type SimulationParams,
 } from './simulate-volumes.js';
 
-export { SIMULATED_TR, simulateFmriImages, type SimulatedImages, type SimulationOptions } from './simulate-volumes.js';
+export {
+  DEFAULT_VARIABILITY, SIMULATED_TR, simulatedClassNames, simulateFmriImages, type SimulatedImages, type SimulationOptions,
+} from './simulate-volumes.js';
 
 export interface SimulateOptions extends SimulationOptions {
   /** Output folder (created if missing). */
@@ -34,7 +36,9 @@ export interface SimulatedSet {
   n_signal_voxels: number;
   seed: number;
   snr: number;
-  classes: ['face', 'house'];
+  variability: number;
+  /** The class names (face, house with two classes). */
+  classes: string[];
   /** Blob centres in voxel coordinates and their radius in voxels. */
   blobs: { center: [number, number, number]; radius: number }[];
   /** Per-volume label and run, as written to labels.txt. */
@@ -47,7 +51,7 @@ function checkOptions(o: SimulateOptions): SimulationParams & { outDir: string }
   return { ...checkSimulationParams(o), outDir: resolve(o.outDir) };
 }
 
-/** Simulate a face/house fMRI set and write it into `opts.outDir`. */
+/** Simulate a face/house (or K-class) fMRI set and write it into `opts.outDir`. */
 export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet> {
   const o = checkOptions(opts);
   const [nx, ny, nz] = o.shape;
@@ -71,7 +75,7 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
   return {
     out: o.outDir, ...paths, shape: [nx, ny, nz, o.volumes], zooms: [...o.zooms], tr: SIMULATED_TR,
     n_volumes: o.volumes, n_runs: o.runs, n_mask_voxels: nMask, n_signal_voxels: nSignal, seed: o.seed,
-    snr: o.snr, classes: ['face', 'house'], blobs, conditions, runs,
+    snr: o.snr, variability: o.variability, classes: layout.classes, blobs, conditions, runs,
   };
 }
 

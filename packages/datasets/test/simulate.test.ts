@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { readNifti } from '@neurodecode/nifti-io';
 import { tempDir } from '@neurodecode/testkit';
 import { simulateFmri } from '../src/simulate.js';
@@ -95,6 +96,48 @@ test('simulateFmri: odd volume counts spread over runs; bad options are named', 
     await assert.rejects(simulateFmri({ outDir: dir, seed: -1 }), /^Error: seed: /);
     const f = await simulateFmri({ outDir: `${dir}/f`, volumes: 4, shape: [10, 10, 10], dtype: 'float32' });
     assert.equal((await readNifti(f.bold)).dtype, 'float32');
+  } finally {
+    cleanup();
+  }
+});
+
+test('simulateFmri: K classes get Haxby names, balanced runs and distinct patterns', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const sim = await simulateFmri({ outDir: join(dir, 'k8'), volumes: 96, shape: [16, 18, 20], classes: 8, runs: 4 });
+    assert.deepEqual(sim.classes, ['face', 'house', 'cat', 'bottle', 'scissors', 'shoe', 'chair', 'scrambledpix']);
+    for (let r = 0; r < 4; r++) {
+      const inRun = sim.conditions.filter((_, t) => sim.runs[t] === r);
+      for (const c of sim.classes) assert.equal(inRun.filter((v) => v === c).length, 3, `run ${r} class ${c}`);
+    }
+    // Each class's mean image inside the blobs differs from the others' (its own pattern).
+    const bold = await readNifti(sim.bold, { dtype: 'float32' });
+    const signal = await readNifti(sim.signal_mask);
+    const blob: number[] = [];
+    for (let v = 0; v < signal.data.length; v++) if (signal.data[v]) blob.push(v);
+    const means = sim.classes.map((c) => {
+      const m = new Float64Array(blob.length);
+      const vols = sim.conditions.flatMap((v, t) => (v === c ? [t] : []));
+      for (const t of vols) { const vol = bold.volume(t); blob.forEach((v, i) => (m[i]! += vol[v]! / vols.length)); }
+      return m;
+    });
+    const corr = (a: Float64Array, b: Float64Array): number => {
+      const ma = a.reduce((s, v) => s + v, 0) / a.length, mb = b.reduce((s, v) => s + v, 0) / b.length;
+      let ab = 0, aa = 0, bb = 0;
+      for (let i = 0; i < a.length; i++) { ab += (a[i]! - ma) * (b[i]! - mb); aa += (a[i]! - ma) ** 2; bb += (b[i]! - mb) ** 2; }
+      return ab / Math.sqrt(aa * bb);
+    };
+    // Centred on the mean over classes (which holds the baseline), two classes' mean patterns are
+    // nearly unrelated: each class has its own pattern, not a shared or opposite one.
+    const grand = means[0]!.map((_, i) => means.reduce((s, m) => s + m[i]!, 0) / means.length);
+    const centred = means.map((m) => m.map((v, i) => v - grand[i]!));
+    for (const [a, b] of [[0, 1], [2, 5]] as const) {
+      const r = corr(centred[a]!, centred[b]!);
+      assert.ok(Math.abs(r) < 0.5, `classes ${a} and ${b}: centred means correlate ${r}`);
+    }
+    await assert.rejects(simulateFmri({ outDir: join(dir, 'bad'), classes: 1 }), /^Error: classes: /);
+    await assert.rejects(simulateFmri({ outDir: join(dir, 'bad'), volumes: 20, classes: 4 }), /^Error: classes: /);
+    await assert.rejects(simulateFmri({ outDir: join(dir, 'bad'), variability: -1 }), /^Error: variability: /);
   } finally {
     cleanup();
   }

@@ -6,10 +6,10 @@
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import {
-  createEstimator, encodeLabels, tiledRowGram, SelectPercentile,
-  type Classifier, type Estimator, type Label, type LinearModel, type Params, type Regressor, type Targets,
+  createEstimator, encodeLabels, tiledRowGram, SelectPercentile, WarmStartStore,
+  type Classifier, type Estimator, type FitOptions, type Label, type LinearModel, type Params, type Regressor, type Targets,
 } from '@neurodecode/estimators';
-import { GridSearchCV, expandParamGrid, getScorer, LeaveOneGroupOut, StratifiedKFold, KFold, type ParamGrid, type Predictor, type Splitter } from '@neurodecode/cv';
+import { GridSearchCV, expandParamGrid, gramBlock, getScorer, LeaveOneGroupOut, StratifiedKFold, KFold, type ParamGrid, type Predictor, type Splitter } from '@neurodecode/cv';
 import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
 
@@ -110,6 +110,8 @@ abstract class BaseDecoder {
     const total = splits.length * problems.length;
     let done = 0;
     const results: FoldResult[][] = problems.map(() => []);
+    const warmStart = new WarmStartStore(X.rows);
+    let fullGram: Float64Array | undefined;
     // With screening, the folds' full-width row copies only feed the screening and a column
     // selection, so two buffers serve every fold (a fresh 200 x 40,000 copy per fold mostly
     // costs page faults and zeroing). Without screening estimators get their own copies.
@@ -119,6 +121,7 @@ abstract class BaseDecoder {
     for (const split of splits) {
       const Xtr = trainBuffer ? rowsInto(X, split.train, trainBuffer) : X.selectRows(split.train);
       const Xte = testBuffer ? rowsInto(X, split.test, testBuffer) : X.selectRows(split.test);
+      let splitGram: Float64Array | undefined;
       for (let p = 0; p < problems.length; p++) {
         const yAll = problems[p]!.y;
         const ytr = pick(yAll, split.train);
@@ -138,7 +141,14 @@ abstract class BaseDecoder {
         }
         // Few samples, many screened voxels: X X' of the training rows is computed once and every
         // candidate (and, in nested selection, every inner fold through GridSearchCV) fits from it.
-        const fitOptions = base.acceptsGram?.(A.rows, A.cols) ? { gram: tiledRowGram(A.data, A.rows, A.cols) } : {};
+        // The warm-start store is shared by every fold and problem: a fit's solver starts from the
+        // support set of the last fit with the same labels (another C, inner fold or outer fold).
+        let fitOptions: FitOptions = {};
+        if (base.acceptsGram?.(A.rows, A.cols)) {
+          // Unscreened, every problem and fold shares one Gram matrix of all rows (its blocks).
+          const gram = support ? tiledRowGram(A.data, A.rows, A.cols) : (splitGram ??= gramBlock(fullGram ??= tiledRowGram(X.data, X.rows, X.cols), X.rows, split.train));
+          fitOptions = { gram, warmStart, rowIds: split.train };
+        }
         let best: Estimator;
         let bestParams: Params;
         if (grid.length === 1) {

@@ -15,5 +15,6 @@ export { SelectPercentile, fClassif, fRegression, percentileSupport, type FScore
 export { Pipeline, type PipelineStep } from './pipeline.js';
 export { rowGram, columnGram, selectGram, choleskySolveInPlace } from './linalg.js';
 export { tiledRowGram } from './gram-kernel.js';
+export { WarmStartStore } from './warm-start.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';
 export { BUILTIN_ESTIMATORS } from './builtins.js';

@@ -8,6 +8,7 @@ import { LinearClassifierBase, type LinearClassifierState } from './base.js';
 import { checkClassification, checkLength, checkMatrix, checkRowsFiniteByGram, encodeLabels } from './labels.js';
 import { SquaredHingeDual, weightsFromDual } from './svc-exact.js';
 import { seededRandom, shuffleInPlace } from './random.js';
+import { warmStartOf, type WarmStartStore } from './warm-start.js';
 import { tiledRowGram as rowGram } from './gram-kernel.js';
 import type { BatchedKernel, Classifier, FitOptions, Label, LinearModel, Targets } from './types.js';
 
@@ -33,9 +34,11 @@ export interface LinearSVCParams {
    * 'exact' (squared hinge only): the exact optimum of the dual on X X^T by block principal
    * pivoting (svc-exact.ts), O(n^2 p) for the Gram matrix plus a few O(n^3) solves; coordinate
    * descent stops at tol, so its answer differs from this one by about tol.
-   * 'auto' (default): 'exact' for squared hinge when n <= 2000 and n < p (the usual fMRI shape:
-   * few samples, many voxels); else 'gram' when FitOptions.gram is supplied, else 'primal'. A
-   * supplied Gram matrix never changes which optimum is found, only how fast.
+   * 'auto' (default): 'exact' for squared hinge when n <= 2000 and n < 2p (the usual fMRI shape:
+   * few samples, many voxels; also multi-class sets such as Haxby's eight categories on a small
+   * ROI, where coordinate descent stops at maxIter before converging); else 'gram' when
+   * FitOptions.gram is supplied, else 'primal'. A supplied Gram matrix never changes which
+   * optimum is found, only how fast.
    */
   solver: 'auto' | 'primal' | 'gram' | 'exact' | 'tfjs';
 }
@@ -63,7 +66,7 @@ export function resolveLinearSvcSolver(params: Pick<LinearSVCParams, 'solver' | 
     return 'exact';
   }
   if (params.solver !== 'auto') return params.solver;
-  if (params.loss === 'squared_hinge' && n <= EXACT_SVC_MAX_SAMPLES && n < p) return 'exact';
+  if (params.loss === 'squared_hinge' && n <= EXACT_SVC_MAX_SAMPLES && n < 2 * p) return 'exact';
   return hasGram ? 'gram' : 'primal';
 }
 
@@ -249,8 +252,14 @@ function squaredRowNorms(X: Float64Array, n: number, p: number): Float64Array {
   return out;
 }
 
-/** Fit every one-vs-rest problem with the exact dual solver; w = X' b, intercept = B^2 sum(b). */
-function fitFromDual(dual: SquaredHingeDual, m: Matrix, classes: Label[], codes: Int32Array, bias: number): LinearSVCState {
+/**
+ * Fit every one-vs-rest problem with the exact dual solver; w = X' b, intercept = B^2 sum(b).
+ * With `hints`, each problem's pivoting starts where a fit with the same labels ended.
+ */
+function fitFromDual(
+  dual: SquaredHingeDual, m: Matrix, classes: Label[], codes: Int32Array, bias: number,
+  hints?: { rowIds: Int32Array; store: WarmStartStore },
+): LinearSVCState {
   const n = m.rows;
   const p = m.cols;
   const problems = classes.length === 2 ? 1 : classes.length;
@@ -258,11 +267,20 @@ function fitFromDual(dual: SquaredHingeDual, m: Matrix, classes: Label[], codes:
   const intercept = new Float64Array(problems);
   const signs = new Int8Array(n);
   const beta = new Float64Array(n);
+  const guess = new Float64Array(n);
   let nIter = 0;
   for (let c = 0; c < problems; c++) {
     const positive = problems === 1 ? 1 : c;
     for (let i = 0; i < n; i++) signs[i] = codes[i] === positive ? 1 : -1;
-    nIter = Math.max(nIter, dual.solve(signs, beta).iterations);
+    let start: Float64Array | undefined;
+    if (hints) {
+      // A related fit's end point, else a few cheap coordinate-descent epochs: either way the
+      // pivoting starts near the answer instead of from "every sample a support vector".
+      if (!hints.store.dualStart(hints.rowIds, signs, guess)) dual.roughGuess(signs, guess);
+      start = guess;
+    }
+    nIter = Math.max(nIter, dual.solve(signs, beta, start).iterations);
+    hints?.store.recordDual(hints.rowIds, signs, beta);
     const sum = weightsFromDual(m.data, n, p, beta, coef.data.subarray(c * p, (c + 1) * p));
     intercept[c] = bias * bias * sum;
   }
@@ -327,9 +345,11 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
     if (useGram && !gram) gram = rowGram(m.data, n, p);
     if (solver === 'exact') {
       const dual = new SquaredHingeDual(gram!, n, { C: P.C, bias, sampleWeight: opts.sampleWeight });
-      // One-vs-rest solves several label vectors on one design: M^-1 pays for itself.
-      if (problems > 2) dual.prepareInverse();
-      this.state = fitFromDual(dual, m, classes, codes, bias);
+      const hints = warmStartOf(opts, n);
+      // One-vs-rest solves several label vectors on one design: M^-1 pays for itself, unless
+      // warm starts make every solve a single small one.
+      if (problems > 2 && !hints) dual.prepareInverse();
+      this.state = fitFromDual(dual, m, classes, codes, bias, hints);
       return this;
     }
     let rowNormsSq: Float64Array | undefined;

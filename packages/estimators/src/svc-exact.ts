@@ -49,6 +49,109 @@ function choleskySolve(L: Float64Array, m: number, b: Float64Array): void {
 }
 
 /**
+ * The Cholesky factor of M_FF for a free set F that changes a few indices at a time: an index is
+ * appended as a new last row (O(m^2)), and removed by a rank-one update of the rows after it
+ * (O(m^2)), so a pivoting step that moves k indices costs k m^2 instead of m^3 / 3. Rows are
+ * stored with stride n (the factor never outgrows n x n).
+ */
+class FreeSetFactor {
+  /** Free indices in factor order. */
+  readonly order: Int32Array;
+  /** Factor position of each index, -1 when bound. */
+  readonly pos: Int32Array;
+  m = 0;
+  private readonly L: Float64Array;
+  private readonly x: Float64Array;
+  private readonly z: Float64Array;
+
+  constructor(private readonly M: Float64Array, private readonly n: number) {
+    this.L = new Float64Array(n * n);
+    this.order = new Int32Array(n);
+    this.pos = new Int32Array(n).fill(-1);
+    this.x = new Float64Array(n);
+    this.z = new Float64Array(n);
+  }
+
+  clear(): void {
+    for (let a = 0; a < this.m; a++) this.pos[this.order[a]!] = -1;
+    this.m = 0;
+  }
+
+  /** Add index i as the last row; false when M_FF would not be numerically positive definite. */
+  append(i: number): boolean {
+    const { M, n, L, order, m } = this;
+    const row = m * n;
+    const mi = i * n;
+    let d = M[mi + i]!;
+    for (let k = 0; k < m; k++) {
+      const rk = k * n;
+      let s = M[mi + order[k]!]!;
+      for (let t = 0; t < k; t++) s -= L[row + t]! * L[rk + t]!;
+      s /= L[rk + k]!;
+      L[row + k] = s;
+      d -= s * s;
+    }
+    if (!(d > 1e-14 * M[mi + i]!)) return false;
+    L[row + m] = Math.sqrt(d);
+    order[m] = i;
+    this.pos[i] = m;
+    this.m = m + 1;
+    return true;
+  }
+
+  /** Remove index i: the rows after it absorb its column by a rank-one update, then move up. */
+  remove(i: number): void {
+    const { n, L, order, pos, x: cs, z: sn } = this;
+    const q = pos[i]!;
+    const m = this.m;
+    // L22 L22' + x x' = L22' L22'' with x = L[q+1.., q]: the rank-one update, row by row (each
+    // row meets the rotations of the rows above it), so memory is read along rows.
+    for (let j = q + 1; j < m; j++) {
+      const rj = j * n;
+      let xj = L[rj + q]!;
+      for (let k = q + 1; k < j; k++) {
+        const v = (L[rj + k]! + sn[k]! * xj) / cs[k]!;
+        L[rj + k] = v;
+        xj = cs[k]! * xj - sn[k]! * v;
+      }
+      const ljj = L[rj + j]!;
+      const r = Math.hypot(ljj, xj);
+      cs[j] = r / ljj;
+      sn[j] = xj / ljj;
+      L[rj + j] = r;
+    }
+    // Drop row q and column q.
+    for (let r = q + 1; r < m; r++) {
+      const src = r * n, dst = (r - 1) * n;
+      for (let t = 0; t < q; t++) L[dst + t] = L[src + t]!;
+      for (let t = q + 1; t <= r; t++) L[dst + t - 1] = L[src + t]!;
+      order[r - 1] = order[r]!;
+      pos[order[r - 1]!] = r - 1;
+    }
+    pos[i] = -1;
+    this.m = m - 1;
+  }
+
+  /** b_F = M_FF^-1 y_F, written into out[a] for factor position a. */
+  solve(signs: Int8Array, out: Float64Array): void {
+    const { n, L, order, m, z } = this;
+    for (let a = 0; a < m; a++) {
+      const ra = a * n;
+      let s = signs[order[a]!]!;
+      for (let t = 0; t < a; t++) s -= L[ra + t]! * z[t]!;
+      z[a] = s / L[ra + a]!;
+    }
+    // L' out = z, row-oriented: each solved entry is taken out of the ones above it.
+    for (let a = m - 1; a >= 0; a--) {
+      const ra = a * n;
+      const v = z[a]! / L[ra + a]!;
+      out[a] = v;
+      for (let t = 0; t < a; t++) z[t] = z[t]! - L[ra + t]! * v;
+    }
+  }
+}
+
+/**
  * One design matrix (through its Gram K = X X'), many label vectors. `prepareInverse()` pays
  * O(n^3) once so that every later solve costs O(n^2) plus systems the size of the smaller of the
  * free and bound sets; without it each pivoting step factors the free block.
@@ -70,6 +173,8 @@ export class SquaredHingeDual {
   private readonly index: Int32Array;
   private readonly rhs: Float64Array;
   private block: Float64Array;
+  /** Incrementally updated factor of the free block (solves without M^-1), made on first use. */
+  private factor?: FreeSetFactor;
   /** Infinity norm of M, computed on first use. */
   private normM = -1;
 
@@ -148,6 +253,48 @@ export class SquaredHingeDual {
   }
 
   /**
+   * The same with the factor of the free block kept from the previous pivoting step: indices
+   * that left F are removed and new ones appended (k m^2 for k moves), or the factor is rebuilt
+   * when that is cheaper (m^3 / 6).
+   */
+  private solveWithFactor(factor: FreeSetFactor, signs: Int8Array, beta: Float64Array): boolean {
+    const { n, M, free, rhs, gradient } = this;
+    let removals = 0, additions = 0;
+    for (let i = 0; i < n; i++) {
+      const inFactor = factor.pos[i]! >= 0;
+      if (inFactor && !free[i]) removals++;
+      else if (!inFactor && free[i]) additions++;
+    }
+    const m = factor.m;
+    const target = m - removals + additions;
+    let rebuild = removals * m * m + additions * 0.5 * target * target > (target * target * target) / 6;
+    if (!rebuild) {
+      for (let a = m - 1; a >= 0; a--) {
+        const i = factor.order[a]!;
+        if (!free[i]) factor.remove(i);
+      }
+      for (let i = 0; i < n && !rebuild; i++) if (free[i] && factor.pos[i]! < 0 && !factor.append(i)) rebuild = true;
+    }
+    if (rebuild) {
+      factor.clear();
+      for (let i = 0; i < n; i++) if (free[i] && !factor.append(i)) return false;
+    }
+    factor.solve(signs, rhs);
+    const { order } = factor;
+    const mf = factor.m;
+    beta.fill(0);
+    for (let a = 0; a < mf; a++) beta[order[a]!] = rhs[a]!;
+    for (let i = 0; i < n; i++) {
+      if (free[i]) { gradient[i] = 0; continue; }
+      const row = i * n;
+      let g = -signs[i]!;
+      for (let a = 0; a < mf; a++) g += M[row + order[a]!]! * rhs[a]!;
+      gradient[i] = g;
+    }
+    return true;
+  }
+
+  /**
    * The same through M^-1: with u = M^-1 y, the bound set's multipliers are r = -P_BB^-1 u_B and
    * b = u + P_:B r, so only a |B| x |B| system is factored.
    */
@@ -179,9 +326,11 @@ export class SquaredHingeDual {
   /**
    * Solve for labels `signs` (+1 / -1); `beta` receives b = y * alpha. Falls back to dual
    * coordinate descent on the Gram matrix (tight tolerance) if pivoting does not settle or the
-   * final optimality check fails.
+   * final optimality check fails. `guess` (a b for these labels, e.g. where a related fit ended)
+   * chooses the support set pivoting starts from; it changes how many solves are needed, not
+   * the answer.
    */
-  solve(signs: Int8Array, beta: Float64Array): ExactSolveInfo {
+  solve(signs: Int8Array, beta: Float64Array, guess?: Float64Array): ExactSolveInfo {
     const { n, free, gradient } = this;
     if (this.P) {
       const P = this.P;
@@ -194,7 +343,12 @@ export class SquaredHingeDual {
     }
     // Start with every sample a support vector: with many features (n < p) that is usually the
     // answer, found by one solve.
-    free.fill(1);
+    // From a guess, its support vectors (samples it never saw, at 0, start bound): pivoting
+    // from a related fit's end point takes a few solves of the support-set size.
+    if (guess) for (let i = 0; i < n; i++) free[i] = signs[i]! * guess[i]! > 0 ? 1 : 0;
+    else free.fill(1);
+    const factor = this.P ? undefined : (this.factor ??= new FreeSetFactor(this.M, n));
+    factor?.clear();
     let bestInfeasible = n + 1;
     let chances = 3;
     const maxIterations = 10 * n + 20;
@@ -204,7 +358,8 @@ export class SquaredHingeDual {
       iterations++;
       let nFree = 0;
       for (let i = 0; i < n; i++) nFree += free[i]!;
-      const solved = this.P && n - nFree < nFree ? this.solveBoundBlock(beta) : this.solveFreeBlock(signs, beta);
+      const solved = factor ? this.solveWithFactor(factor, signs, beta)
+        : n - nFree < nFree ? this.solveBoundBlock(beta) : this.solveFreeBlock(signs, beta);
       if (!solved) break;
       // Infeasible: free samples whose alpha came out negative, bound ones with a descent direction.
       // Rounding-level violations (degenerate samples with alpha = 0 and zero gradient) are not
@@ -257,6 +412,21 @@ export class SquaredHingeDual {
       if (alpha > 0 ? Math.abs(alphaGradient) > tol : alphaGradient < -tol) return false;
     }
     return true;
+  }
+
+  /**
+   * A rough b by a few epochs of dual coordinate descent on the Gram matrix: a cheap starting
+   * point for solve() when no related fit is at hand (pivoting from "all free" needs ~10 solves
+   * of shrinking n-sized blocks when n approaches p).
+   */
+  roughGuess(signs: Int8Array, guess: Float64Array, epochs = 10): void {
+    const n = this.n;
+    const alpha = new Float64Array(n);
+    solveLinearSvcDualGram(this.K, n, signs, {
+      C: this.C, loss: 'squared_hinge', bias: this.bias, tol: 1e-3, maxIter: epochs, shrinking: true,
+      random: seededRandom(0), sampleWeight: this.sampleWeight,
+    }, alpha, new Int32Array(n));
+    for (let i = 0; i < n; i++) guess[i] = alpha[i]! * signs[i]!;
   }
 
   private coordinateDescent(signs: Int8Array, beta: Float64Array): void {

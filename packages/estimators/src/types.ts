@@ -4,6 +4,7 @@
 // - predict / decisionFunction / predictProba / score where meaningful;
 // - getParams / setParams / clone (an unfitted copy with the same parameters).
 import type { Matrix } from '@neurodecode/matrix';
+import type { WarmStartStore } from './warm-start.js';
 
 /** A class label or regression target. Classes are sorted as numpy sorts them. */
 export type Label = number | string;
@@ -32,6 +33,13 @@ export interface FitOptions {
    * kernel path). Callers that refit on the same rows (permutation tests) compute it once.
    */
   gram?: Float64Array;
+  /**
+   * Solver starting points shared by fits on row subsets of one data set (folds, grid candidates,
+   * one-vs-rest problems), with `rowIds`. Only speeds fits up; never changes their result.
+   */
+  warmStart?: WarmStartStore;
+  /** Index of each row of X in the data set `warmStart` was made for. */
+  rowIds?: Int32Array;
 }
 
 /** What an estimator does with y: classify, regress, or transform X. */

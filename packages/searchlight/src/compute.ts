@@ -55,6 +55,9 @@ export class SphereComputer {
   private readonly sign: Int8Array;
   private readonly weights: Float64Array;
   private readonly predicted: Int32Array;
+  /** One-vs-rest: the best decision value so far per test sample, and the training Gram kept for every class. */
+  private readonly best: Float64Array;
+  private readonly gramCopy: Float64Array;
   private readonly svm: HingeNewtonWork;
   private readonly gnb: GnbPredictor | undefined;
   private readonly sphereGram: SphereGram | undefined;
@@ -76,6 +79,8 @@ export class SphereComputer {
     this.sign = new Int8Array(maxTrain);
     this.weights = new Float64Array(maxP + 1);
     this.predicted = new Int32Array(maxTest);
+    this.best = new Float64Array(maxTest);
+    this.gramCopy = new Float64Array(plan.nClasses > 2 && plan.kernel === 'linear-svc' ? (maxP + 1) * (maxP + 1) : 0);
     this.svm = hingeNewtonWork(maxTrain, maxP);
     this.gnb = plan.kernel === 'gnb' ? new GnbPredictor(plan, maxTest) : undefined;
     this.sphereGram = plan.kernel === 'linear-svc' ? SphereGram.create(plan, maxP) : undefined;
@@ -121,24 +126,34 @@ export class SphereComputer {
       return this.score(fold.test);
     }
     const nTrain = fold.train.length;
-    for (let i = 0; i < nTrain; i++) this.sign[i] = plan.codes[fold.train[i]!] === 1 ? 1 : -1;
-    const w = this.weights;
-    const C = Number(plan.params.C ?? 1);
-    let bias: number;
-    if (plan.kernel === 'linear-svc') {
-      bias = plan.params.fitIntercept === false ? 0 : Number(plan.params.interceptScaling ?? 1);
-      this.sphereGram?.trainingGram(f, bias, this.svm.hessSum);
-      solveSquaredHingeNewton(this.trainBuf, nTrain, p, this.sign, C, bias, 200, w, this.svm, this.sphereGram !== undefined);
-    } else {
-      const withIntercept = plan.params.fitIntercept !== false;
-      solveLogisticNewton(this.trainBuf, nTrain, p, this.sign, C, withIntercept, 1e-12, 200, w, this.newton);
-      bias = withIntercept ? 1 : 0;
-    }
     const nTest = fold.test.length;
-    for (let t = 0; t < nTest; t++) {
-      let z = w[p]! * bias;
-      for (let j = 0, o = t * p; j < p; j++, o++) z += w[j]! * this.testBuf[o]!;
-      this.predicted[t] = z > 0 ? 1 : 0;
+    const C = Number(plan.params.C ?? 1);
+    const svc = plan.kernel === 'linear-svc';
+    const bias = svc
+      ? (plan.params.fitIntercept === false ? 0 : Number(plan.params.interceptScaling ?? 1))
+      : (plan.params.fitIntercept === false ? 0 : 1);
+    // Two classes: one problem, positive = class 1. More: one-vs-rest, one problem per class on
+    // the same training rows (the sphere's training Gram is built once and copied per class),
+    // and each test sample goes to the class with the largest decision value (first on ties).
+    const problems = plan.nClasses === 2 ? 1 : plan.nClasses;
+    const d = p + 1;
+    if (svc) this.sphereGram?.trainingGram(f, bias, problems > 1 ? this.gramCopy : this.svm.hessSum);
+    for (let c = 0; c < problems; c++) {
+      const positive = problems === 1 ? 1 : c;
+      for (let i = 0; i < nTrain; i++) this.sign[i] = plan.codes[fold.train[i]!] === positive ? 1 : -1;
+      const w = this.weights;
+      if (svc) {
+        if (problems > 1 && this.sphereGram) this.svm.hessSum.set(this.gramCopy.subarray(0, d * d));
+        solveSquaredHingeNewton(this.trainBuf, nTrain, p, this.sign, C, bias, 200, w, this.svm, this.sphereGram !== undefined);
+      } else {
+        solveLogisticNewton(this.trainBuf, nTrain, p, this.sign, C, bias !== 0, 1e-12, 200, w, this.newton);
+      }
+      for (let t = 0; t < nTest; t++) {
+        let z = w[p]! * bias;
+        for (let j = 0, o = t * p; j < p; j++, o++) z += w[j]! * this.testBuf[o]!;
+        if (problems === 1) this.predicted[t] = z > 0 ? 1 : 0;
+        else if (c === 0 || z > this.best[t]!) { this.best[t] = z; this.predicted[t] = c; }
+      }
     }
     return this.score(fold.test);
   }

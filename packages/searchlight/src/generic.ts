@@ -1,7 +1,7 @@
 // The generic per-sphere path: any classifier or regressor from the registry (or a plugin), cloned
 // per fold, fitted on the sphere's training rows and scored by a named scorer.
 import { Matrix } from '@neurodecode/matrix';
-import { createEstimator, type AnyEstimator, type Label, type Params } from '@neurodecode/estimators';
+import { BUILTIN_ESTIMATORS, createEstimator, type AnyEstimator, type Label, type Params } from '@neurodecode/estimators';
 import type { GenericScorer } from './compute.js';
 
 export type ScoreFn = (estimator: AnyEstimator, X: Matrix, y: Label[]) => number;
@@ -65,4 +65,29 @@ export function makeGenericScorer(
 export function factoryFromSpec(spec: EstimatorSpec): () => AnyEstimator {
   createEstimator(spec.name, spec.params ?? {});
   return () => createEstimator(spec.name, spec.params ?? {});
+}
+
+/**
+ * A name and parameters that rebuild `instance` in a worker thread: a registered estimator of
+ * the same class whose parameters survive structured cloning. Undefined otherwise (such an
+ * instance runs in the calling thread). Worker threads import @neurodecode/estimators only, so
+ * only built-ins (registered on that import) qualify.
+ */
+export function specFromInstance(instance: AnyEstimator): EstimatorSpec | undefined {
+  let params: Params;
+  try {
+    params = structuredClone(instance.getParams());
+  } catch {
+    return undefined;
+  }
+  for (const entry of BUILTIN_ESTIMATORS) {
+    let probe: AnyEstimator;
+    try {
+      probe = entry.create(params);
+    } catch {
+      continue;
+    }
+    if (probe.constructor === instance.constructor) return { name: entry.name, params };
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@
 // build the same plan from the same inputs and compute the same scores.
 import type { AnyEstimator, Label } from '@neurodecode/estimators';
 import { standardization, type ComputePlan, type FoldPlan, type KernelName } from './compute.js';
-import { factoryFromSpec, loadEstimatorModules, type EstimatorSpec } from './generic.js';
+import { factoryFromSpec, loadEstimatorModules, specFromInstance, type EstimatorSpec } from './generic.js';
 import { encodeClasses, loadMasks, loadSamples, resolveSplitter, selectRows, toLabels, type MaskGeometry, type SampleData } from './prepare.js';
 import { computeSpheres } from './spheres.js';
 import { gnbStatistics, gnbTable } from './gnb.js';
@@ -50,7 +50,13 @@ export async function chooseEstimator(estimator: SearchlightOptions['estimator']
   let spec: EstimatorSpec | undefined;
   let instance: AnyEstimator;
   if (estimator === undefined || typeof estimator === 'string') spec = { name: estimator ?? 'svc' };
-  else if (typeof (estimator as AnyEstimator).fit === 'function') instance = estimator as AnyEstimator;
+  else if (typeof (estimator as AnyEstimator).fit === 'function') {
+    instance = estimator as AnyEstimator;
+    // A built-in instance is rebuilt from its name and parameters in each worker thread, so the
+    // generic path runs on all threads like the fast paths.
+    spec = specFromInstance(instance);
+    if (spec) instance = undefined as unknown as AnyEstimator;
+  }
   else spec = estimator as EstimatorSpec;
   if (spec) {
     await loadEstimatorModules(spec);
@@ -65,8 +71,10 @@ export async function chooseEstimator(estimator: SearchlightOptions['estimator']
   if (batched && FAST_SCORING.has(scoring)) {
     const name = batched.name;
     if (name === 'gnb' && params.priors == null) kernel = 'gnb';
-    else if (name === 'linear-svc' && nClasses === 2 && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
-    else if (name === 'logistic' && nClasses === 2 && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
+    // Several classes: LinearSVC is one-vs-rest, as the fast path; logistic only when asked for
+    // one-vs-rest (its default with L2 is multinomial, which goes through fit()).
+    else if (name === 'linear-svc' && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
+    else if (name === 'logistic' && (nClasses === 2 || params.multiClass === 'ovr') && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
     else if (typeof batched.createFoldPredictor === 'function') kernel = 'plugin';
   }
   return { kernel, params, spec, instance: instance!, description };

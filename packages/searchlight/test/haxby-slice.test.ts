@@ -77,11 +77,16 @@ test('one thread and two threads give identical maps; balanced accuracy is suppo
   assert.ok(meanAbsDiff(bal.scores, balGeneric.scores) <= 1e-9);
 });
 
-test('an estimator instance without a registry name runs the generic path in this thread', { skip }, async () => {
+test('an estimator instance runs the generic path: a built-in one on every thread, any other in this thread', { skip }, async () => {
   const { GaussianNB } = await import('@neurodecode/estimators');
-  const est = new GaussianNB();
-  const viaInstance = await searchlight(await sliceOptions({ estimator: est, fastPath: false }));
+  // A subclass is not rebuilt from the registry (its constructor is not the registered one).
+  class MyGaussianNB extends GaussianNB {}
   const viaName = await searchlight(await sliceOptions({ estimator: 'gnb' }));
-  assert.equal(viaInstance.threads, 1);
-  assert.ok(meanAbsDiff(viaInstance.scores, viaName.scores) <= 1e-6);
+  const viaBuiltin = await searchlight(await sliceOptions({ estimator: new GaussianNB(), fastPath: false }));
+  assert.equal(viaBuiltin.kernel, 'generic');
+  assert.equal(viaBuiltin.threads, 2);
+  const viaOther = await searchlight(await sliceOptions({ estimator: new MyGaussianNB(), fastPath: false }));
+  assert.equal(viaOther.threads, 1);
+  assert.ok(meanAbsDiff(viaBuiltin.scores, viaName.scores) <= 1e-6);
+  assert.ok(meanAbsDiff(viaOther.scores, viaName.scores) <= 1e-6);
 });

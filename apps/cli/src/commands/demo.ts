@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readNifti } from '@neurodecode/nifti-io';
-import { runDemo } from '../demo-run.js';
+import { lookAtOutputs, runDemo } from '../demo-run.js';
 import { guardPaths, pathArgs } from '../guard.js';
 import { readLabels, selectTargets } from '../labels.js';
 import { checkReportPath, demoReport } from '../report/commands.js';
@@ -19,7 +19,7 @@ export function register(program: Command): void {
     .option('--report <file>', 'HTML report to write (default: report.html in --out)')
     .option('--no-report', 'skip the HTML report')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nWrites searchlight_scores.nii.gz, cv_scores.json and summary.txt to --out.\n\nExample:\n  neurodecode demo --out demo-out')
+    .addHelpText('after', '\nWrites searchlight_scores.nii.gz, decoder_coef.nii.gz, cv_scores.json, summary.txt and report.html\nto --out, then prints the commands that show them.\n\nExample:\n  neurodecode demo --out demo-out')
     .action(async (opts) => {
       const reportPath: string | undefined = opts.report === false ? undefined : typeof opts.report === 'string' ? opts.report : join(resolve(opts.out), 'report.html');
       if (typeof opts.report === 'string') checkReportPath(opts.report);
@@ -47,6 +47,6 @@ export function register(program: Command): void {
       }
       if (opts.json) return printJson({ ...result, report: reportPath ?? null });
       process.stdout.write(readFileSync(result.summary_txt, 'utf8'));
-      if (reportPath) process.stdout.write(`report: ${reportPath}\n`);
+      process.stdout.write('\n' + lookAtOutputs(result, reportPath));
     });
 }

@@ -1,4 +1,4 @@
-// neurodecode simulate --out DIR: write a deterministic simulated face/house set (Haxby-shaped).
+// neurodecode simulate --out DIR: write a deterministic simulated set (Haxby-shaped; face/house or K classes).
 import type { Command } from 'commander';
 import { simulateFmri } from '@neurodecode/datasets';
 import { log, parseIntArg, parseNumberArg, printJson } from '../util.js';
@@ -9,6 +9,8 @@ interface SimulateCliOptions {
   volumes: string;
   seed: string;
   snr?: string;
+  classes: string;
+  variability?: string;
   dtype: string;
   json?: boolean;
 }
@@ -21,6 +23,8 @@ export function register(program: Command): void {
     .option('--volumes <n>', 'number of volumes (>= 4), spread over up to 12 runs', '216')
     .option('--seed <s>', 'random seed (integer >= 0)', '0')
     .option('--snr <x>', 'class effect in the blobs, in noise standard deviations (default 0.5)')
+    .option('--classes <k>', 'number of classes, 2..16 (2: face/house; more: Haxby\'s categories, each its own pattern)', '2')
+    .option('--variability <x>', 'trial-to-trial sd of the response amplitude, relative to its mean (default 1)')
     .option('--dtype <type>', 'bold data type: int16 or float32', 'int16')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode simulate --out /tmp/sim --volumes 216 --seed 0 --json')
@@ -28,13 +32,16 @@ export function register(program: Command): void {
       const volumes = parseIntArg('--volumes', opts.volumes, 4);
       const seed = parseIntArg('--seed', opts.seed, 0);
       const snr = opts.snr === undefined ? undefined : parseNumberArg('--snr', opts.snr);
+      const classes = parseIntArg('--classes', opts.classes, 2);
+      const variability = opts.variability === undefined ? undefined : parseNumberArg('--variability', opts.variability);
       if (opts.dtype !== 'int16' && opts.dtype !== 'float32') throw new Error(`--dtype: expected int16 or float32, got "${opts.dtype}"`);
       guardPaths([], [{ flag: '--out', path: opts.out, kind: 'dir' }]);
       const started = Date.now();
-      const sim = await simulateFmri({ outDir: opts.out, volumes, seed, snr, dtype: opts.dtype });
+      const sim = await simulateFmri({ outDir: opts.out, volumes, seed, snr, dtype: opts.dtype, classes, variability });
       const summary = {
         out: sim.out, bold: sim.bold, mask: sim.mask, signal_mask: sim.signal_mask, labels: sim.labels,
         shape: sim.shape, n_volumes: sim.n_volumes, n_mask_voxels: sim.n_mask_voxels, seed: sim.seed,
+        classes: sim.classes, snr: sim.snr, variability: sim.variability,
       };
       if (opts.json) return printJson(summary);
       log(`simulated in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -43,7 +50,7 @@ export function register(program: Command): void {
         `bold         ${sim.bold} (${sim.shape.join(' x ')}, TR ${sim.tr} s)`,
         `mask         ${sim.mask} (${sim.n_mask_voxels} voxels)`,
         `signal_mask  ${sim.signal_mask} (${sim.n_signal_voxels} voxels in ${sim.blobs.length} blobs)`,
-        `labels       ${sim.labels} (${sim.n_runs} runs, face/house)`,
+        `labels       ${sim.labels} (${sim.n_runs} runs, ${sim.classes.join('/')})`,
         `seed         ${sim.seed}`,
       ].join('\n') + '\n');
     });

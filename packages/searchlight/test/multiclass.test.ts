@@ -1,0 +1,52 @@
+// Eight categories on the haxby slice (KFold(4), radius 5.6 mm): the one-vs-rest fast paths give
+// the scores of plain per-class fits through the generic path, and the generic path runs on
+// every worker thread for built-in estimator instances.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { LogisticRegression } from '@neurodecode/estimators';
+import { NiftiImage } from '@neurodecode/nifti-io';
+import { skipWithoutShared } from '@neurodecode/testkit';
+import { searchlight } from '../src/index.js';
+import { haxbySlice, meanAbsDiff, pluginModule, sliceOptions } from './helpers.js';
+
+const skip = skipWithoutShared();
+
+async function eightClassOptions() {
+  const d = await haxbySlice();
+  const targets = [...new Set(d.y)].filter((c) => c !== 'rest');
+  assert.equal(targets.length, 8);
+  return { targets, returnFoldScores: true };
+}
+
+test('eight-class LinearSVC fast path (one-vs-rest) equals converged per-class fits in the generic path', { skip }, async () => {
+  const extra = await eightClassOptions();
+  const fast = await searchlight(await sliceOptions({ ...extra, estimator: 'svc' }));
+  assert.equal(fast.kernel, 'linear-svc');
+  const generic = await searchlight(await sliceOptions({ ...extra, estimator: { name: 'exact-svc', modules: [pluginModule] } }));
+  assert.equal(generic.kernel, 'generic');
+  const diff = meanAbsDiff(fast.foldScores!, generic.foldScores!);
+  assert.ok(diff <= 1e-6, `mean abs difference ${diff}`);
+  // Above chance (1/8) somewhere, so the comparison is not between two constant maps.
+  assert.ok(Math.max(...fast.scores) > 0.2, `best sphere ${Math.max(...fast.scores)}`);
+});
+
+/** Every `step`-th mask voxel as searchlight centres: the generic logistic fits are slow. */
+async function everyNth(step: number): Promise<NiftiImage> {
+  const { mask } = await haxbySlice();
+  const data = new Uint8Array(mask.volumeSize);
+  let seen = 0;
+  for (let v = 0; v < mask.volumeSize; v++) if (Number(mask.data[v]) !== 0 && seen++ % step === 0) data[v] = 1;
+  return new NiftiImage({ data, shape: mask.shape.slice(0, 3), affine: mask.affine, header: mask.header });
+}
+
+test('eight-class one-vs-rest logistic fast path equals LogisticRegression fits; an instance runs on all threads', { skip }, async () => {
+  const extra = { ...(await eightClassOptions()), processMask: await everyNth(20), chunkSize: 4, standardize: true };
+  const fast = await searchlight(await sliceOptions({ ...extra, estimator: new LogisticRegression({ multiClass: 'ovr' }) }));
+  assert.equal(fast.kernel, 'logistic');
+  // Newton-CG to a tight tolerance: the fast path solves each problem to its optimum.
+  const generic = await searchlight(await sliceOptions({ ...extra, estimator: new LogisticRegression({ multiClass: 'ovr', maxIter: 2000, tol: 1e-10 }), fastPath: false }));
+  assert.equal(generic.kernel, 'generic');
+  assert.equal(generic.threads, 2);
+  const diff = meanAbsDiff(fast.foldScores!, generic.foldScores!);
+  assert.ok(diff <= 1e-6, `mean abs difference ${diff}`);
+});
