@@ -15,3 +15,4 @@ export {
 } from './cross-validate.js';
 export { GridSearchCV, expandParamGrid, type GridSearchOptions, type GridSearchResults, type ParamGrid } from './grid-search.js';
 export { permutationTestScore, type PermutationTestOptions, type PermutationTestResult, type FixedDesignFitting } from './permutation.js';
+export { LogisticRegressionCV, LassoCV, resolveCs, type LogisticRegressionCVParams, type LassoCVParams } from './cv-estimators.js';

@@ -6,19 +6,24 @@
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import {
-  createEstimator, encodeLabels, tiledRowGram, SelectPercentile,
+  createEstimator, encodeLabels, tiledRowGram, SelectPercentile, DummyClassifier, DummyRegressor,
   type Classifier, type Estimator, type Label, type LinearModel, type Params, type Regressor, type Targets,
 } from '@neurodecode/estimators';
 import { GridSearchCV, expandParamGrid, getScorer, LeaveOneGroupOut, StratifiedKFold, KFold, type ParamGrid, type Predictor, type Splitter } from '@neurodecode/cv';
 import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
+import { adaptGridToCvModel, nilearnEstimator, type NilearnEstimatorSpec } from './nilearn-estimators.js';
 
 export type Selection = 'nested' | 'test-fold';
 
 export interface DecoderOptions {
-  /** Registered estimator name (default 'svc' for Decoder, 'ridge' for DecoderRegressor) or an instance. */
+  /**
+   * One of nilearn's estimator strings (NILEARN_ESTIMATOR_NAMES: 'svc', 'svc_l1', 'logistic_l1',
+   * 'ridge_classifier', 'lasso', 'svr', 'dummy_classifier'...; default 'svc' for Decoder and 'svr'
+   * for DecoderRegressor, as nilearn), another registered estimator name, or an instance.
+   */
   estimator?: string | Estimator;
-  /** Hyper-parameter grid (default: C in 1, 10, 100 for svc/logistic; alpha for ridge). */
+  /** Hyper-parameter grid (default: nilearn's grid for nilearn strings; C in 1, 10, 100 or alpha otherwise). */
   paramGrid?: ParamGrid | ParamGrid[];
   /** Outer cross-validation (default: leave-one-group-out with groups, else 10 folds). */
   cv?: Splitter;
@@ -43,6 +48,8 @@ export interface FoldResult {
   intercept?: number;
   /** The fold's fitted model and the screened columns it sees (kept for non-linear models). */
   model?: { estimator: Estimator; support?: Int32Array };
+  /** Dummy estimators' learned output (class prior or constant). */
+  dummy?: number[];
 }
 
 interface Problem {
@@ -55,8 +62,15 @@ abstract class BaseDecoder {
   protected readonly opts: DecoderOptions;
   protected abstract readonly isClassifier: boolean;
   coef?: Matrix;
+  /** Standard deviation of each weight over the outer folds (numpy's std, ddof = 0), one row per problem. */
+  stdCoef?: Matrix;
   intercept?: Float64Array;
-  /** Per class (classifier) or the single key 'target' (regressor): one score per outer fold. */
+  /**
+   * Dummy estimators: the fold-averaged class prior (classifier) or constant (regressor) per
+   * problem key, as nilearn's dummy_output_. Undefined for other estimators.
+   */
+  dummyOutput?: Record<string, number[]>;
+  /** Per class (classifier) or the single key 'beta' (regressor, as nilearn): one score per outer fold. */
   cvScores: Record<string, number[]> = {};
   /** Chosen hyper-parameters per class and fold. */
   cvParams: Record<string, Params[]> = {};
@@ -70,11 +84,19 @@ abstract class BaseDecoder {
     this.opts = { ...opts };
   }
 
+  /** The estimator string's nilearn spec, when it is one of nilearn's strings. */
+  protected nilearnSpec(): NilearnEstimatorSpec | undefined {
+    const e = this.opts.estimator ?? (this.isClassifier ? 'svc' : 'svr');
+    return typeof e === 'string' ? nilearnEstimator(e) : undefined;
+  }
+
   protected baseEstimator(): Estimator {
-    const e = this.opts.estimator ?? (this.isClassifier ? 'svc' : 'ridge');
-    const est = typeof e === 'string' ? createEstimator(e) : e.clone();
-    if (this.isClassifier && est.kind !== 'classifier') throw new Error(`estimator: "${typeof e === 'string' ? e : est.constructor.name}" is not a classifier`);
-    if (!this.isClassifier && est.kind !== 'regressor') throw new Error(`estimator: "${typeof e === 'string' ? e : est.constructor.name}" is not a regressor`);
+    const e = this.opts.estimator ?? (this.isClassifier ? 'svc' : 'svr');
+    const spec = this.nilearnSpec();
+    const est = spec ? spec.create() : typeof e === 'string' ? createEstimator(e) : e.clone();
+    const name = typeof e === 'string' ? e : est.constructor.name;
+    if (this.isClassifier && est.kind !== 'classifier') throw new Error(`estimator: "${name}" is a ${est.kind}, the Decoder needs a classifier (use DecoderRegressor for continuous targets)`);
+    if (!this.isClassifier && est.kind !== 'regressor') throw new Error(`estimator: "${name}" is a ${est.kind}, DecoderRegressor needs a regressor (use Decoder for class labels)`);
     return est;
   }
 
@@ -96,8 +118,9 @@ abstract class BaseDecoder {
     const cv = this.outerCv(groups);
     const splits = cv.split(X.rows, problems[0]!.y, groups);
     const base = this.baseEstimator();
-    const gridSpec = this.opts.paramGrid ?? defaultParamGrid(typeof this.opts.estimator === 'string' ? this.opts.estimator : undefined, base);
-    const grid = Object.keys(gridSpec).length || Array.isArray(gridSpec) ? expandParamGrid(gridSpec) : [{}];
+    const spec = this.nilearnSpec();
+    const fixedGrid = this.opts.paramGrid ? adaptGridToCvModel(base, this.opts.paramGrid) : (spec ? undefined : defaultParamGrid(typeof this.opts.estimator === 'string' ? this.opts.estimator : undefined, base));
+    this.dummyOutput = undefined;
     const scorer = getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'));
     const selection = this.opts.selection ?? 'nested';
     if (selection !== 'nested' && selection !== 'test-fold') throw new Error(`selection: expected "nested" or "test-fold", got "${selection}"`);
@@ -136,6 +159,9 @@ abstract class BaseDecoder {
         // Few samples, many screened voxels: X X' of the training rows is computed once and every
         // candidate (and, in nested selection, every inner fold through GridSearchCV) fits from it.
         const fitOptions = base.acceptsGram?.(A.rows, A.cols) ? { gram: tiledRowGram(A.data, A.rows, A.cols) } : {};
+        // nilearn derives some grids from the training fold (l1_min_c).
+        const gridSpec = fixedGrid ?? spec!.grid(A, ytr);
+        const grid = Object.keys(gridSpec).length || Array.isArray(gridSpec) ? expandParamGrid(gridSpec) : [{}];
         let best: Estimator;
         let bestParams: Params;
         if (grid.length === 1) {
@@ -147,7 +173,7 @@ abstract class BaseDecoder {
           bestParams = grid[0]!;
           for (const params of grid) {
             const est = base.clone().setParams(params).fit(A, ytr, fitOptions);
-            const s = scorer(est as unknown as Predictor, B, yte);
+            const s = this.isClassifier && allZeroWeights(est) ? 0 : scorer(est as unknown as Predictor, B, yte);
             // Ties go to the later candidate, as nilearn's loop does.
             if (s >= bestScore) { bestScore = s; best = est; bestParams = params; }
           }
@@ -158,16 +184,20 @@ abstract class BaseDecoder {
           best = gs.bestEstimator!;
           bestParams = gs.bestParams!;
         }
-        const score = scorer(best as unknown as Predictor, B, yte);
+        // nilearn scores an all-zero linear model 0 (test-fold selection reproduces nilearn).
+        const score = selection === 'test-fold' && this.isClassifier && allZeroWeights(best) ? 0 : scorer(best as unknown as Predictor, B, yte);
         const weights = linearWeights(best, X.cols, support);
+        const params = { ...bestParams, ...spec?.chosen?.(best) };
+        const dummy = dummyOutputOf(best);
         results[p]!.push(weights
-          ? { score, params: bestParams, coef: weights.coef, intercept: weights.intercept }
-          : { score, params: bestParams, model: { estimator: best, support } });
+          ? { score, params, coef: weights.coef, intercept: weights.intercept }
+          : { score, params, model: { estimator: best, support }, dummy });
         this.opts.onProgress?.(++done, total);
       }
     }
     const linear = results.every((folds) => folds.every((f) => f.coef !== undefined));
     this.coef = linear ? new Matrix(problems.length, X.cols) : undefined;
+    this.stdCoef = linear ? new Matrix(problems.length, X.cols) : undefined;
     this.intercept = linear ? new Float64Array(problems.length) : undefined;
     this.foldModels = linear ? undefined : results.map((folds) => folds.map((f) => f.model!));
     problems.forEach((prob, p) => {
@@ -175,7 +205,17 @@ abstract class BaseDecoder {
       if (linear) {
         const row = this.coef!.row(p);
         for (const f of folds) for (let j = 0; j < row.length; j++) row[j]! += f.coef![j]! / folds.length;
+        // numpy's std over folds (ddof = 0), as nilearn's std_coef_
+        const sd = this.stdCoef!.row(p);
+        for (const f of folds) for (let j = 0; j < sd.length; j++) sd[j]! += (f.coef![j]! - row[j]!) ** 2 / folds.length;
+        for (let j = 0; j < sd.length; j++) sd[j] = Math.sqrt(sd[j]!);
         this.intercept![p] = folds.reduce((s, f) => s + f.intercept!, 0) / folds.length;
+      }
+      if (folds.every((f) => f.dummy)) {
+        const k = folds[0]!.dummy!.length;
+        const mean = new Float64Array(k);
+        for (const f of folds) for (let c = 0; c < k; c++) mean[c]! += f.dummy![c]! / folds.length;
+        (this.dummyOutput ??= {})[problemName(prob)] = Array.from(mean);
       }
       const key = problemName(prob);
       this.cvScores[key] = folds.map((f) => f.score);
@@ -236,7 +276,7 @@ export function defaultInnerCv(outer: Splitter, trainGroups: readonly Label[] | 
 }
 
 function problemName(p: Problem): string {
-  return p.label === undefined ? 'target' : String(p.label);
+  return p.label === undefined ? 'beta' : String(p.label);
 }
 
 /** Rows `idx` of X copied into the front of `buffer` (which must be large enough). */
@@ -251,6 +291,17 @@ function pick(y: Float64Array, idx: Int32Array): Float64Array {
   const out = new Float64Array(idx.length);
   for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]!]!;
   return out;
+}
+
+function allZeroWeights(est: Estimator): boolean {
+  const coef = (est as unknown as Partial<LinearModel>).coef;
+  return coef !== undefined && coef.data.every((v) => v === 0);
+}
+
+function dummyOutputOf(est: Estimator): number[] | undefined {
+  if (est instanceof DummyClassifier) return Array.from(est.classPrior);
+  if (est instanceof DummyRegressor) return [est.constant];
+  return undefined;
 }
 
 /** The fitted model's weights, expanded back to all features (zeros where screened out). */
@@ -284,6 +335,7 @@ export class Decoder extends BaseDecoder {
       const k1 = String(classes[1]), k0 = String(classes[0]);
       this.cvScores[k0] = this.cvScores[k1]!.slice();
       this.cvParams[k0] = this.cvParams[k1]!.slice();
+      if (this.dummyOutput) this.dummyOutput[k0] = this.dummyOutput[k1]!.slice();
     }
     return this;
   }
@@ -312,16 +364,28 @@ export class Decoder extends BaseDecoder {
     return all.reduce((a, b) => a + b, 0) / all.length;
   }
 
-  /** Coefficient rows per class: binary problems give +w for classes[1] and -w for classes[0]. */
+  /**
+   * Coefficient rows per class, keyed as nilearn keys coef_img_: a binary problem's weights (whose
+   * positive side is classes[1]) are stored under classes[0], and their negation under classes[1].
+   */
   coefByClass(): Map<Label, Float64Array> {
+    return this.byClass(this.coef, false);
+  }
+
+  /** Fold standard deviation of the weights per class (nilearn's std_coef_img_ keys). */
+  stdCoefByClass(): Map<Label, Float64Array> {
+    return this.byClass(this.stdCoef, true);
+  }
+
+  private byClass(rows: Matrix | undefined, unsigned: boolean): Map<Label, Float64Array> {
     if (this.foldModels) throw new Error('Decoder: the estimator has no linear coefficients, so there are no coefficient maps');
-    if (!this.coef) throw new Error('Decoder: call fit() first');
+    if (!rows) throw new Error('Decoder: call fit() first');
     const m = new Map<Label, Float64Array>();
     if (this.classes.length === 2) {
-      const w = this.coef.row(0);
-      m.set(this.classes[1]!, w.slice());
-      m.set(this.classes[0]!, w.map((v) => -v));
-    } else this.classes.forEach((c, k) => m.set(c, this.coef!.row(k).slice()));
+      const w = rows.row(0);
+      m.set(this.classes[0]!, w.slice());
+      m.set(this.classes[1]!, unsigned ? w.slice() : w.map((v) => (v === 0 ? 0 : -v)));
+    } else this.classes.forEach((c, k) => m.set(c, rows.row(k).slice()));
     return m;
   }
 }
@@ -342,7 +406,7 @@ export class DecoderRegressor extends BaseDecoder {
   }
 
   get meanScore(): number {
-    const s = this.cvScores.target ?? [];
+    const s = this.cvScores.beta ?? [];
     return s.reduce((a, b) => a + b, 0) / s.length;
   }
 }

@@ -8,11 +8,16 @@ export { SquaredHingeDual, weightsFromDual, type ExactSolveInfo } from './svc-ex
 export { LogisticRegression, LOGISTIC_DEFAULTS, type LogisticRegressionParams } from './logistic.js';
 export { Ridge, RidgeClassifier, solveRidge, type RidgeParams } from './ridge.js';
 export { GaussianNB, type GaussianNBParams } from './naive-bayes.js';
-export { DummyClassifier, type DummyClassifierParams } from './dummy.js';
+export { DummyClassifier, DummyRegressor, type DummyClassifierParams, type DummyRegressorParams } from './dummy.js';
+export { ElasticNet, Lasso, cdDesign, enetCoordinateDescent, enetAlphaGrid, type ElasticNetParams, type CdDesign } from './lasso.js';
+export { RidgeCV, RidgeClassifierCV, ridgeLooErrors, type RidgeCVParams } from './ridge-cv.js';
+export { tronLogisticGram, type TronOptions } from './tron-logistic.js';
+export { SVR, solveSvrDual, type SVRParams } from './svr.js';
+export { l1MinC, solveL1SquaredHinge, featureMajor, type L1MinCLoss } from './l1-svc.js';
 export { StandardScaler, type StandardScalerParams } from './preprocessing.js';
 export { SelectPercentile, fClassif, fRegression, percentileSupport, type FScores, type FTestOptions, type SelectPercentileParams } from './feature-selection.js';
 export { Pipeline, type PipelineStep } from './pipeline.js';
-export { rowGram, columnGram, selectGram, choleskySolveInPlace } from './linalg.js';
+export { rowGram, columnGram, columnMeans, selectGram, choleskySolveInPlace } from './linalg.js';
 export { tiledRowGram } from './gram-kernel.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';
 export { checkEstimator, assertEstimatorConforms, type ConformanceReport, type ConformanceOptions } from './conformance.js';

@@ -12,7 +12,7 @@ export function addDecodingOptions(cmd: Command): Command {
     .requiredOption('--func <file>', 'functional 4-D image (repeat or comma-separate to concatenate runs)', collect)
     .option('--mask <file>', 'mask image (computed from the data when absent)');
   return addLabelOptions(cmd)
-    .option('--estimator <name>', 'registered estimator name', 'svc')
+    .option('--estimator <name>', 'a nilearn Decoder string (svc, svc_l1, logistic_l1, ridge_classifier, dummy_classifier...) or a registered estimator name', 'svc')
     .option('--cv <spec>', 'logo | kfold:N | stratified:N | group:N', 'logo')
     .option('--grid <spec>', 'hyper-parameter grid, e.g. C=1,10,100')
     .option('--standardize <how>', 'zscore_sample | zscore | psc | none', 'zscore_sample')
@@ -69,8 +69,8 @@ export function register(program: Command): void {
       const cvScores = Array.from({ length: nFolds }, (_, f) => problemKeys.reduce((s, k) => s + perClass[k]![f]!, 0) / problemKeys.length);
       let coefOut: string | undefined;
       if (opts.coefOut) {
-        const positive = classes.length === 2 ? decoder.classes[1]! : decoder.classes[0]!;
-        const w = decoder.coefByClass().get(positive)!;
+        // Binary: the weights whose positive side is classes[1] (nilearn keys them under classes[0]).
+        const w = decoder.coefByClass().get(decoder.classes[0]!)!;
         await writeNifti(masker.inverseTransform(w), opts.coefOut);
         coefOut = opts.coefOut;
       }

@@ -1,0 +1,225 @@
+// L1-penalised linear models solved in the primal by coordinate descent: the squared-hinge SVM
+// (liblinear's L1R_L2LOSS_SVC, which scikit-learn's LinearSVC(penalty='l1', dual=False) runs),
+// and scikit-learn's l1_min_c. The intercept is learned as liblinear learns it: a constant
+// feature is appended and its weight is L1-penalised like the others.
+import type { Matrix } from '@neurodecode/matrix';
+import { encodeLabels } from './labels.js';
+import { choleskySolveInPlace } from './linalg.js';
+import type { Targets } from './types.js';
+
+export interface L1SvcOptions {
+  C: number;
+  /** Value of the appended constant feature (0: no intercept). */
+  bias: number;
+  /** Stop when the largest minimum-norm subgradient is below tol times its value at w = 0. */
+  tol: number;
+  maxIter: number;
+  sampleWeight?: Float64Array;
+}
+
+/**
+ * Column-major copy of X (p x n, each feature's n values contiguous), with the bias column
+ * appended when bias != 0: coordinate descent walks features, so this layout keeps it streaming.
+ */
+export function featureMajor(X: Matrix, bias: number): { cols: Float64Array; nFeatures: number } {
+  const n = X.rows;
+  const p = X.cols;
+  const q = bias !== 0 ? p + 1 : p;
+  const cols = new Float64Array(q * n);
+  const d = X.data;
+  for (let i = 0; i < n; i++) {
+    const off = i * p;
+    for (let j = 0; j < p; j++) cols[j * n + i] = d[off + j]!;
+  }
+  if (bias !== 0) cols.fill(bias, p * n, q * n);
+  return { cols, nFeatures: q };
+}
+
+/**
+ * min_w sum_j |w_j| + C sum_i s_i max(0, 1 - y_i w.x_i)^2. Cyclic coordinate descent with a Newton
+ * step and Armijo line search per coordinate (Yuan et al. 2010, "CDN", liblinear's method) finds
+ * the non-zero set; then Newton's method on that set (where the objective is smooth as long as
+ * no weight changes sign) finishes the solve, since coordinate descent alone creeps towards the
+ * optimum of correlated voxels. A full sweep confirms optimality. `cols` is feature-major
+ * (featureMajor). Returns the number of full sweeps.
+ */
+export function solveL1SquaredHinge(cols: Float64Array, n: number, q: number, signs: Int8Array, opts: L1SvcOptions, w: Float64Array): number {
+  const { C, maxIter } = opts;
+  const s = opts.sampleWeight;
+  w.fill(0);
+  // margin slack b_i = 1 - y_i w.x_i
+  const b = new Float64Array(n).fill(1);
+  const trial = new Float64Array(n);
+  const sigma = 0.01;
+  const loss = (slack: Float64Array): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++) { const bi = slack[i]!; if (bi > 0) v += (s ? s[i]! : 1) * bi * bi; }
+    return C * v;
+  };
+  // One coordinate's Newton step with line search; returns its violation before the step.
+  const step = (j: number): number => {
+    const x = cols.subarray(j * n, (j + 1) * n);
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const bi = b[i]!;
+      if (bi > 0) {
+        const wi = s ? s[i]! : 1;
+        const xi = x[i]!;
+        g -= wi * signs[i]! * xi * bi;
+        h += wi * xi * xi;
+      }
+    }
+    g *= 2 * C;
+    h = 2 * C * h + 1e-12;
+    const wj = w[j]!;
+    const gp = g + 1;
+    const gn = g - 1;
+    let violation: number;
+    if (wj === 0) violation = gp < 0 ? -gp : gn > 0 ? gn : 0;
+    else violation = Math.abs(wj > 0 ? gp : gn);
+    if (violation === 0) return 0;
+    let d: number;
+    if (gp <= h * wj) d = -gp / h;
+    else if (gn >= h * wj) d = -gn / h;
+    else d = -wj;
+    const delta = g * d + Math.abs(wj + d) - Math.abs(wj);
+    const oldLoss = loss(b);
+    let lambda = 1;
+    for (let t = 0; t < 60; t++) {
+      const dl = lambda * d;
+      for (let i = 0; i < n; i++) trial[i] = b[i]! - dl * signs[i]! * x[i]!;
+      if (loss(trial) - oldLoss + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
+        w[j] = wj + dl;
+        b.set(trial);
+        break;
+      }
+      lambda *= 0.5;
+    }
+    return violation;
+  };
+  let start = -1;
+  let sweeps = 0;
+  while (sweeps < maxIter) {
+    sweeps++;
+    let maxViolation = 0;
+    for (let j = 0; j < q; j++) maxViolation = Math.max(maxViolation, step(j));
+    if (start < 0) start = maxViolation;
+    if (maxViolation <= opts.tol * start) break;
+    newtonOnSupport(cols, n, q, signs, C, s, w, b, opts.tol * start * 0.1);
+  }
+  return sweeps;
+}
+
+/**
+ * Newton's method restricted to the non-zero weights, keeping each weight's sign: a step that
+ * would cross zero stops at zero (the weight leaves the support and coordinate descent decides
+ * whether it comes back). Updates w and the slacks b in place.
+ */
+function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Array, C: number, s: Float64Array | undefined, w: Float64Array, b: Float64Array, tol: number): void {
+  const objective = (slack: Float64Array, weights: Float64Array): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++) { const bi = slack[i]!; if (bi > 0) v += (s ? s[i]! : 1) * bi * bi; }
+    let l1 = 0;
+    for (let j = 0; j < q; j++) l1 += Math.abs(weights[j]!);
+    return C * v + l1;
+  };
+  const trialW = new Float64Array(q);
+  const trialB = new Float64Array(n);
+  for (let iter = 0; iter < 30; iter++) {
+    const support: number[] = [];
+    for (let j = 0; j < q; j++) if (w[j] !== 0) support.push(j);
+    const m = support.length;
+    // A support wider than the samples has no unique Newton step; coordinate descent carries on.
+    if (m === 0 || m > n) return;
+    const g = new Float64Array(m);
+    const H = new Float64Array(m * m);
+    let gMax = 0;
+    for (let a = 0; a < m; a++) {
+      const xa = support[a]! * n;
+      let ga = 0;
+      for (let i = 0; i < n; i++) if (b[i]! > 0) ga -= (s ? s[i]! : 1) * signs[i]! * cols[xa + i]! * b[i]!;
+      g[a] = 2 * C * ga + Math.sign(w[support[a]!]!);
+      gMax = Math.max(gMax, Math.abs(g[a]!));
+      for (let c = 0; c <= a; c++) {
+        const xc = support[c]! * n;
+        let h = 0;
+        for (let i = 0; i < n; i++) if (b[i]! > 0) h += (s ? s[i]! : 1) * cols[xa + i]! * cols[xc + i]!;
+        H[a * m + c] = 2 * C * h;
+        H[c * m + a] = 2 * C * h;
+      }
+    }
+    if (gMax <= tol) return;
+    let trace = 0;
+    for (let a = 0; a < m; a++) trace += H[a * m + a]!;
+    for (let a = 0; a < m; a++) H[a * m + a]! += 1e-10 * (trace / m) + 1e-300;
+    const d = Float64Array.from(g, (v) => -v);
+    try {
+      choleskySolveInPlace(H, m, d, 1, 'l1 svc');
+    } catch {
+      return;
+    }
+    // Projected step: a weight whose sign would flip is set to zero (it leaves the support and
+    // coordinate descent decides whether it comes back); halve until the objective decreases.
+    const before = objective(b, w);
+    let t = 1;
+    let accepted = false;
+    for (let k = 0; k < 50; k++) {
+      trialW.set(w);
+      for (let a = 0; a < m; a++) {
+        const j = support[a]!;
+        const v = w[j]! + t * d[a]!;
+        trialW[j] = v * w[j]! > 0 ? v : 0;
+      }
+      trialB.set(b);
+      for (let a = 0; a < m; a++) {
+        const dj = trialW[support[a]!]! - w[support[a]!]!;
+        if (dj === 0) continue;
+        const xa = support[a]! * n;
+        for (let i = 0; i < n; i++) trialB[i]! -= dj * signs[i]! * cols[xa + i]!;
+      }
+      if (objective(trialB, trialW) < before) { accepted = true; break; }
+      t *= 0.5;
+    }
+    if (!accepted) return;
+    w.set(trialW);
+    b.set(trialB);
+  }
+}
+
+export type L1MinCLoss = 'squared_hinge' | 'log';
+
+/**
+ * scikit-learn's l1_min_c: the smallest C for which an L1-penalised model is not all zeros,
+ * 0.5 / max|Y^T X| (squared hinge) or 2 / max|Y^T X| (logistic), with Y the -1/+1 class indicator
+ * (one column per class beyond two) and X extended by the intercept column when fitted.
+ */
+export function l1MinC(X: Matrix, y: Targets, opts: { loss?: L1MinCLoss; fitIntercept?: boolean; interceptScaling?: number } = {}): number {
+  const loss = opts.loss ?? 'squared_hinge';
+  if (loss !== 'squared_hinge' && loss !== 'log') throw new RangeError(`l1MinC: loss must be "squared_hinge" or "log", got ${JSON.stringify(loss)}`);
+  if (y.length !== X.rows) throw new RangeError(`y: length ${y.length} does not match the ${X.rows} rows of X`);
+  const { classes, codes } = encodeLabels(y);
+  if (classes.length < 2) throw new RangeError('y: l1MinC needs at least two classes');
+  const problems = classes.length === 2 ? 1 : classes.length;
+  const n = X.rows;
+  const p = X.cols;
+  const fitIntercept = opts.fitIntercept ?? true;
+  const scaling = opts.interceptScaling ?? 1;
+  let den = 0;
+  const acc = new Float64Array(p);
+  for (let c = 0; c < problems; c++) {
+    const positive = problems === 1 ? 1 : c;
+    acc.fill(0);
+    let biasSum = 0;
+    for (let i = 0; i < n; i++) {
+      const yi = codes[i] === positive ? 1 : -1;
+      const off = i * p;
+      for (let j = 0; j < p; j++) acc[j]! += yi * X.data[off + j]!;
+      biasSum += yi * scaling;
+    }
+    for (let j = 0; j < p; j++) den = Math.max(den, Math.abs(acc[j]!));
+    if (fitIntercept) den = Math.max(den, Math.abs(biasSum));
+  }
+  if (den === 0) throw new RangeError('l1MinC: every feature is uncorrelated with the labels, so no C makes the model non-zero');
+  return (loss === 'squared_hinge' ? 0.5 : 2) / den;
+}
