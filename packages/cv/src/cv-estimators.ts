@@ -3,8 +3,8 @@
 // (coordinate descent along a warm-started alpha path). nilearn's Decoder uses both.
 import { Matrix } from '@neurodecode/matrix';
 import {
-  BaseEstimator, LogisticRegression, cdDesign, checkClassification, checkMatrix, checkRegression, enetAlphaGrid,
-  enetCoordinateDescent, linearScores, tronLogisticGram, tiledRowGram, selectGram, argmaxLabels, r2, registerEstimator,
+  BaseEstimator, cdDesign, checkClassification, checkMatrix, checkRegression, enetAlphaGrid,
+  enetCoordinateDescent, linearScores, tronLogisticGram, featureMajor, solveL1Linear, tiledRowGram, selectGram, argmaxLabels, r2, registerEstimator,
   type Classifier, type FitOptions, type Label, type LinearModel, type Regressor, type Targets,
 } from '@neurodecode/estimators';
 import { KFold, StratifiedKFold, type Splitter } from './splitters.js';
@@ -34,17 +34,6 @@ export function resolveCs(Cs: readonly number[] | number): number[] {
   const list = Array.from(Cs);
   if (!list.length || list.some((c) => !(c > 0))) throw new RangeError(`Cs: expected positive numbers, got ${JSON.stringify(list)}`);
   return list;
-}
-
-function withBiasColumn(X: Matrix, bias: number): Matrix {
-  if (bias === 0) return X;
-  const n = X.rows, p = X.cols;
-  const out = new Matrix(n, p + 1);
-  for (let i = 0; i < n; i++) {
-    out.data.set(X.data.subarray(i * p, (i + 1) * p), i * (p + 1));
-    out.data[i * (p + 1) + p] = bias;
-  }
-  return out;
 }
 
 interface LogisticCVState { classes: Label[]; nFeatures: number; coef: Matrix; intercept: Float64Array; C: Float64Array; scores: Float64Array[] }
@@ -83,17 +72,21 @@ export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVPara
     // stops agree with scikit-learn); L1: coordinate descent to the optimum on the augmented data.
     const K = P.penalty === 'l2' ? tiledRowGram(m.data, n, p) : undefined;
     if (K) for (let a = 0; a < n * n; a++) K[a]! += bias * bias;
-    const A = P.penalty === 'l1' ? withBiasColumn(m, bias) : undefined;
+    const A = P.penalty === 'l1' ? featureMajor(m, bias) : undefined;
     /** Dual coefficients (L2) or weights with the bias last (L1) of one fit on rows `rows`. */
     const fitRows = (rows: Int32Array, signs: Int8Array, C: number) => {
       if (K) return tronLogisticGram(selectGram(K, n, rows), rows.length, signs, { C: new Float64Array(rows.length).fill(C), tol: P.tol, maxIter: P.maxIter }).coef;
-      return new LogisticRegression({ C, penalty: 'l1', fitIntercept: false, tol: P.tol * 1e-2, maxIter: Math.max(P.maxIter, 100) * 10 })
-        .fit(A!.selectRows(rows), Array.from(signs)).coef.row(0);
+      const q = A!.nFeatures;
+      const sub = new Float64Array(q * rows.length);
+      for (let j = 0; j < q; j++) for (let a = 0; a < rows.length; a++) sub[j * rows.length + a] = A!.cols[j * n + rows[a]!]!;
+      const wOut = new Float64Array(q);
+      solveL1Linear(sub, rows.length, q, signs, 'log', { C, bias, tol: 1e-6, maxIter: 1000 }, wOut);
+      return wOut;
     };
     const decision = (model: Float64Array, rows: Int32Array, i: number): number => {
       let v = 0;
       if (K) for (let a = 0; a < rows.length; a++) v += model[a]! * K[i * n + rows[a]!]!;
-      else for (let j = 0, o = i * (p + 1); j <= p; j++) v += A!.data[o + j]! * model[j]!;
+      else for (let j = 0; j < A!.nFeatures; j++) v += A!.cols[j * n + i]! * model[j]!;
       return v;
     };
     const splitter: Splitter = typeof P.cv === 'number' ? new StratifiedKFold({ nSplits: P.cv }) : P.cv;

@@ -1,3 +1,4 @@
 export { Decoder, DecoderRegressor, defaultInnerCv, type DecoderOptions, type Selection, type FoldResult } from './decoder.js';
 export { defaultParamGrid, parseGridSpec } from './grid.js';
 export { adjustScreeningPercentile, maskVolumeMm3, MNI152_BRAIN_VOLUME } from './screening.js';
+export { NILEARN_ESTIMATORS, NILEARN_ESTIMATOR_NAMES, nilearnEstimator, geomspace, adaptGridToCvModel, type NilearnEstimatorSpec } from './nilearn-estimators.js';

@@ -1,6 +1,6 @@
 // L1-penalised linear models solved in the primal by coordinate descent: the squared-hinge SVM
 // (liblinear's L1R_L2LOSS_SVC, which scikit-learn's LinearSVC(penalty='l1', dual=False) runs),
-// and scikit-learn's l1_min_c. The intercept is learned as liblinear learns it: a constant
+// L1 logistic regression as liblinear's solver='liblinear' fits it, and scikit-learn's l1_min_c. The intercept is learned as liblinear learns it: a constant
 // feature is appended and its weight is L1-penalised like the others.
 import type { Matrix } from '@neurodecode/matrix';
 import { encodeLabels } from './labels.js';
@@ -35,25 +35,50 @@ export function featureMajor(X: Matrix, bias: number): { cols: Float64Array; nFe
   return { cols, nFeatures: q };
 }
 
+/** A per-sample loss of the margin m = y w.x: value, first and second derivative. */
+export type L1Loss = 'squared_hinge' | 'log';
+
+function lossValue(loss: L1Loss, m: number): number {
+  if (loss === 'squared_hinge') { const b = 1 - m; return b > 0 ? b * b : 0; }
+  return m >= 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
+}
+function lossDerivatives(loss: L1Loss, m: number, out: Float64Array): void {
+  if (loss === 'squared_hinge') {
+    const b = 1 - m;
+    out[0] = b > 0 ? -2 * b : 0;
+    out[1] = b > 0 ? 2 : 0;
+    return;
+  }
+  const sig = 1 / (1 + Math.exp(m)); // sigma(-m)
+  out[0] = -sig;
+  out[1] = sig * (1 - sig);
+}
+
 /**
- * min_w sum_j |w_j| + C sum_i s_i max(0, 1 - y_i w.x_i)^2. Cyclic coordinate descent with a Newton
- * step and Armijo line search per coordinate (Yuan et al. 2010, "CDN", liblinear's method) finds
- * the non-zero set; then Newton's method on that set (where the objective is smooth as long as
- * no weight changes sign) finishes the solve, since coordinate descent alone creeps towards the
+ * min_w sum_j |w_j| + C sum_i s_i loss(y_i w.x_i), loss the squared hinge (liblinear's
+ * L1R_L2LOSS_SVC) or the logistic loss (L1R_LR). Cyclic coordinate descent with a Newton step and
+ * Armijo line search per coordinate (Yuan et al. 2010, "CDN", liblinear's method) finds the
+ * non-zero set; then Newton's method on that set (where the objective is smooth as long as no
+ * weight changes sign) finishes the solve, since coordinate descent alone creeps towards the
  * optimum of correlated voxels. A full sweep confirms optimality. `cols` is feature-major
  * (featureMajor). Returns the number of full sweeps.
  */
 export function solveL1SquaredHinge(cols: Float64Array, n: number, q: number, signs: Int8Array, opts: L1SvcOptions, w: Float64Array): number {
+  return solveL1Linear(cols, n, q, signs, 'squared_hinge', opts, w);
+}
+
+export function solveL1Linear(cols: Float64Array, n: number, q: number, signs: Int8Array, loss: L1Loss, opts: L1SvcOptions, w: Float64Array): number {
   const { C, maxIter } = opts;
   const s = opts.sampleWeight;
   w.fill(0);
-  // margin slack b_i = 1 - y_i w.x_i
-  const b = new Float64Array(n).fill(1);
+  // margins m_i = y_i w.x_i
+  const margin = new Float64Array(n);
   const trial = new Float64Array(n);
+  const der = new Float64Array(2);
   const sigma = 0.01;
-  const loss = (slack: Float64Array): number => {
+  const total = (mm: Float64Array): number => {
     let v = 0;
-    for (let i = 0; i < n; i++) { const bi = slack[i]!; if (bi > 0) v += (s ? s[i]! : 1) * bi * bi; }
+    for (let i = 0; i < n; i++) v += (s ? s[i]! : 1) * lossValue(loss, mm[i]!);
     return C * v;
   };
   // One coordinate's Newton step with line search; returns its violation before the step.
@@ -62,16 +87,14 @@ export function solveL1SquaredHinge(cols: Float64Array, n: number, q: number, si
     let g = 0;
     let h = 0;
     for (let i = 0; i < n; i++) {
-      const bi = b[i]!;
-      if (bi > 0) {
-        const wi = s ? s[i]! : 1;
-        const xi = x[i]!;
-        g -= wi * signs[i]! * xi * bi;
-        h += wi * xi * xi;
-      }
+      lossDerivatives(loss, margin[i]!, der);
+      if (der[1] === 0 && der[0] === 0) continue;
+      const wi = (s ? s[i]! : 1) * C;
+      const xi = x[i]!;
+      g += wi * der[0]! * signs[i]! * xi;
+      h += wi * der[1]! * xi * xi;
     }
-    g *= 2 * C;
-    h = 2 * C * h + 1e-12;
+    h += 1e-12;
     const wj = w[j]!;
     const gp = g + 1;
     const gn = g - 1;
@@ -84,14 +107,14 @@ export function solveL1SquaredHinge(cols: Float64Array, n: number, q: number, si
     else if (gn >= h * wj) d = -gn / h;
     else d = -wj;
     const delta = g * d + Math.abs(wj + d) - Math.abs(wj);
-    const oldLoss = loss(b);
+    const old = total(margin);
     let lambda = 1;
     for (let t = 0; t < 60; t++) {
       const dl = lambda * d;
-      for (let i = 0; i < n; i++) trial[i] = b[i]! - dl * signs[i]! * x[i]!;
-      if (loss(trial) - oldLoss + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
+      for (let i = 0; i < n; i++) trial[i] = margin[i]! + dl * signs[i]! * x[i]!;
+      if (total(trial) - old + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
         w[j] = wj + dl;
-        b.set(trial);
+        margin.set(trial);
         break;
       }
       lambda *= 0.5;
@@ -106,47 +129,56 @@ export function solveL1SquaredHinge(cols: Float64Array, n: number, q: number, si
     for (let j = 0; j < q; j++) maxViolation = Math.max(maxViolation, step(j));
     if (start < 0) start = maxViolation;
     if (maxViolation <= opts.tol * start) break;
-    newtonOnSupport(cols, n, q, signs, C, s, w, b, opts.tol * start * 0.1);
+    newtonOnSupport(cols, n, q, signs, loss, C, s, w, margin, opts.tol * start * 0.1);
   }
   return sweeps;
 }
 
 /**
- * Newton's method restricted to the non-zero weights, keeping each weight's sign: a step that
- * would cross zero stops at zero (the weight leaves the support and coordinate descent decides
- * whether it comes back). Updates w and the slacks b in place.
+ * Newton's method restricted to the non-zero weights. A step that would flip a weight's sign sets
+ * it to zero instead (it leaves the support, and coordinate descent decides whether it comes
+ * back); the step is halved until the objective decreases. Updates w and the margins in place.
  */
-function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Array, C: number, s: Float64Array | undefined, w: Float64Array, b: Float64Array, tol: number): void {
-  const objective = (slack: Float64Array, weights: Float64Array): number => {
+function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Array, loss: L1Loss, C: number, s: Float64Array | undefined, w: Float64Array, margin: Float64Array, tol: number): void {
+  const objective = (mm: Float64Array, weights: Float64Array): number => {
     let v = 0;
-    for (let i = 0; i < n; i++) { const bi = slack[i]!; if (bi > 0) v += (s ? s[i]! : 1) * bi * bi; }
+    for (let i = 0; i < n; i++) v += (s ? s[i]! : 1) * lossValue(loss, mm[i]!);
     let l1 = 0;
     for (let j = 0; j < q; j++) l1 += Math.abs(weights[j]!);
     return C * v + l1;
   };
   const trialW = new Float64Array(q);
-  const trialB = new Float64Array(n);
+  const trialM = new Float64Array(n);
+  const d1 = new Float64Array(n);
+  const d2 = new Float64Array(n);
+  const der = new Float64Array(2);
   for (let iter = 0; iter < 30; iter++) {
     const support: number[] = [];
     for (let j = 0; j < q; j++) if (w[j] !== 0) support.push(j);
     const m = support.length;
     // A support wider than the samples has no unique Newton step; coordinate descent carries on.
     if (m === 0 || m > n) return;
+    for (let i = 0; i < n; i++) {
+      lossDerivatives(loss, margin[i]!, der);
+      const wi = (s ? s[i]! : 1) * C;
+      d1[i] = wi * der[0]! * signs[i]!;
+      d2[i] = wi * der[1]!;
+    }
     const g = new Float64Array(m);
     const H = new Float64Array(m * m);
     let gMax = 0;
     for (let a = 0; a < m; a++) {
       const xa = support[a]! * n;
       let ga = 0;
-      for (let i = 0; i < n; i++) if (b[i]! > 0) ga -= (s ? s[i]! : 1) * signs[i]! * cols[xa + i]! * b[i]!;
-      g[a] = 2 * C * ga + Math.sign(w[support[a]!]!);
+      for (let i = 0; i < n; i++) ga += d1[i]! * cols[xa + i]!;
+      g[a] = ga + Math.sign(w[support[a]!]!);
       gMax = Math.max(gMax, Math.abs(g[a]!));
       for (let c = 0; c <= a; c++) {
         const xc = support[c]! * n;
         let h = 0;
-        for (let i = 0; i < n; i++) if (b[i]! > 0) h += (s ? s[i]! : 1) * cols[xa + i]! * cols[xc + i]!;
-        H[a * m + c] = 2 * C * h;
-        H[c * m + a] = 2 * C * h;
+        for (let i = 0; i < n; i++) h += d2[i]! * cols[xa + i]! * cols[xc + i]!;
+        H[a * m + c] = h;
+        H[c * m + a] = h;
       }
     }
     if (gMax <= tol) return;
@@ -155,13 +187,11 @@ function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Ar
     for (let a = 0; a < m; a++) H[a * m + a]! += 1e-10 * (trace / m) + 1e-300;
     const d = Float64Array.from(g, (v) => -v);
     try {
-      choleskySolveInPlace(H, m, d, 1, 'l1 svc');
+      choleskySolveInPlace(H, m, d, 1, 'l1 solver');
     } catch {
       return;
     }
-    // Projected step: a weight whose sign would flip is set to zero (it leaves the support and
-    // coordinate descent decides whether it comes back); halve until the objective decreases.
-    const before = objective(b, w);
+    const before = objective(margin, w);
     let t = 1;
     let accepted = false;
     for (let k = 0; k < 50; k++) {
@@ -171,19 +201,19 @@ function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Ar
         const v = w[j]! + t * d[a]!;
         trialW[j] = v * w[j]! > 0 ? v : 0;
       }
-      trialB.set(b);
+      trialM.set(margin);
       for (let a = 0; a < m; a++) {
         const dj = trialW[support[a]!]! - w[support[a]!]!;
         if (dj === 0) continue;
         const xa = support[a]! * n;
-        for (let i = 0; i < n; i++) trialB[i]! -= dj * signs[i]! * cols[xa + i]!;
+        for (let i = 0; i < n; i++) trialM[i]! += dj * signs[i]! * cols[xa + i]!;
       }
-      if (objective(trialB, trialW) < before) { accepted = true; break; }
+      if (objective(trialM, trialW) < before) { accepted = true; break; }
       t *= 0.5;
     }
     if (!accepted) return;
     w.set(trialW);
-    b.set(trialB);
+    margin.set(trialM);
   }
 }
 
