@@ -12,11 +12,13 @@ import {
 import { GridSearchCV, expandParamGrid, getScorer, LeaveOneGroupOut, StratifiedKFold, KFold, type ParamGrid, type Predictor, type Splitter } from '@neurodecode/cv';
 import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
+import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
+import { loadImages, type NiftiMasker } from '@neurodecode/maskers';
 import { adaptGridToCvModel, nilearnEstimator, type NilearnEstimatorSpec } from './nilearn-estimators.js';
 
 export type Selection = 'nested' | 'test-fold';
 
-export interface DecoderOptions {
+export interface DecoderOptions extends ImageOptions {
   /**
    * One of nilearn's estimator strings (NILEARN_ESTIMATOR_NAMES: 'svc', 'svc_l1', 'logistic_l1',
    * 'ridge_classifier', 'lasso', 'svr', 'dummy_classifier'...; default 'svc' for Decoder and 'svr'
@@ -25,8 +27,11 @@ export interface DecoderOptions {
   estimator?: string | Estimator;
   /** Hyper-parameter grid (default: nilearn's grid for nilearn strings; C in 1, 10, 100 or alpha otherwise). */
   paramGrid?: ParamGrid | ParamGrid[];
-  /** Outer cross-validation (default: leave-one-group-out with groups, else 10 folds). */
-  cv?: Splitter;
+  /**
+   * Outer cross-validation: a splitter or a fold count (default 10, as nilearn: stratified folds
+   * for classifiers; with groups and no splitter, leave-one-group-out).
+   */
+  cv?: Splitter | number;
   /** Inner cross-validation for nested selection (default: the outer kind on the training fold). */
   innerCv?: Splitter;
   /** Scorer name (default roc_auc for classifiers, r2 for regressors). */
@@ -101,9 +106,44 @@ abstract class BaseDecoder {
   }
 
   protected outerCv(groups?: Targets): Splitter {
-    if (this.opts.cv) return this.opts.cv;
+    const cv = this.opts.cv;
+    if (cv !== undefined && typeof cv !== 'number') return cv;
     if (groups) return new LeaveOneGroupOut();
-    return this.isClassifier ? new StratifiedKFold({ nSplits: 10 }) : new KFold({ nSplits: 10 });
+    const nSplits = cv ?? 10;
+    return this.isClassifier ? new StratifiedKFold({ nSplits }) : new KFold({ nSplits });
+  }
+
+  /** The embedded masker (image-level fit), its mask, and the coefficient images per class key. */
+  masker?: NiftiMasker;
+  maskImg?: NiftiImage;
+  coefImg?: Record<string, NiftiImage>;
+  stdCoefImg?: Record<string, NiftiImage>;
+
+  /** Mask the training images with a masker built from this decoder's options. */
+  protected async maskForFit(imgs: ImgsLike): Promise<Matrix> {
+    const images = await loadImages(imgs);
+    this.masker = await fitEmbeddedMasker(this.opts, images);
+    this.maskImg = this.masker.maskImg_;
+    return maskImages(this.masker, images, this.opts.onNotice, this.opts.targetAffine !== undefined || this.opts.targetShape !== undefined);
+  }
+
+  protected async maskForPredict(imgs: ImgsLike): Promise<Matrix> {
+    if (!this.masker) throw new Error('Decoder: fitted on a matrix (fitMatrix); predict/score take matrices then, not images');
+    return maskImages(this.masker, imgs, this.opts.onNotice, this.opts.targetAffine !== undefined || this.opts.targetShape !== undefined);
+  }
+
+  /** Coefficient images from per-key weight rows (after an image-level fit). */
+  protected setCoefImages(coef: Map<Label, Float64Array>, std: Map<Label, Float64Array>): void {
+    if (!this.masker) return;
+    this.coefImg = {};
+    this.stdCoefImg = {};
+    for (const [k, w] of coef) this.coefImg[String(k)] = this.masker.inverseTransform(w);
+    for (const [k, w] of std) this.stdCoefImg[String(k)] = this.masker.inverseTransform(w);
+  }
+
+  protected scoreMatrix(X: Matrix, y: Targets): number {
+    const scorer = getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'));
+    return scorer(this as unknown as Predictor, X, y);
   }
 
   protected innerCv(outer: Splitter, trainGroups?: Label[]): Splitter {
@@ -124,7 +164,7 @@ abstract class BaseDecoder {
     const scorer = getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'));
     const selection = this.opts.selection ?? 'nested';
     if (selection !== 'nested' && selection !== 'test-fold') throw new Error(`selection: expected "nested" or "test-fold", got "${selection}"`);
-    const percentile = adjustScreeningPercentile(this.opts.screeningPercentile === undefined ? 20 : this.opts.screeningPercentile, this.opts.maskImg);
+    const percentile = adjustScreeningPercentile(this.opts.screeningPercentile === undefined ? 20 : this.opts.screeningPercentile, this.opts.maskImg ?? this.maskImg);
     this.screeningPercentileUsed = percentile;
     const groupList = groups ? Array.from(groups as ArrayLike<Label>) : undefined;
     const total = splits.length * problems.length;
@@ -319,6 +359,25 @@ export class Decoder extends BaseDecoder {
   protected readonly isClassifier = true;
   classes: Label[] = [];
 
+  /**
+   * Mask the images with the embedded masker, then cross-validate and fit (nilearn's
+   * Decoder.fit). Labels: one per volume. Sets coefImg / stdCoefImg for linear models.
+   */
+  async fit(imgs: ImgsLike, y: Targets, opts: { groups?: Targets } = {}): Promise<this> {
+    const X = await this.maskForFit(imgs);
+    this.fitMatrix(X, y, opts);
+    if (!this.foldModels) this.setCoefImages(this.coefByClass(), this.stdCoefByClass());
+    return this;
+  }
+
+  /** Scores (default ROC AUC) of images or a matrix against labels, with the averaged model. */
+  score(X: Matrix, y: Targets): number;
+  score(imgs: ImgsLike, y: Targets): Promise<number>;
+  score(X: Matrix | ImgsLike, y: Targets): number | Promise<number> {
+    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.scoreMatrix(m, y));
+    return this.scoreMatrix(X, y);
+  }
+
   /** Cross-validate and fit on a masked matrix (rows = samples). */
   fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
     if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
@@ -340,11 +399,21 @@ export class Decoder extends BaseDecoder {
     return this;
   }
 
-  decisionFunction(X: Matrix): Matrix {
+  decisionFunction(X: Matrix): Matrix;
+  decisionFunction(imgs: ImgsLike): Promise<Matrix>;
+  decisionFunction(X: Matrix | ImgsLike): Matrix | Promise<Matrix> {
+    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.decide(m));
     return this.decide(X);
   }
 
-  predict(X: Matrix): Label[] {
+  predict(X: Matrix): Label[];
+  predict(imgs: ImgsLike): Promise<Label[]>;
+  predict(X: Matrix | ImgsLike): Label[] | Promise<Label[]> {
+    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.predictMatrix(m));
+    return this.predictMatrix(X);
+  }
+
+  private predictMatrix(X: Matrix): Label[] {
     const d = this.decide(X);
     const out: Label[] = [];
     for (let i = 0; i < d.rows; i++) {
@@ -393,6 +462,22 @@ export class Decoder extends BaseDecoder {
 export class DecoderRegressor extends BaseDecoder {
   protected readonly isClassifier = false;
 
+  /** Mask the images with the embedded masker, then cross-validate and fit. Targets: one per volume. */
+  async fit(imgs: ImgsLike, y: Targets, opts: { groups?: Targets } = {}): Promise<this> {
+    const X = await this.maskForFit(imgs);
+    this.fitMatrix(X, y, opts);
+    if (this.coef && this.stdCoef) this.setCoefImages(new Map([['beta', this.coef.row(0)]]), new Map([['beta', this.stdCoef.row(0)]]));
+    return this;
+  }
+
+  /** R² (or the chosen scoring) of images or a matrix against targets. */
+  score(X: Matrix, y: Targets): number;
+  score(imgs: ImgsLike, y: Targets): Promise<number>;
+  score(X: Matrix | ImgsLike, y: Targets): number | Promise<number> {
+    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.scoreMatrix(m, y));
+    return this.scoreMatrix(X, y);
+  }
+
   fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
     if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
     const yy = Float64Array.from(y as ArrayLike<number>, (v) => Number(v));
@@ -401,7 +486,10 @@ export class DecoderRegressor extends BaseDecoder {
     return this;
   }
 
-  predict(X: Matrix): Float64Array {
+  predict(X: Matrix): Float64Array;
+  predict(imgs: ImgsLike): Promise<Float64Array>;
+  predict(X: Matrix | ImgsLike): Float64Array | Promise<Float64Array> {
+    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.decide(m).col(0));
     return this.decide(X).col(0);
   }
 
