@@ -14,6 +14,7 @@ import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
 import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
 import { loadImages, type NiftiMasker } from '@neurodecode/maskers';
+import { allZeroWeights, dummyOutputOf, linearWeights, pick, problemName, rowsInto } from './fold-helpers.js';
 import { adaptGridToCvModel, nilearnEstimator, type NilearnEstimatorSpec } from './nilearn-estimators.js';
 
 export type Selection = 'nested' | 'test-fold';
@@ -57,13 +58,13 @@ export interface FoldResult {
   dummy?: number[];
 }
 
-interface Problem {
+export interface Problem {
   /** Class this binary problem scores (classifiers); undefined for regression. */
   label?: Label;
   y: Float64Array;
 }
 
-abstract class BaseDecoder {
+export abstract class BaseDecoder {
   protected readonly opts: DecoderOptions;
   protected abstract readonly isClassifier: boolean;
   coef?: Matrix;
@@ -315,46 +316,6 @@ export function defaultInnerCv(outer: Splitter, trainGroups: readonly Label[] | 
   return classifier ? new StratifiedKFold({ nSplits: 3 }) : new KFold({ nSplits: 3 });
 }
 
-function problemName(p: Problem): string {
-  return p.label === undefined ? 'beta' : String(p.label);
-}
-
-/** Rows `idx` of X copied into the front of `buffer` (which must be large enough). */
-function rowsInto(X: Matrix, idx: Int32Array, buffer: Float64Array): Matrix {
-  const p = X.cols;
-  const out = buffer.subarray(0, idx.length * p);
-  for (let a = 0; a < idx.length; a++) out.set(X.data.subarray(idx[a]! * p, (idx[a]! + 1) * p), a * p);
-  return new Matrix(idx.length, p, out);
-}
-
-function pick(y: Float64Array, idx: Int32Array): Float64Array {
-  const out = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]!]!;
-  return out;
-}
-
-function allZeroWeights(est: Estimator): boolean {
-  const coef = (est as unknown as Partial<LinearModel>).coef;
-  return coef !== undefined && coef.data.every((v) => v === 0);
-}
-
-function dummyOutputOf(est: Estimator): number[] | undefined {
-  if (est instanceof DummyClassifier) return Array.from(est.classPrior);
-  if (est instanceof DummyRegressor) return [est.constant];
-  return undefined;
-}
-
-/** The fitted model's weights, expanded back to all features (zeros where screened out). */
-function linearWeights(est: Estimator, nFeatures: number, support?: Int32Array): { coef: Float64Array; intercept: number } | undefined {
-  const lin = est as unknown as Partial<LinearModel>;
-  if (!lin.coef || !lin.intercept) return undefined;
-  const coef = new Float64Array(nFeatures);
-  const w = lin.coef.row(lin.coef.rows - 1);
-  if (support) for (let j = 0; j < support.length; j++) coef[support[j]!] = w[j]!;
-  else coef.set(w);
-  return { coef, intercept: lin.intercept[lin.intercept.length - 1]! };
-}
-
 export class Decoder extends BaseDecoder {
   protected readonly isClassifier = true;
   classes: Label[] = [];
@@ -456,46 +417,6 @@ export class Decoder extends BaseDecoder {
       m.set(this.classes[1]!, unsigned ? w.slice() : w.map((v) => (v === 0 ? 0 : -v)));
     } else this.classes.forEach((c, k) => m.set(c, rows.row(k).slice()));
     return m;
-  }
-}
-
-export class DecoderRegressor extends BaseDecoder {
-  protected readonly isClassifier = false;
-
-  /** Mask the images with the embedded masker, then cross-validate and fit. Targets: one per volume. */
-  async fit(imgs: ImgsLike, y: Targets, opts: { groups?: Targets } = {}): Promise<this> {
-    const X = await this.maskForFit(imgs);
-    this.fitMatrix(X, y, opts);
-    if (this.coef && this.stdCoef) this.setCoefImages(new Map([['beta', this.coef.row(0)]]), new Map([['beta', this.stdCoef.row(0)]]));
-    return this;
-  }
-
-  /** R² (or the chosen scoring) of images or a matrix against targets. */
-  score(X: Matrix, y: Targets): number;
-  score(imgs: ImgsLike, y: Targets): Promise<number>;
-  score(X: Matrix | ImgsLike, y: Targets): number | Promise<number> {
-    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.scoreMatrix(m, y));
-    return this.scoreMatrix(X, y);
-  }
-
-  fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
-    if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
-    const yy = Float64Array.from(y as ArrayLike<number>, (v) => Number(v));
-    if (yy.some((v) => !Number.isFinite(v))) throw new Error('y: regression targets must be finite numbers');
-    this.fitProblems(X, [{ y: yy }], opts.groups);
-    return this;
-  }
-
-  predict(X: Matrix): Float64Array;
-  predict(imgs: ImgsLike): Promise<Float64Array>;
-  predict(X: Matrix | ImgsLike): Float64Array | Promise<Float64Array> {
-    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.decide(m).col(0));
-    return this.decide(X).col(0);
-  }
-
-  get meanScore(): number {
-    const s = this.cvScores.beta ?? [];
-    return s.reduce((a, b) => a + b, 0) / s.length;
   }
 }
 
