@@ -2,7 +2,7 @@
 // default grid nilearn derives from the training fold (l1_min_c for the L1 models).
 import type { Matrix } from '@neurodecode/matrix';
 import {
-  LinearSVC, SVR, DummyClassifier, DummyRegressor, RidgeCV, RidgeClassifierCV, l1MinC,
+  createEstimator, LinearSVC, SVR, DummyClassifier, DummyRegressor, RidgeCV, RidgeClassifierCV, l1MinC,
   type Estimator, type Targets, type Params,
 } from '@neurodecode/estimators';
 import { LogisticRegressionCV, LassoCV, type ParamGrid } from '@neurodecode/cv';
@@ -101,6 +101,11 @@ export const NILEARN_ESTIMATORS: Readonly<Record<string, NilearnEstimatorSpec>> 
 
 export function nilearnEstimator(name: string): NilearnEstimatorSpec | undefined {
   return Object.prototype.hasOwnProperty.call(NILEARN_ESTIMATORS, name) ? NILEARN_ESTIMATORS[name] : undefined;
+}
+
+/** An estimator by name: nilearn's strings first (as the Decoder builds them), then the registry. */
+export function resolveEstimator(name: string): Estimator {
+  return nilearnEstimator(name)?.create() ?? createEstimator(name);
 }
 
 export const NILEARN_ESTIMATOR_NAMES: readonly string[] = Object.keys(NILEARN_ESTIMATORS);
