@@ -14,7 +14,7 @@ import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
 import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
 import { loadImages, type NiftiMasker } from '@neurodecode/maskers';
-import { allZeroWeights, dummyOutputOf, linearWeights, pick, problemName, rowsInto } from './fold-helpers.js';
+import { allZeroWeights, dummyOutputOf, foldDecision, linearWeights, pick, problemName, rowsInto } from './fold-helpers.js';
 import { adaptGridToCvModel, nilearnEstimator, type NilearnEstimatorSpec } from './nilearn-estimators.js';
 
 export type Selection = 'nested' | 'test-fold';
@@ -76,6 +76,11 @@ export abstract class BaseDecoder {
    * problem key, as nilearn's dummy_output_. Undefined for other estimators.
    */
   dummyOutput?: Record<string, number[]>;
+  /**
+   * Out-of-fold decision values (regression: predictions) of each sample, one column per problem,
+   * from the model chosen for the fold that tested it (NaN for samples no fold tested).
+   */
+  cvDecision?: Matrix;
   /** Per class (classifier) or the single key 'beta' (regressor, as nilearn): one score per outer fold. */
   cvScores: Record<string, number[]> = {};
   /** Chosen hyper-parameters per class and fold. */
@@ -171,6 +176,9 @@ export abstract class BaseDecoder {
     const total = splits.length * problems.length;
     let done = 0;
     const results: FoldResult[][] = problems.map(() => []);
+    // Out-of-fold decision values (regression: predictions), one column per problem.
+    const outOfFold = new Matrix(X.rows, problems.length);
+    outOfFold.data.fill(NaN);
     // With screening, the folds' full-width row copies only feed the screening and a column
     // selection, so two buffers serve every fold (a fresh 200 x 40,000 copy per fold mostly
     // costs page faults and zeroing). Without screening estimators get their own copies.
@@ -227,6 +235,8 @@ export abstract class BaseDecoder {
         }
         // nilearn scores an all-zero linear model 0 (test-fold selection reproduces nilearn).
         const score = selection === 'test-fold' && this.isClassifier && allZeroWeights(best) ? 0 : scorer(best as unknown as Predictor, B, yte);
+        const held = foldDecision(best, B, this.isClassifier);
+        for (let a = 0; a < split.test.length; a++) outOfFold.data[split.test[a]! * problems.length + p] = held[a]!;
         const weights = linearWeights(best, X.cols, support);
         const params = { ...bestParams, ...spec?.chosen?.(best) };
         const dummy = dummyOutputOf(best);
@@ -236,6 +246,7 @@ export abstract class BaseDecoder {
         this.opts.onProgress?.(++done, total);
       }
     }
+    this.cvDecision = outOfFold;
     const linear = results.every((folds) => folds.every((f) => f.coef !== undefined));
     this.coef = linear ? new Matrix(problems.length, X.cols) : undefined;
     this.stdCoef = linear ? new Matrix(problems.length, X.cols) : undefined;
@@ -316,6 +327,21 @@ export function defaultInnerCv(outer: Splitter, trainGroups: readonly Label[] | 
   return classifier ? new StratifiedKFold({ nSplits: 3 }) : new KFold({ nSplits: 3 });
 }
 
+/** Labels from decision values: the sign of one column (positive = classes[1]), else the argmax. */
+function labelsFromDecision(d: Matrix, classes: Label[]): (Label | undefined)[] {
+  const out: (Label | undefined)[] = [];
+  for (let i = 0; i < d.rows; i++) {
+    if (Number.isNaN(d.data[i * d.cols]!)) { out.push(undefined); continue; }
+    if (d.cols === 1) out.push(classes[d.data[i]! > 0 ? 1 : 0]!);
+    else {
+      let best = 0;
+      for (let p = 1; p < d.cols; p++) if (d.data[i * d.cols + p]! > d.data[i * d.cols + best]!) best = p;
+      out.push(classes[best]!);
+    }
+  }
+  return out;
+}
+
 export class Decoder extends BaseDecoder {
   protected readonly isClassifier = true;
   classes: Label[] = [];
@@ -375,17 +401,17 @@ export class Decoder extends BaseDecoder {
   }
 
   private predictMatrix(X: Matrix): Label[] {
-    const d = this.decide(X);
-    const out: Label[] = [];
-    for (let i = 0; i < d.rows; i++) {
-      if (d.cols === 1) out.push(this.classes[d.data[i]! > 0 ? 1 : 0]!);
-      else {
-        let best = 0;
-        for (let p = 1; p < d.cols; p++) if (d.data[i * d.cols + p]! > d.data[i * d.cols + best]!) best = p;
-        out.push(this.classes[best]!);
-      }
-    }
-    return out;
+    return labelsFromDecision(this.decide(X), this.classes) as Label[];
+  }
+
+  /**
+   * Out-of-fold predicted label of every sample (what crossValPredict gives for the whole
+   * pipeline), or undefined for samples no fold tested.
+   */
+  get cvPredictions(): (Label | undefined)[] {
+    const d = this.cvDecision;
+    if (!d) throw new Error('Decoder: call fit() first');
+    return labelsFromDecision(d, this.classes);
   }
 
   /** Mean cross-validated score over folds (and classes). */

@@ -6,6 +6,7 @@ import { writeNifti } from '@neurodecode/nifti-io';
 import { addLabelOptions, collect, loadPlugins } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { log, printJson, progressBar } from '../util.js';
+import { outOfFoldSummary, writePredictions } from '../decode-predictions.js';
 
 export function addDecodingOptions(cmd: Command): Command {
   cmd
@@ -35,12 +36,13 @@ export function register(program: Command): void {
     .option('--selection <how>', 'nested (choose parameters on training folds) | test-fold (nilearn, optimistic)', 'nested')
     .option('--screening-percentile <p>', 'ANOVA screening percentile, scaled by mask size as nilearn does', '20')
     .option('--coef-out <file>', 'write the coefficient image (.nii.gz)')
+    .option('--predictions-out <file>', 'write out-of-fold predictions as TSV (volume, run, true, predicted, decision values)')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
-      const { X, y, groups, maskImg, masker } = await loadDecodingInputs(opts);
+      const { X, y, groups, maskImg, masker, volumes } = await loadDecodingInputs(opts);
       requireGroupsFor(cv, opts.cv, groups, opts.groupColumn);
       const screening = opts.screeningPercentile === 'none' ? null : Number(opts.screeningPercentile);
       if (screening !== null && !(screening > 0 && screening <= 100)) {
@@ -74,6 +76,7 @@ export function register(program: Command): void {
         await writeNifti(masker.inverseTransform(w), opts.coefOut);
         coefOut = opts.coefOut;
       }
+      if (opts.predictionsOut) await writePredictions(opts.predictionsOut, decoder, volumes, y, groups);
       const result = {
         cv_scores: cvScores,
         mean_score: cvScores.reduce((a, b) => a + b, 0) / cvScores.length,
@@ -89,6 +92,8 @@ export function register(program: Command): void {
         scoring: opts.scoring ?? 'roc_auc',
         seconds,
         coef_out: coefOut ?? null,
+        predictions_out: opts.predictionsOut ?? null,
+        ...outOfFoldSummary(decoder, y),
       };
       if (opts.json) return printJson(result);
       log(`decode: ${X.rows} samples x ${X.cols} voxels, ${classes.join(' vs ')}, ${opts.cv}, ${seconds.toFixed(2)} s`);
