@@ -6,7 +6,8 @@ export { BaseEstimator, BaseClassifier, LinearClassifierBase, argmaxLabels, line
 export { LinearSVC, solveLinearSvcDual, solveLinearSvcDualGram, resolveLinearSvcSolver, LINEAR_SVC_DEFAULTS, EXACT_SVC_MAX_SAMPLES, type LinearSVCParams, type LinearSvcSolver, type DualSvmOptions } from './linear-svc.js';
 export { SquaredHingeDual, weightsFromDual, type ExactSolveInfo } from './svc-exact.js';
 export { LogisticRegression, LOGISTIC_DEFAULTS, type LogisticRegressionParams } from './logistic.js';
-export { Ridge, RidgeClassifier, solveRidge, type RidgeParams } from './ridge.js';
+export { Ridge, RidgeClassifier, solveRidge, solveWeightedRidge, type RidgeParams, type RidgeClassifierParams } from './ridge.js';
+export { combinedSampleWeights, checkSampleWeight, type ClassWeight } from './weights.js';
 export { GaussianNB, type GaussianNBParams } from './naive-bayes.js';
 export { DummyClassifier, DummyRegressor, type DummyClassifierParams, type DummyRegressorParams } from './dummy.js';
 export { ElasticNet, Lasso, cdDesign, enetCoordinateDescent, enetAlphaGrid, type ElasticNetParams, type CdDesign } from './lasso.js';

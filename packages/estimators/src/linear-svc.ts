@@ -10,6 +10,7 @@ import { SquaredHingeDual, weightsFromDual } from './svc-exact.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 import { tiledRowGram as rowGram } from './gram-kernel.js';
 import { featureMajor, solveL1SquaredHinge } from './l1-svc.js';
+import { combinedSampleWeights, type ClassWeight } from './weights.js';
 import type { BatchedKernel, Classifier, FitOptions, Label, LinearModel, Targets } from './types.js';
 
 export interface LinearSVCParams {
@@ -29,6 +30,8 @@ export interface LinearSVCParams {
   shrinking: boolean;
   /** Seed of the coordinate order. */
   seed: number;
+  /** Per-class multipliers of C: 'balanced' or a map from class to weight (applied to every one-vs-rest problem). */
+  classWeight: ClassWeight;
   /**
    * 'primal': liblinear's dual coordinate descent keeping w, O(p) per coordinate step.
    * 'gram': the same descent on X X^T, O(n) per step (same result up to rounding).
@@ -69,7 +72,7 @@ export function resolveLinearSvcSolver(params: Pick<LinearSVCParams, 'solver' | 
 }
 
 export const LINEAR_SVC_DEFAULTS: LinearSVCParams = {
-  C: 1, loss: 'squared_hinge', penalty: 'l2', fitIntercept: true, interceptScaling: 1,
+  C: 1, loss: 'squared_hinge', penalty: 'l2', fitIntercept: true, interceptScaling: 1, classWeight: null,
   tol: 1e-4, maxIter: 1000, shrinking: true, seed: 0, solver: 'auto',
 };
 
@@ -312,6 +315,8 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
     // which spares the O(n p) scan on every fit of a grid search or inner cross-validation.
     const { X: m, classes, codes } = checkClassification(X, y, opts.gram === undefined);
     const P = this.params;
+    const weights = combinedSampleWeights('LinearSVC', classes, codes, P.classWeight, opts.sampleWeight);
+    if (weights !== opts.sampleWeight) opts = { ...opts, sampleWeight: weights };
     if (!(P.C > 0)) throw new RangeError(`LinearSVC: C must be > 0, got ${P.C}`);
     if (P.loss !== 'squared_hinge' && P.loss !== 'hinge') throw new RangeError(`LinearSVC: loss must be "squared_hinge" or "hinge", got ${JSON.stringify(P.loss)}`);
     if (P.penalty !== 'l2' && P.penalty !== 'l1') throw new RangeError(`LinearSVC: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);

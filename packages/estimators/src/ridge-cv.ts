@@ -4,7 +4,7 @@
 // intercept direction (the intercept is not penalised). Ties go to the first alpha, as scikit-learn.
 import { Matrix } from '@neurodecode/matrix';
 import { EigenvalueDecomposition, Matrix as MlMatrix } from 'ml-matrix';
-import { Ridge, RidgeClassifier, solveRidge, type RidgeParams } from './ridge.js';
+import { Ridge, RidgeClassifier, solveRidge, type RidgeParams, type RidgeClassifierParams } from './ridge.js';
 import { checkClassification, checkRegression } from './labels.js';
 import { columnMeans } from './linalg.js';
 import { tiledRowGram } from './gram-kernel.js';
@@ -133,8 +133,8 @@ export class RidgeClassifierCV extends RidgeClassifier {
     this.cvParams = { ...RIDGE_CV_DEFAULTS, ...params };
   }
 
-  override getParams(): RidgeParams & RidgeCVParams {
-    return { alphas: [...this.cvParams.alphas], fitIntercept: this.cvParams.fitIntercept } as unknown as RidgeParams & RidgeCVParams;
+  override getParams(): RidgeClassifierParams & RidgeCVParams {
+    return { alphas: [...this.cvParams.alphas], fitIntercept: this.cvParams.fitIntercept } as unknown as RidgeClassifierParams & RidgeCVParams;
   }
 
   override setParams(params: Partial<RidgeCVParams>): this {
