@@ -91,6 +91,16 @@ export class NiftiImage {
   }
 
   /**
+   * The one check every mask goes through: real-valued data (rgb and complex values would be
+   * read component by component, giving a wrong voxel count without an error).
+   */
+  assertRealMask(arg = 'mask'): void {
+    if (!dtypeFromName(this.dtype).numeric) {
+      throw new Error(`${arg}: ${this.dtype} data cannot be a mask (a mask holds one real number per voxel)`);
+    }
+  }
+
+  /**
    * A new image with the given data (and shape/affine, defaulting to this image's), keeping the
    * header's other fields: nilearn's new_img_like.
    */
@@ -101,6 +111,22 @@ export class NiftiImage {
     header.scl_inter = 0;
     return new NiftiImage({ data, shape, affine, header });
   }
+}
+
+// `instanceof NiftiImage` must hold for images made by another copy of this package (two
+// versions in one install, or a bundled copy): a registry symbol brands every image, and
+// instanceof checks the brand instead of the prototype chain (subclasses keep the usual check).
+const NIFTI_IMAGE_BRAND = Symbol.for('@neurodecode/nifti-io.NiftiImage');
+Object.defineProperty(NiftiImage.prototype, NIFTI_IMAGE_BRAND, { value: true });
+Object.defineProperty(NiftiImage, Symbol.hasInstance, {
+  value(this: unknown, x: unknown): boolean {
+    return this === NiftiImage ? isNiftiImage(x) : Function.prototype[Symbol.hasInstance].call(this, x);
+  },
+});
+
+/** True for a NiftiImage from any copy of @neurodecode/nifti-io. */
+export function isNiftiImage(x: unknown): x is NiftiImage {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[NIFTI_IMAGE_BRAND] === true;
 }
 
 /** The affine a header implies (exported for tools that need header-only inspection). */

@@ -2,10 +2,11 @@
 // library, so it is never a dependency) when the user has it, else wasm (SIMD / threads when the
 // runtime supports them), else the pure-JS cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// A named import rather than a bare `import '...-cpu'`: it registers the cpu backend just the
+// same, but tsc copies bare imports into backend.d.ts, which would make every consumer's
+// type check (skipLibCheck: false) compile tfjs's own declarations (Long, DOM types).
+import { version_cpu as cpuBackendVersion } from '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 
 export type BackendName = 'node' | 'wasm' | 'cpu';
 
@@ -42,12 +43,14 @@ async function probeNode(): Promise<{ available: boolean; reason: string }> {
   return { available: false, reason: '@tensorflow/tfjs-node(-gpu) is not installed (optional: npm i @tensorflow/tfjs-node)' };
 }
 
+/** The wasm package's dist directory (with a trailing separator), where its .wasm files live. */
 function wasmDistDir(): string | undefined {
   if (!isNode) return undefined;
   try {
-    const require = createRequire(import.meta.url);
-    // The package's main points into its dist directory, where the .wasm files live.
-    return dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    // import.meta.resolve and getBuiltinModule instead of node: imports keep this module
+    // loadable in browsers (a page sets the .wasm location itself with setWasmPaths).
+    const main = import.meta.resolve('@tensorflow/tfjs-backend-wasm');
+    return process.getBuiltinModule('node:url').fileURLToPath(new URL('./', main));
   } catch {
     return undefined;
   }
@@ -57,7 +60,7 @@ async function probeWasm(): Promise<{ available: boolean; reason: string }> {
   const dir = wasmDistDir();
   if (isNode) {
     if (!dir) return { available: false, reason: 'cannot resolve @tensorflow/tfjs-backend-wasm' };
-    setWasmPaths(join(dir, '/'));
+    setWasmPaths(dir);
   }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
@@ -72,7 +75,7 @@ async function probe(name: BackendName): Promise<{ available: boolean; reason: s
   let result: { available: boolean; reason: string };
   if (name === 'node') result = await probeNode();
   else if (name === 'wasm') result = await probeWasm();
-  else result = { available: true, reason: 'pure JavaScript, always available' };
+  else result = { available: true, reason: `pure JavaScript (tfjs-backend-cpu ${cpuBackendVersion}), always available` };
   probed.set(name, result);
   return result;
 }

@@ -8,6 +8,8 @@ import { register as demo } from './demo.js';
 import { register as simulate } from './simulate.js';
 import { register as spacenet } from './spacenet.js';
 import { register as searchlight } from './searchlight.js';
+import { register as plot } from './plot.js';
+import { register as view } from './view.js';
 
 export function registerCommands(program: Command): void {
   info(program);
@@ -18,4 +20,6 @@ export function registerCommands(program: Command): void {
   simulate(program);
   spacenet(program);
   searchlight(program);
+  plot(program);
+  view(program);
 }
