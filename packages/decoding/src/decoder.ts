@@ -15,6 +15,7 @@ import { defaultParamGrid } from './grid.js';
 import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
 import { loadImages, type NiftiMasker } from '@neurodecode/maskers';
 import { allZeroWeights, dummyOutputOf, foldDecision, linearWeights, pick, problemName, rowsInto } from './fold-helpers.js';
+import { featureMajor, ReNA } from './rena.js';
 import { adaptGridToCvModel, nilearnEstimator, type NilearnEstimatorSpec } from './nilearn-estimators.js';
 
 export type Selection = 'nested' | 'test-fold';
@@ -119,6 +120,16 @@ export abstract class BaseDecoder {
     return this.isClassifier ? new StratifiedKFold({ nSplits }) : new KFold({ nSplits });
   }
 
+  /** Share of voxels kept as ReNA clusters before fitting (100: no clustering; FREM: 10). */
+  protected clusteringPercentile = 100;
+  /** How a clustered fold model's weights reach the voxels (FREM's clusterWeights option). */
+  protected clusterWeights: 'mean' | 'spread' = 'mean';
+
+  protected useClustering(c: { percentile: number; weights: 'mean' | 'spread' }): void {
+    this.clusteringPercentile = c.percentile;
+    this.clusterWeights = c.weights;
+  }
+
   /** The embedded masker (image-level fit), its mask, and the coefficient images per class key. */
   masker?: NiftiMasker;
   maskImg?: NiftiImage;
@@ -182,12 +193,29 @@ export abstract class BaseDecoder {
     // With screening, the folds' full-width row copies only feed the screening and a column
     // selection, so two buffers serve every fold (a fresh 200 x 40,000 copy per fold mostly
     // costs page faults and zeroing). Without screening estimators get their own copies.
-    const screened = percentile < 100;
+    // FREM: ReNA clusters of each training fold replace the voxels. Clustering ignores the labels,
+    // so one clustering serves every problem of the fold, and all folds read one transposed copy.
+    const clustering = this.clusteringPercentile;
+    const clusterMask = this.opts.maskImg ?? this.maskImg;
+    if (clustering < 100 && !clusterMask) throw new Error('clusteringPercentile: clustering needs the mask (fit on images, or pass maskImg with fitMatrix)');
+    const nClusters = Math.max(1, Math.floor((X.cols * clustering) / 100));
+    const featureMajorX = clustering < 100 ? featureMajor(X) : undefined;
+    const allRows = Int32Array.from({ length: X.rows }, (_, i) => i);
+    const screened = percentile < 100 && !featureMajorX;
     const trainBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.train.length)) * X.cols) : undefined;
     const testBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.test.length)) * X.cols) : undefined;
     for (const split of splits) {
-      const Xtr = trainBuffer ? rowsInto(X, split.train, trainBuffer) : X.selectRows(split.train);
-      const Xte = testBuffer ? rowsInto(X, split.test, testBuffer) : X.selectRows(split.test);
+      let Xtr: Matrix, Xte: Matrix;
+      let rena: ReNA | undefined;
+      if (featureMajorX) {
+        rena = ReNA.fitFeatureMajor(featureMajorX, X.rows, split.train, clusterMask!, nClusters);
+        const means = rena.transformFeatureMajor(featureMajorX, X.rows, allRows);
+        Xtr = means.selectRows(split.train);
+        Xte = means.selectRows(split.test);
+      } else {
+        Xtr = trainBuffer ? rowsInto(X, split.train, trainBuffer) : X.selectRows(split.train);
+        Xte = testBuffer ? rowsInto(X, split.test, testBuffer) : X.selectRows(split.test);
+      }
       for (let p = 0; p < problems.length; p++) {
         const yAll = problems[p]!.y;
         const ytr = pick(yAll, split.train);
@@ -197,7 +225,8 @@ export abstract class BaseDecoder {
         }
         let support: Int32Array | undefined;
         let A = Xtr, B = Xte;
-        if (percentile < 100) {
+        // After clustering nilearn screens only when more than 100 features remain.
+        if (percentile < 100 && (!rena || Xtr.cols > 100)) {
           // nilearn screens float32 data: f_classif in float32 picks exactly its features.
           const sel = new SelectPercentile(this.isClassifier ? { scoreFunc: 'f_classif', percentile, precision: 'float32' } : { scoreFunc: 'f_regression', percentile });
           sel.fit(Xtr, ytr);
@@ -237,7 +266,11 @@ export abstract class BaseDecoder {
         const score = selection === 'test-fold' && this.isClassifier && allZeroWeights(best) ? 0 : scorer(best as unknown as Predictor, B, yte);
         const held = foldDecision(best, B, this.isClassifier);
         for (let a = 0; a < split.test.length; a++) outOfFold.data[split.test[a]! * problems.length + p] = held[a]!;
-        const weights = linearWeights(best, X.cols, support);
+        const weights = linearWeights(best, Xtr.cols, support);
+        if (rena) {
+          if (!weights) throw new Error('estimator: FREM (clustering) needs a linear estimator');
+          weights.coef = this.clusterWeights === 'spread' ? rena.inverseTransform(weights.coef) : rena.voxelWeights(weights.coef);
+        }
         const params = { ...bestParams, ...spec?.chosen?.(best) };
         const dummy = dummyOutputOf(best);
         results[p]!.push(weights
