@@ -1,96 +1,99 @@
-// nilearn's "A introduction tutorial to fMRI decoding" (plot_decoding_tutorial.py), its Decoder
-// code ported line by line to neurodecode on the Haxby slice shipped in ../shared/data (the
-// tutorial uses subject 2's ventral temporal mask; the slice has its own 530-voxel mask).
-// Run from the repository root: node examples/decoding-tutorial.mjs
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+// nilearn's "introduction tutorial to fMRI decoding" (seeds/decoding-tutorial.txt): face vs cat
+// with the Decoder (linear SVC, z-scored samples, no screening). The tutorial uses Haxby subject 2
+// and its ventral-temporal mask; here ../shared/data/haxby-slice (subject 1, one slice, 530 voxels),
+// where ../shared/reference holds nilearn's leave-one-run-out scores for the same analysis. Steps:
+// the mean EPI and the mask, fit-and-predict on the same data (a meaningless 100%), 30 volumes held
+// out, a manual 5-fold loop, the Decoder's own 5-fold cross-validation with accuracy and its chosen
+// C per fold, leave-one-run-out against nilearn, and the weights: saved as NIfTI, drawn, and opened
+// in the interactive viewer (`neurodecode view`, the counterpart of view_img).
+// Run: node examples/decoding-tutorial.mjs [outDir]
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { indexImg } from '@neurodecode/image-ops';
-import { KFold, LeaveOneGroupOut } from '@neurodecode/cv';
+import { readNifti, writeNifti } from '@neurodecode/nifti-io';
+import { indexImg, meanImg } from '@neurodecode/image-ops';
+import { NiftiMasker, standardizeInPlace } from '@neurodecode/maskers';
 import { Decoder } from '@neurodecode/decoding';
+import { KFold, LeaveOneGroupOut } from '@neurodecode/cv';
+import { epi, foldScores, roi, saveFigure, statMap } from '@neurodecode/plotting/node';
+import { accuracy, haxbySliceRows, outDir, reference, sharedData } from './_shared.mjs';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const shared = process.env.NEURODECODE_SHARED ?? join(repo, '..', 'shared');
-const dataDir = join(shared, 'data', 'haxby-slice');
-if (!existsSync(join(dataDir, 'bold.nii.gz'))) {
-  console.log(`skipped: the Haxby slice is not in ${dataDir} (set NEURODECODE_SHARED)`);
-  process.exit(0);
-}
+const out = outDir('decoding-tutorial');
+const figures = [];
+const save = async (fig, name) => { await saveFigure(fig, join(out, name)); figures.push(name); };
 
-// haxby_dataset = datasets.fetch_haxby(); fmri_filename = haxby_dataset.func[0]
-const fmriFilename = join(dataDir, 'bold.nii.gz');
-const maskFilename = join(dataDir, 'mask.nii.gz');
-console.log(`First subject functional nifti images (4D) are at: ${fmriFilename}`);
+// The data: the 4-D series, its mean (plot_epi(mean_img(...))) and the mask (plot_roi).
+const funcPath = sharedData('haxby-slice', 'bold.nii.gz');
+const maskPath = sharedData('haxby-slice', 'mask.nii.gz');
+const mask = await readNifti(maskPath);
+const meanEpi = await meanImg(funcPath);
+await save(epi(meanEpi, { displayMode: 'z', cutCoords: 1, title: 'mean EPI' }), 'mean-epi.png');
+await save(roi([{ img: mask, label: 'mask', color: '#1f78b4' }], { bg: meanEpi, displayMode: 'z', cutCoords: 1 }), 'mask.png');
 
-// behavioral = pd.read_csv(haxby_dataset.session_target[0], delimiter=" ")
-const behavioral = readFileSync(join(dataDir, 'labels.txt'), 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
-let conditions = behavioral.map((r) => r[0]);
-
-// condition_mask = conditions.isin(["face", "cat"])
-const conditionMask = conditions.flatMap((c, i) => (c === 'face' || c === 'cat' ? [i] : []));
-// fmri_niimgs = index_img(fmri_filename, condition_mask)
-const fmriNiimgs = await indexImg(fmriFilename, conditionMask);
-conditions = conditionMask.map((i) => conditions[i]);
+// The labels; keep the face and cat volumes (condition_mask + index_img).
+const rows = haxbySliceRows();
+console.log(`behavioral: ${rows.length} rows x 2 columns (labels, chunks)`);
+const keep = rows.flatMap(([label], i) => (label === 'face' || label === 'cat' ? [i] : []));
+const conditions = keep.map((i) => rows[i][0]);
+const runLabel = keep.map((i) => rows[i][1]);
 console.log(`conditions.shape=(${conditions.length},)`);
 
-// decoder = Decoder(estimator="svc", mask=mask_filename, standardize="zscore_sample", screening_percentile=100)
-// (selection: 'test-fold' is nilearn's way of choosing C; neurodecode's default chooses it on training folds only)
-let decoder = new Decoder({ estimator: 'svc', mask: maskFilename, standardize: 'zscore_sample', screeningPercentile: 100, selection: 'test-fold' });
-// decoder.fit(fmri_niimgs, conditions)
-await decoder.fit(fmriNiimgs, conditions);
-// prediction = decoder.predict(fmri_niimgs)
-let prediction = await decoder.predict(fmriNiimgs);
-console.log(`prediction=[${prediction.slice(0, 6).join(' ')} ...]`);
-// print((prediction == conditions).sum() / float(len(conditions)))
-console.log(prediction.filter((p, i) => p === conditions[i]).length / conditions.length);
+// Decoder(estimator="svc", mask=..., standardize="zscore_sample", screening_percentile=100): the
+// masker and the per-voxel z-scoring are done once here; each Decoder then works on the matrix.
+const masker = new NiftiMasker({ maskImg: mask });
+const X = await masker.fitTransform(await indexImg(funcPath, keep));
+standardizeInPlace(X, 'zscore_sample');
+const svc = (opts = {}) => new Decoder({ estimator: 'svc', screeningPercentile: 100, selection: 'test-fold', maskImg: masker.maskImg_, ...opts });
+const subset = (idx) => ({ X: X.selectRows(idx), y: idx.map((i) => conditions[i]) });
+const all = [...conditions.keys()];
 
-// Manually leaving out data: the 30 last volumes
-const all = conditions.map((_, i) => i);
-const fmriNiimgsTrain = await indexImg(fmriNiimgs, all.slice(0, -30));
-const fmriNiimgsTest = await indexImg(fmriNiimgs, all.slice(-30));
-const conditionsTrain = conditions.slice(0, -30);
-const conditionsTest = conditions.slice(-30);
-decoder = new Decoder({ estimator: 'svc', mask: maskFilename, standardize: 'zscore_sample', screeningPercentile: 100, selection: 'test-fold' });
-await decoder.fit(fmriNiimgsTrain, conditionsTrain);
-prediction = await decoder.predict(fmriNiimgsTest);
-const predictionAccuracy = prediction.filter((p, i) => p === conditionsTest[i]).length / conditionsTest.length;
-console.log(`Prediction Accuracy: ${predictionAccuracy.toFixed(3)}`);
+// Fit on everything and predict the same volumes: perfect, and meaningless.
+const full = svc().fitMatrix(X, conditions);
+console.log(`accuracy on the training data itself: ${accuracy(full.predict(X), conditions).toFixed(3)}`);
 
-// Implementing a KFold loop: cv = KFold(n_splits=5)
-const cv = new KFold({ nSplits: 5 });
-for (const [f, { train, test }] of cv.split(conditions.length).entries()) {
-  decoder = new Decoder({ estimator: 'svc', mask: maskFilename, standardize: 'zscore_sample', screeningPercentile: 100, selection: 'test-fold' });
-  await decoder.fit(await indexImg(fmriNiimgs, Array.from(train)), Array.from(train, (i) => conditions[i]));
-  prediction = await decoder.predict(await indexImg(fmriNiimgs, Array.from(test)));
-  const accuracy = prediction.filter((p, i) => p === conditions[test[i]]).length / test.length;
-  console.log(`CV Fold ${f + 1} | Prediction Accuracy: ${accuracy.toFixed(3)}`);
+// Leave the last 30 volumes out.
+const train = all.slice(0, -30), held = all.slice(-30);
+const heldOut = svc().fitMatrix(subset(train).X, subset(train).y);
+console.log(`Prediction Accuracy: ${accuracy(heldOut.predict(subset(held).X), subset(held).y).toFixed(3)}`);
+
+// A KFold loop by hand.
+const manual = new KFold({ nSplits: 5 }).split(conditions.length, conditions).map((fold, k) => {
+  const tr = subset(Array.from(fold.train)), te = subset(Array.from(fold.test));
+  const score = accuracy(svc().fitMatrix(tr.X, tr.y).predict(te.X), te.y);
+  console.log(`CV Fold ${k + 1} | Prediction Accuracy: ${score.toFixed(3)}`);
+  return score;
+});
+
+// The same five folds run by the Decoder, scored by accuracy; the C it kept on each.
+const fiveFold = svc({ cv: new KFold({ nSplits: 5 }), scoring: 'accuracy' }).fitMatrix(X, conditions);
+console.log(`Decoder cv=5 accuracy (face): ${fiveFold.cvScores.face.map((s) => s.toFixed(3)).join(' ')}`);
+console.log(`cv_params_["face"] C: ${fiveFold.cvParams.face.map((p) => p.C).join(', ')}`);
+
+// Leave one run out, ROC AUC (the Decoder's default scoring), compared with nilearn's.
+const logo = svc({ cv: new LeaveOneGroupOut() }).fitMatrix(X, conditions, { groups: runLabel });
+const scores = logo.cvScores.face;
+console.log(`cv_scores_ (face): ${scores.map((s) => s.toFixed(4)).join(' ')}`);
+const ref = reference('decoder_face_vs_cat_svc_logo');
+if (ref) {
+  const gap = Math.max(...ref.cv_scores.map((s, i) => Math.abs(s - scores[i])));
+  const sameC = ref.cv_params_C.every((c, i) => c === logo.cvParams.face[i].C);
+  console.log(`nilearn: max |score difference| ${gap.toExponential(2)}, same C on every fold: ${sameC}`);
+  if (!(gap < 1e-4) || !sameC) throw new Error('leave-one-run-out scores differ from nilearn\'s');
 }
+await save(foldScores(scores, { chance: 0.5, ylabel: 'ROC AUC', title: 'face vs cat, leave one run out' }), 'cv-scores.png');
+await save(foldScores(manual, { chance: 0.5, ylabel: 'accuracy', title: 'manual 5-fold loop' }), 'kfold-scores.png');
 
-// Cross-validation with the decoder: cv=n_folds, scoring="accuracy"
-const nFolds = 5;
-decoder = new Decoder({ estimator: 'svc', mask: maskFilename, standardize: 'zscore_sample', cv: nFolds, scoring: 'accuracy', screeningPercentile: 100, selection: 'test-fold' });
-await decoder.fit(fmriNiimgs, conditions);
-// print(decoder.cv_params_["face"])
-console.log({ C: decoder.cvParams.face.map((p) => p.C) });
-
-// Leave one run out: run_label = behavioral["chunks"][condition_mask]
-const runLabel = conditionMask.map((i) => Number(behavioral[i][1]));
-decoder = new Decoder({ estimator: 'svc', mask: maskFilename, standardize: 'zscore_sample', cv: new LeaveOneGroupOut(), screeningPercentile: 100, selection: 'test-fold' });
-await decoder.fit(fmriNiimgs, conditions, { groups: runLabel });
-console.log(`decoder.cv_scores_=${JSON.stringify(decoder.cvScores)}`);
-
-// Inspecting the model weights: coef_ = decoder.coef_ ; coef_img = decoder.coef_img_["face"]
-const coef = decoder.coef;
-console.log(`coef_=[${Array.from(coef.row(0).slice(0, 4), (v) => v.toExponential(3)).join(', ')} ...] (${coef.rows}x${coef.cols})`);
-const coefImg = decoder.coefImg.face;
-console.log(`coef_img_["face"]: ${coefImg.shape.join('x')} image`);
-// decoder.coef_img_["face"].to_filename("haxby_svc_weights.nii.gz")
-if (process.argv[2]) {
-  const { writeNifti } = await import('@neurodecode/nifti-io');
-  await writeNifti(coefImg, join(process.argv[2], 'haxby_svc_weights.nii.gz'));
-  console.log(`wrote ${join(process.argv[2], 'haxby_svc_weights.nii.gz')}`);
-}
-// Dummy classifier: chance level
-const dummy = new Decoder({ estimator: 'dummy_classifier', mask: maskFilename, cv: new LeaveOneGroupOut(), scoring: 'roc_auc', screeningPercentile: 100 });
-await dummy.fit(fmriNiimgs, conditions, { groups: runLabel });
-console.log(`dummy mean ROC AUC: ${dummy.meanScore.toFixed(3)}`);
+// The weights: one coefficient per voxel, as an image, saved, drawn and viewed.
+const coef = logo.coefByClass().get('face');
+console.log(`coef_.shape=(1, ${coef.length})`);
+const weights = masker.inverseTransform(coef);
+const weightsPath = join(out, 'haxby_svc_weights.nii.gz');
+const meanPath = join(out, 'mean_epi.nii.gz');
+await writeNifti(weights, weightsPath);
+await writeNifti(meanEpi, meanPath);
+await save(statMap(weights, { bg: meanEpi, displayMode: 'z', cutCoords: 1, title: 'SVM weights' }), 'weights.png');
+const cli = resolve(fileURLToPath(new URL('../apps/cli/bin/neurodecode.js', import.meta.url)));
+const view = spawnSync(process.execPath, [cli, 'view', weightsPath, '--bg', meanPath, '--title', 'SVM weights', '--out', join(out, 'weights.html'), '--json'], { encoding: 'utf8' });
+if (view.status !== 0) throw new Error(`neurodecode view failed: ${view.stderr.trim()}`);
+console.log(`viewer: weights.html (${(JSON.parse(view.stdout).bytes / 1e6).toFixed(2)} MB)`);
+console.log(`figures in ${out}: ${figures.join(', ')}`);
