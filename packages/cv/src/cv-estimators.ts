@@ -74,13 +74,14 @@ export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVPara
     if (K) for (let a = 0; a < n * n; a++) K[a]! += bias * bias;
     const A = P.penalty === 'l1' ? featureMajor(m, bias) : undefined;
     /** Dual coefficients (L2) or weights with the bias last (L1) of one fit on rows `rows`. */
-    const fitRows = (rows: Int32Array, signs: Int8Array, C: number) => {
+    // L1: the previous C's weights (same rows) start the next fit; the optimum is the same.
+    const fitRows = (rows: Int32Array, signs: Int8Array, C: number, warm?: Float64Array) => {
       if (K) return tronLogisticGram(selectGram(K, n, rows), rows.length, signs, { C: new Float64Array(rows.length).fill(C), tol: P.tol, maxIter: P.maxIter }).coef;
       const q = A!.nFeatures;
       const sub = new Float64Array(q * rows.length);
       for (let j = 0; j < q; j++) for (let a = 0; a < rows.length; a++) sub[j * rows.length + a] = A!.cols[j * n + rows[a]!]!;
-      const wOut = new Float64Array(q);
-      solveL1Linear(sub, rows.length, q, signs, 'log', { C, bias, tol: 1e-6, maxIter: 1000 }, wOut);
+      const wOut = warm ? warm.slice() : new Float64Array(q);
+      solveL1Linear(sub, rows.length, q, signs, 'log', { C, bias, tol: 1e-6, maxIter: 1000, warmStart: warm !== undefined }, wOut);
       return wOut;
     };
     const decision = (model: Float64Array, rows: Int32Array, i: number): number => {
@@ -104,8 +105,10 @@ export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVPara
       for (const f of folds) {
         const str = Int8Array.from(f.train, (i) => signs[i]!);
         if (new Set(str).size < 2) throw new Error('LogisticRegressionCV: an inner training fold holds a single class; use fewer folds');
+        let previous: Float64Array | undefined;
         Cs.forEach((C, k) => {
-          const model = fitRows(f.train, str, C);
+          const model = fitRows(f.train, str, C, K ? undefined : previous);
+          previous = model;
           let hits = 0;
           for (const i of f.test) if ((decision(model, f.train, i) > 0 ? 1 : -1) === signs[i]) hits++;
           scores[k]! += hits / f.test.length;
