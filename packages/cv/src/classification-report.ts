@@ -4,8 +4,10 @@ import type { Label, Targets } from '@neurodecode/estimators';
 import { confusionMatrix } from './metrics.js';
 import { describeLabel } from './labels.js';
 
+/** How per-class scores combine: the positive class only ('binary'), their plain mean ('macro') or their support-weighted mean ('weighted'). */
 export type Average = 'binary' | 'macro' | 'weighted';
 
+/** Precision, recall, F1 and support (true count) of one class. */
 export interface ClassScores {
   label: Label;
   precision: number;
@@ -52,13 +54,16 @@ function averaged(metric: 'precision' | 'recall' | 'f1', yTrue: Targets, yPred: 
 export function precisionScore(yTrue: Targets, yPred: Targets, opts: { average?: Average; posLabel?: Label } = {}): number {
   return averaged('precision', yTrue, yPred, opts);
 }
+/** Recall (true positives over actual positives), binary for posLabel or averaged over classes. */
 export function recallScore(yTrue: Targets, yPred: Targets, opts: { average?: Average; posLabel?: Label } = {}): number {
   return averaged('recall', yTrue, yPred, opts);
 }
+/** F1 score (harmonic mean of precision and recall), binary for posLabel or averaged over classes. */
 export function f1Score(yTrue: Targets, yPred: Targets, opts: { average?: Average; posLabel?: Label } = {}): number {
   return averaged('f1', yTrue, yPred, opts);
 }
 
+/** scikit-learn's classification_report: per-class scores, accuracy, and their macro and weighted averages. */
 export interface ClassificationReport {
   classes: ClassScores[];
   accuracy: number;
@@ -81,6 +86,7 @@ export function classificationReport(yTrue: Targets, yPred: Targets, labels?: re
   };
 }
 
+/** The report as scikit-learn prints it: one row per class, then accuracy and the averages. */
 export function formatClassificationReport(r: ClassificationReport): string {
   const width = Math.max(12, ...r.classes.map((c) => String(c.label).length));
   const row = (name: string, p: number, rc: number, f: number, n: number) => `${name.padStart(width)} ${p.toFixed(2).padStart(9)} ${rc.toFixed(2).padStart(9)} ${f.toFixed(2).padStart(9)} ${String(n).padStart(9)}`;

@@ -6,8 +6,10 @@ import type { FitOptions } from '@neurodecode/estimators';
 import { getScorer, type Predictor, type Scorer } from './scorers.js';
 import { takeTargets } from './labels.js';
 
+/** Which output crossValPredict collects for each held-out sample. */
 export type PredictMethod = 'predict' | 'decisionFunction' | 'predictProba';
 
+/** Options of crossValPredict: the splitter, groups, which output each held-out sample gets, fit options, progress. */
 export interface CrossValPredictOptions {
   cv?: CvArg;
   groups?: Targets;
@@ -64,6 +66,7 @@ export function crossValPredict(estimator: Estimator, X: MatrixLike, y: Targets,
   return (method === 'predict' ? labels ?? numbers : scores)!;
 }
 
+/** Options of learningCurve: training-set sizes (fractions or counts), splitter, groups and scoring. */
 export interface LearningCurveOptions {
   cv?: CvArg;
   groups?: Targets;
@@ -73,6 +76,7 @@ export interface LearningCurveOptions {
   fitOptions?: FitOptions;
 }
 
+/** learningCurve's result: the training sizes used and, per size, the train and test scores of every fold. */
 export interface LearningCurveResult {
   trainSizes: number[];
   /** [size][fold] */

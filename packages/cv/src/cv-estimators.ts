@@ -9,6 +9,7 @@ import {
 } from '@neurodecode/estimators';
 import { KFold, StratifiedKFold, type Splitter } from './splitters.js';
 
+/** Hyper-parameters of LogisticRegressionCV (scikit-learn's names, camel-cased): Cs, cv, penalty 'l2' or 'l1', tol, intercept. */
 export interface LogisticRegressionCVParams {
   [key: string]: unknown;
   /** Candidate C values, or a count n for logspace(-4, 4, n) (scikit-learn's default 10). */
@@ -38,6 +39,7 @@ export function resolveCs(Cs: readonly number[] | number): number[] {
 
 interface LogisticCVState { classes: Label[]; nFeatures: number; coef: Matrix; intercept: Float64Array; C: Float64Array; scores: Float64Array[] }
 
+/** scikit-learn's LogisticRegressionCV (liblinear): C chosen per class by inner cross-validation over Cs (C_ after fit), then refitted on all rows. */
 export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVParams> implements Classifier<LogisticRegressionCVParams>, LinearModel {
   readonly kind = 'classifier' as const;
   private state: LogisticCVState | undefined;
@@ -176,6 +178,7 @@ export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVPara
   }
 }
 
+/** Hyper-parameters of LassoCV (scikit-learn's names, camel-cased): alphas or nAlphas, eps, cv, intercept, tol, maxIter. */
 export interface LassoCVParams {
   [key: string]: unknown;
   /** Explicit candidate alphas, or null for nAlphas values down from the smallest all-zero alpha. */
@@ -194,6 +197,7 @@ const LASSO_CV_DEFAULTS: LassoCVParams = { alphas: null, nAlphas: 100, eps: 1e-3
 
 interface LassoCVState { nFeatures: number; coef: Matrix; intercept: Float64Array; alpha: number; alphas: Float64Array; mse: Float64Array }
 
+/** scikit-learn's LassoCV: the Lasso with alpha chosen by inner cross-validation along a path of alphas (alpha_ after fit). */
 export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<LassoCVParams>, LinearModel {
   readonly kind = 'regressor' as const;
   private state: LassoCVState | undefined;

@@ -30,6 +30,7 @@ export class PredefinedSplit implements Splitter {
   }
 }
 
+/** Options of RepeatedKFold and RepeatedStratifiedKFold: folds per repeat, number of repeats, seed. */
 export interface RepeatedKFoldOptions {
   nSplits?: number;
   nRepeats?: number;

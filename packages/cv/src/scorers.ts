@@ -12,8 +12,10 @@ export interface Predictor extends Estimator {
   readonly classes?: Label[];
 }
 
+/** A function scoring a fitted estimator on X and y (greater is better). */
 export type Scorer = (estimator: Predictor, X: Matrix, y: Targets) => number;
 
+/** Names of the built-in scorers (scikit-learn's). */
 export type ScorerName = 'accuracy' | 'balanced_accuracy' | 'roc_auc' | 'r2' | 'neg_mean_squared_error'
   | 'f1' | 'f1_macro' | 'f1_weighted' | 'precision' | 'precision_macro' | 'precision_weighted' | 'recall' | 'recall_macro' | 'recall_weighted';
 
@@ -47,6 +49,7 @@ const scorers: Record<ScorerName, Scorer> = {
   recall_weighted: (est, X, y) => recallScore(y, est.predict(X), { average: 'weighted' }),
 };
 
+/** Names of every built-in scorer. */
 export function listScorers(): ScorerName[] {
   return Object.keys(scorers) as ScorerName[];
 }
@@ -69,6 +72,7 @@ export const defaultScorer: Scorer = (est, X, y) => {
   return est.kind === 'regressor' ? r2Score(y, est.predict(X)) : accuracyScore(y, est.predict(X));
 };
 
+/** A scoring argument: a scorer name or function, a list of names, or name -> scorer. */
 export type Scoring = ScorerName | string | Scorer | readonly (ScorerName | string)[] | Record<string, ScorerName | string | Scorer>;
 
 /** Normalise a scoring argument to named scorers (the first is the primary one). */

@@ -4,6 +4,7 @@ import type { Targets } from '@neurodecode/estimators';
 import { BaseDecoder } from './decoder.js';
 import { isImageInput, type ImgsLike } from './image-input.js';
 
+/** nilearn's DecoderRegressor: the Decoder's workflow for continuous targets (svr by default, R²). */
 export class DecoderRegressor extends BaseDecoder {
   protected readonly isClassifier = false;
 

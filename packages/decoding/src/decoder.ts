@@ -18,8 +18,10 @@ import { allZeroWeights, dummyOutputOf, foldDecision, linearWeights, pick, probl
 import { featureMajor, ReNA } from './rena.js';
 import { adaptGridToCvModel, nilearnEstimator, type NilearnEstimatorSpec } from './nilearn-estimators.js';
 
+/** How hyper-parameters are chosen: 'nested' (inner cv on the training folds) or nilearn's 'test-fold'. */
 export type Selection = 'nested' | 'test-fold';
 
+/** The Decoder's options (nilearn's, camel-cased). */
 export interface DecoderOptions extends ImageOptions {
   /**
    * One of nilearn's estimator strings (NILEARN_ESTIMATOR_NAMES: 'svc', 'svc_l1', 'logistic_l1',
@@ -47,6 +49,7 @@ export interface DecoderOptions extends ImageOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** One outer fold's outcome for one problem. */
 export interface FoldResult {
   score: number;
   params: Params;
@@ -65,6 +68,7 @@ export interface Problem {
   y: Float64Array;
 }
 
+/** What Decoder, DecoderRegressor and FREM share: masking images, outer folds, screening, grid choice, fold averaging. */
 export abstract class BaseDecoder {
   protected readonly opts: DecoderOptions;
   protected abstract readonly isClassifier: boolean;
@@ -375,6 +379,7 @@ function labelsFromDecision(d: Matrix, classes: Label[]): (Label | undefined)[] 
   return out;
 }
 
+/** nilearn's Decoder for classification: screening, grid, cross-validated scores and coefficient maps. */
 export class Decoder extends BaseDecoder {
   protected readonly isClassifier = true;
   classes: Label[] = [];
@@ -451,6 +456,11 @@ export class Decoder extends BaseDecoder {
   get meanScore(): number {
     const all = Object.values(this.cvScores).flat();
     return all.reduce((a, b) => a + b, 0) / all.length;
+  }
+
+  /** False for a non-linear estimator: no coefficient maps (predictions average the fold models). */
+  get hasCoefficients(): boolean {
+    return this.foldModels === undefined;
   }
 
   /**

@@ -6,6 +6,7 @@ import { ShuffleSplit, StratifiedShuffleSplit, type Splitter } from '@neurodecod
 import { Decoder, type DecoderOptions } from './decoder.js';
 import { DecoderRegressor } from './decoder-regressor.js';
 
+/** FREM's options: the Decoder's, plus the clustering percentile and how cluster weights reach the voxels. */
 export interface FREMOptions extends DecoderOptions {
   /** Share of voxels kept as ReNA clusters, in (0, 100] (default 10; 100 = no clustering). */
   clusteringPercentile?: number;
@@ -34,6 +35,7 @@ function fremCv(cv: Splitter | number | undefined, classifier: boolean): Splitte
   return classifier ? new StratifiedShuffleSplit({ nSplits, seed: 0 }) : new ShuffleSplit({ nSplits, seed: 0 });
 }
 
+/** nilearn's FREMClassifier: ReNA clusters, screening and 30 shuffle splits averaged; the Decoder's options and attributes. */
 export class FREMClassifier extends Decoder {
   constructor(opts: FREMOptions = {}) {
     const clustering = checkOptions(opts);
@@ -42,6 +44,7 @@ export class FREMClassifier extends Decoder {
   }
 }
 
+/** nilearn's FREMRegressor: FREM for continuous targets (svr by default, R², key 'beta'). */
 export class FREMRegressor extends DecoderRegressor {
   constructor(opts: FREMOptions = {}) {
     const clustering = checkOptions(opts);

@@ -7,6 +7,7 @@ import {
 } from '@neurodecode/estimators';
 import { LogisticRegressionCV, LassoCV, type ParamGrid } from '@neurodecode/cv';
 
+/** One nilearn estimator string: its kind, the model it builds, its default grid on a training fold, and the extras it reports (bestC, bestAlpha). */
 export interface NilearnEstimatorSpec {
   kind: 'classifier' | 'regressor';
   create(): Estimator;
@@ -99,6 +100,7 @@ export const NILEARN_ESTIMATORS: Readonly<Record<string, NilearnEstimatorSpec>> 
   },
 };
 
+/** The spec of a nilearn estimator string, or undefined for any other name. */
 export function nilearnEstimator(name: string): NilearnEstimatorSpec | undefined {
   return Object.prototype.hasOwnProperty.call(NILEARN_ESTIMATORS, name) ? NILEARN_ESTIMATORS[name] : undefined;
 }
@@ -108,6 +110,7 @@ export function resolveEstimator(name: string): Estimator {
   return nilearnEstimator(name)?.create() ?? createEstimator(name);
 }
 
+/** Every estimator string nilearn 0.10.2's Decoder accepts. */
 export const NILEARN_ESTIMATOR_NAMES: readonly string[] = Object.keys(NILEARN_ESTIMATORS);
 
 /**

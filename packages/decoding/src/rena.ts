@@ -8,6 +8,7 @@
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 
+/** The 6-neighbour edges of a mask's voxels, as pairs of masked column indices. */
 export interface GridEdges {
   /** Edge endpoints as masked column indices, a[e] < b[e]. */
   a: Int32Array;
@@ -50,6 +51,7 @@ function find(parent: Int32Array, x: number): number {
   return x;
 }
 
+/** ReNA's options: rounds, tie threshold, and what happens when a round would merge past the wanted count. */
 export interface ReNAOptions {
   /** Most agglomeration rounds (nilearn's FREM: 20). */
   nIter?: number;

@@ -5,8 +5,8 @@ import { checkClassification, checkMatrix, checkRegression, r2 } from './labels.
 import { seededRandom } from './random.js';
 import type { Classifier, FitOptions, Label, Regressor, Targets } from './types.js';
 
+/** DummyClassifier's parameters (scikit-learn's names). */
 export interface DummyClassifierParams {
-  [key: string]: unknown;
   strategy: 'most_frequent' | 'prior' | 'stratified' | 'uniform';
   /** Seed for 'stratified' and 'uniform'; every predict call restarts from it. */
   seed: number;
@@ -19,6 +19,7 @@ interface DummyState extends ClassifierState {
   seed: number;
 }
 
+/** A chance baseline that ignores X (scikit-learn's DummyClassifier: most_frequent, prior, stratified, uniform). */
 export class DummyClassifier extends BaseClassifier<DummyClassifierParams, DummyState> implements Classifier<DummyClassifierParams> {
   constructor(params: Partial<DummyClassifierParams> = {}) {
     super('DummyClassifier', { strategy: 'prior', seed: 0 }, params);
@@ -110,6 +111,7 @@ function argmaxIndex(v: Float64Array): number {
 }
 
 
+/** Hyper-parameters of DummyRegressor: strategy 'mean' (default), 'median' or 'quantile'. */
 export interface DummyRegressorParams {
   [key: string]: unknown;
   /** 'mean' (scikit-learn's default), 'median', or 'quantile' (with `quantile`). */

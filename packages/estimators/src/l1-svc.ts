@@ -72,6 +72,7 @@ export function solveL1SquaredHinge(cols: Float64Array, n: number, q: number, si
   return solveL1Linear(cols, n, q, signs, 'squared_hinge', opts, w);
 }
 
+/** L1-penalised squared-hinge or logistic loss by coordinate descent with shrinking and a Newton finish; weights in w, returns the sweeps used. */
 export function solveL1Linear(cols: Float64Array, n: number, q: number, signs: Int8Array, loss: L1Loss, opts: L1SvcOptions, w: Float64Array): number {
   const { C, maxIter } = opts;
   const s = opts.sampleWeight;
@@ -261,6 +262,7 @@ function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Ar
   }
 }
 
+/** The loss l1MinC computes its bound for: squared hinge (LinearSVC) or logistic. */
 export type L1MinCLoss = 'squared_hinge' | 'log';
 
 /**

@@ -8,6 +8,7 @@ import { checkMatrix, checkRegression, r2 } from './labels.js';
 import { columnMeans } from './linalg.js';
 import type { FitOptions, LinearModel, Regressor, Targets } from './types.js';
 
+/** Hyper-parameters of ElasticNet and Lasso (scikit-learn's names, camel-cased). */
 export interface ElasticNetParams {
   [key: string]: unknown;
   /** Penalty strength (>= 0). */
@@ -33,6 +34,7 @@ export interface CdDesign {
   xMean: Float64Array;
 }
 
+/** The centred design and column norms coordinate descent works on (the intercept handled by centring). */
 export function cdDesign(X: Matrix, fitIntercept: boolean): CdDesign {
   const n = X.rows;
   const p = X.cols;
@@ -145,6 +147,7 @@ interface EnetState {
   nIter: number;
 }
 
+/** scikit-learn's ElasticNet: least squares with an L1 + L2 penalty (alpha, l1Ratio), solved by coordinate descent. */
 export class ElasticNet extends BaseEstimator<ElasticNetParams> implements Regressor<ElasticNetParams>, LinearModel {
   readonly kind = 'regressor' as const;
   protected state: EnetState | undefined;
@@ -200,6 +203,7 @@ export class ElasticNet extends BaseEstimator<ElasticNetParams> implements Regre
   }
 }
 
+/** scikit-learn's Lasso: ElasticNet with l1Ratio = 1. */
 export class Lasso extends ElasticNet {
   constructor(params: Partial<ElasticNetParams> = {}) {
     super({ ...params, l1Ratio: params.l1Ratio ?? 1 }, 'Lasso', { ...ENET_DEFAULTS, l1Ratio: 1 });

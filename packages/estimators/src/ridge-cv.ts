@@ -10,6 +10,7 @@ import { columnMeans } from './linalg.js';
 import { tiledRowGram } from './gram-kernel.js';
 import type { FitOptions, Targets } from './types.js';
 
+/** Hyper-parameters of RidgeCV: candidate alphas and whether to fit an intercept. */
 export interface RidgeCVParams {
   [key: string]: unknown;
   /** Candidate penalties (each > 0). scikit-learn's default is (0.1, 1, 10). */
@@ -85,6 +86,7 @@ function checkAlphas(name: string, alphas: readonly number[]): void {
   if (alphas.length === 0) throw new RangeError(`${name}: alphas is empty`);
 }
 
+/** scikit-learn's RidgeCV: ridge regression with alpha chosen by efficient leave-one-out over alphas (alpha_ after fit). */
 export class RidgeCV extends Ridge {
   /** The chosen penalty (scikit-learn's alpha_) and every candidate's leave-one-out MSE. */
   alpha_?: number;
@@ -123,6 +125,7 @@ export class RidgeCV extends Ridge {
   }
 }
 
+/** scikit-learn's RidgeClassifierCV: the ridge classifier with alpha chosen by efficient leave-one-out. */
 export class RidgeClassifierCV extends RidgeClassifier {
   alpha_?: number;
   looErrors?: Float64Array;

@@ -8,13 +8,14 @@ import { choleskySolveInPlace, columnGram, columnMeans, rowGram } from './linalg
 import type { Classifier, FitOptions, LinearModel, Regressor, Targets } from './types.js';
 import { checkSampleWeight, combinedSampleWeights, type ClassWeight } from './weights.js';
 
+/** Ridge's and RidgeClassifier's parameters. */
 export interface RidgeParams {
-  [key: string]: unknown;
   /** L2 penalty (>= 0; 0 only when the system is non-singular). */
   alpha: number;
   fitIntercept: boolean;
 }
 
+/** Hyper-parameters of RidgeClassifier: the ridge parameters plus classWeight ('balanced' or a map). */
 export interface RidgeClassifierParams extends RidgeParams {
   /** Per-class weights of the squared loss: 'balanced' or a map from class to weight. */
   classWeight: ClassWeight;
@@ -121,6 +122,7 @@ interface RidgeState {
   nFeatures: number;
 }
 
+/** Ridge regression (closed form, unpenalised intercept). */
 export class Ridge extends BaseEstimator<RidgeParams> implements Regressor<RidgeParams>, LinearModel {
   readonly kind = 'regressor' as const;
   private state: RidgeState | undefined;

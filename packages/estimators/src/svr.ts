@@ -7,6 +7,7 @@ import { checkMatrix, checkRegression, r2 } from './labels.js';
 import { tiledRowGram } from './gram-kernel.js';
 import type { FitOptions, LinearModel, Regressor, Targets } from './types.js';
 
+/** Hyper-parameters of SVR (scikit-learn's names, camel-cased): C, epsilon, tol, maxIter, kernel. */
 export interface SVRParams {
   [key: string]: unknown;
   /** Penalty on the epsilon-insensitive loss (> 0). */
@@ -109,6 +110,7 @@ export function solveSvrDual(K: Float64Array, n: number, y: Float64Array, opts: 
 
 interface SvrState { nFeatures: number; coef: Matrix; intercept: Float64Array; nIter: number }
 
+/** scikit-learn's SVR with a linear kernel: epsilon-insensitive regression solved by libsvm's SMO. */
 export class SVR extends BaseEstimator<SVRParams> implements Regressor<SVRParams>, LinearModel {
   readonly kind = 'regressor' as const;
   private state: SvrState | undefined;

@@ -6,6 +6,7 @@
 // Carried out on the Gram matrix (fMRI has far more voxels than samples).
 //   min_w 0.5 ||w||^2 + sum_i C_i log(1 + exp(-y_i w.x_i))      (w includes the bias weight)
 
+/** Options of the trust-region Newton solver (liblinear's TRON): per-sample C, tolerance, iteration cap. */
 export interface TronOptions {
   /** Per-sample C (C times the sample weight). */
   C: Float64Array;

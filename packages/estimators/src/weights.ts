@@ -5,6 +5,7 @@ import type { Label } from './types.js';
 /** null (all 1), 'balanced' (n / (k * count of the class)), or a weight per class label. */
 export type ClassWeight = null | 'balanced' | Record<string, number>;
 
+/** Checks sample weights (length n, finite, >= 0, not all 0) and copies them; undefined passes through. */
 export function checkSampleWeight(sampleWeight: ArrayLike<number> | undefined, n: number, who: string): Float64Array | undefined {
   if (sampleWeight === undefined) return undefined;
   if (sampleWeight.length !== n) throw new RangeError(`sampleWeight: length ${sampleWeight.length} does not match the ${n} samples (${who})`);

@@ -75,7 +75,12 @@ export function register(program: Command): void {
       const problemKeys = classes.length === 2 ? [classes[1]!] : classes;
       const cvScores = Array.from({ length: nFolds }, (_, f) => problemKeys.reduce((s, k) => s + perClass[k]![f]!, 0) / problemKeys.length);
       let coefOut: string | undefined;
-      if (opts.coefOut) {
+      let coefWarning: string | undefined;
+      if (opts.coefOut && !decoder.hasCoefficients) {
+        // A non-linear estimator has no weights to map: say so, and still report the scores.
+        coefWarning = `--coef-out: estimator "${opts.estimator}" has no linear coefficients, so no coefficient image was written`;
+        log(`warning: ${coefWarning}`);
+      } else if (opts.coefOut) {
         // Binary: the weights whose positive side is classes[1] (nilearn keys them under classes[0]).
         const w = decoder.coefByClass().get(decoder.classes[0]!)!;
         await writeNifti(masker.inverseTransform(w), opts.coefOut);
@@ -100,6 +105,7 @@ export function register(program: Command): void {
         coef_out: coefOut ?? null,
         predictions_out: opts.predictionsOut ?? null,
         ...outOfFoldSummary(decoder, y),
+        ...(coefWarning ? { warnings: [coefWarning] } : {}),
       };
       if (opts.report) {
         // As --coef-out: binary weights whose positive side is classes[1] sit under classes[0].
