@@ -3,18 +3,26 @@
 // (40 x 64 x 64, ~40,000 mask voxels, 216 volumes, 12 runs, face vs house). nilearn's Decoder
 // takes 34 s on this machine; the goal is under 5 s. Both selection modes are timed: 'test-fold'
 // is nilearn's work (C picked on the test fold), 'nested' (the default) picks C by inner
-// leave-one-run-out on the training runs. Prints one JSON object, writes bench/results/decoder.json.
+// leave-one-run-out on the training runs. Then every nilearn estimator string (goal: none over 3x
+// the svc time) and FREM with nilearn's defaults (goal: under 10 s).
+// Prints one JSON object, writes bench/results/decoder.json.
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readNifti } from '@neurodecode/nifti-io';
 import { NiftiMasker, standardizeInPlace } from '@neurodecode/maskers';
 import { simulateFmri } from '@neurodecode/datasets';
-import { Decoder, type Selection } from '@neurodecode/decoding';
+import { Decoder, DecoderRegressor, FREMClassifier, NILEARN_ESTIMATORS, NILEARN_ESTIMATOR_NAMES, type Selection } from '@neurodecode/decoding';
 import { machine, readLabelTable, report, seconds } from './bench-util.js';
 
 const NILEARN_SECONDS = 34;
 const GOAL_SECONDS = 5;
+const FREM_GOAL_SECONDS = 10;
+
+function cpuSeconds(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return Number(((u.user + u.system) / 1e6).toFixed(3));
+}
 
 async function main(): Promise<void> {
   const dir = join(tmpdir(), 'neurodecode-bench', 'decoder-simulated-default-seed0');
@@ -60,6 +68,40 @@ async function main(): Promise<void> {
       meets_goal: best + maskSeconds < GOAL_SECONDS,
     };
   }
+  // Every nilearn estimator string with nilearn's grids and selection (test-fold), one fit each;
+  // regressors decode the class as a 0/1 target. The goal: none more than 3x the svc time. CPU
+  // seconds are recorded beside wall seconds because the machine is shared.
+  const strings: Record<string, { seconds: number; cpu_seconds: number; mean_score: number; ratio_vs_svc: number; cpu_ratio_vs_svc: number }> = {};
+  const classes = [...new Set(table.labels)].sort();
+  const numeric = table.labels.map((l) => (l === classes[1] ? 1 : 0));
+  let svc = { seconds: NaN, cpu: NaN };
+  for (const name of ['svc', ...NILEARN_ESTIMATOR_NAMES.filter((n) => n !== 'svc')]) {
+    const spec = NILEARN_ESTIMATORS[name]!;
+    const t = performance.now();
+    const c = process.cpuUsage();
+    const options = { estimator: name, selection: 'test-fold' as Selection, maskImg: masker.maskImg_!, screeningPercentile: 20 };
+    const dec = spec.kind === 'classifier'
+      ? new Decoder(options).fitMatrix(X, table.labels, { groups: table.runs })
+      : new DecoderRegressor(options).fitMatrix(X, numeric, { groups: table.runs });
+    const s = seconds(t);
+    const cpu = cpuSeconds(c);
+    if (name === 'svc') svc = { seconds: s, cpu };
+    strings[name] = { seconds: s, cpu_seconds: cpu, mean_score: dec.meanScore, ratio_vs_svc: Number((s / svc.seconds).toFixed(2)), cpu_ratio_vs_svc: Number((cpu / svc.cpu).toFixed(2)) };
+  }
+  const worst = Math.max(...Object.values(strings).map((v) => v.ratio_vs_svc));
+  const worstCpu = Math.max(...Object.values(strings).map((v) => v.cpu_ratio_vs_svc));
+
+  // FREM with nilearn's defaults (30 stratified shuffle splits, 10% ReNA clusters, 20% screening)
+  // in both selection modes; the goal: under 10 s.
+  const frem: Record<string, { seconds: number; cpu_seconds: number; mean_score: number; folds: number; meets_goal: boolean }> = {};
+  for (const selection of ['nested', 'test-fold'] as Selection[]) {
+    const t = performance.now();
+    const c = process.cpuUsage();
+    const f = new FREMClassifier({ selection, maskImg: masker.maskImg_! }).fitMatrix(X, table.labels, { groups: table.runs });
+    const s = seconds(t);
+    frem[selection] = { seconds: s, cpu_seconds: cpuSeconds(c), mean_score: f.meanScore, folds: Object.values(f.cvScores)[0]!.length, meets_goal: s < FREM_GOAL_SECONDS };
+  }
+
   report('decoder', {
     benchmark: 'decoder',
     data: { samples: X.rows, features: X.cols, runs: new Set(table.runs).size, classes: [...new Set(table.labels)].sort() },
@@ -67,6 +109,12 @@ async function main(): Promise<void> {
     cv: 'LeaveOneGroupOut',
     seconds: (modes['test-fold'] as { with_masking_seconds: number }).with_masking_seconds,
     selection: modes,
+    nilearn_strings: strings,
+    nilearn_strings_worst_ratio_vs_svc: worst,
+    nilearn_strings_worst_cpu_ratio_vs_svc: worstCpu,
+    nilearn_strings_meet_goal: worst <= 3,
+    frem,
+    frem_goal_seconds: FREM_GOAL_SECONDS,
     read_seconds: readSeconds,
     mask_standardize_seconds: maskSeconds,
     simulate_seconds: simulateSeconds,

@@ -17,6 +17,8 @@ export interface DecodingInputs {
   groups?: Value[];
   maskImg: NiftiImage;
   masker: NiftiMasker;
+  /** Volume index (in the concatenated runs) of each row of X. */
+  volumes: number[];
 }
 
 export function parseStandardize(value: string | undefined): Standardize {
@@ -46,7 +48,7 @@ export async function loadDecodingInputs(opts: DecodingInputOptions): Promise<De
   const X = Xall.selectRows(labels.keep);
   const how = parseStandardize(opts.standardize);
   if (how) standardizeInPlace(X, how);
-  return { X, y: labels.y, groups: labels.groups, maskImg: masker.maskImg_!, masker };
+  return { X, y: labels.y, groups: labels.groups, maskImg: masker.maskImg_!, masker, volumes: labels.keep };
 }
 
 /** Name the file, volume and voxel of the first non-finite masked value (estimators would only say "X"). */

@@ -15,3 +15,10 @@ export {
 } from './cross-validate.js';
 export { GridSearchCV, expandParamGrid, type GridSearchOptions, type GridSearchResults, type ParamGrid } from './grid-search.js';
 export { permutationTestScore, type PermutationTestOptions, type PermutationTestResult, type FixedDesignFitting } from './permutation.js';
+export { LogisticRegressionCV, LassoCV, resolveCs, type LogisticRegressionCVParams, type LassoCVParams } from './cv-estimators.js';
+export {
+  precisionScore, recallScore, f1Score, perClassScores, classificationReport, formatClassificationReport,
+  type Average, type ClassScores, type ClassificationReport,
+} from './classification-report.js';
+export { PredefinedSplit, RepeatedKFold, RepeatedStratifiedKFold, type RepeatedKFoldOptions } from './more-splitters.js';
+export { crossValPredict, learningCurve, type CrossValPredictOptions, type PredictMethod, type LearningCurveOptions, type LearningCurveResult } from './cross-val-predict.js';

@@ -24,7 +24,10 @@ export interface PermutationTestOptions {
   scoring?: ScorerName | string | Scorer;
   /** Seed of the label shuffles (default 0). */
   seed?: number;
-  /** Shuffle labels only among samples of the same group (needs groups). */
+  /**
+   * Shuffle labels only among samples of the same group. Default: true whenever groups are given
+   * (scikit-learn's permutation_test_score semantics); false shuffles across groups.
+   */
   permuteWithinGroups?: boolean;
   /** Passed to every fit (sampleWeight and gram are restricted to the training fold). */
   fitOptions?: FitOptions;
@@ -84,7 +87,8 @@ export function permutationTestScore(
   const n = matrix.rows;
 
   const random = createRandom(opts.seed ?? 0);
-  const groupEnc = opts.permuteWithinGroups ? encodeSorted(opts.groups!, 'groups') : undefined;
+  const within = opts.permuteWithinGroups ?? opts.groups !== undefined;
+  const groupEnc = within ? encodeSorted(opts.groups!, 'groups') : undefined;
   const permutedY: Targets[] = [];
   for (let p = 0; p < nPermutations; p++) {
     const perm = labelPermutation(n, random, groupEnc?.codes, groupEnc?.classes.length);

@@ -2,6 +2,7 @@
 import type { Matrix } from '@neurodecode/matrix';
 import type { Estimator, Label, Targets } from '@neurodecode/estimators';
 import { accuracyScore, balancedAccuracyScore, meanSquaredError, r2Score, rocAucScore } from './metrics.js';
+import { f1Score, precisionScore, recallScore } from './classification-report.js';
 
 /** What scorers need from a fitted estimator (Classifier, Regressor, GridSearchCV...). */
 export interface Predictor extends Estimator {
@@ -15,7 +16,8 @@ export interface Predictor extends Estimator {
 export type Scorer = (estimator: Predictor, X: Matrix, y: Targets) => number;
 
 /** Names of the built-in scorers (scikit-learn's). */
-export type ScorerName = 'accuracy' | 'balanced_accuracy' | 'roc_auc' | 'r2' | 'neg_mean_squared_error';
+export type ScorerName = 'accuracy' | 'balanced_accuracy' | 'roc_auc' | 'r2' | 'neg_mean_squared_error'
+  | 'f1' | 'f1_macro' | 'f1_weighted' | 'precision' | 'precision_macro' | 'precision_weighted' | 'recall' | 'recall_macro' | 'recall_weighted';
 
 /** Scores whose column order follows estimator.classes: decision function, else probabilities. */
 function rankingScores(estimator: Predictor, X: Matrix): Matrix {
@@ -35,6 +37,16 @@ const scorers: Record<ScorerName, Scorer> = {
   },
   r2: (est, X, y) => r2Score(y, est.predict(X)),
   neg_mean_squared_error: (est, X, y) => -meanSquaredError(y, est.predict(X)),
+  // Binary scorers: the positive class is the estimator's second class (scikit-learn's pos_label=1 on 0/1 labels).
+  f1: (est, X, y) => f1Score(y, est.predict(X), { posLabel: est.classes?.[1] }),
+  f1_macro: (est, X, y) => f1Score(y, est.predict(X), { average: 'macro' }),
+  f1_weighted: (est, X, y) => f1Score(y, est.predict(X), { average: 'weighted' }),
+  precision: (est, X, y) => precisionScore(y, est.predict(X), { posLabel: est.classes?.[1] }),
+  precision_macro: (est, X, y) => precisionScore(y, est.predict(X), { average: 'macro' }),
+  precision_weighted: (est, X, y) => precisionScore(y, est.predict(X), { average: 'weighted' }),
+  recall: (est, X, y) => recallScore(y, est.predict(X), { posLabel: est.classes?.[1] }),
+  recall_macro: (est, X, y) => recallScore(y, est.predict(X), { average: 'macro' }),
+  recall_weighted: (est, X, y) => recallScore(y, est.predict(X), { average: 'weighted' }),
 };
 
 /** Names of every built-in scorer. */

@@ -67,6 +67,11 @@ test('permutationTestScore: within-group permutation via options; errors', () =>
   assert.equal(r.foldScores.length, 4);
   assert.equal(r.nullScores.length, 10);
   assert.throws(() => permutationTestScore(new NearestCentroid(), X, y, { permuteWithinGroups: true }), /permuteWithinGroups: needs groups/);
+  // scikit-learn's semantics: with groups, labels are shuffled within groups unless told otherwise.
+  const base = { cv: new LeaveOneGroupOut(), groups, nPermutations: 10, seed: 5 };
+  const byDefault = permutationTestScore(new NearestCentroid(), X, y, base);
+  assert.deepEqual(byDefault.nullScores, permutationTestScore(new NearestCentroid(), X, y, { ...base, permuteWithinGroups: true }).nullScores);
+  assert.notDeepEqual(byDefault.nullScores, permutationTestScore(new NearestCentroid(), X, y, { ...base, permuteWithinGroups: false }).nullScores);
   assert.throws(() => permutationTestScore(new NearestCentroid(), X, y, { nPermutations: 0 }), /nPermutations: expected an integer >= 1, got 0/);
 });
 

@@ -6,24 +6,36 @@
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import {
-  createEstimator, encodeLabels, tiledRowGram, SelectPercentile, WarmStartStore,
+  createEstimator, encodeLabels, tiledRowGram, SelectPercentile, WarmStartStore, DummyClassifier, DummyRegressor,
   type Classifier, type Estimator, type FitOptions, type Label, type LinearModel, type Params, type Regressor, type Targets,
 } from '@neurodecode/estimators';
 import { GridSearchCV, expandParamGrid, gramBlock, getScorer, LeaveOneGroupOut, StratifiedKFold, KFold, type ParamGrid, type Predictor, type Splitter } from '@neurodecode/cv';
 import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
+import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
+import { loadImages, type NiftiMasker } from '@neurodecode/maskers';
+import { allZeroWeights, dummyOutputOf, foldDecision, linearWeights, pick, problemName, rowsInto } from './fold-helpers.js';
+import { featureMajor, ReNA } from './rena.js';
+import { adaptGridToCvModel, nilearnEstimator, type NilearnEstimatorSpec } from './nilearn-estimators.js';
 
 /** How hyper-parameters are chosen: 'nested' (inner cv on the training folds) or nilearn's 'test-fold'. */
 export type Selection = 'nested' | 'test-fold';
 
 /** The Decoder's options (nilearn's, camel-cased). */
-export interface DecoderOptions {
-  /** Registered estimator name (default 'svc' for Decoder, 'ridge' for DecoderRegressor) or an instance. */
+export interface DecoderOptions extends ImageOptions {
+  /**
+   * One of nilearn's estimator strings (NILEARN_ESTIMATOR_NAMES: 'svc', 'svc_l1', 'logistic_l1',
+   * 'ridge_classifier', 'lasso', 'svr', 'dummy_classifier'...; default 'svc' for Decoder and 'svr'
+   * for DecoderRegressor, as nilearn), another registered estimator name, or an instance.
+   */
   estimator?: string | Estimator;
-  /** Hyper-parameter grid (default: C in 1, 10, 100 for svc/logistic; alpha for ridge). */
+  /** Hyper-parameter grid (default: nilearn's grid for nilearn strings; C in 1, 10, 100 or alpha otherwise). */
   paramGrid?: ParamGrid | ParamGrid[];
-  /** Outer cross-validation (default: leave-one-group-out with groups, else 10 folds). */
-  cv?: Splitter;
+  /**
+   * Outer cross-validation: a splitter or a fold count (default 10, as nilearn: stratified folds
+   * for classifiers; with groups and no splitter, leave-one-group-out).
+   */
+  cv?: Splitter | number;
   /** Inner cross-validation for nested selection (default: the outer kind on the training fold). */
   innerCv?: Splitter;
   /** Scorer name (default roc_auc for classifiers, r2 for regressors). */
@@ -46,20 +58,35 @@ export interface FoldResult {
   intercept?: number;
   /** The fold's fitted model and the screened columns it sees (kept for non-linear models). */
   model?: { estimator: Estimator; support?: Int32Array };
+  /** Dummy estimators' learned output (class prior or constant). */
+  dummy?: number[];
 }
 
-interface Problem {
+export interface Problem {
   /** Class this binary problem scores (classifiers); undefined for regression. */
   label?: Label;
   y: Float64Array;
 }
 
-abstract class BaseDecoder {
+/** What Decoder, DecoderRegressor and FREM share: masking images, outer folds, screening, grid choice, fold averaging. */
+export abstract class BaseDecoder {
   protected readonly opts: DecoderOptions;
   protected abstract readonly isClassifier: boolean;
   coef?: Matrix;
+  /** Standard deviation of each weight over the outer folds (numpy's std, ddof = 0), one row per problem. */
+  stdCoef?: Matrix;
   intercept?: Float64Array;
-  /** Per class (classifier) or the single key 'target' (regressor): one score per outer fold. */
+  /**
+   * Dummy estimators: the fold-averaged class prior (classifier) or constant (regressor) per
+   * problem key, as nilearn's dummy_output_. Undefined for other estimators.
+   */
+  dummyOutput?: Record<string, number[]>;
+  /**
+   * Out-of-fold decision values (regression: predictions) of each sample, one column per problem,
+   * from the model chosen for the fold that tested it (NaN for samples no fold tested).
+   */
+  cvDecision?: Matrix;
+  /** Per class (classifier) or the single key 'beta' (regressor, as nilearn): one score per outer fold. */
   cvScores: Record<string, number[]> = {};
   /** Chosen hyper-parameters per class and fold. */
   cvParams: Record<string, Params[]> = {};
@@ -73,18 +100,71 @@ abstract class BaseDecoder {
     this.opts = { ...opts };
   }
 
+  /** The estimator string's nilearn spec, when it is one of nilearn's strings. */
+  protected nilearnSpec(): NilearnEstimatorSpec | undefined {
+    const e = this.opts.estimator ?? (this.isClassifier ? 'svc' : 'svr');
+    return typeof e === 'string' ? nilearnEstimator(e) : undefined;
+  }
+
   protected baseEstimator(): Estimator {
-    const e = this.opts.estimator ?? (this.isClassifier ? 'svc' : 'ridge');
-    const est = typeof e === 'string' ? createEstimator(e) : e.clone();
-    if (this.isClassifier && est.kind !== 'classifier') throw new Error(`estimator: "${typeof e === 'string' ? e : est.constructor.name}" is not a classifier`);
-    if (!this.isClassifier && est.kind !== 'regressor') throw new Error(`estimator: "${typeof e === 'string' ? e : est.constructor.name}" is not a regressor`);
+    const e = this.opts.estimator ?? (this.isClassifier ? 'svc' : 'svr');
+    const spec = this.nilearnSpec();
+    const est = spec ? spec.create() : typeof e === 'string' ? createEstimator(e) : e.clone();
+    const name = typeof e === 'string' ? e : est.constructor.name;
+    if (this.isClassifier && est.kind !== 'classifier') throw new Error(`estimator: "${name}" is a ${est.kind}, the Decoder needs a classifier (use DecoderRegressor for continuous targets)`);
+    if (!this.isClassifier && est.kind !== 'regressor') throw new Error(`estimator: "${name}" is a ${est.kind}, DecoderRegressor needs a regressor (use Decoder for class labels)`);
     return est;
   }
 
   protected outerCv(groups?: Targets): Splitter {
-    if (this.opts.cv) return this.opts.cv;
+    const cv = this.opts.cv;
+    if (cv !== undefined && typeof cv !== 'number') return cv;
     if (groups) return new LeaveOneGroupOut();
-    return this.isClassifier ? new StratifiedKFold({ nSplits: 10 }) : new KFold({ nSplits: 10 });
+    const nSplits = cv ?? 10;
+    return this.isClassifier ? new StratifiedKFold({ nSplits }) : new KFold({ nSplits });
+  }
+
+  /** Share of voxels kept as ReNA clusters before fitting (100: no clustering; FREM: 10). */
+  protected clusteringPercentile = 100;
+  /** How a clustered fold model's weights reach the voxels (FREM's clusterWeights option). */
+  protected clusterWeights: 'mean' | 'spread' = 'mean';
+
+  protected useClustering(c: { percentile: number; weights: 'mean' | 'spread' }): void {
+    this.clusteringPercentile = c.percentile;
+    this.clusterWeights = c.weights;
+  }
+
+  /** The embedded masker (image-level fit), its mask, and the coefficient images per class key. */
+  masker?: NiftiMasker;
+  maskImg?: NiftiImage;
+  coefImg?: Record<string, NiftiImage>;
+  stdCoefImg?: Record<string, NiftiImage>;
+
+  /** Mask the training images with a masker built from this decoder's options. */
+  protected async maskForFit(imgs: ImgsLike): Promise<Matrix> {
+    const images = await loadImages(imgs);
+    this.masker = await fitEmbeddedMasker(this.opts, images);
+    this.maskImg = this.masker.maskImg_;
+    return maskImages(this.masker, images, this.opts.onNotice, this.opts.targetAffine !== undefined || this.opts.targetShape !== undefined);
+  }
+
+  protected async maskForPredict(imgs: ImgsLike): Promise<Matrix> {
+    if (!this.masker) throw new Error('Decoder: fitted on a matrix (fitMatrix); predict/score take matrices then, not images');
+    return maskImages(this.masker, imgs, this.opts.onNotice, this.opts.targetAffine !== undefined || this.opts.targetShape !== undefined);
+  }
+
+  /** Coefficient images from per-key weight rows (after an image-level fit). */
+  protected setCoefImages(coef: Map<Label, Float64Array>, std: Map<Label, Float64Array>): void {
+    if (!this.masker) return;
+    this.coefImg = {};
+    this.stdCoefImg = {};
+    for (const [k, w] of coef) this.coefImg[String(k)] = this.masker.inverseTransform(w);
+    for (const [k, w] of std) this.stdCoefImg[String(k)] = this.masker.inverseTransform(w);
+  }
+
+  protected scoreMatrix(X: Matrix, y: Targets): number {
+    const scorer = getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'));
+    return scorer(this as unknown as Predictor, X, y);
   }
 
   protected innerCv(outer: Splitter, trainGroups?: Label[]): Splitter {
@@ -99,12 +179,13 @@ abstract class BaseDecoder {
     const cv = this.outerCv(groups);
     const splits = cv.split(X.rows, problems[0]!.y, groups);
     const base = this.baseEstimator();
-    const gridSpec = this.opts.paramGrid ?? defaultParamGrid(typeof this.opts.estimator === 'string' ? this.opts.estimator : undefined, base);
-    const grid = Object.keys(gridSpec).length || Array.isArray(gridSpec) ? expandParamGrid(gridSpec) : [{}];
+    const spec = this.nilearnSpec();
+    const fixedGrid = this.opts.paramGrid ? adaptGridToCvModel(base, this.opts.paramGrid) : (spec ? undefined : defaultParamGrid(typeof this.opts.estimator === 'string' ? this.opts.estimator : undefined, base));
+    this.dummyOutput = undefined;
     const scorer = getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'));
     const selection = this.opts.selection ?? 'nested';
     if (selection !== 'nested' && selection !== 'test-fold') throw new Error(`selection: expected "nested" or "test-fold", got "${selection}"`);
-    const percentile = adjustScreeningPercentile(this.opts.screeningPercentile === undefined ? 20 : this.opts.screeningPercentile, this.opts.maskImg);
+    const percentile = adjustScreeningPercentile(this.opts.screeningPercentile === undefined ? 20 : this.opts.screeningPercentile, this.opts.maskImg ?? this.maskImg);
     this.screeningPercentileUsed = percentile;
     const groupList = groups ? Array.from(groups as ArrayLike<Label>) : undefined;
     const total = splits.length * problems.length;
@@ -112,16 +193,36 @@ abstract class BaseDecoder {
     const results: FoldResult[][] = problems.map(() => []);
     const warmStart = new WarmStartStore(X.rows);
     let fullGram: Float64Array | undefined;
+    // Out-of-fold decision values (regression: predictions), one column per problem.
+    const outOfFold = new Matrix(X.rows, problems.length);
+    outOfFold.data.fill(NaN);
     // With screening, the folds' full-width row copies only feed the screening and a column
     // selection, so two buffers serve every fold (a fresh 200 x 40,000 copy per fold mostly
     // costs page faults and zeroing). Without screening estimators get their own copies.
-    const screened = percentile < 100;
+    // FREM: ReNA clusters of each training fold replace the voxels. Clustering ignores the labels,
+    // so one clustering serves every problem of the fold, and all folds read one transposed copy.
+    const clustering = this.clusteringPercentile;
+    const clusterMask = this.opts.maskImg ?? this.maskImg;
+    if (clustering < 100 && !clusterMask) throw new Error('clusteringPercentile: clustering needs the mask (fit on images, or pass maskImg with fitMatrix)');
+    const nClusters = Math.max(1, Math.floor((X.cols * clustering) / 100));
+    const featureMajorX = clustering < 100 ? featureMajor(X) : undefined;
+    const allRows = Int32Array.from({ length: X.rows }, (_, i) => i);
+    const screened = percentile < 100 && !featureMajorX;
     const trainBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.train.length)) * X.cols) : undefined;
     const testBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.test.length)) * X.cols) : undefined;
     for (const split of splits) {
-      const Xtr = trainBuffer ? rowsInto(X, split.train, trainBuffer) : X.selectRows(split.train);
-      const Xte = testBuffer ? rowsInto(X, split.test, testBuffer) : X.selectRows(split.test);
       let splitGram: Float64Array | undefined;
+      let Xtr: Matrix, Xte: Matrix;
+      let rena: ReNA | undefined;
+      if (featureMajorX) {
+        rena = ReNA.fitFeatureMajor(featureMajorX, X.rows, split.train, clusterMask!, nClusters);
+        const means = rena.transformFeatureMajor(featureMajorX, X.rows, allRows);
+        Xtr = means.selectRows(split.train);
+        Xte = means.selectRows(split.test);
+      } else {
+        Xtr = trainBuffer ? rowsInto(X, split.train, trainBuffer) : X.selectRows(split.train);
+        Xte = testBuffer ? rowsInto(X, split.test, testBuffer) : X.selectRows(split.test);
+      }
       for (let p = 0; p < problems.length; p++) {
         const yAll = problems[p]!.y;
         const ytr = pick(yAll, split.train);
@@ -131,7 +232,8 @@ abstract class BaseDecoder {
         }
         let support: Int32Array | undefined;
         let A = Xtr, B = Xte;
-        if (percentile < 100) {
+        // After clustering nilearn screens only when more than 100 features remain.
+        if (percentile < 100 && (!rena || Xtr.cols > 100)) {
           // nilearn screens float32 data: f_classif in float32 picks exactly its features.
           const sel = new SelectPercentile(this.isClassifier ? { scoreFunc: 'f_classif', percentile, precision: 'float32' } : { scoreFunc: 'f_regression', percentile });
           sel.fit(Xtr, ytr);
@@ -145,10 +247,16 @@ abstract class BaseDecoder {
         // support set of the last fit with the same labels (another C, inner fold or outer fold).
         let fitOptions: FitOptions = {};
         if (base.acceptsGram?.(A.rows, A.cols)) {
-          // Unscreened, every problem and fold shares one Gram matrix of all rows (its blocks).
-          const gram = support ? tiledRowGram(A.data, A.rows, A.cols) : (splitGram ??= gramBlock(fullGram ??= tiledRowGram(X.data, X.rows, X.cols), X.rows, split.train));
+          // Unscreened and unclustered, every problem and fold shares one Gram matrix of all rows
+          // (its blocks); screened or clustered (FREM) training rows get their own.
+          const gram = support || rena
+            ? tiledRowGram(A.data, A.rows, A.cols)
+            : (splitGram ??= gramBlock(fullGram ??= tiledRowGram(X.data, X.rows, X.cols), X.rows, split.train));
           fitOptions = { gram, warmStart, rowIds: split.train };
         }
+        // nilearn derives some grids from the training fold (l1_min_c).
+        const gridSpec = fixedGrid ?? spec!.grid(A, ytr);
+        const grid = Object.keys(gridSpec).length || Array.isArray(gridSpec) ? expandParamGrid(gridSpec) : [{}];
         let best: Estimator;
         let bestParams: Params;
         if (grid.length === 1) {
@@ -160,7 +268,7 @@ abstract class BaseDecoder {
           bestParams = grid[0]!;
           for (const params of grid) {
             const est = base.clone().setParams(params).fit(A, ytr, fitOptions);
-            const s = scorer(est as unknown as Predictor, B, yte);
+            const s = this.isClassifier && allZeroWeights(est) ? 0 : scorer(est as unknown as Predictor, B, yte);
             // Ties go to the later candidate, as nilearn's loop does.
             if (s >= bestScore) { bestScore = s; best = est; bestParams = params; }
           }
@@ -171,16 +279,27 @@ abstract class BaseDecoder {
           best = gs.bestEstimator!;
           bestParams = gs.bestParams!;
         }
-        const score = scorer(best as unknown as Predictor, B, yte);
-        const weights = linearWeights(best, X.cols, support);
+        // nilearn scores an all-zero linear model 0 (test-fold selection reproduces nilearn).
+        const score = selection === 'test-fold' && this.isClassifier && allZeroWeights(best) ? 0 : scorer(best as unknown as Predictor, B, yte);
+        const held = foldDecision(best, B, this.isClassifier);
+        for (let a = 0; a < split.test.length; a++) outOfFold.data[split.test[a]! * problems.length + p] = held[a]!;
+        const weights = linearWeights(best, Xtr.cols, support);
+        if (rena) {
+          if (!weights) throw new Error('estimator: FREM (clustering) needs a linear estimator');
+          weights.coef = this.clusterWeights === 'spread' ? rena.inverseTransform(weights.coef) : rena.voxelWeights(weights.coef);
+        }
+        const params = { ...bestParams, ...spec?.chosen?.(best) };
+        const dummy = dummyOutputOf(best);
         results[p]!.push(weights
-          ? { score, params: bestParams, coef: weights.coef, intercept: weights.intercept }
-          : { score, params: bestParams, model: { estimator: best, support } });
+          ? { score, params, coef: weights.coef, intercept: weights.intercept }
+          : { score, params, model: { estimator: best, support }, dummy });
         this.opts.onProgress?.(++done, total);
       }
     }
+    this.cvDecision = outOfFold;
     const linear = results.every((folds) => folds.every((f) => f.coef !== undefined));
     this.coef = linear ? new Matrix(problems.length, X.cols) : undefined;
+    this.stdCoef = linear ? new Matrix(problems.length, X.cols) : undefined;
     this.intercept = linear ? new Float64Array(problems.length) : undefined;
     this.foldModels = linear ? undefined : results.map((folds) => folds.map((f) => f.model!));
     problems.forEach((prob, p) => {
@@ -188,7 +307,17 @@ abstract class BaseDecoder {
       if (linear) {
         const row = this.coef!.row(p);
         for (const f of folds) for (let j = 0; j < row.length; j++) row[j]! += f.coef![j]! / folds.length;
+        // numpy's std over folds (ddof = 0), as nilearn's std_coef_
+        const sd = this.stdCoef!.row(p);
+        for (const f of folds) for (let j = 0; j < sd.length; j++) sd[j]! += (f.coef![j]! - row[j]!) ** 2 / folds.length;
+        for (let j = 0; j < sd.length; j++) sd[j] = Math.sqrt(sd[j]!);
         this.intercept![p] = folds.reduce((s, f) => s + f.intercept!, 0) / folds.length;
+      }
+      if (folds.every((f) => f.dummy)) {
+        const k = folds[0]!.dummy!.length;
+        const mean = new Float64Array(k);
+        for (const f of folds) for (let c = 0; c < k; c++) mean[c]! += f.dummy![c]! / folds.length;
+        (this.dummyOutput ??= {})[problemName(prob)] = Array.from(mean);
       }
       const key = problemName(prob);
       this.cvScores[key] = folds.map((f) => f.score);
@@ -248,39 +377,44 @@ export function defaultInnerCv(outer: Splitter, trainGroups: readonly Label[] | 
   return classifier ? new StratifiedKFold({ nSplits: 3 }) : new KFold({ nSplits: 3 });
 }
 
-function problemName(p: Problem): string {
-  return p.label === undefined ? 'target' : String(p.label);
-}
-
-/** Rows `idx` of X copied into the front of `buffer` (which must be large enough). */
-function rowsInto(X: Matrix, idx: Int32Array, buffer: Float64Array): Matrix {
-  const p = X.cols;
-  const out = buffer.subarray(0, idx.length * p);
-  for (let a = 0; a < idx.length; a++) out.set(X.data.subarray(idx[a]! * p, (idx[a]! + 1) * p), a * p);
-  return new Matrix(idx.length, p, out);
-}
-
-function pick(y: Float64Array, idx: Int32Array): Float64Array {
-  const out = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; i++) out[i] = y[idx[i]!]!;
+/** Labels from decision values: the sign of one column (positive = classes[1]), else the argmax. */
+function labelsFromDecision(d: Matrix, classes: Label[]): (Label | undefined)[] {
+  const out: (Label | undefined)[] = [];
+  for (let i = 0; i < d.rows; i++) {
+    if (Number.isNaN(d.data[i * d.cols]!)) { out.push(undefined); continue; }
+    if (d.cols === 1) out.push(classes[d.data[i]! > 0 ? 1 : 0]!);
+    else {
+      let best = 0;
+      for (let p = 1; p < d.cols; p++) if (d.data[i * d.cols + p]! > d.data[i * d.cols + best]!) best = p;
+      out.push(classes[best]!);
+    }
+  }
   return out;
-}
-
-/** The fitted model's weights, expanded back to all features (zeros where screened out). */
-function linearWeights(est: Estimator, nFeatures: number, support?: Int32Array): { coef: Float64Array; intercept: number } | undefined {
-  const lin = est as unknown as Partial<LinearModel>;
-  if (!lin.coef || !lin.intercept) return undefined;
-  const coef = new Float64Array(nFeatures);
-  const w = lin.coef.row(lin.coef.rows - 1);
-  if (support) for (let j = 0; j < support.length; j++) coef[support[j]!] = w[j]!;
-  else coef.set(w);
-  return { coef, intercept: lin.intercept[lin.intercept.length - 1]! };
 }
 
 /** nilearn's Decoder for classification: screening, grid, cross-validated scores and coefficient maps. */
 export class Decoder extends BaseDecoder {
   protected readonly isClassifier = true;
   classes: Label[] = [];
+
+  /**
+   * Mask the images with the embedded masker, then cross-validate and fit (nilearn's
+   * Decoder.fit). Labels: one per volume. Sets coefImg / stdCoefImg for linear models.
+   */
+  async fit(imgs: ImgsLike, y: Targets, opts: { groups?: Targets } = {}): Promise<this> {
+    const X = await this.maskForFit(imgs);
+    this.fitMatrix(X, y, opts);
+    if (!this.foldModels) this.setCoefImages(this.coefByClass(), this.stdCoefByClass());
+    return this;
+  }
+
+  /** Scores (default ROC AUC) of images or a matrix against labels, with the averaged model. */
+  score(X: Matrix, y: Targets): number;
+  score(imgs: ImgsLike, y: Targets): Promise<number>;
+  score(X: Matrix | ImgsLike, y: Targets): number | Promise<number> {
+    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.scoreMatrix(m, y));
+    return this.scoreMatrix(X, y);
+  }
 
   /** Cross-validate and fit on a masked matrix (rows = samples). */
   fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
@@ -298,26 +432,37 @@ export class Decoder extends BaseDecoder {
       const k1 = String(classes[1]), k0 = String(classes[0]);
       this.cvScores[k0] = this.cvScores[k1]!.slice();
       this.cvParams[k0] = this.cvParams[k1]!.slice();
+      if (this.dummyOutput) this.dummyOutput[k0] = this.dummyOutput[k1]!.slice();
     }
     return this;
   }
 
-  decisionFunction(X: Matrix): Matrix {
+  decisionFunction(X: Matrix): Matrix;
+  decisionFunction(imgs: ImgsLike): Promise<Matrix>;
+  decisionFunction(X: Matrix | ImgsLike): Matrix | Promise<Matrix> {
+    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.decide(m));
     return this.decide(X);
   }
 
-  predict(X: Matrix): Label[] {
-    const d = this.decide(X);
-    const out: Label[] = [];
-    for (let i = 0; i < d.rows; i++) {
-      if (d.cols === 1) out.push(this.classes[d.data[i]! > 0 ? 1 : 0]!);
-      else {
-        let best = 0;
-        for (let p = 1; p < d.cols; p++) if (d.data[i * d.cols + p]! > d.data[i * d.cols + best]!) best = p;
-        out.push(this.classes[best]!);
-      }
-    }
-    return out;
+  predict(X: Matrix): Label[];
+  predict(imgs: ImgsLike): Promise<Label[]>;
+  predict(X: Matrix | ImgsLike): Label[] | Promise<Label[]> {
+    if (isImageInput(X)) return this.maskForPredict(X).then((m) => this.predictMatrix(m));
+    return this.predictMatrix(X);
+  }
+
+  private predictMatrix(X: Matrix): Label[] {
+    return labelsFromDecision(this.decide(X), this.classes) as Label[];
+  }
+
+  /**
+   * Out-of-fold predicted label of every sample (what crossValPredict gives for the whole
+   * pipeline), or undefined for samples no fold tested.
+   */
+  get cvPredictions(): (Label | undefined)[] {
+    const d = this.cvDecision;
+    if (!d) throw new Error('Decoder: call fit() first');
+    return labelsFromDecision(d, this.classes);
   }
 
   /** Mean cross-validated score over folds (and classes). */
@@ -326,44 +471,34 @@ export class Decoder extends BaseDecoder {
     return all.reduce((a, b) => a + b, 0) / all.length;
   }
 
-  /** Coefficient rows per class: binary problems give +w for classes[1] and -w for classes[0]. */
   /** False for a non-linear estimator: no coefficient maps (predictions average the fold models). */
   get hasCoefficients(): boolean {
     return this.foldModels === undefined;
   }
 
+  /**
+   * Coefficient rows per class, keyed as nilearn keys coef_img_: a binary problem's weights (whose
+   * positive side is classes[1]) are stored under classes[0], and their negation under classes[1].
+   */
   coefByClass(): Map<Label, Float64Array> {
+    return this.byClass(this.coef, false);
+  }
+
+  /** Fold standard deviation of the weights per class (nilearn's std_coef_img_ keys). */
+  stdCoefByClass(): Map<Label, Float64Array> {
+    return this.byClass(this.stdCoef, true);
+  }
+
+  private byClass(rows: Matrix | undefined, unsigned: boolean): Map<Label, Float64Array> {
     if (this.foldModels) throw new Error('Decoder: the estimator has no linear coefficients, so there are no coefficient maps');
-    if (!this.coef) throw new Error('Decoder: call fit() first');
+    if (!rows) throw new Error('Decoder: call fit() first');
     const m = new Map<Label, Float64Array>();
     if (this.classes.length === 2) {
-      const w = this.coef.row(0);
-      m.set(this.classes[1]!, w.slice());
-      m.set(this.classes[0]!, w.map((v) => -v));
-    } else this.classes.forEach((c, k) => m.set(c, this.coef!.row(k).slice()));
+      const w = rows.row(0);
+      m.set(this.classes[0]!, w.slice());
+      m.set(this.classes[1]!, unsigned ? w.slice() : w.map((v) => (v === 0 ? 0 : -v)));
+    } else this.classes.forEach((c, k) => m.set(c, rows.row(k).slice()));
     return m;
-  }
-}
-
-/** nilearn's DecoderRegressor: the Decoder's workflow for continuous targets (ridge, R^2). */
-export class DecoderRegressor extends BaseDecoder {
-  protected readonly isClassifier = false;
-
-  fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
-    if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
-    const yy = Float64Array.from(y as ArrayLike<number>, (v) => Number(v));
-    if (yy.some((v) => !Number.isFinite(v))) throw new Error('y: regression targets must be finite numbers');
-    this.fitProblems(X, [{ y: yy }], opts.groups);
-    return this;
-  }
-
-  predict(X: Matrix): Float64Array {
-    return this.decide(X).col(0);
-  }
-
-  get meanScore(): number {
-    const s = this.cvScores.target ?? [];
-    return s.reduce((a, b) => a + b, 0) / s.length;
   }
 }
 

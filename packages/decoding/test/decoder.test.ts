@@ -104,7 +104,7 @@ test('DecoderRegressor scores R2 per fold', () => {
   }
   const dec = new DecoderRegressor({ cv: new KFold({ nSplits: 4 }), screeningPercentile: null });
   dec.fitMatrix(X, y);
-  assert.equal(dec.cvScores.target!.length, 4);
+  assert.equal(dec.cvScores.beta!.length, 4);
   assert.ok(dec.meanScore > 0.8, `R2 ${dec.meanScore}`);
 });
 
@@ -113,7 +113,7 @@ test('bad input is named', () => {
   assert.throws(() => new Decoder().fitMatrix(X, y.slice(1)), /y: length 39 does not match the 40 samples/);
   assert.throws(() => new Decoder().fitMatrix(X, y.map(() => 'a')), /single class/);
   assert.throws(() => new Decoder({ estimator: 'no-such-model' }).fitMatrix(X, y), /unknown name "no-such-model"/);
-  assert.throws(() => new Decoder({ estimator: 'ridge' }).fitMatrix(X, y), /not a classifier/);
+  assert.throws(() => new Decoder({ estimator: 'ridge' }).fitMatrix(X, y), /estimator: "ridge" is a regressor, the Decoder needs a classifier/);
   assert.throws(() => new Decoder({ selection: 'lucky' as never, cv: new KFold({ nSplits: 2 }) }).fitMatrix(X, y), /selection/);
   const groups = y.map(() => 1);
   assert.throws(() => new Decoder({ cv: new LeaveOneGroupOut() }).fitMatrix(X, y, { groups }), /group/);

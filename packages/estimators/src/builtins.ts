@@ -4,7 +4,10 @@ import { LinearSVC } from './linear-svc.js';
 import { LogisticRegression } from './logistic.js';
 import { Ridge, RidgeClassifier } from './ridge.js';
 import { GaussianNB } from './naive-bayes.js';
-import { DummyClassifier } from './dummy.js';
+import { DummyClassifier, DummyRegressor } from './dummy.js';
+import { ElasticNet, Lasso } from './lasso.js';
+import { SVR } from './svr.js';
+import { RidgeCV, RidgeClassifierCV } from './ridge-cv.js';
 import { StandardScaler } from './preprocessing.js';
 import { SelectPercentile } from './feature-selection.js';
 
@@ -16,6 +19,12 @@ export const BUILTIN_ESTIMATORS: readonly EstimatorEntry[] = [
   { name: 'ridge', kind: 'regressor', description: 'Ridge regression (closed form, unpenalised intercept)', create: (p) => new Ridge(p) },
   { name: 'gnb', kind: 'classifier', description: 'Gaussian naive Bayes', create: (p) => new GaussianNB(p) },
   { name: 'dummy', kind: 'classifier', description: 'Chance baseline (most_frequent, prior, stratified, uniform)', create: (p) => new DummyClassifier(p) },
+  { name: 'dummy-regressor', kind: 'regressor', description: 'Constant baseline regressor (mean, median, quantile)', create: (p) => new DummyRegressor(p) },
+  { name: 'lasso', kind: 'regressor', description: 'Lasso (L1) regression by coordinate descent', create: (p) => new Lasso(p) },
+  { name: 'elastic-net', kind: 'regressor', description: 'ElasticNet (L1 + L2) regression by coordinate descent', create: (p) => new ElasticNet(p) },
+  { name: 'svr', kind: 'regressor', description: 'Linear epsilon-SVR (libsvm SMO on X X^T)', create: (p) => new SVR(p) },
+  { name: 'ridge-cv', kind: 'regressor', description: 'Ridge with alpha chosen by efficient leave-one-out', create: (p) => new RidgeCV(p) },
+  { name: 'ridge-classifier-cv', kind: 'classifier', description: 'RidgeClassifier with alpha chosen by efficient leave-one-out', create: (p) => new RidgeClassifierCV(p) },
   { name: 'standard-scaler', kind: 'transformer', description: 'Centre and scale each feature', create: (p) => new StandardScaler(p) },
   { name: 'select-percentile', kind: 'transformer', description: 'Keep the top percentile of features by ANOVA F', create: (p) => new SelectPercentile(p) },
 ];

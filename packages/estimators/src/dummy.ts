@@ -1,9 +1,9 @@
 // DummyClassifier: the chance-level baseline that ignores the features.
 import { Matrix } from '@neurodecode/matrix';
-import { BaseClassifier, type ClassifierState } from './base.js';
-import { checkClassification } from './labels.js';
+import { BaseClassifier, BaseEstimator, type ClassifierState } from './base.js';
+import { checkClassification, checkMatrix, checkRegression, r2 } from './labels.js';
 import { seededRandom } from './random.js';
-import type { Classifier, FitOptions, Label, Targets } from './types.js';
+import type { Classifier, FitOptions, Label, Regressor, Targets } from './types.js';
 
 /** DummyClassifier's parameters (scikit-learn's names). */
 export interface DummyClassifierParams {
@@ -110,3 +110,63 @@ function argmaxIndex(v: Float64Array): number {
   return best;
 }
 
+
+/** Hyper-parameters of DummyRegressor: strategy 'mean' (default), 'median' or 'quantile'. */
+export interface DummyRegressorParams {
+  [key: string]: unknown;
+  /** 'mean' (scikit-learn's default), 'median', or 'quantile' (with `quantile`). */
+  strategy: 'mean' | 'median' | 'quantile';
+  quantile: number;
+}
+
+/** DummyRegressor: predicts one constant learned from the training targets. */
+export class DummyRegressor extends BaseEstimator<DummyRegressorParams> implements Regressor<DummyRegressorParams> {
+  readonly kind = 'regressor' as const;
+  private state: { constant: number; nFeatures: number } | undefined;
+
+  constructor(params: Partial<DummyRegressorParams> = {}) {
+    super('DummyRegressor', { strategy: 'mean', quantile: 0.5 }, params);
+  }
+
+  get fitted(): boolean { return this.state !== undefined; }
+
+  /** The constant every prediction returns (scikit-learn's constant_). */
+  get constant(): number {
+    if (!this.state) throw this.notFitted('constant');
+    return this.state.constant;
+  }
+
+  fit(X: Matrix, y?: Targets, opts: FitOptions = {}): this {
+    const { strategy, quantile } = this.params;
+    if (!['mean', 'median', 'quantile'].includes(strategy)) throw new RangeError(`DummyRegressor: strategy must be "mean", "median" or "quantile", got ${JSON.stringify(strategy)}`);
+    const { X: m, y: yy } = checkRegression(X, y);
+    const w = opts.sampleWeight;
+    let constant: number;
+    if (strategy === 'mean') {
+      let s = 0, t = 0;
+      for (let i = 0; i < yy.length; i++) { const wi = w ? w[i]! : 1; s += wi * yy[i]!; t += wi; }
+      constant = s / t;
+    } else {
+      const q = strategy === 'median' ? 0.5 : quantile;
+      if (!(q >= 0 && q <= 1)) throw new RangeError(`DummyRegressor: quantile must be in [0, 1], got ${q}`);
+      if (w) throw new Error('DummyRegressor: sampleWeight is supported with strategy "mean" only');
+      const sorted = Float64Array.from(yy).sort();
+      // numpy's linear interpolation between order statistics
+      const pos = q * (sorted.length - 1);
+      const lo = Math.floor(pos);
+      constant = sorted[lo]! + (pos - lo) * ((sorted[Math.min(lo + 1, sorted.length - 1)] ?? sorted[lo]!) - sorted[lo]!);
+    }
+    this.state = { constant, nFeatures: m.cols };
+    return this;
+  }
+
+  predict(X: Matrix): Float64Array {
+    if (!this.state) throw this.notFitted('predict');
+    const m = checkMatrix(X, 'X', this.state.nFeatures, this.estimatorName);
+    return new Float64Array(m.rows).fill(this.state.constant);
+  }
+
+  score(X: Matrix, y: Targets): number {
+    return r2(y as ArrayLike<number>, this.predict(X));
+  }
+}

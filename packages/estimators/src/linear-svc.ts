@@ -10,6 +10,8 @@ import { SquaredHingeDual, weightsFromDual } from './svc-exact.js';
 import { seededRandom, shuffleInPlace } from './random.js';
 import { warmStartOf, type WarmStartStore } from './warm-start.js';
 import { tiledRowGram as rowGram } from './gram-kernel.js';
+import { featureMajor, solveL1SquaredHinge } from './l1-svc.js';
+import { combinedSampleWeights, type ClassWeight } from './weights.js';
 import type { BatchedKernel, Classifier, FitOptions, Label, LinearModel, Targets } from './types.js';
 
 /** LinearSVC's parameters (scikit-learn's names, camel-cased). */
@@ -17,7 +19,8 @@ export interface LinearSVCParams {
   /** Inverse regularisation strength (> 0). */
   C: number;
   loss: 'squared_hinge' | 'hinge';
-  penalty: 'l2';
+  /** 'l2' (dual coordinate descent) or 'l1' (primal coordinate descent, squared hinge only: sparse weights). */
+  penalty: 'l2' | 'l1';
   fitIntercept: boolean;
   /** Value of the constant feature appended to learn the intercept. */
   interceptScaling: number;
@@ -28,6 +31,8 @@ export interface LinearSVCParams {
   shrinking: boolean;
   /** Seed of the coordinate order. */
   seed: number;
+  /** Per-class multipliers of C: 'balanced' or a map from class to weight (applied to every one-vs-rest problem). */
+  classWeight: ClassWeight;
   /**
    * 'primal': liblinear's dual coordinate descent keeping w, O(p) per coordinate step.
    * 'gram': the same descent on X X^T, O(n) per step (same result up to rounding).
@@ -72,7 +77,7 @@ export function resolveLinearSvcSolver(params: Pick<LinearSVCParams, 'solver' | 
 
 /** LinearSVC's default parameters (scikit-learn's). */
 export const LINEAR_SVC_DEFAULTS: LinearSVCParams = {
-  C: 1, loss: 'squared_hinge', penalty: 'l2', fitIntercept: true, interceptScaling: 1,
+  C: 1, loss: 'squared_hinge', penalty: 'l2', fitIntercept: true, interceptScaling: 1, classWeight: null,
   tol: 1e-4, maxIter: 1000, shrinking: true, seed: 0, solver: 'auto',
 };
 
@@ -287,6 +292,31 @@ function fitFromDual(
   return { classes, nFeatures: p, coef, intercept, nIter };
 }
 
+/**
+ * L1 penalty: liblinear's primal coordinate descent, one-vs-rest. liblinear stops at a loose
+ * tolerance; this solves to tol * 1e-4 of the starting violation so the sparse optimum is found.
+ */
+function fitL1(m: Matrix, classes: Label[], codes: Int32Array, P: LinearSVCParams, sampleWeight?: Float64Array): LinearSVCState {
+  const n = m.rows;
+  const p = m.cols;
+  const bias = P.fitIntercept ? P.interceptScaling : 0;
+  const { cols, nFeatures: q } = featureMajor(m, bias);
+  const problems = classes.length === 2 ? 1 : classes.length;
+  const coef = new Matrix(problems, p);
+  const intercept = new Float64Array(problems);
+  const signs = new Int8Array(n);
+  const w = new Float64Array(q);
+  let nIter = 0;
+  for (let c = 0; c < problems; c++) {
+    const positive = problems === 1 ? 1 : c;
+    for (let i = 0; i < n; i++) signs[i] = codes[i] === positive ? 1 : -1;
+    nIter = Math.max(nIter, solveL1SquaredHinge(cols, n, q, signs, { C: P.C, bias, tol: P.tol * 1e-4, maxIter: Math.max(P.maxIter, 1000) * 10, sampleWeight }, w));
+    coef.data.set(w.subarray(0, p), c * p);
+    intercept[c] = bias !== 0 ? w[p]! * bias : 0;
+  }
+  return { classes, nFeatures: p, coef, intercept, nIter };
+}
+
 interface LinearSVCState extends LinearClassifierState {
   nIter: number;
 }
@@ -307,11 +337,18 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
     // which spares the O(n p) scan on every fit of a grid search or inner cross-validation.
     const { X: m, classes, codes } = checkClassification(X, y, opts.gram === undefined);
     const P = this.params;
+    const weights = combinedSampleWeights('LinearSVC', classes, codes, P.classWeight, opts.sampleWeight);
+    if (weights !== opts.sampleWeight) opts = { ...opts, sampleWeight: weights };
     if (!(P.C > 0)) throw new RangeError(`LinearSVC: C must be > 0, got ${P.C}`);
     if (P.loss !== 'squared_hinge' && P.loss !== 'hinge') throw new RangeError(`LinearSVC: loss must be "squared_hinge" or "hinge", got ${JSON.stringify(P.loss)}`);
-    if (P.penalty !== 'l2') throw new RangeError(`LinearSVC: penalty must be "l2", got ${JSON.stringify(P.penalty)}`);
+    if (P.penalty !== 'l2' && P.penalty !== 'l1') throw new RangeError(`LinearSVC: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);
     if (!(P.tol > 0)) throw new RangeError(`LinearSVC: tol must be > 0, got ${P.tol}`);
     if (!(P.maxIter >= 1)) throw new RangeError(`LinearSVC: maxIter must be >= 1, got ${P.maxIter}`);
+    if (P.penalty === 'l1') {
+      if (P.loss !== 'squared_hinge') throw new RangeError(`LinearSVC: penalty "l1" needs loss "squared_hinge", got ${JSON.stringify(P.loss)}`);
+      this.state = fitL1(m, classes, codes, P, opts.sampleWeight);
+      return this;
+    }
     const n = m.rows;
     const p = m.cols;
     const bias = P.fitIntercept ? P.interceptScaling : 0;
@@ -382,7 +419,7 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
 
   /** True when fit on n x p data would compute X X^T itself (callers may then pass FitOptions.gram). */
   acceptsGram(nSamples: number, nFeatures: number): boolean {
-    if (this.params.solver === 'tfjs') return false;
+    if (this.params.solver === 'tfjs' || this.params.penalty === 'l1') return false;
     return resolveLinearSvcSolver(this.params, nSamples, nFeatures, false) !== 'primal';
   }
 
@@ -396,7 +433,7 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
     const P = this.params;
     const m = checkMatrix(X, 'X');
     const n = m.rows;
-    if (P.solver === 'tfjs' || P.loss !== 'squared_hinge' || !(P.C > 0) || opts.sampleWeight?.some((v) => !(v > 0))) return undefined;
+    if (P.solver === 'tfjs' || P.penalty === 'l1' || P.loss !== 'squared_hinge' || !(P.C > 0) || opts.sampleWeight?.some((v) => !(v > 0))) return undefined;
     if (resolveLinearSvcSolver(P, n, m.cols, opts.gram !== undefined) !== 'exact') return undefined;
     if (opts.gram && opts.gram.length !== n * n) throw new RangeError(`gram: length ${opts.gram.length} does not match X rows ${n} (expected ${n}x${n})`);
     const bias = P.fitIntercept ? P.interceptScaling : 0;

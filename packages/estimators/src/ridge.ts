@@ -6,6 +6,7 @@ import { BaseEstimator, LinearClassifierBase, linearScores, type LinearClassifie
 import { checkClassification, checkMatrix, checkRegression, r2 } from './labels.js';
 import { choleskySolveInPlace, columnGram, columnMeans, rowGram } from './linalg.js';
 import type { Classifier, FitOptions, LinearModel, Regressor, Targets } from './types.js';
+import { checkSampleWeight, combinedSampleWeights, type ClassWeight } from './weights.js';
 
 /** Ridge's and RidgeClassifier's parameters. */
 export interface RidgeParams {
@@ -14,11 +15,47 @@ export interface RidgeParams {
   fitIntercept: boolean;
 }
 
+/** Hyper-parameters of RidgeClassifier: the ridge parameters plus classWeight ('balanced' or a map). */
+export interface RidgeClassifierParams extends RidgeParams {
+  /** Per-class weights of the squared loss: 'balanced' or a map from class to weight. */
+  classWeight: ClassWeight;
+}
+
+/**
+ * Weighted ridge: sum_i s_i ||y_i - x_i W^T - b||^2 + alpha ||W||^2, as plain ridge on rows
+ * scaled by sqrt(s_i) after centring with the weighted means (the intercept stays unpenalised).
+ */
+export function solveWeightedRidge(X: Matrix, Y: Float64Array, k: number, alpha: number, fitIntercept: boolean, weights: Float64Array, what: string): { coef: Matrix; intercept: Float64Array } {
+  const n = X.rows, p = X.cols;
+  let total = 0;
+  for (let i = 0; i < n; i++) total += weights[i]!;
+  const xMean = new Float64Array(p), yMean = new Float64Array(k);
+  if (fitIntercept) {
+    for (let i = 0; i < n; i++) {
+      const w = weights[i]! / total;
+      for (let j = 0; j < p; j++) xMean[j]! += w * X.data[i * p + j]!;
+      for (let c = 0; c < k; c++) yMean[c]! += w * Y[i * k + c]!;
+    }
+  }
+  const Xs = new Matrix(n, p);
+  const Ys = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    const r = Math.sqrt(weights[i]!);
+    for (let j = 0; j < p; j++) Xs.data[i * p + j] = r * (X.data[i * p + j]! - xMean[j]!);
+    for (let c = 0; c < k; c++) Ys[i * k + c] = r * (Y[i * k + c]! - yMean[c]!);
+  }
+  const { coef } = solveRidge(Xs, Ys, k, alpha, false, what);
+  const intercept = new Float64Array(k);
+  for (let c = 0; c < k; c++) {
+    let b = yMean[c]!;
+    for (let j = 0; j < p; j++) b -= xMean[j]! * coef.data[c * p + j]!;
+    intercept[c] = b;
+  }
+  return { coef, intercept };
+}
+
 const RIDGE_DEFAULTS: RidgeParams = { alpha: 1, fitIntercept: true };
 
-function rejectWeights(name: string, opts: FitOptions | undefined): void {
-  if (opts?.sampleWeight) throw new Error(`${name}: sampleWeight is not supported`);
-}
 
 /**
  * Solve min ||Y - X W^T - 1 b^T||^2 + alpha ||W||^2 for k target columns.
@@ -109,9 +146,11 @@ export class Ridge extends BaseEstimator<RidgeParams> implements Regressor<Ridge
   }
 
   fit(X: Matrix, y?: Targets, opts?: FitOptions): this {
-    rejectWeights(this.estimatorName, opts);
     const { X: m, y: t } = checkRegression(X, y);
-    const { coef, intercept } = solveRidge(m, t, 1, this.params.alpha, this.params.fitIntercept, this.estimatorName);
+    const weights = checkSampleWeight(opts?.sampleWeight, m.rows, this.estimatorName);
+    const { coef, intercept } = weights
+      ? solveWeightedRidge(m, t, 1, this.params.alpha, this.params.fitIntercept, weights, this.estimatorName)
+      : solveRidge(m, t, 1, this.params.alpha, this.params.fitIntercept, this.estimatorName);
     this.state = { coef, intercept, nFeatures: m.cols };
     return this;
   }
@@ -132,15 +171,14 @@ export class Ridge extends BaseEstimator<RidgeParams> implements Regressor<Ridge
 type RidgeClassifierState = LinearClassifierState;
 
 /** Ridge regression on targets coded -1 / +1 per class (one column for two classes). */
-export class RidgeClassifier extends LinearClassifierBase<RidgeParams, RidgeClassifierState> implements Classifier<RidgeParams>, LinearModel {
-  constructor(params: Partial<RidgeParams> = {}) {
-    super('RidgeClassifier', RIDGE_DEFAULTS, params);
+export class RidgeClassifier extends LinearClassifierBase<RidgeClassifierParams, RidgeClassifierState> implements Classifier<RidgeClassifierParams>, LinearModel {
+  constructor(params: Partial<RidgeClassifierParams> = {}) {
+    super('RidgeClassifier', { ...RIDGE_DEFAULTS, classWeight: null }, params);
   }
 
-
   fit(X: Matrix, y?: Targets, opts?: FitOptions): this {
-    rejectWeights(this.estimatorName, opts);
     const { X: m, classes, codes } = checkClassification(X, y);
+    const weights = combinedSampleWeights('RidgeClassifier', classes, codes, this.params.classWeight, opts?.sampleWeight);
     const k = classes.length === 2 ? 1 : classes.length;
     const n = m.rows;
     const Y = new Float64Array(n * k).fill(-1);
@@ -148,7 +186,9 @@ export class RidgeClassifier extends LinearClassifierBase<RidgeParams, RidgeClas
       if (k === 1) Y[i] = codes[i] === 1 ? 1 : -1;
       else Y[i * k + codes[i]!] = 1;
     }
-    const { coef, intercept } = solveRidge(m, Y, k, this.params.alpha, this.params.fitIntercept, this.estimatorName);
+    const { coef, intercept } = weights
+      ? solveWeightedRidge(m, Y, k, this.params.alpha, this.params.fitIntercept, weights, this.estimatorName)
+      : solveRidge(m, Y, k, this.params.alpha, this.params.fitIntercept, this.estimatorName);
     this.state = { classes, nFeatures: m.cols, coef, intercept };
     return this;
   }

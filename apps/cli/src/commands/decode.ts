@@ -6,6 +6,7 @@ import { writeNifti } from '@neurodecode/nifti-io';
 import { addLabelOptions, collect, loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { log, printJson, progressBar } from '../util.js';
+import { outOfFoldSummary, writePredictions } from '../decode-predictions.js';
 import { checkReportPath, decodeReport, REPORT_FLAG } from '../report/commands.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
@@ -14,7 +15,7 @@ export function addDecodingOptions(cmd: Command): Command {
     .requiredOption('--func <file>', 'functional 4-D image (repeat or comma-separate to concatenate runs)', collect)
     .option('--mask <file>', 'mask image (computed from the data when absent)');
   return addLabelOptions(cmd)
-    .option('--estimator <name>', 'registered estimator name', 'svc')
+    .option('--estimator <name>', 'a nilearn Decoder string (svc, svc_l1, logistic_l1, ridge_classifier, dummy_classifier...) or a registered estimator name', 'svc')
     .option('--cv <spec>', 'logo | kfold:N | stratified:N | group:N', 'logo')
     .option('--grid <spec>', 'hyper-parameter grid, e.g. C=1,10,100')
     .option('--standardize <how>', 'zscore_sample | zscore | psc | none', 'zscore_sample')
@@ -37,15 +38,16 @@ export function register(program: Command): void {
     .option('--selection <how>', 'nested (choose parameters on training folds) | test-fold (nilearn, optimistic)', 'nested')
     .option('--screening-percentile <p>', 'ANOVA screening percentile, scaled by mask size as nilearn does', '20')
     .option('--coef-out <file>', 'write the coefficient image (.nii.gz)')
+    .option('--predictions-out <file>', 'write out-of-fold predictions as TSV (volume, run, true, predicted, decision values)')
     .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
       checkReportPath(opts.report);
-      guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--report', opts.report)]);
+      guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--predictions-out', opts.predictionsOut), ...pathArgs('--report', opts.report)]);
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
-      const { X, y, groups, maskImg, masker } = await loadDecodingInputs(opts);
+      const { X, y, groups, maskImg, masker, volumes } = await loadDecodingInputs(opts);
       requireGroupsFor(cv, opts.cv, groups, opts.groupColumn);
       const screening = opts.screeningPercentile === 'none' ? null : Number(opts.screeningPercentile);
       if (screening !== null && !(screening > 0 && screening <= 100)) {
@@ -79,11 +81,12 @@ export function register(program: Command): void {
         coefWarning = `--coef-out: estimator "${opts.estimator}" has no linear coefficients, so no coefficient image was written`;
         log(`warning: ${coefWarning}`);
       } else if (opts.coefOut) {
-        const positive = classes.length === 2 ? decoder.classes[1]! : decoder.classes[0]!;
-        const w = decoder.coefByClass().get(positive)!;
+        // Binary: the weights whose positive side is classes[1] (nilearn keys them under classes[0]).
+        const w = decoder.coefByClass().get(decoder.classes[0]!)!;
         await writeNifti(masker.inverseTransform(w), opts.coefOut);
         coefOut = opts.coefOut;
       }
+      if (opts.predictionsOut) await writePredictions(opts.predictionsOut, decoder, volumes, y, groups);
       const result = {
         cv_scores: cvScores,
         mean_score: cvScores.reduce((a, b) => a + b, 0) / cvScores.length,
@@ -100,10 +103,13 @@ export function register(program: Command): void {
         scoring: opts.scoring ?? 'roc_auc',
         seconds,
         coef_out: coefOut ?? null,
+        predictions_out: opts.predictionsOut ?? null,
+        ...outOfFoldSummary(decoder, y),
         ...(coefWarning ? { warnings: [coefWarning] } : {}),
       };
       if (opts.report) {
-        const w = decoder.coefByClass().get(classes.length === 2 ? decoder.classes[1]! : decoder.classes[0]!)!;
+        // As --coef-out: binary weights whose positive side is classes[1] sit under classes[0].
+        const w = decoder.coefByClass().get(decoder.classes[0]!)!;
         await decodeReport(opts.report, { result, X, y, groups, cv, maskImg, coefImg: masker.inverseTransform(w) });
       }
       if (opts.json) return printJson(result);

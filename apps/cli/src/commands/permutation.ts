@@ -1,8 +1,8 @@
 // neurodecode permutation: the cross-validated score and its permutation p-value.
 import type { Command } from 'commander';
-import { createEstimator, type Estimator } from '@neurodecode/estimators';
+import type { Estimator } from '@neurodecode/estimators';
 import { GridSearchCV, parseCvSpec, permutationTestScore } from '@neurodecode/cv';
-import { defaultInnerCv, parseGridSpec } from '@neurodecode/decoding';
+import { defaultInnerCv, parseGridSpec, resolveEstimator } from '@neurodecode/decoding';
 import { loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { addDecodingOptions, requireGroupsFor } from './decode.js';
@@ -17,7 +17,8 @@ export function register(program: Command): void {
   addDecodingOptions(cmd)
     .option('--n-permutations <n>', 'number of label permutations', '100')
     .option('--seed <s>', 'random seed', '0')
-    .option('--within-groups', 'permute labels only within each group (run)')
+    .option('--within-groups', 'permute labels only within each group (run); the default whenever groups are given')
+    .option('--across-groups', 'permute labels across groups (runs) instead of within them')
     .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nScoring defaults to accuracy (scikit-learn\'s permutation_test_score default).\n\nExample:\n  neurodecode permutation --func bold.nii.gz --mask mask.nii.gz --labels labels.txt --targets face,house --n-permutations 100 --seed 0 --json')
@@ -30,7 +31,7 @@ export function register(program: Command): void {
       const cv = parseCvSpec(opts.cv);
       const { X, y, groups, maskImg } = await loadDecodingInputs(opts);
       requireGroupsFor(cv, opts.cv, groups, opts.groupColumn);
-      let estimator: Estimator = createEstimator(opts.estimator);
+      let estimator: Estimator = resolveEstimator(opts.estimator);
       if (opts.grid) {
         // Groups are given to the grid search per fold, so a leave-one-run-out outer loop gets one inside.
         const inner = defaultInnerCv(cv, groups);
@@ -40,7 +41,7 @@ export function register(program: Command): void {
       const started = performance.now();
       const res = permutationTestScore(estimator, X, y, {
         cv, groups, nPermutations, seed, scoring: opts.scoring ?? 'accuracy',
-        permuteWithinGroups: Boolean(opts.withinGroups),
+        permuteWithinGroups: opts.acrossGroups ? false : opts.withinGroups ? true : undefined,
         onProgress: (d: number, t: number) => bar.update(d, t),
       });
       bar.stop();

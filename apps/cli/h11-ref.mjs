@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { readNifti } from '@neurodecode/nifti-io';
+import { NiftiMasker, standardizeInPlace } from '@neurodecode/maskers';
+import { LeaveOneGroupOut } from '@neurodecode/cv';
+import { Decoder } from '@neurodecode/decoding';
+const dir = '/work/shared/data/haxby-slice';
+const ref = JSON.parse(readFileSync('/work/shared/reference/reference.json','utf8')).decoder_estimators;
+const rows = readFileSync(`${dir}/labels.txt`, 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+const keep = []; rows.forEach((r, i) => { if (['face','house'].includes(r[0])) keep.push(i); });
+const maskImg = await readNifti(`${dir}/mask.nii.gz`);
+const masker = new NiftiMasker({ maskImg });
+const X0 = (await masker.fitTransform(`${dir}/bold.nii.gz`)).selectRows(keep);
+const how = process.argv[3] ?? 'zscore';
+const X = X0.clone ? X0.clone() : X0; standardizeInPlace(X, how);
+const y = keep.map((i) => rows[i][0]); const groups = keep.map((i) => Number(rows[i][1]));
+const est = process.argv[2];
+const t0 = performance.now();
+const dec = new Decoder({ estimator: est, cv: new LeaveOneGroupOut(), selection: 'test-fold', screeningPercentile: 100, maskImg });
+dec.fitMatrix(X, y, { groups });
+console.log(est, how, ((performance.now()-t0)/1000).toFixed(2)+'s');
+const r = ref[`decoder_${est}_face_vs_house_logo`] ?? ref.decoder_svc_l1_face_vs_house_logo;
+console.log('scores', dec.cvScores.face.map(v=>v.toFixed(4)).join(' '));
+console.log('ref   ', r.cv_scores.face.map(v=>v.toFixed(4)).join(' '));
+console.log('params', JSON.stringify(dec.cvParams.face.map(p => p.C ?? p.bestC)));
+console.log('refpar', JSON.stringify(r.cv_params.face.C ?? r.cv_params.face.best_C));
+if (dec.coef) for (const k of ['face','house']) { const w = dec.coefByClass().get(k); let s=0,a=0,nz=0; w.forEach(v=>{s+=v;a+=Math.abs(v);if(v!==0)nz++}); console.log(k, s, a, nz, Array.from(w.slice(0,5))); console.log('ref', r.coef_img[k].sum, r.coef_img[k].abs_sum, r.coef_img[k].nonzero, r.coef_img[k].first5);
+ let ss=0; dec.stdCoefByClass().get(k).forEach(v=>ss+=v); console.log('std', ss, r.std_coef_img[k].sum); }
+console.log('dummy', JSON.stringify(dec.dummyOutput), r.dummy_output, 'mean', dec.meanScore, r.cv_scores.face.reduce((a,b)=>a+b)/12);

@@ -1,0 +1,278 @@
+// Estimators with their own cross-validated hyper-parameter, as scikit-learn's
+// LogisticRegressionCV (liblinear: the intercept is a penalised constant feature) and LassoCV
+// (coordinate descent along a warm-started alpha path). nilearn's Decoder uses both.
+import { Matrix } from '@neurodecode/matrix';
+import {
+  BaseEstimator, cdDesign, checkClassification, checkMatrix, checkRegression, enetAlphaGrid,
+  enetCoordinateDescent, linearScores, tronLogisticGram, featureMajor, solveL1Linear, tiledRowGram, selectGram, argmaxLabels, r2, registerEstimator,
+  type Classifier, type FitOptions, type Label, type LinearModel, type Regressor, type Targets,
+} from '@neurodecode/estimators';
+import { KFold, StratifiedKFold, type Splitter } from './splitters.js';
+
+/** Hyper-parameters of LogisticRegressionCV (scikit-learn's names, camel-cased): Cs, cv, penalty 'l2' or 'l1', tol, intercept. */
+export interface LogisticRegressionCVParams {
+  [key: string]: unknown;
+  /** Candidate C values, or a count n for logspace(-4, 4, n) (scikit-learn's default 10). */
+  Cs: readonly number[] | number;
+  penalty: 'l2' | 'l1';
+  /** Folds: a count (stratified k-fold, scikit-learn's default 5) or a splitter. */
+  cv: number | Splitter;
+  fitIntercept: boolean;
+  /** Value of the appended constant feature; its weight is penalised (liblinear). */
+  interceptScaling: number;
+  tol: number;
+  maxIter: number;
+}
+
+const LOGISTIC_CV_DEFAULTS: LogisticRegressionCVParams = { Cs: 10, penalty: 'l2', cv: 5, fitIntercept: true, interceptScaling: 1, tol: 1e-4, maxIter: 100 };
+
+/** The candidate grid: an explicit list, or n values log-spaced over 1e-4..1e4. */
+export function resolveCs(Cs: readonly number[] | number): number[] {
+  if (typeof Cs === 'number') {
+    if (!Number.isInteger(Cs) || Cs < 1) throw new RangeError(`Cs: a count must be a positive integer, got ${Cs}`);
+    return Array.from({ length: Cs }, (_, i) => 10 ** (Cs === 1 ? -4 : -4 + (8 * i) / (Cs - 1)));
+  }
+  const list = Array.from(Cs);
+  if (!list.length || list.some((c) => !(c > 0))) throw new RangeError(`Cs: expected positive numbers, got ${JSON.stringify(list)}`);
+  return list;
+}
+
+interface LogisticCVState { classes: Label[]; nFeatures: number; coef: Matrix; intercept: Float64Array; C: Float64Array; scores: Float64Array[] }
+
+/** scikit-learn's LogisticRegressionCV (liblinear): C chosen per class by inner cross-validation over Cs (C_ after fit), then refitted on all rows. */
+export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVParams> implements Classifier<LogisticRegressionCVParams>, LinearModel {
+  readonly kind = 'classifier' as const;
+  private state: LogisticCVState | undefined;
+
+  constructor(params: Partial<LogisticRegressionCVParams> = {}) {
+    super('LogisticRegressionCV', LOGISTIC_CV_DEFAULTS, params);
+  }
+
+  get fitted(): boolean { return this.state !== undefined; }
+  private need(what: string): LogisticCVState {
+    if (!this.state) throw this.notFitted(what);
+    return this.state;
+  }
+  get classes(): Label[] { return this.need('classes').classes.slice(); }
+  get coef(): Matrix { return this.need('coef').coef; }
+  get intercept(): Float64Array { return this.need('intercept').intercept; }
+  /** The chosen C per binary problem (scikit-learn's C_). */
+  get C_(): Float64Array { return this.need('C_').C; }
+  /** Mean inner accuracy per problem and candidate C. */
+  get cvScoresPerC(): Float64Array[] { return this.need('scores').scores; }
+
+  fit(X: Matrix, y?: Targets, opts: FitOptions = {}): this {
+    if (opts.sampleWeight) throw new Error('LogisticRegressionCV: sampleWeight is not supported');
+    const { X: m, classes, codes } = checkClassification(X, y);
+    const P = this.params;
+    if (P.penalty !== 'l1' && P.penalty !== 'l2') throw new RangeError(`LogisticRegressionCV: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);
+    const Cs = resolveCs(P.Cs);
+    const bias = P.fitIntercept ? P.interceptScaling : 0;
+    const n = m.rows;
+    const p = m.cols;
+    // L2: liblinear's trust-region Newton on the Gram matrix (its own stopping rule, so early
+    // stops agree with scikit-learn); L1: coordinate descent to the optimum on the augmented data.
+    const K = P.penalty === 'l2' ? tiledRowGram(m.data, n, p) : undefined;
+    if (K) for (let a = 0; a < n * n; a++) K[a]! += bias * bias;
+    const A = P.penalty === 'l1' ? featureMajor(m, bias) : undefined;
+    /** Dual coefficients (L2) or weights with the bias last (L1) of one fit on rows `rows`. */
+    // L1: the previous C's weights (same rows) start the next fit; the optimum is the same.
+    const fitRows = (rows: Int32Array, signs: Int8Array, C: number, warm?: Float64Array) => {
+      if (K) return tronLogisticGram(selectGram(K, n, rows), rows.length, signs, { C: new Float64Array(rows.length).fill(C), tol: P.tol, maxIter: P.maxIter }).coef;
+      const q = A!.nFeatures;
+      const sub = new Float64Array(q * rows.length);
+      for (let j = 0; j < q; j++) for (let a = 0; a < rows.length; a++) sub[j * rows.length + a] = A!.cols[j * n + rows[a]!]!;
+      const wOut = warm ? warm.slice() : new Float64Array(q);
+      solveL1Linear(sub, rows.length, q, signs, 'log', { C, bias, tol: 1e-6, maxIter: 1000, warmStart: warm !== undefined }, wOut);
+      return wOut;
+    };
+    const decision = (model: Float64Array, rows: Int32Array, i: number): number => {
+      let v = 0;
+      if (K) for (let a = 0; a < rows.length; a++) v += model[a]! * K[i * n + rows[a]!]!;
+      else for (let j = 0; j < A!.nFeatures; j++) v += A!.cols[j * n + i]! * model[j]!;
+      return v;
+    };
+    const splitter: Splitter = typeof P.cv === 'number' ? new StratifiedKFold({ nSplits: P.cv }) : P.cv;
+    const folds = splitter.split(n, y);
+    const problems = classes.length === 2 ? 1 : classes.length;
+    const coef = new Matrix(problems, p);
+    const intercept = new Float64Array(problems);
+    const chosen = new Float64Array(problems);
+    const allScores: Float64Array[] = [];
+    const everyRow = Int32Array.from({ length: n }, (_, i) => i);
+    for (let c = 0; c < problems; c++) {
+      const positive = problems === 1 ? 1 : c;
+      const signs = Int8Array.from(codes, (v) => (v === positive ? 1 : -1));
+      const scores = new Float64Array(Cs.length);
+      for (const f of folds) {
+        const str = Int8Array.from(f.train, (i) => signs[i]!);
+        if (new Set(str).size < 2) throw new Error('LogisticRegressionCV: an inner training fold holds a single class; use fewer folds');
+        let previous: Float64Array | undefined;
+        Cs.forEach((C, k) => {
+          const model = fitRows(f.train, str, C, K ? undefined : previous);
+          previous = model;
+          let hits = 0;
+          for (const i of f.test) if ((decision(model, f.train, i) > 0 ? 1 : -1) === signs[i]) hits++;
+          scores[k]! += hits / f.test.length;
+        });
+      }
+      // First best C, as numpy's argmax over the summed fold scores.
+      let best = 0;
+      for (let k = 1; k < Cs.length; k++) if (scores[k]! > scores[best]! + 1e-12) best = k;
+      chosen[c] = Cs[best]!;
+      allScores.push(scores.map((v) => v / folds.length));
+      const model = fitRows(everyRow, signs, Cs[best]!);
+      if (K) {
+        // w = X^T coef over the original columns; the bias weight is bias * sum(coef).
+        const row = coef.data.subarray(c * p, (c + 1) * p);
+        let b = 0;
+        for (let i = 0; i < n; i++) {
+          const a = model[i]!;
+          b += a;
+          for (let j = 0, o = i * p; j < p; j++) row[j]! += a * m.data[o + j]!;
+        }
+        intercept[c] = b * bias * bias;
+      } else {
+        coef.data.set(model.subarray(0, p), c * p);
+        intercept[c] = bias !== 0 ? model[p]! * bias : 0;
+      }
+    }
+    this.state = { classes, nFeatures: p, coef, intercept, C: chosen, scores: allScores };
+    return this;
+  }
+
+  decisionFunction(X: Matrix): Matrix {
+    const s = this.need('decisionFunction');
+    return linearScores(checkMatrix(X, 'X', s.nFeatures, this.estimatorName), s.coef, s.intercept);
+  }
+
+  predictProba(X: Matrix): Matrix {
+    const d = this.decisionFunction(X);
+    const k = this.need('predictProba').classes.length;
+    const out = new Matrix(d.rows, k);
+    for (let i = 0; i < d.rows; i++) {
+      if (k === 2) {
+        const p1 = 1 / (1 + Math.exp(-d.data[i]!));
+        out.data[2 * i] = 1 - p1;
+        out.data[2 * i + 1] = p1;
+      } else {
+        // one-vs-rest: normalised sigmoids, as scikit-learn
+        let s = 0;
+        for (let c = 0; c < k; c++) { const v = 1 / (1 + Math.exp(-d.data[i * k + c]!)); out.data[i * k + c] = v; s += v; }
+        for (let c = 0; c < k; c++) out.data[i * k + c]! /= s;
+      }
+    }
+    return out;
+  }
+
+  predict(X: Matrix): Label[] {
+    return argmaxLabels(this.decisionFunction(X), this.need('predict').classes);
+  }
+
+  score(X: Matrix, y: Targets): number {
+    const pred = this.predict(X);
+    const t = y as ArrayLike<Label>;
+    let hits = 0;
+    for (let i = 0; i < pred.length; i++) if (pred[i] === t[i]) hits++;
+    return hits / pred.length;
+  }
+}
+
+/** Hyper-parameters of LassoCV (scikit-learn's names, camel-cased): alphas or nAlphas, eps, cv, intercept, tol, maxIter. */
+export interface LassoCVParams {
+  [key: string]: unknown;
+  /** Explicit candidate alphas, or null for nAlphas values down from the smallest all-zero alpha. */
+  alphas: readonly number[] | null;
+  nAlphas: number;
+  /** Smallest alpha as a fraction of the largest. */
+  eps: number;
+  /** Folds: a count (k-fold, scikit-learn's default 5) or a splitter. */
+  cv: number | Splitter;
+  fitIntercept: boolean;
+  tol: number;
+  maxIter: number;
+}
+
+const LASSO_CV_DEFAULTS: LassoCVParams = { alphas: null, nAlphas: 100, eps: 1e-3, cv: 5, fitIntercept: true, tol: 1e-4, maxIter: 1000 };
+
+interface LassoCVState { nFeatures: number; coef: Matrix; intercept: Float64Array; alpha: number; alphas: Float64Array; mse: Float64Array }
+
+/** scikit-learn's LassoCV: the Lasso with alpha chosen by inner cross-validation along a path of alphas (alpha_ after fit). */
+export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<LassoCVParams>, LinearModel {
+  readonly kind = 'regressor' as const;
+  private state: LassoCVState | undefined;
+
+  constructor(params: Partial<LassoCVParams> = {}) {
+    super('LassoCV', LASSO_CV_DEFAULTS, params);
+  }
+
+  get fitted(): boolean { return this.state !== undefined; }
+  private need(what: string): LassoCVState {
+    if (!this.state) throw this.notFitted(what);
+    return this.state;
+  }
+  get coef(): Matrix { return this.need('coef').coef; }
+  get intercept(): Float64Array { return this.need('intercept').intercept; }
+  /** The chosen penalty (scikit-learn's alpha_). */
+  get alpha_(): number { return this.need('alpha_').alpha; }
+  get alphas_(): Float64Array { return this.need('alphas_').alphas; }
+  /** Mean held-out squared error per alpha. */
+  get mse(): Float64Array { return this.need('mse').mse; }
+
+  fit(X: Matrix, y?: Targets, opts: FitOptions = {}): this {
+    if (opts.sampleWeight) throw new Error('LassoCV: sampleWeight is not supported');
+    const { X: m, y: t } = checkRegression(X, y);
+    const P = this.params;
+    if (!Number.isInteger(P.nAlphas) || P.nAlphas < 1) throw new RangeError(`LassoCV: nAlphas must be a positive integer, got ${P.nAlphas}`);
+    const centre = (v: Float64Array) => { let s = 0; if (P.fitIntercept) { for (const a of v) s += a; s /= v.length; } return { mean: s, c: Float64Array.from(v, (a) => a - s) }; };
+    const full = cdDesign(m, P.fitIntercept);
+    const { c: yc } = centre(t);
+    let alphas: Float64Array;
+    if (P.alphas) {
+      alphas = Float64Array.from(P.alphas).sort().reverse();
+      if (alphas.some((a) => !(a >= 0))) throw new RangeError('LassoCV: alphas must be >= 0');
+    } else alphas = enetAlphaGrid(full, yc, { l1Ratio: 1, eps: P.eps, nAlphas: P.nAlphas });
+    const splitter: Splitter = typeof P.cv === 'number' ? new KFold({ nSplits: P.cv }) : P.cv;
+    const folds = splitter.split(m.rows, t);
+    const mse = new Float64Array(alphas.length);
+    for (const f of folds) {
+      const Xtr = m.selectRows(f.train);
+      const Xte = m.selectRows(f.test);
+      const D = cdDesign(Xtr, P.fitIntercept);
+      const { mean: yMean, c: ytrc } = centre(Float64Array.from(f.train, (i) => t[i]!));
+      const w = new Float64Array(m.cols);
+      alphas.forEach((alpha, a) => {
+        enetCoordinateDescent(D, ytrc, alpha, 1, P.tol, P.maxIter, w);
+        let b = yMean;
+        for (let j = 0; j < m.cols; j++) b -= D.xMean[j]! * w[j]!;
+        let err = 0;
+        for (let r = 0; r < Xte.rows; r++) {
+          let v = b;
+          for (let j = 0, o = r * m.cols; j < m.cols; j++) v += Xte.data[o + j]! * w[j]!;
+          err += (v - t[f.test[r]!]!) ** 2;
+        }
+        mse[a]! += err / Xte.rows / folds.length;
+      });
+    }
+    let best = 0;
+    for (let a = 1; a < alphas.length; a++) if (mse[a]! < mse[best]!) best = a;
+    const w = new Float64Array(m.cols);
+    enetCoordinateDescent(full, yc, alphas[best]!, 1, P.tol, P.maxIter, w);
+    let b = centre(t).mean;
+    for (let j = 0; j < m.cols; j++) b -= full.xMean[j]! * w[j]!;
+    this.state = { nFeatures: m.cols, coef: new Matrix(1, m.cols, w), intercept: Float64Array.of(b), alpha: alphas[best]!, alphas, mse };
+    return this;
+  }
+
+  predict(X: Matrix): Float64Array {
+    const s = this.need('predict');
+    return linearScores(checkMatrix(X, 'X', s.nFeatures, this.estimatorName), s.coef, s.intercept).data;
+  }
+
+  score(X: Matrix, y: Targets): number {
+    return r2(y as ArrayLike<number>, this.predict(X));
+  }
+}
+
+registerEstimator({ name: 'logistic-cv', kind: 'classifier', description: 'Logistic regression with C chosen by inner cross-validation (liblinear semantics)', create: (p) => new LogisticRegressionCV(p) }, { replace: true });
+registerEstimator({ name: 'lasso-cv', kind: 'regressor', description: 'Lasso with alpha chosen along a cross-validated path', create: (p) => new LassoCV(p) }, { replace: true });

@@ -1,0 +1,301 @@
+// L1-penalised linear models solved in the primal by coordinate descent: the squared-hinge SVM
+// (liblinear's L1R_L2LOSS_SVC, which scikit-learn's LinearSVC(penalty='l1', dual=False) runs),
+// L1 logistic regression as liblinear's solver='liblinear' fits it, and scikit-learn's l1_min_c. The intercept is learned as liblinear learns it: a constant
+// feature is appended and its weight is L1-penalised like the others.
+import type { Matrix } from '@neurodecode/matrix';
+import { encodeLabels } from './labels.js';
+import { choleskySolveInPlace } from './linalg.js';
+import type { Targets } from './types.js';
+
+export interface L1SvcOptions {
+  C: number;
+  /** Value of the appended constant feature (0: no intercept). */
+  bias: number;
+  /** Stop when the largest minimum-norm subgradient is below tol times its value at w = 0. */
+  tol: number;
+  maxIter: number;
+  sampleWeight?: Float64Array;
+  /**
+   * Start from the weights already in `w` (a neighbouring C's solution) instead of zero. The
+   * stopping rule stays relative to the violation at w = 0, so the optimum reached is the same.
+   */
+  warmStart?: boolean;
+}
+
+/**
+ * Column-major copy of X (p x n, each feature's n values contiguous), with the bias column
+ * appended when bias != 0: coordinate descent walks features, so this layout keeps it streaming.
+ */
+export function featureMajor(X: Matrix, bias: number): { cols: Float64Array; nFeatures: number } {
+  const n = X.rows;
+  const p = X.cols;
+  const q = bias !== 0 ? p + 1 : p;
+  const cols = new Float64Array(q * n);
+  const d = X.data;
+  for (let i = 0; i < n; i++) {
+    const off = i * p;
+    for (let j = 0; j < p; j++) cols[j * n + i] = d[off + j]!;
+  }
+  if (bias !== 0) cols.fill(bias, p * n, q * n);
+  return { cols, nFeatures: q };
+}
+
+/** A per-sample loss of the margin m = y w.x: value, first and second derivative. */
+export type L1Loss = 'squared_hinge' | 'log';
+
+function lossValue(loss: L1Loss, m: number): number {
+  if (loss === 'squared_hinge') { const b = 1 - m; return b > 0 ? b * b : 0; }
+  return m >= 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
+}
+function lossDerivatives(loss: L1Loss, m: number, out: Float64Array): void {
+  if (loss === 'squared_hinge') {
+    const b = 1 - m;
+    out[0] = b > 0 ? -2 * b : 0;
+    out[1] = b > 0 ? 2 : 0;
+    return;
+  }
+  const sig = 1 / (1 + Math.exp(m)); // sigma(-m)
+  out[0] = -sig;
+  out[1] = sig * (1 - sig);
+}
+
+/**
+ * min_w sum_j |w_j| + C sum_i s_i loss(y_i w.x_i), loss the squared hinge (liblinear's
+ * L1R_L2LOSS_SVC) or the logistic loss (L1R_LR). Cyclic coordinate descent with a Newton step and
+ * Armijo line search per coordinate (Yuan et al. 2010, "CDN", liblinear's method) finds the
+ * non-zero set; then Newton's method on that set (where the objective is smooth as long as no
+ * weight changes sign) finishes the solve, since coordinate descent alone creeps towards the
+ * optimum of correlated voxels. A full sweep confirms optimality. `cols` is feature-major
+ * (featureMajor). Returns the number of full sweeps.
+ */
+export function solveL1SquaredHinge(cols: Float64Array, n: number, q: number, signs: Int8Array, opts: L1SvcOptions, w: Float64Array): number {
+  return solveL1Linear(cols, n, q, signs, 'squared_hinge', opts, w);
+}
+
+/** L1-penalised squared-hinge or logistic loss by coordinate descent with shrinking and a Newton finish; weights in w, returns the sweeps used. */
+export function solveL1Linear(cols: Float64Array, n: number, q: number, signs: Int8Array, loss: L1Loss, opts: L1SvcOptions, w: Float64Array): number {
+  const { C, maxIter } = opts;
+  const s = opts.sampleWeight;
+  const der = new Float64Array(2);
+  const der0 = new Float64Array(2);
+  // margins m_i = y_i w.x_i
+  const margin = new Float64Array(n);
+  let start = -1;
+  if (opts.warmStart) {
+    // the stopping scale: the largest violation at w = 0, where every margin is 0
+    lossDerivatives(loss, 0, der0);
+    for (let j = 0; j < q; j++) {
+      let g = 0;
+      for (let i = 0; i < n; i++) g += (s ? s[i]! : 1) * signs[i]! * cols[j * n + i]!;
+      start = Math.max(start, Math.abs(C * der0[0]! * g) - 1);
+    }
+    start = Math.max(start, 0);
+    for (let j = 0; j < q; j++) {
+      const wj = w[j]!;
+      if (wj !== 0) for (let i = 0; i < n; i++) margin[i]! += wj * signs[i]! * cols[j * n + i]!;
+    }
+  } else w.fill(0);
+  const trial = new Float64Array(n);
+  const sigma = 0.01;
+  const total = (mm: Float64Array): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (s ? s[i]! : 1) * lossValue(loss, mm[i]!);
+    return C * v;
+  };
+  // The loss at the current margins, kept up to date by every accepted step.
+  let current = total(margin);
+  // One coordinate's Newton step with line search; returns its violation before the step, or -1
+  // when the weight is zero and its subgradient lies well inside [-1, 1] (beyond `bound`): such a
+  // coordinate is shrunk away from the next sweeps, as liblinear does.
+  const step = (j: number, bound: number): number => {
+    const x = cols.subarray(j * n, (j + 1) * n);
+    let g = 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      lossDerivatives(loss, margin[i]!, der);
+      if (der[1] === 0 && der[0] === 0) continue;
+      const wi = (s ? s[i]! : 1) * C;
+      const xi = x[i]!;
+      g += wi * der[0]! * signs[i]! * xi;
+      h += wi * der[1]! * xi * xi;
+    }
+    h += 1e-12;
+    const wj = w[j]!;
+    const gp = g + 1;
+    const gn = g - 1;
+    let violation: number;
+    if (wj === 0) {
+      violation = gp < 0 ? -gp : gn > 0 ? gn : 0;
+      if (violation === 0) return gp > bound && gn < -bound ? -1 : 0;
+    } else violation = Math.abs(wj > 0 ? gp : gn);
+    if (violation === 0) return 0;
+    let d: number;
+    if (gp <= h * wj) d = -gp / h;
+    else if (gn >= h * wj) d = -gn / h;
+    else d = -wj;
+    const delta = g * d + Math.abs(wj + d) - Math.abs(wj);
+    let lambda = 1;
+    for (let t = 0; t < 60; t++) {
+      const dl = lambda * d;
+      for (let i = 0; i < n; i++) trial[i] = margin[i]! + dl * signs[i]! * x[i]!;
+      const after = total(trial);
+      if (after - current + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
+        w[j] = wj + dl;
+        margin.set(trial);
+        current = after;
+        break;
+      }
+      lambda *= 0.5;
+    }
+    return violation;
+  };
+  let sweeps = 0;
+  // Active coordinates first; shrunk ones are swapped behind nActive until a full sweep rechecks them.
+  const active = Int32Array.from({ length: q }, (_, j) => j);
+  let nActive = q;
+  let bound = Infinity;
+  while (sweeps < maxIter) {
+    sweeps++;
+    let maxViolation = 0;
+    for (let k = 0; k < nActive;) {
+      const j = active[k]!;
+      const v = step(j, bound);
+      if (v < 0) { active[k] = active[--nActive]!; active[nActive] = j; continue; }
+      if (v > maxViolation) maxViolation = v;
+      k++;
+    }
+    if (start < 0) start = maxViolation;
+    if (maxViolation <= opts.tol * start) {
+      if (nActive === q) break;
+      // converged on the active set: one full sweep confirms (or reopens) the shrunk coordinates
+      nActive = q;
+      bound = Infinity;
+      continue;
+    }
+    bound = maxViolation / n;
+    newtonOnSupport(cols, n, q, signs, loss, C, s, w, margin, opts.tol * start * 0.1);
+    current = total(margin);
+  }
+  return sweeps;
+}
+
+/**
+ * Newton's method restricted to the non-zero weights. A step that would flip a weight's sign sets
+ * it to zero instead (it leaves the support, and coordinate descent decides whether it comes
+ * back); the step is halved until the objective decreases. Updates w and the margins in place.
+ */
+function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Array, loss: L1Loss, C: number, s: Float64Array | undefined, w: Float64Array, margin: Float64Array, tol: number): void {
+  const objective = (mm: Float64Array, weights: Float64Array): number => {
+    let v = 0;
+    for (let i = 0; i < n; i++) v += (s ? s[i]! : 1) * lossValue(loss, mm[i]!);
+    let l1 = 0;
+    for (let j = 0; j < q; j++) l1 += Math.abs(weights[j]!);
+    return C * v + l1;
+  };
+  const trialW = new Float64Array(q);
+  const trialM = new Float64Array(n);
+  const d1 = new Float64Array(n);
+  const d2 = new Float64Array(n);
+  const der = new Float64Array(2);
+  for (let iter = 0; iter < 30; iter++) {
+    const support: number[] = [];
+    for (let j = 0; j < q; j++) if (w[j] !== 0) support.push(j);
+    const m = support.length;
+    // A support wider than the samples has no unique Newton step; coordinate descent carries on.
+    if (m === 0 || m > n) return;
+    for (let i = 0; i < n; i++) {
+      lossDerivatives(loss, margin[i]!, der);
+      const wi = (s ? s[i]! : 1) * C;
+      d1[i] = wi * der[0]! * signs[i]!;
+      d2[i] = wi * der[1]!;
+    }
+    const g = new Float64Array(m);
+    const H = new Float64Array(m * m);
+    let gMax = 0;
+    for (let a = 0; a < m; a++) {
+      const xa = support[a]! * n;
+      let ga = 0;
+      for (let i = 0; i < n; i++) ga += d1[i]! * cols[xa + i]!;
+      g[a] = ga + Math.sign(w[support[a]!]!);
+      gMax = Math.max(gMax, Math.abs(g[a]!));
+      for (let c = 0; c <= a; c++) {
+        const xc = support[c]! * n;
+        let h = 0;
+        for (let i = 0; i < n; i++) h += d2[i]! * cols[xa + i]! * cols[xc + i]!;
+        H[a * m + c] = h;
+        H[c * m + a] = h;
+      }
+    }
+    if (gMax <= tol) return;
+    let trace = 0;
+    for (let a = 0; a < m; a++) trace += H[a * m + a]!;
+    for (let a = 0; a < m; a++) H[a * m + a]! += 1e-10 * (trace / m) + 1e-300;
+    const d = Float64Array.from(g, (v) => -v);
+    try {
+      choleskySolveInPlace(H, m, d, 1, 'l1 solver');
+    } catch {
+      return;
+    }
+    const before = objective(margin, w);
+    let t = 1;
+    let accepted = false;
+    for (let k = 0; k < 50; k++) {
+      trialW.set(w);
+      for (let a = 0; a < m; a++) {
+        const j = support[a]!;
+        const v = w[j]! + t * d[a]!;
+        trialW[j] = v * w[j]! > 0 ? v : 0;
+      }
+      trialM.set(margin);
+      for (let a = 0; a < m; a++) {
+        const dj = trialW[support[a]!]! - w[support[a]!]!;
+        if (dj === 0) continue;
+        const xa = support[a]! * n;
+        for (let i = 0; i < n; i++) trialM[i]! += dj * signs[i]! * cols[xa + i]!;
+      }
+      if (objective(trialM, trialW) < before) { accepted = true; break; }
+      t *= 0.5;
+    }
+    if (!accepted) return;
+    w.set(trialW);
+    margin.set(trialM);
+  }
+}
+
+/** The loss l1MinC computes its bound for: squared hinge (LinearSVC) or logistic. */
+export type L1MinCLoss = 'squared_hinge' | 'log';
+
+/**
+ * scikit-learn's l1_min_c: the smallest C for which an L1-penalised model is not all zeros,
+ * 0.5 / max|Y^T X| (squared hinge) or 2 / max|Y^T X| (logistic), with Y the -1/+1 class indicator
+ * (one column per class beyond two) and X extended by the intercept column when fitted.
+ */
+export function l1MinC(X: Matrix, y: Targets, opts: { loss?: L1MinCLoss; fitIntercept?: boolean; interceptScaling?: number } = {}): number {
+  const loss = opts.loss ?? 'squared_hinge';
+  if (loss !== 'squared_hinge' && loss !== 'log') throw new RangeError(`l1MinC: loss must be "squared_hinge" or "log", got ${JSON.stringify(loss)}`);
+  if (y.length !== X.rows) throw new RangeError(`y: length ${y.length} does not match the ${X.rows} rows of X`);
+  const { classes, codes } = encodeLabels(y);
+  if (classes.length < 2) throw new RangeError('y: l1MinC needs at least two classes');
+  const problems = classes.length === 2 ? 1 : classes.length;
+  const n = X.rows;
+  const p = X.cols;
+  const fitIntercept = opts.fitIntercept ?? true;
+  const scaling = opts.interceptScaling ?? 1;
+  let den = 0;
+  const acc = new Float64Array(p);
+  for (let c = 0; c < problems; c++) {
+    const positive = problems === 1 ? 1 : c;
+    acc.fill(0);
+    let biasSum = 0;
+    for (let i = 0; i < n; i++) {
+      const yi = codes[i] === positive ? 1 : -1;
+      const off = i * p;
+      for (let j = 0; j < p; j++) acc[j]! += yi * X.data[off + j]!;
+      biasSum += yi * scaling;
+    }
+    for (let j = 0; j < p; j++) den = Math.max(den, Math.abs(acc[j]!));
+    if (fitIntercept) den = Math.max(den, Math.abs(biasSum));
+  }
+  if (den === 0) throw new RangeError('l1MinC: every feature is uncorrelated with the labels, so no C makes the model non-zero');
+  return (loss === 'squared_hinge' ? 0.5 : 2) / den;
+}
