@@ -4,7 +4,7 @@
 // permutations (12 subjects: 4,096 patterns); each distinct pattern is computed once and counted
 // as often as it was drawn, which gives exactly the same nulls.
 import { availableParallelism } from 'node:os';
-import { buildDesign, prepareTargets, type Design, type DesignInput } from './design.js';
+import { buildDesign, prepareTargets, type DesignInput } from './design.js';
 import type { MaskGraph } from './graph.js';
 import { PermutationKernel, STATS_PER_ITEM, type KernelOptions } from './kernel.js';
 import { runPool, shared, type PoolInput } from './pool.js';
@@ -91,7 +91,7 @@ export async function permutedOls(Y: Float64Array, n: number, graph: MaskGraph, 
   const clusterMaps = thresholdT !== undefined ? observed.clusterMaps() : undefined;
 
   // Permutations, drawn in the main thread so the result depends only on the seed.
-  const { items, nItems, itemOfPerm } = drawItems(design, nPerm, seed, twoSided, opts.reuseRepeats ?? true);
+  const { items, nItems, itemOfPerm } = drawPermutations(n, design.interceptTest, nPerm, seed, twoSided, opts.reuseRepeats ?? true);
   const results = shared(new Float64Array(nItems * STATS_PER_ITEM));
   const input: PoolInput = {
     Y: shared(targets), design, kernel: kernelOpts,
@@ -141,12 +141,15 @@ export async function permutedOls(Y: Float64Array, n: number, graph: MaskGraph, 
   return out;
 }
 
-/** Sign patterns or row permutations for every draw, with repeated sign patterns merged. */
-function drawItems(design: Design, nPerm: number, seed: number, twoSided: boolean, reuse: boolean) {
-  const { n } = design;
+/**
+ * The permutations of a run: sign patterns (n flags per item, 1 = negate) when `signFlips`, else row
+ * permutations (n indices per item); itemOfPerm[p] is the item of draw p (repeated sign patterns
+ * share an item when `reuse`). Deterministic in the seed.
+ */
+export function drawPermutations(n: number, signFlips: boolean, nPerm: number, seed: number, twoSided: boolean, reuse: boolean): { items: Uint8Array | Int32Array; nItems: number; itemOfPerm: Int32Array } {
   const rng = new Rng(seed);
   const itemOfPerm = new Int32Array(nPerm);
-  if (!design.interceptTest) {
+  if (!signFlips) {
     const items = new Int32Array(nPerm * n);
     const perm = new Int32Array(n);
     for (let p = 0; p < nPerm; p++) {
