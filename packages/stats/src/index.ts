@@ -8,3 +8,8 @@ export { ClusterMeasurer, type ClusterMaps } from './cluster-measures.js';
 export { PermutationKernel, type KernelOptions } from './kernel.js';
 export { permutedOls, drawPermutations, maxStatLogp, clusterP, type PermutationOptions, type PermutationResult } from './permutation.js';
 export { loadStack, unmask, type SubjectStack, type StackOptions } from './stack.js';
+export { groupInference, clustersTsv, OUTPUT_MAPS, type GroupOptions, type GroupResult, type GroupClusterRow } from './group.js';
+export { loadNullStack, type NullStack } from './null-stack.js';
+export { stelzer, stelzerDraws, benjaminiHochberg, type StelzerInput, type StelzerOptions, type StelzerResult } from './stelzer.js';
+export { prevalence, prevalenceDraws, majorityNullP, largestGamma0, type PrevalenceInput, type PrevalenceOptions, type PrevalenceResult } from './prevalence.js';
+export { runNullMethod, type NullMethodOptions, type NullMethodResult } from './group-null.js';

@@ -8,6 +8,7 @@ import { register as demo } from './demo.js';
 import { register as simulate } from './simulate.js';
 import { register as spacenet } from './spacenet.js';
 import { register as searchlight } from './searchlight.js';
+import { register as group } from './group.js';
 
 export function registerCommands(program: Command): void {
   info(program);
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   simulate(program);
   spacenet(program);
   searchlight(program);
+  group(program);
 }
