@@ -79,7 +79,7 @@ interface ChosenEstimator {
   description: string;
 }
 
-async function chooseEstimator(estimator: SearchlightOptions['estimator'], scoring: string, nClasses: number, fastPath: boolean): Promise<ChosenEstimator> {
+export async function chooseEstimator(estimator: SearchlightOptions['estimator'], scoring: string, nClasses: number, fastPath: boolean): Promise<ChosenEstimator> {
   let spec: EstimatorSpec | undefined;
   let instance: AnyEstimator;
   if (estimator === undefined || typeof estimator === 'string') spec = { name: estimator ?? 'svc' };

@@ -9,8 +9,9 @@ import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight'
 import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, readFuncRuns } from '../inputs.js';
 import { parseList } from '../labels.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
+import { runNullMaps, wantsNullMaps, type NullCliOptions } from './searchlight-null.js';
 
-interface SearchlightCliOptions {
+interface SearchlightCliOptions extends NullCliOptions {
   func: string[];
   mask: string;
   processMask?: string;
@@ -67,6 +68,13 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   const runs = await readFuncRuns(funcList(opts.func));
   const labels = loadLabels(opts, runs.map((r) => r.nVolumes));
   const mask = await readNifti(opts.mask);
+  if (wantsNullMaps(opts)) {
+    return runNullMaps(opts, {
+      func: runs, mask, processMask: opts.processMask, y: labels.table.labels.map(String), targets: parseList(opts.targets),
+      groups: labels.table.groups, cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
+      estimator: { name: opts.estimator, modules: pluginUrls(opts.plugin) }, scoring: opts.scoring, radius, standardize: !!opts.standardize, threads,
+    });
+  }
   const bar = progressBar('searchlight');
   let result;
   try {
@@ -115,6 +123,9 @@ export function register(program: Command): void {
     .option('--shard <i/N>', 'compute only shard i of N and write a partial result')
     .option('--checkpoint <file>', 'save progress here and resume from it after an interruption')
     .option('--plugin <module>', 'import a module that registers estimators (repeatable)', collect)
+    .option('--n-permutations <k>', 'also compute K null maps with labels permuted within runs (needs --null-out)')
+    .option('--seed <s>', 'seed of the label permutations', '0')
+    .option('--null-out <file>', '4-D image of the K null maps (.nii.gz), for neurodecode group --method stelzer|prevalence')
     .option('--out <file>', 'scores image (.nii.gz), or the partial result of a shard')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', [
@@ -123,6 +134,7 @@ export function register(program: Command): void {
       '  neurodecode searchlight --func bold.nii.gz --mask mask.nii.gz --labels labels.txt \\',
       '    --targets face,house --radius 5.6 --cv kfold:4 --out scores.nii.gz --json',
       '  neurodecode searchlight ... --shard 0/4 --out scores.part0   (then: searchlight merge)',
+      '  neurodecode searchlight ... --n-permutations 100 --seed 0 --out acc.nii.gz --null-out null.nii.gz',
     ].join('\n'))
     .action(async (opts: SearchlightCliOptions) => {
       for (const [flag, key] of [['--func', 'func'], ['--mask', 'mask'], ['--labels', 'labels'], ['--out', 'out']] as const) {

@@ -1,0 +1,159 @@
+// Per-subject permutation (null) maps for group inference (Stelzer et al. 2013, Allefeld et al.
+// 2016): the observed searchlight map plus one map per label permutation, labels shuffled within
+// runs (groups). Everything that does not depend on the labels is done once and shared by all
+// permutations: reading and masking the data into shared memory, the spheres, the folds, the
+// per-fold standardization; each permutation only recomputes what the labels change (GaussianNB
+// class statistics, the classifiers' fits) on the same worker pool code.
+import { availableParallelism } from 'node:os';
+import { NiftiImage } from '@neurodecode/nifti-io';
+import type { Label } from '@neurodecode/estimators';
+import { SphereComputer, standardization, type ComputePlan } from './compute.js';
+import { chooseEstimator, type SearchlightOptions } from './engine.js';
+import { factoryFromSpec, makeGenericScorer, resolveScorer } from './generic.js';
+import { gnbStatistics, gnbTable } from './gnb.js';
+import { makeQueue, runInThisThread, runWorkers } from './pool.js';
+import { encodeClasses, loadMasks, loadSamples, resolveSplitter, selectRows, toLabels } from './prepare.js';
+import { meanOverFolds, scoresImage } from './shards.js';
+import { computeSpheres } from './spheres.js';
+import type { AnyEstimator } from '@neurodecode/estimators';
+
+export interface NullMapsOptions extends Omit<SearchlightOptions, 'shard' | 'checkpoint' | 'checkpointInterval' | 'returnFoldScores' | 'onProgress'> {
+  /** Number of label permutations (null maps). */
+  nPermutations: number;
+  /** Seed of the label shuffles (default 0). */
+  seed?: number;
+  /** Called with (spheres done, total spheres over the observed run and every permutation). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface NullMapsResult {
+  /** Observed scores (3-D float32) and mean scores per centre. */
+  scoresImg: NiftiImage;
+  scores: Float64Array;
+  /** 4-D float32: one map per permutation. */
+  nullImg: NiftiImage;
+  /** nullScores[k * nSpheres + s]. */
+  nullScores: Float64Array;
+  nSpheres: number;
+  nFolds: number;
+  kernel: string;
+  threads: number;
+  seconds: number;
+}
+
+/** Seeded label permutation within groups: sample i takes the label of sample perm[i] of its own group. */
+export function permuteWithinGroups(groups: readonly Label[] | undefined, n: number, next: () => number): Int32Array {
+  const perm = Int32Array.from({ length: n }, (_x, i) => i);
+  const members = new Map<Label, number[]>();
+  for (let i = 0; i < n; i++) {
+    const g = groups ? groups[i]! : 0;
+    if (!members.has(g)) members.set(g, []);
+    members.get(g)!.push(i);
+  }
+  for (const idx of members.values()) {
+    const shuffled = idx.slice();
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+    }
+    idx.forEach((sample, k) => { perm[sample] = shuffled[k]!; });
+  }
+  return perm;
+}
+
+/** mulberry32: a small seeded generator for the label shuffles. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export async function searchlightNullMaps(options: NullMapsOptions): Promise<NullMapsResult> {
+  const t0 = performance.now();
+  const K = options.nPermutations;
+  if (!Number.isInteger(K) || K < 1) throw new Error(`nPermutations: expected a positive integer, got ${K}`);
+  const seed = options.seed ?? 0;
+  if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed: expected a non-negative integer, got ${seed}`);
+  const scoring = options.scoring ?? 'accuracy';
+  const geometry = await loadMasks(options.mask, options.processMask);
+  const allLabels = toLabels(options.y, 'y');
+  const rows = selectRows(allLabels, options.targets);
+  const samples = await loadSamples(options.func, geometry, allLabels.length, rows);
+  const labels = Array.from(rows, (r) => allLabels[r]!);
+  let groups: Label[] | undefined;
+  if (options.groups !== undefined) {
+    const g = toLabels(options.groups, 'groups');
+    if (g.length !== allLabels.length) throw new Error(`groups: length ${g.length} does not match the ${allLabels.length} labels of y`);
+    groups = Array.from(rows, (r) => g[r]!);
+  }
+  const { classes, codes } = encodeClasses(labels);
+  const splitter = await resolveSplitter(options.cv);
+  const folds = splitter.split(samples.nSamples, labels, groups).map((f) => ({ train: Int32Array.from(f.train), test: Int32Array.from(f.test) }));
+  if (folds.length === 0) throw new Error('cv: produced no folds');
+  const chosen = await chooseEstimator(options.estimator, scoring, classes.length, options.fastPath !== false);
+  const V = geometry.maskVoxels.length;
+  const n = samples.nSamples;
+  const { shift, scale } = options.standardize ? standardization(samples.X, n, V, folds) : { shift: new Float64Array(0), scale: new Float64Array(0) };
+  const centres = geometry.centres;
+  const spheres = computeSpheres(geometry, centres, options.radius);
+  const nSpheres = centres.length, nFolds = folds.length;
+  const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 64));
+  const threadsWanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
+  const canUseWorkers = chosen.kernel !== 'generic' || chosen.spec !== undefined;
+  const total = (K + 1) * nSpheres;
+  let done = 0;
+  const next = generator(seed);
+
+  const runOnce = async (labelCodes: Int32Array): Promise<Float64Array> => {
+    const foldScores = new Float64Array(new SharedArrayBuffer(Math.max(1, nSpheres * nFolds) * 8)).subarray(0, nSpheres * nFolds);
+    const plan: ComputePlan = {
+      kernel: chosen.kernel, params: chosen.params, scoring, X: samples.X, nSamples: n, nColumns: V,
+      sphereOffsets: spheres.offsets, sphereIndices: spheres.indices, folds, codes: labelCodes, nClasses: classes.length,
+      shift, scale, gnbStats: new Float64Array(0), gnbTable: new Float64Array(0), gnbTableOffsets: new Int32Array(0), foldScores,
+    };
+    if (chosen.kernel === 'gnb') {
+      plan.gnbStats = gnbStatistics(plan);
+      const { table, foldOffsets } = gnbTable(plan, plan.gnbStats);
+      plan.gnbTable = table;
+      plan.gnbTableOffsets = foldOffsets;
+    }
+    const queue = makeQueue(nSpheres, chunkSize);
+    const threads = Math.min(threadsWanted, queue.pending.length);
+    const onChunk = (_c: number, count: number) => { done += count; options.onProgress?.(done, total); };
+    const permutedLabels = Array.from(labelCodes, (c) => classes[c]!);
+    if (canUseWorkers && threads > 1) {
+      await runWorkers({ plan, queue, estimator: chosen.spec, labels: permutedLabels }, threads, { onChunk, signal: options.signal });
+    } else {
+      const generic = chosen.kernel === 'generic'
+        ? makeGenericScorer(chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator, await resolveScorer(scoring), permutedLabels, folds)
+        : undefined;
+      await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: options.signal });
+    }
+    return meanOverFolds(foldScores, nFolds);
+  };
+
+  const scores = await runOnce(codes);
+  const nullScores = new Float64Array(K * nSpheres);
+  const [nx, ny, nz] = geometry.shape as [number, number, number];
+  const vol = nx * ny * nz;
+  const nullData = new Float32Array(vol * K);
+  for (let k = 0; k < K; k++) {
+    const perm = permuteWithinGroups(groups, n, next);
+    const permuted = Int32Array.from(perm, (j) => codes[j]!);
+    const s = await runOnce(permuted);
+    nullScores.set(s, k * nSpheres);
+    for (let c = 0; c < nSpheres; c++) nullData[k * vol + centres[c]!] = s[c]!;
+  }
+  const scoresImg = scoresImage(geometry.shape, geometry.affine, centres, scores);
+  const nullImg = new NiftiImage({ data: nullData, shape: [nx, ny, nz, K], affine: scoresImg.affine });
+  return {
+    scoresImg, scores, nullImg, nullScores, nSpheres, nFolds, kernel: chosen.kernel,
+    threads: canUseWorkers ? Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize)) : 1,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
