@@ -110,3 +110,17 @@ test('neurodecode group: each bad input is one line naming it, and nothing is le
     cleanup();
   }
 });
+
+test('neurodecode simulate --subjects 2 --space mni writes a study the group path reads', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const res = parseJsonResult(await runCliAsync('simulate', '--subjects', '2', '--space', 'mni', '--volumes', '16', '--out', dir, '--json'));
+    assert.equal(res.subjects.length, 2);
+    assert.deepEqual(res.shape, [46, 55, 46]);
+    assert.ok(existsSync(res.subjects[1].bold) && existsSync(res.subjects[1].labels) && existsSync(res.mask));
+    const bad = await runCliAsync('simulate', '--subjects', '2', '--space', 'talairach', '--out', dir);
+    assert.match(expectOneLineError(bad), /--space: only "mni"/);
+  } finally {
+    cleanup();
+  }
+});

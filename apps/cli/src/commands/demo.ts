@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { runDemo } from '../demo-run.js';
+import { runGroupDemo } from '../group-demo.js';
 import { log, parseIntArg, printJson, progressBar } from '../util.js';
 
 export function register(program: Command): void {
@@ -11,11 +12,25 @@ export function register(program: Command): void {
     .option('--out <dir>', 'output folder', 'neurodecode-demo')
     .option('--threads <n>', 'searchlight worker threads (default: core count)')
     .option('--simulate', 'use the simulated set even when Haxby is cached')
+    .option('--group', 'the group path instead: 12 simulated MNI subjects -> searchlights -> group test -> clusters')
+    .option('--n-perm <n>', 'with --group: sign-flip permutations', '5000')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nWrites searchlight_scores.nii.gz, cv_scores.json and summary.txt to --out.\n\nExample:\n  neurodecode demo --out demo-out')
     .action(async (opts) => {
       const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
       const bars = new Map<string, ReturnType<typeof progressBar>>();
+      if (opts.group) {
+        const group = await runGroupDemo({
+          out: opts.out, threads, nPerm: parseIntArg('--n-perm', opts.nPerm, 1), log,
+          onProgress: (stage, done, total) => {
+            if (!bars.has(stage)) { for (const b of bars.values()) b.stop(); bars.set(stage, progressBar(stage)); }
+            bars.get(stage)!.update(done, total);
+          },
+        });
+        for (const b of bars.values()) b.stop();
+        if (opts.json) return printJson(group);
+        return void process.stdout.write(readFileSync(group.summary_txt, 'utf8'));
+      }
       const result = await runDemo({
         out: opts.out, threads, simulate: Boolean(opts.simulate), log,
         onProgress: (stage, done, total) => {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { simulateFmri } from '@neurodecode/datasets';
 import { log, parseIntArg, parseNumberArg, printJson } from '../util.js';
+import { simulateGroupCli } from './simulate-group.js';
 
 interface SimulateCliOptions {
   out: string;
@@ -10,6 +11,8 @@ interface SimulateCliOptions {
   snr?: string;
   dtype: string;
   json?: boolean;
+  subjects?: string;
+  space?: string;
 }
 
 export function register(program: Command): void {
@@ -21,9 +24,12 @@ export function register(program: Command): void {
     .option('--seed <s>', 'random seed (integer >= 0)', '0')
     .option('--snr <x>', 'class effect in the blobs, in noise standard deviations (default 0.5)')
     .option('--dtype <type>', 'bold data type: int16 or float32', 'int16')
+    .option('--subjects <n>', 'a multi-subject study instead (sub-XX/bold.nii.gz + labels.txt, shared mask and truth)')
+    .option('--space <name>', 'with --subjects: mni (4 mm MNI grid)', 'mni')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nExample:\n  neurodecode simulate --out /tmp/sim --volumes 216 --seed 0 --json')
+    .addHelpText('after', '\nExamples:\n  neurodecode simulate --out /tmp/sim --volumes 216 --seed 0 --json\n  neurodecode simulate --subjects 12 --space mni --out /tmp/study --json')
     .action(async (opts: SimulateCliOptions) => {
+      if (opts.subjects !== undefined) return simulateGroupCli(opts);
       const volumes = parseIntArg('--volumes', opts.volumes, 4);
       const seed = parseIntArg('--seed', opts.seed, 0);
       const snr = opts.snr === undefined ? undefined : parseNumberArg('--snr', opts.snr);
