@@ -109,7 +109,8 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   let done = 0;
   const next = generator(seed);
 
-  const runOnce = async (labelCodes: Int32Array): Promise<Float64Array> => {
+  /** The label-dependent part of a run: the plan for one label vector (GaussianNB statistics included). */
+  const makePlan = (labelCodes: Int32Array): ComputePlan => {
     const foldScores = new Float64Array(new SharedArrayBuffer(Math.max(1, nSpheres * nFolds) * 8)).subarray(0, nSpheres * nFolds);
     const plan: ComputePlan = {
       kernel: chosen.kernel, params: chosen.params, scoring, X: samples.X, nSamples: n, nColumns: V,
@@ -122,10 +123,13 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
       plan.gnbTable = table;
       plan.gnbTableOffsets = foldOffsets;
     }
+    return plan;
+  };
+  const runPlan = async (plan: ComputePlan): Promise<void> => {
     const queue = makeQueue(nSpheres, chunkSize);
     const threads = Math.min(threadsWanted, queue.pending.length);
     const onChunk = (_c: number, count: number) => { done += count; options.onProgress?.(done, total); };
-    const permutedLabels = Array.from(labelCodes, (c) => classes[c]!);
+    const permutedLabels = Array.from(plan.codes, (c) => classes[c]!);
     if (canUseWorkers && threads > 1) {
       await runWorkers({ plan, queue, estimator: chosen.spec, labels: permutedLabels }, threads, { onChunk, signal: options.signal });
     } else {
@@ -134,20 +138,37 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
         : undefined;
       await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: options.signal });
     }
-    return meanOverFolds(foldScores, nFolds);
   };
 
-  const scores = await runOnce(codes);
-  const nullScores = new Float64Array(K * nSpheres);
+  // Label vectors: the observed one, then K shuffles within runs.
+  const labelSets = [codes];
+  for (let k = 0; k < K; k++) {
+    const perm = permuteWithinGroups(groups, n, next);
+    labelSets.push(Int32Array.from(perm, (j) => codes[j]!));
+  }
   const [nx, ny, nz] = geometry.shape as [number, number, number];
   const vol = nx * ny * nz;
   const nullData = new Float32Array(vol * K);
-  for (let k = 0; k < K; k++) {
-    const perm = permuteWithinGroups(groups, n, next);
-    const permuted = Int32Array.from(perm, (j) => codes[j]!);
-    const s = await runOnce(permuted);
-    nullScores.set(s, k * nSpheres);
-    for (let c = 0; c < nSpheres; c++) nullData[k * vol + centres[c]!] = s[c]!;
+  const nullScores = new Float64Array(K * nSpheres);
+  let scores: Float64Array = new Float64Array(0);
+  // Pipelined: while the workers score label set i, this thread prepares the plan of set i + 1.
+  let plan = makePlan(labelSets[0]!);
+  for (let i = 0; i < labelSets.length; i++) {
+    const running = runPlan(plan);
+    let following: ComputePlan | undefined;
+    if (i + 1 < labelSets.length) {
+      // Let the workers start before this thread gets busy.
+      await new Promise((r) => setImmediate(r));
+      following = makePlan(labelSets[i + 1]!);
+    }
+    await running;
+    const s = meanOverFolds(plan.foldScores, nFolds);
+    if (i === 0) scores = s;
+    else {
+      nullScores.set(s, (i - 1) * nSpheres);
+      for (let c = 0; c < nSpheres; c++) nullData[(i - 1) * vol + centres[c]!] = s[c]!;
+    }
+    if (following) plan = following;
   }
   const scoresImg = scoresImage(geometry.shape, geometry.affine, centres, scores);
   const nullImg = new NiftiImage({ data: nullData, shape: [nx, ny, nz, K], affine: scoresImg.affine });
