@@ -1,9 +1,8 @@
 // Region names at points from an atlas image: a probabilistic 4-D atlas (one probability map per
 // region, e.g. Harvard-Oxford; the most probable region wins) or a 3-D label image. A 1 mm
 // probabilistic atlas is large (Harvard-Oxford: 151x194x159x113 bytes, over 500 MB unpacked), so a
-// file is streamed once and only the bytes under the requested points are kept.
-import { createReadStream, promises as fsp } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+// file is streamed once and only the bytes under the requested points are kept. Node's fs and zlib
+// are imported only when a file is read, so in-memory atlases work in browsers too.
 import { dtypeFromCode, invertAffine, NiftiImage, parseHeader, sniffHeader, affineFromHeader, type Affine, type NiftiHeader } from '@neurodecode/nifti-io';
 
 /** An atlas: its image (path or in memory) and its region names. */
@@ -28,6 +27,7 @@ export interface AtlasHit {
 export async function readAtlasLabels(path: string): Promise<string[]> {
   let text: string;
   try {
+    const { promises: fsp } = await import('node:fs');
     text = await fsp.readFile(path, 'utf8');
   } catch (err) {
     throw new Error(`atlas labels: cannot read ${path} (${(err as Error).message})`);
@@ -102,7 +102,9 @@ function sampleImage(img: NiftiImage, points: readonly (readonly number[])[]): S
 
 /** Stream the file once, keeping only the bytes of the requested voxels in every volume. */
 async function sampleFile(path: string, points: readonly (readonly number[])[]): Promise<Samples> {
-  const magic = Buffer.alloc(2);
+  const { createReadStream, promises: fsp } = await import('node:fs');
+  const { createGunzip } = await import('node:zlib');
+  const magic = new Uint8Array(2);
   try {
     const fh = await fsp.open(path, 'r');
     try { await fh.read(magic, 0, 2, 0); } finally { await fh.close(); }
@@ -114,16 +116,19 @@ async function sampleFile(path: string, points: readonly (readonly number[])[]):
   const source = gz ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
   if (gz) file.on('error', (e) => source.destroy(e));
 
-  let head = Buffer.alloc(0);
+  let head: Uint8Array = new Uint8Array(0);
   let header: NiftiHeader | undefined;
   let plan: Plan | undefined;
   let pos = 0; // byte position of the current chunk's start in the unpacked file
   let next = 0; // next entry of plan.order to fill
   try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+    for await (const chunk of source as AsyncIterable<Uint8Array>) {
       let buf = chunk;
       if (!header) {
-        head = Buffer.concat([head, chunk]);
+        const joined = new Uint8Array(head.length + chunk.length);
+        joined.set(head);
+        joined.set(chunk, head.length);
+        head = joined;
         if (head.length < 4) continue;
         const { size } = sniffHeader(head.subarray(0, 4), path);
         if (head.length < size) continue;
