@@ -1,8 +1,20 @@
 // Region names at points from an atlas image: a probabilistic 4-D atlas (one probability map per
 // region, e.g. Harvard-Oxford; the most probable region wins) or a 3-D label image. A 1 mm
 // probabilistic atlas is large (Harvard-Oxford: 151x194x159x113 bytes, over 500 MB unpacked), so a
-// file is streamed once and only the bytes under the requested points are kept. Node's fs and zlib
-// are imported only when a file is read, so in-memory atlases work in browsers too.
+// file is streamed once and only the bytes under the requested points are kept.
+
+// Files are read only when an atlas is given by path; the modules are looked up then (not imported
+// at the top) so clustersTable, which uses this file, also bundles for browsers, where atlases
+// come as NiftiImages.
+function nodeFs(): typeof import('node:fs') {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (!get) throw new Error('atlas: reading an atlas file by path needs Node; pass the atlas as a NiftiImage');
+  return get('node:fs') as typeof import('node:fs');
+}
+
+function nodeZlib(): typeof import('node:zlib') {
+  return (globalThis as unknown as { process: { getBuiltinModule(id: string): unknown } }).process.getBuiltinModule('node:zlib') as typeof import('node:zlib');
+}
 import { dtypeFromCode, invertAffine, NiftiImage, parseHeader, sniffHeader, affineFromHeader, type Affine, type NiftiHeader } from '@neurodecode/nifti-io';
 
 /** An atlas: its image (path or in memory) and its region names. */
@@ -27,8 +39,7 @@ export interface AtlasHit {
 export async function readAtlasLabels(path: string): Promise<string[]> {
   let text: string;
   try {
-    const { promises: fsp } = await import('node:fs');
-    text = await fsp.readFile(path, 'utf8');
+    text = await nodeFs().promises.readFile(path, 'utf8');
   } catch (err) {
     throw new Error(`atlas labels: cannot read ${path} (${(err as Error).message})`);
   }
@@ -102,33 +113,28 @@ function sampleImage(img: NiftiImage, points: readonly (readonly number[])[]): S
 
 /** Stream the file once, keeping only the bytes of the requested voxels in every volume. */
 async function sampleFile(path: string, points: readonly (readonly number[])[]): Promise<Samples> {
-  const { createReadStream, promises: fsp } = await import('node:fs');
-  const { createGunzip } = await import('node:zlib');
-  const magic = new Uint8Array(2);
+  const magic = Buffer.alloc(2);
   try {
-    const fh = await fsp.open(path, 'r');
+    const fh = await nodeFs().promises.open(path, 'r');
     try { await fh.read(magic, 0, 2, 0); } finally { await fh.close(); }
   } catch (err) {
     throw new Error(`atlas.img: cannot read ${path} (${(err as Error).message})`);
   }
   const gz = magic[0] === 0x1f && magic[1] === 0x8b;
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  const source = gz ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
+  const file = nodeFs().createReadStream(path, { highWaterMark: 1 << 20 });
+  const source = gz ? file.pipe(nodeZlib().createGunzip({ chunkSize: 1 << 20 })) : file;
   if (gz) file.on('error', (e) => source.destroy(e));
 
-  let head: Uint8Array = new Uint8Array(0);
+  let head = Buffer.alloc(0);
   let header: NiftiHeader | undefined;
   let plan: Plan | undefined;
   let pos = 0; // byte position of the current chunk's start in the unpacked file
   let next = 0; // next entry of plan.order to fill
   try {
-    for await (const chunk of source as AsyncIterable<Uint8Array>) {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
       let buf = chunk;
       if (!header) {
-        const joined = new Uint8Array(head.length + chunk.length);
-        joined.set(head);
-        joined.set(chunk, head.length);
-        head = joined;
+        head = Buffer.concat([head, chunk]);
         if (head.length < 4) continue;
         const { size } = sniffHeader(head.subarray(0, 4), path);
         if (head.length < size) continue;

@@ -7,14 +7,15 @@
 import { availableParallelism } from 'node:os';
 import { NiftiImage } from '@neurodecode/nifti-io';
 import type { Label } from '@neurodecode/estimators';
-import { SphereComputer, standardization, type ComputePlan } from './compute.js';
-import { chooseEstimator, type SearchlightOptions } from './engine.js';
+import { SphereComputer, type ComputePlan } from './compute.js';
+import type { SearchlightOptions } from './engine.js';
+import { planSearchlight } from './plan.js';
+import { sharedArray } from './queue.js';
 import { factoryFromSpec, makeGenericScorer, resolveScorer } from './generic.js';
 import { gnbStatistics, gnbTable } from './gnb.js';
 import { makeQueue, runInThisThread, runWorkers } from './pool.js';
-import { encodeClasses, loadMasks, loadSamples, resolveSplitter, selectRows, toLabels } from './prepare.js';
+import { selectRows, toLabels } from './prepare.js';
 import { meanOverFolds, scoresImage } from './shards.js';
-import { computeSpheres } from './spheres.js';
 import type { AnyEstimator } from '@neurodecode/estimators';
 
 export interface NullMapsOptions extends Omit<SearchlightOptions, 'shard' | 'checkpoint' | 'checkpointInterval' | 'returnFoldScores' | 'onProgress'> {
@@ -80,29 +81,17 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   const seed = options.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0) throw new Error(`seed: expected a non-negative integer, got ${seed}`);
   const scoring = options.scoring ?? 'accuracy';
-  const geometry = await loadMasks(options.mask, options.processMask);
-  const allLabels = toLabels(options.y, 'y');
-  const rows = selectRows(allLabels, options.targets);
-  const samples = await loadSamples(options.func, geometry, allLabels.length, rows);
-  const labels = Array.from(rows, (r) => allLabels[r]!);
+  // Everything label-independent, planned once: masks, samples in shared memory, folds, spheres,
+  // the per-fold standardization (the observed labels' plan is the first label set's).
+  const { plan: observed, geometry, samples, classes, folds, chosen, centres, nSpheres, nFolds, chunkSize } = await planSearchlight({ ...options, shard: undefined });
+  const codes = observed.codes;
+  const n = samples.nSamples;
   let groups: Label[] | undefined;
   if (options.groups !== undefined) {
     const g = toLabels(options.groups, 'groups');
-    if (g.length !== allLabels.length) throw new Error(`groups: length ${g.length} does not match the ${allLabels.length} labels of y`);
+    const rows = selectRows(toLabels(options.y, 'y'), options.targets);
     groups = Array.from(rows, (r) => g[r]!);
   }
-  const { classes, codes } = encodeClasses(labels);
-  const splitter = await resolveSplitter(options.cv);
-  const folds = splitter.split(samples.nSamples, labels, groups).map((f) => ({ train: Int32Array.from(f.train), test: Int32Array.from(f.test) }));
-  if (folds.length === 0) throw new Error('cv: produced no folds');
-  const chosen = await chooseEstimator(options.estimator, scoring, classes.length, options.fastPath !== false);
-  const V = geometry.maskVoxels.length;
-  const n = samples.nSamples;
-  const { shift, scale } = options.standardize ? standardization(samples.X, n, V, folds) : { shift: new Float64Array(0), scale: new Float64Array(0) };
-  const centres = geometry.centres;
-  const spheres = computeSpheres(geometry, centres, options.radius);
-  const nSpheres = centres.length, nFolds = folds.length;
-  const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 64));
   const threadsWanted = Math.max(1, Math.floor(options.threads ?? availableParallelism()));
   const canUseWorkers = chosen.kernel !== 'generic' || chosen.spec !== undefined;
   const total = (K + 1) * nSpheres;
@@ -111,12 +100,9 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
 
   /** The label-dependent part of a run: the plan for one label vector (GaussianNB statistics included). */
   const makePlan = (labelCodes: Int32Array): ComputePlan => {
-    const foldScores = new Float64Array(new SharedArrayBuffer(Math.max(1, nSpheres * nFolds) * 8)).subarray(0, nSpheres * nFolds);
-    const plan: ComputePlan = {
-      kernel: chosen.kernel, params: chosen.params, scoring, X: samples.X, nSamples: n, nColumns: V,
-      sphereOffsets: spheres.offsets, sphereIndices: spheres.indices, folds, codes: labelCodes, nClasses: classes.length,
-      shift, scale, gnbStats: new Float64Array(0), gnbTable: new Float64Array(0), gnbTableOffsets: new Int32Array(0), foldScores,
-    };
+    if (labelCodes === codes) return observed;
+    const foldScores = sharedArray(Float64Array, nSpheres * nFolds).subarray(0, nSpheres * nFolds);
+    const plan: ComputePlan = { ...observed, codes: labelCodes, foldScores };
     if (chosen.kernel === 'gnb') {
       plan.gnbStats = gnbStatistics(plan);
       const { table, foldOffsets } = gnbTable(plan, plan.gnbStats);

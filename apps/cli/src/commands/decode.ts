@@ -3,9 +3,11 @@ import type { Command } from 'commander';
 import { Decoder, parseGridSpec } from '@neurodecode/decoding';
 import { parseCvSpec, splitterUsesGroups, type Splitter } from '@neurodecode/cv';
 import { writeNifti } from '@neurodecode/nifti-io';
-import { addLabelOptions, collect, loadPlugins } from '../inputs.js';
+import { addLabelOptions, collect, loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { log, printJson, progressBar } from '../util.js';
+import { checkReportPath, decodeReport, REPORT_FLAG } from '../report/commands.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 export function addDecodingOptions(cmd: Command): Command {
   cmd
@@ -35,9 +37,12 @@ export function register(program: Command): void {
     .option('--selection <how>', 'nested (choose parameters on training folds) | test-fold (nilearn, optimistic)', 'nested')
     .option('--screening-percentile <p>', 'ANOVA screening percentile, scaled by mask size as nilearn does', '20')
     .option('--coef-out <file>', 'write the coefficient image (.nii.gz)')
+    .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
+      checkReportPath(opts.report);
+      guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--report', opts.report)]);
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
       const { X, y, groups, maskImg, masker } = await loadDecodingInputs(opts);
@@ -84,12 +89,17 @@ export function register(program: Command): void {
         n_features: X.cols,
         screening_percentile: decoder.screeningPercentileUsed,
         estimator: opts.estimator,
+        estimator_plugin: pluginForEstimator(opts.estimator),
         cv: opts.cv,
         selection: opts.selection,
         scoring: opts.scoring ?? 'roc_auc',
         seconds,
         coef_out: coefOut ?? null,
       };
+      if (opts.report) {
+        const w = decoder.coefByClass().get(classes.length === 2 ? decoder.classes[1]! : decoder.classes[0]!)!;
+        await decodeReport(opts.report, { result, X, y, groups, cv, maskImg, coefImg: masker.inverseTransform(w) });
+      }
       if (opts.json) return printJson(result);
       log(`decode: ${X.rows} samples x ${X.cols} voxels, ${classes.join(' vs ')}, ${opts.cv}, ${seconds.toFixed(2)} s`);
       process.stdout.write(`cv scores (${result.scoring}): ${cvScores.map((s) => s.toFixed(3)).join(' ')}\nmean: ${result.mean_score.toFixed(4)}\n`);

@@ -5,7 +5,7 @@ import {
   HARVARD_OXFORD_ATLASES, fetchHarvardOxford, fetchHaxby, fetchMni152, resolveDataDir,
   type FetchProgress, type HarvardOxfordAtlasName,
 } from '@neurodecode/datasets';
-import { printJson, progressBar, type Progress } from '../util.js';
+import { parseNumberArg, printJson, progressBar, type Progress } from '../util.js';
 
 const DATASETS = ['haxby', 'mni152', 'harvard-oxford'] as const;
 
@@ -15,6 +15,7 @@ interface FetchCliOptions {
   dataDir?: string;
   baseUrl?: string;
   offline?: boolean;
+  deadline?: string;
   json?: boolean;
 }
 
@@ -67,6 +68,7 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'cache folder (default $NEURODECODE_DATA, else ~/neurodecode_data)')
     .option('--base-url <url>', 'mirror to download from instead of the published location')
     .option('--offline', 'use only the cache; fail listing the missing files (also $NEURODECODE_OFFLINE=1)')
+    .option('--deadline <seconds>', 'give up on a file not downloaded within this time (default $NEURODECODE_FETCH_DEADLINE, else 7200)')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', [
       '',
@@ -79,8 +81,13 @@ export function register(program: Command): void {
       if (!(DATASETS as readonly string[]).includes(dataset)) {
         throw new Error(`dataset: expected one of ${DATASETS.join(', ')}, got "${dataset}"`);
       }
+      const deadline = opts.deadline === undefined ? undefined : parseNumberArg('--deadline', opts.deadline);
+      if (deadline !== undefined && !(deadline > 0)) throw new Error(`--deadline: expected a positive number of seconds, got "${opts.deadline}"`);
       const progress = progressReporter();
-      const common = { dataDir: opts.dataDir, baseUrl: opts.baseUrl, offline: opts.offline, onProgress: progress.onProgress };
+      const common = {
+        dataDir: opts.dataDir, baseUrl: opts.baseUrl, offline: opts.offline, onProgress: progress.onProgress,
+        download: deadline === undefined ? undefined : { deadlineMs: deadline * 1000 },
+      };
       let result: Record<string, unknown>;
       try {
         if (dataset === 'haxby') {

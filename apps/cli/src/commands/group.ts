@@ -8,6 +8,7 @@ import { saveImg } from '@neurodecode/image-ops';
 import { clustersTsv, groupInference, runNullMethod, type GroupResult } from '@neurodecode/stats';
 import { collect } from '../inputs.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
+import { guardPaths, pathArgs } from '../guard.js';
 
 
 export interface GroupCliOptions {
@@ -81,6 +82,11 @@ export function register(program: Command): void {
         if (!existsSync(f)) throw new Error(`${f}: no such file`);
       }
       const out = resolve(opts.out);
+      const nullMapsGiven = await listInputs('--null-maps', opts.nullMaps, '--null-maps-list', opts.nullMapsList);
+      guardPaths(
+        [...pathArgs('--maps', maps), ...pathArgs('--mask', opts.mask), ...pathArgs('--covariates', opts.covariates), ...pathArgs('--null-maps', nullMapsGiven), ...pathArgs('--atlas', opts.atlas)],
+        [{ flag: '--out', path: opts.out, kind: 'dir' }],
+      );
       const bar = progressBar('group');
       const onProgress = (d: number, t: number) => bar.update(d, t);
       let files: Record<string, string>;
@@ -107,8 +113,7 @@ export function register(program: Command): void {
           files = await writePermutationOutputs(res, tmp, out);
           summary = permutationSummary(res);
         } else {
-          const nullMaps = await listInputs('--null-maps', opts.nullMaps, '--null-maps-list', opts.nullMapsList);
-          const res = await runNullMethod(method as 'stelzer' | 'prevalence', { maps, nullMaps, mask: opts.mask, chance, nPerm, seed, threshold, atlas, onProgress });
+          const res = await runNullMethod(method as 'stelzer' | 'prevalence', { maps, nullMaps: nullMapsGiven, mask: opts.mask, chance, nPerm, seed, threshold, atlas, onProgress });
           bar.stop();
           await fsp.mkdir(tmp, { recursive: true });
           files = {};

@@ -9,6 +9,8 @@ import { register as simulate } from './simulate.js';
 import { register as spacenet } from './spacenet.js';
 import { register as searchlight } from './searchlight.js';
 import { register as group } from './group.js';
+import { register as plot } from './plot.js';
+import { register as view } from './view.js';
 
 export function registerCommands(program: Command): void {
   info(program);
@@ -20,4 +22,6 @@ export function registerCommands(program: Command): void {
   spacenet(program);
   searchlight(program);
   group(program);
+  plot(program);
+  view(program);
 }

@@ -6,10 +6,12 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readNifti, writeNifti } from '@neurodecode/nifti-io';
 import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight';
-import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, readFuncRuns } from '../inputs.js';
-import { parseList } from '../labels.js';
+import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, pluginForEstimator, readFuncRuns } from '../inputs.js';
+import { parseList, selectTargets } from '../labels.js';
+import { checkReportPath, mapReport, REPORT_FLAG } from '../report/commands.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 import { runNullMaps, wantsNullMaps, type NullCliOptions } from './searchlight-null.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 interface SearchlightCliOptions extends NullCliOptions {
   func: string[];
@@ -30,6 +32,7 @@ interface SearchlightCliOptions extends NullCliOptions {
   checkpoint?: string;
   plugin?: string[];
   out: string;
+  report?: string;
   json?: boolean;
 }
 
@@ -64,6 +67,9 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   }
   if (!shard && !/\.nii(\.gz)?$/.test(opts.out)) throw new Error(`--out: must end in .nii or .nii.gz, got "${opts.out}"`);
   const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
+  checkReportPath(opts.report);
+  if (shard && opts.report) throw new Error('--report: a shard has no map yet; report on the merged map (neurodecode plot / view)');
+  guardPaths(decodingInputPaths(opts), [...pathArgs('--out', opts.out), ...pathArgs('--checkpoint', opts.checkpoint), ...pathArgs('--report', opts.report), ...pathArgs('--null-out', opts.nullOut)]);
   await loadPlugins(opts.plugin);
   const runs = await readFuncRuns(funcList(opts.func));
   const labels = loadLabels(opts, runs.map((r) => r.nVolumes));
@@ -97,9 +103,20 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   const { mean, max } = summary(result.scores);
   const out = {
     n_spheres: result.nSpheres, mean_score: mean, max_score: max, seconds: Number(result.seconds.toFixed(3)), out: opts.out,
-    estimator: opts.estimator, kernel: result.kernel, threads: result.threads, n_folds: result.nFolds,
+    estimator: opts.estimator, estimator_plugin: pluginForEstimator(opts.estimator), kernel: result.kernel, threads: result.threads, n_folds: result.nFolds,
     shard: shard ? `${shard.index}/${shard.count}` : null,
   };
+  if (opts.report) {
+    const keep = selectTargets(labels.table.labels, parseList(opts.targets));
+    const y = keep.map((i) => labels.table.labels[i]!);
+    const chance = opts.scoring === 'roc_auc' ? 0.5 : 1 / new Set(y.map(String)).size;
+    let maskVoxels = 0;
+    for (let p = 0; p < mask.volumeSize; p++) if (mask.data[p]) maskVoxels++;
+    await mapReport(opts.report, {
+      command: 'searchlight', result: out, map: result.scoresImg, mapLabel: `searchlight ${opts.scoring}`, kind: 'score', chance,
+      grid: runs[0]!.shape, maskVoxels, y, groups: labels.table.groups ? keep.map((i) => labels.table.groups![i]!) : undefined,
+    });
+  }
   if (opts.json) return printJson(out);
   log(`searchlight: ${result.nSpheres} spheres (${result.kernel} path, ${result.nFolds} folds, ${result.threads} threads) in ${result.seconds.toFixed(1)} s`);
   process.stdout.write(`mean score ${mean.toFixed(4)}, max ${max.toFixed(4)} -> ${opts.out}\n`);
@@ -127,6 +144,7 @@ export function register(program: Command): void {
     .option('--seed <s>', 'seed of the label permutations', '0')
     .option('--null-out <file>', '4-D image of the K null maps (.nii.gz), for neurodecode group --method stelzer|prevalence')
     .option('--out <file>', 'scores image (.nii.gz), or the partial result of a shard')
+    .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', [
       '',
@@ -154,6 +172,7 @@ export function register(program: Command): void {
       const opts = { out: own.out ?? parent.out, json: own.json ?? parent.json };
       if (!opts.out) throw new Error('--out: required');
       if (!/\.nii(\.gz)?$/.test(opts.out)) throw new Error(`--out: must end in .nii or .nii.gz, got "${opts.out}"`);
+      guardPaths(pathArgs('part', parts), pathArgs('--out', opts.out));
       const t0 = performance.now();
       const merged = await mergeShards(parts, opts.out);
       const { mean, max } = summary(merged.scores);

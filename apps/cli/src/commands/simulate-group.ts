@@ -1,6 +1,7 @@
 // neurodecode simulate --subjects N --space mni: a multi-subject study for the group path.
 import { simulateGroup } from '@neurodecode/datasets';
 import { log, parseIntArg, parseNumberArg, printJson } from '../util.js';
+import { guardPaths } from '../guard.js';
 
 export async function simulateGroupCli(opts: { out: string; subjects?: string; space?: string; seed: string; snr?: string; volumes: string; json?: boolean }): Promise<void> {
   const subjects = parseIntArg('--subjects', opts.subjects!, 2);
@@ -9,6 +10,7 @@ export async function simulateGroupCli(opts: { out: string; subjects?: string; s
   const snr = opts.snr === undefined ? undefined : parseNumberArg('--snr', opts.snr);
   // The single-subject default (216) does not apply here; 96 volumes in 8 runs unless given.
   const volumes = opts.volumes === '216' ? undefined : parseIntArg('--volumes', opts.volumes, 4);
+  guardPaths([], [{ flag: '--out', path: opts.out, kind: 'dir' }]);
   const started = Date.now();
   const study = await simulateGroup({ outDir: opts.out, subjects, seed, snr, volumes });
   const summary = {
