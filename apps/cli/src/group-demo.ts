@@ -4,10 +4,11 @@
 import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readNifti, writeNifti } from '@neurodecode/nifti-io';
-import { saveImg, type AtlasSpec } from '@neurodecode/image-ops';
-import { fetchHarvardOxford, simulateGroup } from '@neurodecode/datasets';
+import { saveImg } from '@neurodecode/image-ops';
+import { simulateGroup } from '@neurodecode/datasets';
 import { searchlight } from '@neurodecode/searchlight';
 import { clustersTsv, groupInference } from '@neurodecode/stats';
+import { resolveAtlas } from './report/context.js';
 
 export interface GroupDemoOptions {
   out: string;
@@ -16,16 +17,6 @@ export interface GroupDemoOptions {
   nPerm?: number;
   log: (msg: string) => void;
   onProgress?: (stage: string, done: number, total: number) => void;
-}
-
-/** Harvard-Oxford cortical probabilistic atlas from the cache, if it was fetched before. */
-async function cachedAtlas(): Promise<AtlasSpec | undefined> {
-  try {
-    const ho = await fetchHarvardOxford({ atlasName: 'cort-prob-2mm', offline: true });
-    return { img: ho.maps, labels: ho.labels.slice(1) };
-  } catch {
-    return undefined;
-  }
 }
 
 export async function runGroupDemo(opts: GroupDemoOptions) {
@@ -51,7 +42,8 @@ export async function runGroupDemo(opts: GroupDemoOptions) {
     maps.push(path);
   }
   opts.log(`${subjects} searchlights in ${slSeconds.toFixed(1)} s; group inference ...`);
-  const atlas = await cachedAtlas();
+  // As reports and `neurodecode group`: $NEURODECODE_ATLAS or the cached Harvard-Oxford atlas.
+  const { atlas, name: atlasName } = await resolveAtlas();
   const nPerm = opts.nPerm ?? 5000;
   const groupStarted = performance.now();
   const res = await groupInference(maps, study.mask, {
@@ -70,13 +62,13 @@ export async function runGroupDemo(opts: GroupDemoOptions) {
     `group: one-sample t vs chance 0.5, ${nPerm} sign flips in ${groupSeconds.toFixed(1)} s, cluster-forming p < 0.001 (t > ${res.stats.thresholdT!.toFixed(3)}), TFCE`,
     `FWE p < 0.05: ${significant(res.stats.logpMaxT)} voxels (max-t), ${significant(res.stats.logpMaxSize)} (cluster size), ${significant(res.stats.logpMaxTfce)} (TFCE)`,
     ...res.clusters.filter((c) => c.pSize < 0.05).map((c) => `cluster ${c.id}: ${c.size} voxels, peak t ${c.peakValue.toFixed(2)} at (${c.peakMm.join(', ')}) mm, p(size) ${c.pSize.toPrecision(2)}${c.region ? `, ${c.region}` : ''}`),
-    atlas ? '' : 'region names: run `neurodecode fetch harvard-oxford --atlas cort-prob-2mm` once to name cluster peaks',
+    atlas ? `regions at the peaks: ${atlasName}` : 'region names: run `neurodecode fetch harvard-oxford` once (or set NEURODECODE_ATLAS) to name cluster peaks',
     `outputs: ${groupDir} (t, logp_max_*, size, mass, tfce, clusters.tsv), subject maps in ${join(out, 'maps')}`,
   ].filter((l) => l !== '');
   const summaryTxt = join(out, 'group_summary.txt');
   await fsp.writeFile(summaryTxt, lines.join('\n') + '\n');
   return {
-    out, subjects, maps, group_dir: groupDir, summary_txt: summaryTxt,
+    out, subjects, maps, group_dir: groupDir, atlas: atlasName ?? null, summary_txt: summaryTxt,
     searchlight_seconds: slSeconds, group_seconds: groupSeconds,
     significant_voxels: { logp_max_t: significant(res.stats.logpMaxT), logp_max_size: significant(res.stats.logpMaxSize), logp_max_mass: significant(res.stats.logpMaxMass), logp_max_tfce: significant(res.stats.logpMaxTfce) },
     clusters: res.clusters.map((c) => ({ id: c.id, size: c.size, peak_value: c.peakValue, peak_mm: c.peakMm, p_fwe_size: c.pSize, region: c.region })),

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NiftiImage, readNifti, writeNifti } from '@neurodecode/nifti-io';
-import { rng, tempDir } from '@neurodecode/testkit';
+import { dataPath, rng, sharedDir, skipWithoutShared, tempDir } from '@neurodecode/testkit';
 import { expectOneLineError, parseJsonResult, runCliAsync } from './helpers.js';
 
 const SHAPE = [8, 7, 6];
@@ -121,6 +121,32 @@ test('neurodecode simulate --subjects 2 --space mni writes a study the group pat
     const bad = await runCliAsync('simulate', '--subjects', '2', '--space', 'talairach', '--out', dir);
     assert.match(expectOneLineError(bad), /--space: only "mni"/);
   } finally {
+    cleanup();
+  }
+});
+
+test('neurodecode group on the reference study: MNI maps get Harvard-Oxford names by default; the strongest cluster is left lateral occipital', { skip: skipWithoutShared() }, async () => {
+  const ref = join(sharedDir()!, 'reference', 'group');
+  const maps = Array.from({ length: 12 }, (_x, i) => join(ref, `sub-${String(i + 1).padStart(2, '0')}_accuracy.nii.gz`));
+  const { dir, cleanup } = tempDir();
+  const saved = { img: process.env.NEURODECODE_ATLAS, labels: process.env.NEURODECODE_ATLAS_LABELS };
+  // The atlas a lab points the CLI at (as reports read it); no --atlas flag.
+  process.env.NEURODECODE_ATLAS = dataPath('atlases', 'harvard_oxford.nii.gz')!;
+  process.env.NEURODECODE_ATLAS_LABELS = dataPath('atlases', 'harvard_oxford_labels.csv')!;
+  try {
+    const out = join(dir, 'group');
+    const res = parseJsonResult(await runCliAsync('group', '--maps', ...maps, '--mask', join(ref, 'mask.nii.gz'), '--chance', '0.5',
+      '--n-perm', '500', '--threshold', '0.001', '--out', out, '--json'));
+    assert.equal(res.atlas, 'harvard_oxford.nii.gz');
+    assert.match(res.clusters[0].region, /^Left_Lateral_Occipital_Cortex/);
+    assert.equal(res.clusters[0].size, Math.max(...res.clusters.map((c: { size: number }) => c.size)));
+    const rows = readFileSync(join(out, 'clusters.tsv'), 'utf8').trim().split('\n');
+    const header = rows[0]!.split('\t');
+    assert.match(rows[1]!.split('\t')[header.indexOf('region')]!, /^Left_Lateral_Occipital_Cortex/);
+  } finally {
+    for (const [k, v] of [['NEURODECODE_ATLAS', saved.img], ['NEURODECODE_ATLAS_LABELS', saved.labels]] as const) {
+      if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
     cleanup();
   }
 });

@@ -3,12 +3,11 @@
 // two effects (a strong one in left lateral occipital cortex at (-40, -70, 0) mm, a weaker one at
 // (42, -60, -10) mm), displaced and scaled differently per subject. Written per subject as
 // sub-XX/bold.nii.gz + sub-XX/labels.txt, with the shared mask.nii.gz and truth.nii.gz.
-import { createWriteStream, promises as fsp } from 'node:fs';
+import { promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createGzip } from 'node:zlib';
-import { finished } from 'node:stream/promises';
-import { randomBytes } from 'node:crypto';
 import { emptyHeader, NiftiImage, serializeHeader, setHeaderAffine, writeNifti, type Affine } from '@neurodecode/nifti-io';
+import { writeAtomically, writeSeries } from './simulate.js';
+import { Random } from './simulate-volumes.js';
 
 export interface SimulateGroupOptions {
   outDir: string;
@@ -42,21 +41,6 @@ export const GROUP_EFFECTS = [
   { centerMm: [42, -60, -10] as [number, number, number], radiusMm: 10, relativeAmplitude: 0.6 },
 ];
 const TR = 2;
-
-class Random {
-  private state: number;
-  constructor(seed: number) { this.state = (seed ^ 0x5bd1e995) >>> 0; }
-  uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  normal(): number {
-    return Math.sqrt(-2 * Math.log(1 - this.uniform())) * Math.cos(2 * Math.PI * this.uniform());
-  }
-}
 
 /** An ellipsoid brain in MNI space (about the extent of MNI152's brain mask). */
 function brainMask(): Uint8Array {
@@ -136,19 +120,13 @@ export async function simulateGroup(opts: SimulateGroupOptions): Promise<Simulat
     }
     const bold = join(dir, 'bold.nii.gz'), labels = join(dir, 'labels.txt');
     await writeSubjectBold(bold, inside, signal, conditions, random, nvox);
-    await writeText(labels, 'labels chunks\n' + conditions.map((c, t) => `${c} ${runs[t]}`).join('\n') + '\n');
+    await writeAtomically(labels, 'labels chunks\n' + conditions.map((c, t) => `${c} ${runs[t]}`).join('\n') + '\n');
     subjects.push({ id, bold, labels, amplitude, shiftMm: shift });
   }
   return {
     out: o.outDir, ...paths, subjects, shape: MNI_4MM_SHAPE, affine: MNI_4MM_AFFINE, n_mask_voxels: inside.length,
     effects: GROUP_EFFECTS, seed: o.seed,
   };
-}
-
-async function writeText(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  await fsp.writeFile(tmp, text);
-  await fsp.rename(tmp, path);
 }
 
 /** int16 series: baseline 1000, AR(1) noise of sd 20 inside the brain, +/- signal * sd for face/house. */
@@ -165,38 +143,17 @@ async function writeSubjectBold(path: string, inside: Int32Array, signal: Float3
   h.descrip = 'neurodecode simulated group study';
   setHeaderAffine(h, MNI_4MM_AFFINE);
   h.pixdim[4] = TR;
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  const file = createWriteStream(tmp);
-  const gz = createGzip({ level: 1, chunkSize: 1 << 20 });
-  gz.pipe(file);
-  let failure: Error | undefined;
-  gz.on('error', (e) => { failure ??= e; });
-  file.on('error', (e) => { failure ??= e; });
-  const write = (chunk: Uint8Array) => new Promise<void>((res) => { if (gz.write(chunk)) res(); else gz.once('drain', res); });
-  try {
-    await write(serializeHeader(h));
-    const state = new Float32Array(inside.length);
-    const rho = 0.4, innov = Math.sqrt(1 - rho * rho), sd = 20;
-    for (let t = 0; t < conditions.length; t++) {
-      const sign = conditions[t] === 'face' ? 1 : -1;
-      const out = new Int16Array(nvox);
-      for (let n = 0; n < inside.length; n++) {
-        const v = inside[n]!;
-        const e = t === 0 ? random.normal() : rho * state[n]! + innov * random.normal();
-        state[n] = e;
-        out[v] = Math.round(1000 + sd * (e + sign * signal[v]!));
-      }
-      if (failure) throw failure;
-      await write(new Uint8Array(out.buffer));
+  const state = new Float32Array(inside.length);
+  const rho = 0.4, innov = Math.sqrt(1 - rho * rho), sd = 20;
+  await writeSeries(path, serializeHeader(h), conditions.length, (t) => {
+    const sign = conditions[t] === 'face' ? 1 : -1;
+    const out = new Int16Array(nvox);
+    for (let n = 0; n < inside.length; n++) {
+      const v = inside[n]!;
+      const e = t === 0 ? random.normal() : rho * state[n]! + innov * random.normal();
+      state[n] = e;
+      out[v] = Math.round(1000 + sd * (e + sign * signal[v]!));
     }
-    gz.end();
-    await finished(file);
-    if (failure) throw failure;
-    await fsp.rename(tmp, path);
-  } catch (err) {
-    gz.destroy();
-    file.destroy();
-    await fsp.rm(tmp, { force: true });
-    throw new Error(`${path}: write failed (${(err as Error).message})`);
-  }
+    return out;
+  });
 }

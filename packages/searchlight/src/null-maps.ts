@@ -16,7 +16,7 @@ import { gnbStatistics, gnbTable } from './gnb.js';
 import { makeQueue, runInThisThread, runWorkers } from './pool.js';
 import { selectRows, toLabels } from './prepare.js';
 import { meanOverFolds, scoresImage } from './shards.js';
-import type { AnyEstimator } from '@neurodecode/estimators';
+import { seededRandom, type AnyEstimator } from '@neurodecode/estimators';
 
 export interface NullMapsOptions extends Omit<SearchlightOptions, 'shard' | 'checkpoint' | 'checkpointInterval' | 'returnFoldScores' | 'onProgress'> {
   /** Number of label permutations (null maps). */
@@ -62,18 +62,6 @@ export function permuteWithinGroups(groups: readonly Label[] | undefined, n: num
   return perm;
 }
 
-/** mulberry32: a small seeded generator for the label shuffles. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export async function searchlightNullMaps(options: NullMapsOptions): Promise<NullMapsResult> {
   const t0 = performance.now();
   const K = options.nPermutations;
@@ -96,7 +84,7 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   const canUseWorkers = chosen.kernel !== 'generic' || chosen.spec !== undefined;
   const total = (K + 1) * nSpheres;
   let done = 0;
-  const next = generator(seed);
+  const next = seededRandom(seed);
 
   /** The label-dependent part of a run: the plan for one label vector (GaussianNB statistics included). */
   const makePlan = (labelCodes: Int32Array): ComputePlan => {

@@ -5,7 +5,7 @@
 // prevalence threshold gamma0, the majority-null p = ((1 - gamma0) pGN^(1/n) + gamma0)^n, and the
 // largest gamma0 still rejected at alpha: (alpha^(1/n) - pGN^(1/n)) / (1 - pGN^(1/n)). Both
 // uncorrected (per voxel) and FWE-corrected (max over voxels of the minimum) versions.
-import { Rng } from './rng.js';
+import { subjectDraws } from './rng.js';
 
 export interface PrevalenceInput {
   /** observed[s * V + v]. */
@@ -49,11 +49,7 @@ export interface PrevalenceResult {
 
 /** First-level map chosen for each subject in second-level permutation j (0 = observed, k + 1 = null k). */
 export function prevalenceDraws(counts: readonly number[], nPerm: number, seed: number): Int32Array {
-  const rng = new Rng(seed);
-  const S = counts.length;
-  const out = new Int32Array(nPerm * S);
-  for (let j = 1; j < nPerm; j++) for (let s = 0; s < S; s++) out[j * S + s] = rng.int(counts[s]! + 1);
-  return out;
+  return subjectDraws(counts.map((c) => c + 1), nPerm, seed, 1);
 }
 
 export function majorityNullP(pGlobal: number, n: number, gamma0: number): number {

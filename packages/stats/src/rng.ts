@@ -57,3 +57,15 @@ export class Rng {
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
+
+/**
+ * Row r >= firstRow of the result picks, for each subject s, one of its choices[s] maps uniformly
+ * (row-major rows x subjects); rows before firstRow stay 0. Replayable from the seed.
+ */
+export function subjectDraws(choices: readonly number[], rows: number, seed: number, firstRow = 0): Int32Array {
+  const rng = new Rng(seed);
+  const S = choices.length;
+  const out = new Int32Array(rows * S);
+  for (let r = firstRow; r < rows; r++) for (let s = 0; s < S; s++) out[r * S + s] = rng.int(choices[s]!);
+  return out;
+}

@@ -7,7 +7,7 @@
 // from the seed in two passes (thresholds first, cluster sizes second).
 import type { MaskGraph } from './graph.js';
 import { ClusterMeasurer } from './cluster-measures.js';
-import { Rng } from './rng.js';
+import { subjectDraws } from './rng.js';
 
 export interface StelzerInput {
   /** observed[s * V + v]: subject s's map. */
@@ -50,11 +50,7 @@ export interface StelzerResult {
 
 /** The subjects' null-map choices of bootstrap draw b, replayable from the seed. */
 export function stelzerDraws(counts: readonly number[], nDraws: number, seed: number): Int32Array {
-  const rng = new Rng(seed);
-  const S = counts.length;
-  const out = new Int32Array(nDraws * S);
-  for (let b = 0; b < nDraws; b++) for (let s = 0; s < S; s++) out[b * S + s] = rng.int(counts[s]!);
-  return out;
+  return subjectDraws(counts, nDraws, seed);
 }
 
 export async function stelzer(input: StelzerInput, opts: StelzerOptions = {}): Promise<StelzerResult> {

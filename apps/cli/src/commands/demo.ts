@@ -18,18 +18,20 @@ export function register(program: Command): void {
     .option('--simulate', 'use the simulated set even when Haxby is cached')
     .option('--group', 'the group path instead: 12 simulated MNI subjects -> searchlights -> group test -> clusters')
     .option('--n-perm <n>', 'with --group: sign-flip permutations', '5000')
-    .option('--report <file>', 'HTML report to write (default: report.html in --out)')
+    .option('--subjects <n>', 'with --group: simulated subjects', '12')
+    .option('--report <file>', 'HTML report to write (default: report.html in --out; not with --group)')
     .option('--no-report', 'skip the HTML report')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nWrites searchlight_scores.nii.gz, cv_scores.json and summary.txt to --out.\n\nExample:\n  neurodecode demo --out demo-out')
+    .addHelpText('after', '\nWrites searchlight_scores.nii.gz, cv_scores.json and summary.txt to --out.\nWith --group: data/, maps/ (one searchlight map per subject), group/ (nilearn-named maps, clusters.tsv)\nand group_summary.txt.\n\nExamples:\n  neurodecode demo --out demo-out\n  neurodecode demo --group --out demo-group')
     .action(async (opts) => {
       const reportPath: string | undefined = opts.report === false ? undefined : typeof opts.report === 'string' ? opts.report : join(resolve(opts.out), 'report.html');
       if (typeof opts.report === 'string') checkReportPath(opts.report);
+      if (opts.group && typeof opts.report === 'string') throw new Error('--report: not with --group (look at the group maps with neurodecode view or plot)');
       const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
       const bars = new Map<string, ReturnType<typeof progressBar>>();
       if (opts.group) {
         const group = await runGroupDemo({
-          out: opts.out, threads, nPerm: parseIntArg('--n-perm', opts.nPerm, 1), log,
+          out: opts.out, threads, nPerm: parseIntArg('--n-perm', opts.nPerm, 1), subjects: parseIntArg('--subjects', opts.subjects, 2), log,
           onProgress: (stage, done, total) => {
             if (!bars.has(stage)) { for (const b of bars.values()) b.stop(); bars.set(stage, progressBar(stage)); }
             bars.get(stage)!.update(done, total);

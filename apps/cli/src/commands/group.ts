@@ -4,11 +4,14 @@ import type { Command } from 'commander';
 import { existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { saveImg } from '@neurodecode/image-ops';
+import { saveImg, type AtlasSpec } from '@neurodecode/image-ops';
 import { clustersTsv, groupInference, runNullMethod, type GroupResult } from '@neurodecode/stats';
 import { collect } from '../inputs.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 import { guardPaths, pathArgs } from '../guard.js';
+import { isMniSpace, resolveAtlas } from '../report/context.js';
+import { readTextFile } from '../text-input.js';
+import { readNifti, trackTemporary, untrackTemporary } from '@neurodecode/nifti-io';
 
 
 export interface GroupCliOptions {
@@ -77,7 +80,8 @@ export function register(program: Command): void {
       const chance = opts.chance === undefined ? undefined : parseNumberArg('--chance', opts.chance);
       const threads = opts.threads === undefined ? undefined : parseIntArg('--threads', opts.threads, 1);
       if (Boolean(opts.atlas) !== Boolean(opts.atlasLabels)) throw new Error('--atlas: give both --atlas and --atlas-labels');
-      const atlas = opts.atlas ? { img: opts.atlas, labels: opts.atlasLabels! } : undefined;
+      let atlas: AtlasSpec | undefined = opts.atlas ? { img: opts.atlas, labels: opts.atlasLabels! } : undefined;
+      let atlasName = opts.atlas ? basename(opts.atlas) : undefined;
       for (const f of [opts.mask, ...maps, ...(opts.atlas ? [opts.atlas, opts.atlasLabels!] : [])]) {
         if (!existsSync(f)) throw new Error(`${f}: no such file`);
       }
@@ -87,11 +91,25 @@ export function register(program: Command): void {
         [...pathArgs('--maps', maps), ...pathArgs('--mask', opts.mask), ...pathArgs('--covariates', opts.covariates), ...pathArgs('--null-maps', nullMapsGiven), ...pathArgs('--atlas', opts.atlas)],
         [{ flag: '--out', path: opts.out, kind: 'dir' }],
       );
+      // Maps in MNI space get their cluster peaks named by default (as reports do): $NEURODECODE_ATLAS
+      // or the cached Harvard-Oxford atlas, never a download.
+      let atlasNote: string | undefined;
+      if (!atlas && opts.atlas === undefined) {
+        if (isMniSpace(await readNifti(opts.mask))) {
+          const found = await resolveAtlas();
+          atlas = found.atlas;
+          atlasName = found.name;
+          atlasNote = found.note;
+        } else {
+          atlasNote = 'the mask is not in MNI space; give --atlas/--atlas-labels to name regions';
+        }
+      }
       const bar = progressBar('group');
       const onProgress = (d: number, t: number) => bar.update(d, t);
       let files: Record<string, string>;
       let summary: Record<string, unknown>;
       const tmp = join(dirname(out), `.${basename(out)}.partial-${randomBytes(4).toString('hex')}`);
+      trackTemporary(tmp);
       try {
         if (method === 'permutation') {
           const covariates = opts.covariates ? await readCovariates(opts.covariates, maps.length) : undefined;
@@ -132,11 +150,14 @@ export function register(program: Command): void {
         bar.stop();
         await fsp.rm(tmp, { recursive: true, force: true });
         throw err;
+      } finally {
+        untrackTemporary(tmp);
       }
       const seconds = (performance.now() - started) / 1000;
-      const result = { method, out, files, ...summary, seconds };
+      const result = { method, out, files, ...summary, atlas: atlasName ?? null, ...(atlasNote && !atlas ? { atlas_note: atlasNote } : {}), seconds };
       if (opts.json) return printJson(result);
       log(`group (${method}): ${maps.length} maps, ${seconds.toFixed(2)} s; outputs in ${out}`);
+      if (atlasNote && !atlas) log(`group: cluster regions not named (${atlasNote})`);
       const sig = summary.significant_voxels as Record<string, number> | undefined;
       if (sig) for (const [k, v] of Object.entries(sig)) process.stdout.write(`${k}: ${v} voxels with p < 0.05\n`);
       const clusters = (summary.clusters as { id: number; size: number; peak_mm: number[]; region?: string; p_fwe_size?: number }[] | undefined) ?? [];
@@ -150,24 +171,16 @@ export function register(program: Command): void {
 export async function listInputs(flag: string, direct: string[] | undefined, listFlag: string, listFile: string | undefined): Promise<string[]> {
   if (direct && listFile) throw new Error(`${flag}: give either ${flag} or ${listFlag}, not both`);
   if (!listFile) return direct ?? [];
-  let text: string;
-  try {
-    text = await fsp.readFile(listFile, 'utf8');
-  } catch {
-    throw new Error(`${listFlag}: cannot read ${listFile}`);
-  }
+  // One path per line: 64 kB covers thousands of subjects.
+  const text = readTextFile(listFile, listFlag, 1 << 16, 'a list of map paths');
   const base = dirname(resolve(listFile));
   return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith('#')).map((l) => resolve(base, l));
 }
 
 /** Numeric TSV with a header: column name -> values, one row per map. */
 export async function readCovariates(path: string, nMaps: number): Promise<Record<string, Float64Array>> {
-  let text: string;
-  try {
-    text = await fsp.readFile(path, 'utf8');
-  } catch {
-    throw new Error(`--covariates: cannot read ${path}`);
-  }
+  // A header and one row of numbers per map: 4 kB a row is far more than any covariates table needs.
+  const text = readTextFile(path, '--covariates', 4096 * (nMaps + 1), `a covariates table for ${nMaps} maps`);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length < 2) throw new Error(`--covariates: ${path} needs a header line and one row per map`);
   const header = lines[0]!.split('\t').map((h) => h.trim());

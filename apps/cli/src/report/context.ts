@@ -31,7 +31,7 @@ export function commandLine(argv = process.argv.slice(2)): string {
 
 /**
  * Whether an image is in MNI space: its sform/qform says so (code 4, MNI152), or its grid is one of
- * FSL's MNI152 grids (1, 2 mm; origin at -90, -126, -72 in the corner).
+ * FSL's MNI152 grids (1, 2 mm; origin at -90, -126, -72 in the corner) or nilearn's 4 mm one (same origin).
  */
 export function isMniSpace(img: NiftiImage): boolean {
   if (img.header.sform_code === 4 || img.header.qform_code === 4) return true;
@@ -39,7 +39,7 @@ export function isMniSpace(img: NiftiImage): boolean {
   const off = Math.abs(a[0]![1]!) + Math.abs(a[0]![2]!) + Math.abs(a[1]![0]!) + Math.abs(a[1]![2]!) + Math.abs(a[2]![0]!) + Math.abs(a[2]![1]!);
   if (off > 1e-6) return false;
   const s = Math.abs(a[0]![0]!);
-  if (![1, 2].includes(s) || Math.abs(a[1]![1]!) !== s || Math.abs(a[2]![2]!) !== s) return false;
+  if (![1, 2, 4].includes(s) || Math.abs(a[1]![1]!) !== s || Math.abs(a[2]![2]!) !== s) return false;
   // The world position of voxel (0,0,0)'s corner region: FSL's MNI152 grids start at x=+-90, y=-126, z=-72.
   return Math.abs(Math.abs(a[0]![3]!) - 90) < 1.5 && Math.abs(a[1]![3]! + 126) < 1.5 && Math.abs(a[2]![3]! + 72) < 1.5;
 }
