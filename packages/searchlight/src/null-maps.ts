@@ -12,8 +12,9 @@ import type { SearchlightOptions } from './engine.js';
 import { planSearchlight } from './plan.js';
 import { sharedArray } from './queue.js';
 import { factoryFromSpec, makeGenericScorer, resolveScorer } from './generic.js';
-import { gnbStatistics, gnbTable } from './gnb.js';
-import { makeQueue, runInThisThread, runWorkers } from './pool.js';
+import { makeQueue, runInThisThread, type WorkerInput } from './pool.js';
+import { PermutedGnb } from './null-gnb.js';
+import { Worker } from 'node:worker_threads';
 import { selectRows, toLabels } from './prepare.js';
 import { meanOverFolds, scoresImage } from './shards.js';
 import { seededRandom, type AnyEstimator } from '@neurodecode/estimators';
@@ -86,17 +87,13 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   let done = 0;
   const next = seededRandom(seed);
 
+  const permutedGnb = chosen.kernel === 'gnb' ? new PermutedGnb(observed) : undefined;
   /** The label-dependent part of a run: the plan for one label vector (GaussianNB statistics included). */
   const makePlan = (labelCodes: Int32Array): ComputePlan => {
     if (labelCodes === codes) return observed;
     const foldScores = sharedArray(Float64Array, nSpheres * nFolds).subarray(0, nSpheres * nFolds);
     const plan: ComputePlan = { ...observed, codes: labelCodes, foldScores };
-    if (chosen.kernel === 'gnb') {
-      plan.gnbStats = gnbStatistics(plan);
-      const { table, foldOffsets } = gnbTable(plan, plan.gnbStats);
-      plan.gnbTable = table;
-      plan.gnbTableOffsets = foldOffsets;
-    }
+    if (chosen.kernel === 'gnb') Object.assign(plan, permutedGnb!.build(labelCodes));
     return plan;
   };
   const runPlan = async (plan: ComputePlan): Promise<void> => {
@@ -104,8 +101,8 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
     const threads = Math.min(threadsWanted, queue.pending.length);
     const onChunk = (_c: number, count: number) => { done += count; options.onProgress?.(done, total); };
     const permutedLabels = Array.from(plan.codes, (c) => classes[c]!);
-    if (canUseWorkers && threads > 1) {
-      await runWorkers({ plan, queue, estimator: chosen.spec, labels: permutedLabels }, threads, { onChunk, signal: options.signal });
+    if (pool && threads > 1) {
+      await pool.run({ plan, queue, estimator: chosen.spec, labels: permutedLabels }, onChunk, options.signal);
     } else {
       const generic = chosen.kernel === 'generic'
         ? makeGenericScorer(chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator, await resolveScorer(scoring), permutedLabels, folds)
@@ -113,6 +110,9 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
       await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: options.signal });
     }
   };
+
+  // One set of workers for every label set.
+  const pool = canUseWorkers && Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize)) > 1 ? new NullPool(Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize))) : undefined;
 
   // Label vectors: the observed one, then K shuffles within runs.
   const labelSets = [codes];
@@ -126,23 +126,27 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   const nullScores = new Float64Array(K * nSpheres);
   let scores: Float64Array = new Float64Array(0);
   // Pipelined: while the workers score label set i, this thread prepares the plan of set i + 1.
-  let plan = makePlan(labelSets[0]!);
-  for (let i = 0; i < labelSets.length; i++) {
-    const running = runPlan(plan);
-    let following: ComputePlan | undefined;
-    if (i + 1 < labelSets.length) {
-      // Let the workers start before this thread gets busy.
-      await new Promise((r) => setImmediate(r));
-      following = makePlan(labelSets[i + 1]!);
+  try {
+    let plan = makePlan(labelSets[0]!);
+    for (let i = 0; i < labelSets.length; i++) {
+      const running = runPlan(plan);
+      let following: ComputePlan | undefined;
+      if (i + 1 < labelSets.length) {
+        // Let the workers start before this thread gets busy.
+        await new Promise((r) => setImmediate(r));
+        following = makePlan(labelSets[i + 1]!);
+      }
+      await running;
+      const s = meanOverFolds(plan.foldScores, nFolds);
+      if (i === 0) scores = s;
+      else {
+        nullScores.set(s, (i - 1) * nSpheres);
+        for (let c = 0; c < nSpheres; c++) nullData[(i - 1) * vol + centres[c]!] = s[c]!;
+      }
+      if (following) plan = following;
     }
-    await running;
-    const s = meanOverFolds(plan.foldScores, nFolds);
-    if (i === 0) scores = s;
-    else {
-      nullScores.set(s, (i - 1) * nSpheres);
-      for (let c = 0; c < nSpheres; c++) nullData[(i - 1) * vol + centres[c]!] = s[c]!;
-    }
-    if (following) plan = following;
+  } finally {
+    await pool?.close();
   }
   const scoresImg = scoresImage(geometry.shape, geometry.affine, centres, scores);
   const nullImg = new NiftiImage({ data: nullData, shape: [nx, ny, nz, K], affine: scoresImg.affine });
@@ -151,4 +155,52 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
     threads: canUseWorkers ? Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize)) : 1,
     seconds: (performance.now() - t0) / 1000,
   };
+}
+
+/** Worker threads (worker.ts without workerData) kept for all the label sets of a run. */
+class NullPool {
+  private readonly workers: Worker[] = [];
+
+  constructor(threads: number) {
+    const url = new URL('./worker.js', import.meta.url);
+    for (let t = 0; t < threads; t++) this.workers.push(new Worker(url));
+  }
+
+  /** Score one label set's queue on every worker. */
+  run(input: WorkerInput, onChunk: (chunk: number, spheres: number) => void, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let running = this.workers.length;
+      let settled = false;
+      const detach: (() => void)[] = [];
+      const finish = (err?: Error) => {
+        if (settled) return;
+        settled = true;
+        for (const d of detach) d();
+        if (err) reject(err);
+        else resolve();
+      };
+      if (signal?.aborted) return finish(signal.reason instanceof Error ? signal.reason : new Error('searchlight: aborted'));
+      const onAbort = () => finish(signal!.reason instanceof Error ? signal!.reason : new Error('searchlight: aborted'));
+      signal?.addEventListener('abort', onAbort);
+      detach.push(() => signal?.removeEventListener('abort', onAbort));
+      for (const w of this.workers) {
+        const onMessage = (m: { type: string; chunk?: number; spheres?: number; message?: string }) => {
+          if (m.type === 'chunk') onChunk(m.chunk!, m.spheres!);
+          else if (m.type === 'error') finish(new Error(m.message));
+          else if (m.type === 'end' && --running === 0) finish();
+        };
+        const onError = (err: Error) => finish(err);
+        const onExit = (code: number) => finish(new Error(`searchlight: a worker thread exited with code ${code}`));
+        w.on('message', onMessage);
+        w.on('error', onError);
+        w.on('exit', onExit);
+        detach.push(() => { w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit); });
+        w.postMessage(input);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
