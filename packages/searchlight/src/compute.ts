@@ -6,10 +6,14 @@ import { solveLogisticNewton, newtonWork, type NewtonWork } from './solvers.js';
 import { GnbPredictor } from './gnb.js';
 import { SphereGram } from './sphere-gram.js';
 import { solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';
+import type { BatchedKernel, FoldPredictor } from '@neurodecode/estimators';
 
-export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'generic';
+/** The per-sphere path: a fast kernel ('gnb', 'linear-svc', 'logistic'), a plugin's fold predictor ('plugin') or fit/score of any estimator ('generic'). */
+export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'plugin' | 'generic';
+/** Scorings the fast kernels compute themselves. */
 export type FastScoring = 'accuracy' | 'balanced_accuracy';
 
+/** One cross-validation fold: row indices of its training and test samples. */
 export interface FoldPlan {
   train: Int32Array;
   test: Int32Array;
@@ -43,6 +47,7 @@ export interface ComputePlan {
 /** A generic per-fold fit-and-score; used when no fast path applies. */
 export type GenericScorer = (train: Float64Array, nTrain: number, test: Float64Array, nTest: number, p: number, fold: number) => number;
 
+/** Scores spheres of a plan fold by fold with the plan's kernel; one per thread, buffers reused across spheres. */
 export class SphereComputer {
   private readonly plan: ComputePlan;
   private readonly trainBuf: Float64Array;
@@ -57,7 +62,10 @@ export class SphereComputer {
   private readonly recallHits: Float64Array;
   private readonly recallTotal: Float64Array;
 
-  constructor(plan: ComputePlan, private readonly generic?: GenericScorer) {
+  private readonly trainCodes: Int32Array;
+  private readonly pluginPredictor: FoldPredictor | undefined;
+
+  constructor(plan: ComputePlan, private readonly generic?: GenericScorer, pluginKernel?: BatchedKernel) {
     this.plan = plan;
     let maxP = 1;
     for (let s = 0; s + 1 < plan.sphereOffsets.length; s++) maxP = Math.max(maxP, plan.sphereOffsets[s + 1]! - plan.sphereOffsets[s]!);
@@ -74,6 +82,13 @@ export class SphereComputer {
     this.newton = newtonWork(maxTrain, maxP);
     this.recallHits = new Float64Array(plan.nClasses);
     this.recallTotal = new Float64Array(plan.nClasses);
+    this.trainCodes = new Int32Array(maxTrain);
+    if (plan.kernel === 'plugin' && typeof pluginKernel?.createFoldPredictor !== 'function') {
+      throw new Error('SphereComputer: the plan uses a plugin kernel; pass the estimator\'s batchedKernel() (with createFoldPredictor)');
+    }
+    this.pluginPredictor = plan.kernel === 'plugin'
+      ? pluginKernel!.createFoldPredictor!({ nClasses: plan.nClasses, maxTrain, maxTest, maxFeatures: maxP })
+      : undefined;
   }
 
   /** Score spheres [start, end) (positions in the plan's sphere list). */
@@ -99,6 +114,11 @@ export class SphereComputer {
     this.gather(lo, hi, f, fold.test, this.testBuf);
     if (plan.kernel === 'generic') {
       return this.generic!(this.trainBuf, fold.train.length, this.testBuf, fold.test.length, p, f);
+    }
+    if (plan.kernel === 'plugin') {
+      for (let i = 0; i < fold.train.length; i++) this.trainCodes[i] = plan.codes[fold.train[i]!]!;
+      this.pluginPredictor!(this.trainBuf, this.trainCodes, fold.train.length, this.testBuf, fold.test.length, p, this.predicted);
+      return this.score(fold.test);
     }
     const nTrain = fold.train.length;
     for (let i = 0; i < nTrain; i++) this.sign[i] = plan.codes[fold.train[i]!] === 1 ? 1 : -1;

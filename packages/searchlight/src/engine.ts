@@ -7,11 +7,13 @@ import type { NiftiImage } from '@neurodecode/nifti-io';
 import type { AnyEstimator, Label, Targets } from '@neurodecode/estimators';
 import { SphereComputer, type KernelName } from './compute.js';
 import { factoryFromSpec, makeGenericScorer, resolveScorer, type EstimatorSpec } from './generic.js';
+import { resolveSpecModules } from './modules.js';
 import { makeQueue, runInThisThread, runWorkers } from './pool.js';
 import type { ImgLike, SplitterLike } from './prepare.js';
 import { planSearchlight } from './plan.js';
 import { fingerprint, meanOverFolds, readPartial, scoresImage, writeAtomic, encodePartial, type PartialFile, type PartialHeader } from './shards.js';
 
+/** Inputs and settings of a searchlight run (nilearn's SearchLight parameters, camel-cased, plus threads, shards and checkpoints). */
 export interface SearchlightOptions {
   /** 4-D image(s) (paths or images; several are concatenated in time) or a samples x mask-voxels matrix. */
   func: ImgLike | ImgLike[] | Matrix;
@@ -51,6 +53,7 @@ export interface SearchlightOptions {
   signal?: AbortSignal;
 }
 
+/** A searchlight's scores (image and per-centre values), the path taken and the threads used. */
 export interface SearchlightResult {
   /** 3-D float32 scores, 0 outside the computed centres. */
   scoresImg: NiftiImage;
@@ -60,7 +63,7 @@ export interface SearchlightResult {
   foldScores?: Float64Array;
   nSpheres: number;
   nFolds: number;
-  /** The path taken: 'gnb', 'linear-svc', 'logistic' or 'generic'. */
+  /** The path taken: 'gnb', 'linear-svc', 'logistic', 'plugin' (a plugin's fold predictor) or 'generic'. */
   kernel: KernelName;
   threads: number;
   seconds: number;
@@ -68,10 +71,17 @@ export interface SearchlightResult {
   partial?: PartialFile;
 }
 
+/** Cross-validated scores of an estimator in a sphere around every process-mask voxel, on worker threads (nilearn's SearchLight). */
 export async function searchlight(options: SearchlightOptions): Promise<SearchlightResult> {
   const t0 = performance.now();
   const scoring = options.scoring ?? 'accuracy';
-  const { plan, geometry, samples, labels, classes, folds, chosen, start, end, centres, nSpheres, nFolds, chunkSize } = await planSearchlight(options);
+  // Plugin modules resolve from the caller's folder (Node's ESM rules) before planning, so the
+  // plan's spec carries file URLs that every worker imports.
+  const given = options.estimator;
+  const estimator = given !== undefined && typeof given !== 'string' && typeof (given as AnyEstimator).fit === 'function'
+    ? given
+    : await resolveSpecModules(typeof given === 'object' ? (given as EstimatorSpec) : { name: given ?? 'svc' });
+  const { plan, geometry, samples, labels, classes, folds, chosen, start, end, centres, nSpheres, nFolds, chunkSize } = await planSearchlight({ ...options, estimator });
   const codes = plan.codes;
   const runId = fingerprint([
     samples.X, codes, JSON.stringify(classes), geometry.maskVoxels, geometry.centres,
@@ -130,7 +140,7 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   };
   options.onProgress?.(done, nSpheres);
 
-  const canUseWorkers = chosen.kernel !== 'generic' || chosen.spec !== undefined;
+  const canUseWorkers = (chosen.kernel !== 'generic' && chosen.kernel !== 'plugin') || chosen.spec !== undefined;
   // No more threads than chunks left to compute.
   const threads = Math.max(1, Math.min(Math.floor(options.threads ?? availableParallelism()), queue.pending.length));
   try {
@@ -141,7 +151,8 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
         const generic = chosen.kernel === 'generic'
           ? makeGenericScorer(chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator, await resolveScorer(scoring), labels, folds)
           : undefined;
-        await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: stop.signal });
+        const pluginKernel = chosen.kernel === 'plugin' ? chosen.instance!.batchedKernel!() : undefined;
+        await runInThisThread(new SphereComputer(plan, generic, pluginKernel), queue, { onChunk, signal: stop.signal });
       }
     }
   } catch (err) {

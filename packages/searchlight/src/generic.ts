@@ -21,19 +21,31 @@ export async function resolveScorer(scoring: string): Promise<ScoreFn> {
   return (est, X, y) => (est as unknown as { score(X: Matrix, y: Label[]): number }).score(X, y);
 }
 
+/** An estimator by registered name, with parameters and the plugin modules that register it (what worker threads rebuild it from). */
 export interface EstimatorSpec {
   name: string;
   params?: Params;
-  /** Modules that register the estimator (plugins); imported in every worker before creating it. */
+  /**
+   * Modules that register the estimator (plugins): package names, paths or file URLs, resolved
+   * as Node's ESM loader would from `from`, and imported in every worker. Not needed for a plugin
+   * already imported in the calling thread: its module is known to the registry.
+   */
   modules?: string[];
+  /** Folder (or a file URL such as `import.meta.url`) that `modules` resolve from; default: the working directory. */
+  from?: string;
 }
 
-/** Import built-ins and plugin modules so that `spec.name` is registered in this thread. */
+/**
+ * Import built-ins and plugin modules so that `spec.name` is registered in this thread. Under Node
+ * the engine first turns `modules` into file URLs (resolveSpecModules); in a browser they are
+ * imported as given.
+ */
 export async function loadEstimatorModules(spec: EstimatorSpec): Promise<void> {
   await import('@neurodecode/estimators');
   for (const m of spec.modules ?? []) await import(m);
 }
 
+/** The generic path: clone, fit on a sphere's training rows and score on its test rows, fold by fold. */
 export function makeGenericScorer(
   factory: () => AnyEstimator, score: ScoreFn, labels: Label[], folds: { train: Int32Array; test: Int32Array }[],
 ): GenericScorer {
@@ -49,6 +61,7 @@ export function makeGenericScorer(
   };
 }
 
+/** A factory of fresh estimators for a spec (builds one at once, so a bad name or parameter fails early). */
 export function factoryFromSpec(spec: EstimatorSpec): () => AnyEstimator {
   createEstimator(spec.name, spec.params ?? {});
   return () => createEstimator(spec.name, spec.params ?? {});

@@ -1,9 +1,6 @@
 // neurodecode searchlight: cross-validated scores of a classifier in a sphere around every voxel,
 // optionally as one shard of N (merged later by `neurodecode searchlight merge`).
 import type { Command } from 'commander';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { readNifti, writeNifti } from '@neurodecode/nifti-io';
 import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight';
 import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, pluginForEstimator, readFuncRuns } from '../inputs.js';
@@ -45,13 +42,6 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** Plugin names as importable URLs, so worker threads can register the same estimators. */
-function pluginUrls(plugins: string[] | undefined): string[] {
-  const req = createRequire(resolve(process.cwd(), 'noop.js'));
-  // Resolved as loadPlugins resolves them (a package folder loads its main file).
-  return (plugins ?? []).map((name) => pathToFileURL(req.resolve(name.startsWith('.') || name.startsWith('/') ? resolve(name) : name)).href);
-}
-
 function summary(scores: Float64Array): { mean: number; max: number } {
   let sum = 0, max = -Infinity;
   for (const s of scores) { sum += s; if (s > max) max = s; }
@@ -90,7 +80,8 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
       targets: parseList(opts.targets),
       groups: labels.table.groups,
       cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
-      estimator: { name: opts.estimator, modules: pluginUrls(opts.plugin) },
+      // Plugins loaded above are known to the registry, which hands their modules to the workers.
+      estimator: { name: opts.estimator },
       scoring: opts.scoring, radius, standardize: !!opts.standardize, threads, shard,
       checkpoint: opts.checkpoint,
       onProgress: (done, total) => bar.update(done, total),
