@@ -68,7 +68,7 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
     return runNullMaps(opts, {
       func: runs, mask, processMask: opts.processMask, y: labels.table.labels.map(String), targets: parseList(opts.targets),
       groups: labels.table.groups, cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
-      estimator: { name: opts.estimator, modules: pluginUrls(opts.plugin) }, scoring: opts.scoring, radius, standardize: !!opts.standardize, threads,
+      estimator: { name: opts.estimator }, scoring: opts.scoring, radius, standardize: !!opts.standardize, threads,
     });
   }
   const bar = progressBar('searchlight');
