@@ -4,10 +4,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { NiftiImage } from '@neurodecode/nifti-io';
+import { NiftiImage, readNifti } from '@neurodecode/nifti-io';
 import { dataPath, skipWithoutShared, tempDir } from '@neurodecode/testkit';
 import { writeReport } from '../src/report/report.js';
-import { confusionCounts, splitChance } from '../src/report/commands.js';
+import { confusionCounts, groupReport, splitChance } from '../src/report/commands.js';
 import { expectOneLineError, parseJsonResult, runCliAsync } from './helpers.js';
 
 const skip = skipWithoutShared();
@@ -137,4 +137,42 @@ test('--report bad paths fail first, in one line, writing nothing', { skip }, as
     assert.deepEqual(readdirSync(dir), []);
     assert.ok(!existsSync(join(dir, 'x.nii.gz')));
   } finally { cleanup(); }
+});
+
+test('group report on nilearn\'s group outputs: t map and corrected logp maps, clusters named at their peaks', { skip }, async (t) => {
+  const refDir = dataPath('..', 'reference', 'group');
+  if (!refDir || !existsSync(join(refDir, 'nilearn_t.nii.gz'))) return t.skip('skipped: ../shared/reference/group is absent');
+  const { dir, cleanup } = tempDir('report-');
+  const saved = { a: process.env.NEURODECODE_ATLAS, l: process.env.NEURODECODE_ATLAS_LABELS };
+  try {
+    process.env.NEURODECODE_ATLAS = dataPath('atlases', 'harvard_oxford.nii.gz');
+    process.env.NEURODECODE_ATLAS_LABELS = dataPath('atlases', 'harvard_oxford_labels.csv');
+    const images: Record<string, NiftiImage> = {};
+    for (const name of ['t', 'logp_max_t', 'logp_max_tfce']) images[name] = await readNifti(join(refDir, `nilearn_${name}.nii.gz`));
+    // What the page is told is significant: counted here from nilearn's own maps (nilearn_group.json has 9 and 52).
+    const significant = Object.fromEntries(['logp_max_t', 'logp_max_tfce'].map((k) => [k, Array.from(images[k]!.data as ArrayLike<number>).filter((v) => v > -Math.log10(0.05)).length]));
+    assert.deepEqual(significant, { logp_max_t: 9, logp_max_tfce: 52 });
+    // threshold_t: the t distribution's upper 0.001 point with 11 degrees of freedom.
+    await groupReport(join(dir, 'group.html'), { result: { method: 'permutation', threshold_t: 4.0247, significant_voxels: significant }, images, nSubjects: 12, maskVoxels: 28531 });
+    const html = readFileSync(join(dir, 'group.html'), 'utf8');
+    assertSelfContained(html);
+    assert.match(html, /significant voxels: logp_max_tfce<b>52<\/b>/);
+    for (const label of ['group t map', 'logp_max_t \\(-log10 p, corrected\\)', 'logp_max_tfce \\(-log10 p, corrected\\)']) {
+      assert.match(html, new RegExp(`<h2>${label}</h2>`), label);
+      assert.match(html, new RegExp(`${label}: glass brain`), `${label}: glass brain`);
+    }
+    // The strongest cluster of the t map is the planted left lateral occipital blob at (-40, -70, 0).
+    const tSection = html.slice(html.indexOf('<h2>group t map</h2>'), html.indexOf('<h2>logp_max_t'));
+    const first = /<tr><td>1<\/td><td>(\d+)<\/td><td>([\d.]+)<\/td><td>([-\d]+), ([-\d]+), ([-\d]+)<\/td><td>([^<]*)<\/td><\/tr>/.exec(tSection);
+    assert.ok(first, 'a clusters table for the t map');
+    assert.ok(Math.hypot(Number(first[3]) + 40, Number(first[4]) + 70, Number(first[5])) < 12, `peak at ${first.slice(3, 6).join(', ')}`);
+    assert.match(first[6]!, /^Left.Lateral.Occipital/);
+    assert.ok(figures(html) >= 6, 'slices and a glass brain per map');
+    assert.match(html, /id="view-data"/, 'the viewer, for the t map');
+  } finally {
+    for (const [k, v] of [['NEURODECODE_ATLAS', saved.a], ['NEURODECODE_ATLAS_LABELS', saved.l]] as const) {
+      if (v === undefined) delete process.env[k]; else process.env[k] = v;
+    }
+    cleanup();
+  }
 });

@@ -6,6 +6,7 @@ import { resolveScoring, type Predictor, type Scorer, type Scoring } from './sco
 import { parseCvSpec } from './shuffle-split.js';
 import { KFold, StratifiedKFold, type Split, type Splitter } from './splitters.js';
 
+/** Called with the number of units done and the total (folds, permutations). */
 export type ProgressCallback = (done: number, total: number) => void;
 
 /** A splitter, a number of folds (stratified for classifiers, as scikit-learn), or a CLI spec. */
@@ -16,6 +17,7 @@ export interface FoldFitOptions extends FitOptions {
   groups?: Targets;
 }
 
+/** Turn a cv argument (splitter, fold count or spec) into a splitter; a number gives StratifiedKFold for classifiers, KFold otherwise. */
 export function resolveCv(cv: CvArg | undefined, estimator: Estimator): Splitter {
   if (cv === undefined) cv = 5;
   if (typeof cv === 'number') {
@@ -107,6 +109,7 @@ export function fitAndScoreFold(
   return { test, train, fitTime: t1 - t0, scoreTime: t2 - t1, estimator };
 }
 
+/** Options of crossValidate (scikit-learn's cross_validate, camel-cased). */
 export interface CrossValidateOptions {
   /** Default 5 folds (StratifiedKFold for classifiers, KFold otherwise). */
   cv?: CvArg;
@@ -121,6 +124,7 @@ export interface CrossValidateOptions {
   onProgress?: ProgressCallback;
 }
 
+/** Per-fold scores (test, optionally train and every named scorer), fit times and, when asked, the fitted estimators. */
 export interface CrossValidateResult {
   /** Per-fold test scores of the first (or only) scorer. */
   testScores: Float64Array;
@@ -176,6 +180,7 @@ export function crossValidate(estimator: Estimator, X: MatrixLike, y: Targets, o
   };
 }
 
+/** Options of crossValScore: crossValidate's, with a single scoring. */
 export interface CrossValScoreOptions extends Omit<CrossValidateOptions, 'scoring' | 'returnTrainScore' | 'returnEstimator'> {
   scoring?: string | Scorer;
 }

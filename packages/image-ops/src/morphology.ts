@@ -4,6 +4,7 @@ import type { NiftiImage } from '@neurodecode/nifti-io';
 import { imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
 import { neighbourOffsets } from './components.js';
 
+/** Options of binary dilation: iterations and neighbourhood. */
 export interface DilationOptions {
   /** How many times to dilate (default 1); 0 or less repeats until nothing changes. */
   iterations?: number;

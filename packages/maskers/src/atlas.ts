@@ -5,6 +5,7 @@ import { dilateMask } from './masking.js';
 import { resampleTemplate } from './resampling.js';
 import { formatShape, loadImage, maskImageLike, meanVolume, type ImgLike } from './volume.js';
 
+/** The functional image whose grid an atlas ROI mask is built on, and the dilation of the resampled ROI. */
 export interface FunctionalTarget {
   /** Functional image (3-D or 4-D) whose grid the mask is built on. */
   funcImg: ImgLike;
@@ -12,6 +13,7 @@ export interface FunctionalTarget {
   dilation?: number;
 }
 
+/** A probabilistic atlas ROI: the volumes averaged and the threshold their mean must exceed. */
 export interface ProbabilisticSelection {
   /** Indices of the atlas volumes making up the ROI. */
   volumes: number[];
@@ -19,6 +21,7 @@ export interface ProbabilisticSelection {
   threshold?: number;
 }
 
+/** A deterministic atlas ROI: the label values it is made of. */
 export interface LabelSelection {
   /** Label values making up the ROI. */
   labels: number[];

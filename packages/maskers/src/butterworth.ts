@@ -2,6 +2,7 @@
 // backward (zero phase) with odd-extension padding, as nilearn's signal.butterworth does with
 // scipy's butter(output='ba') + filtfilt(padtype='odd', padlen=3*max(len(a), len(b))).
 
+/** Which frequencies a Butterworth filter keeps. */
 export type FilterKind = 'lowpass' | 'highpass' | 'bandpass';
 
 /** Transfer-function coefficients, normalised so that a[0] = 1. */
@@ -201,6 +202,7 @@ export class ZeroPhaseFilter {
   }
 }
 
+/** Options of the Butterworth filter: cut-off frequencies (Hz), order and edge padding. */
 export interface ButterworthOptions {
   /** Hz; frequencies above are removed. */
   lowPass?: number;

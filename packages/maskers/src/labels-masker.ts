@@ -6,9 +6,11 @@ import { resampleTemplate } from './resampling.js';
 import { cleanSignals } from './signal.js';
 import { assertSameGrid, loadImage, sameGrid, type ImgLike } from './volume.js';
 
+/** How NiftiLabelsMasker reduces a region's voxels to one signal. */
 export type RegionStrategy = 'mean' | 'sum' | 'minimum' | 'maximum' | 'standard_deviation' | 'variance';
 const STRATEGIES: readonly RegionStrategy[] = ['mean', 'sum', 'minimum', 'maximum', 'standard_deviation', 'variance'];
 
+/** NiftiLabelsMasker's options: the labels image, background label, region strategy and signal cleaning. */
 export interface LabelsMaskerOptions extends SignalOptions {
   labelsImg: ImgLike;
   /** Label value that is not a region. */

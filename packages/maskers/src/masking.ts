@@ -97,6 +97,7 @@ function checkNotEmpty(mask: Uint8Array, arg: string, why: string): void {
   if (!mask.some((v) => v)) throw new Error(`${arg}: the computed mask is empty (${why})`);
 }
 
+/** Options of computeEpiMask (nilearn's compute_epi_mask): histogram cut-offs, largest component, opening. */
 export interface EpiMaskOptions {
   /** Fraction of the sorted intensities below which the histogram gap is not searched. */
   lowerCutoff?: number;
@@ -140,6 +141,7 @@ export async function computeEpiMask(img: ImgLike, opts: EpiMaskOptions = {}): P
   return maskImageLike(image, mask);
 }
 
+/** Options of computeBackgroundMask (nilearn's compute_background_mask): border size, largest component, opening. */
 export interface BackgroundMaskOptions {
   borderSize?: number;
   connected?: boolean;
@@ -185,6 +187,7 @@ export async function computeBackgroundMask(img: ImgLike, opts: BackgroundMaskOp
   return maskImageLike(image, mask);
 }
 
+/** Options of computeBrainMask (nilearn's compute_brain_mask): template threshold, largest component, opening. */
 export interface BrainMaskOptions {
   threshold?: number;
   connected?: boolean;
@@ -219,6 +222,7 @@ export async function computeBrainMask(img: ImgLike, opts: BrainMaskOptions = {}
   return maskImageLike(image, mask);
 }
 
+/** Options of intersectMasks (nilearn's intersect_masks): the fraction threshold and largest component. */
 export interface IntersectOptions {
   /** 1 = intersection, 0 = union, in between = voxels present in more than that fraction. */
   threshold?: number;

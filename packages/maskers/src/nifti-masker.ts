@@ -9,8 +9,10 @@ import {
   type ImgLike,
 } from './volume.js';
 
+/** How NiftiMasker computes a mask when none is given (nilearn's mask_strategy). */
 export type MaskStrategy = 'background' | 'epi' | 'whole-brain-template';
 
+/** Signal cleaning shared by the maskers: standardize, detrend, runs and band-pass filtering (with the repetition time). */
 export interface SignalOptions {
   standardize?: Standardize;
   detrend?: boolean;
@@ -21,6 +23,7 @@ export interface SignalOptions {
   tR?: number;
 }
 
+/** NiftiMasker's options (nilearn's, camel-cased): the mask or how to compute it, and signal cleaning. */
 export interface NiftiMaskerOptions extends SignalOptions {
   /** Mask image; computed from the images with `maskStrategy` when absent. */
   maskImg?: ImgLike;
@@ -38,6 +41,7 @@ export interface NiftiMaskerOptions extends SignalOptions {
   resampleMask?: boolean;
 }
 
+/** Per-call extras of transform: run labels and confounds for cleaning. */
 export interface TransformOptions {
   runs?: ArrayLike<number | string>;
   confounds?: Matrix;
@@ -45,6 +49,7 @@ export interface TransformOptions {
 
 type ImgsLike = ImgLike | ImgLike[];
 
+/** Load one image or a list (paths or images) as a list; arg names the argument in errors. */
 export async function loadImages(imgs: ImgsLike, arg = 'imgs'): Promise<NiftiImage[]> {
   const list = Array.isArray(imgs) ? imgs : [imgs];
   if (list.length === 0) throw new Error(`${arg}: got an empty list of images`);

@@ -3,8 +3,10 @@
 import { Matrix } from '@neurodecode/matrix';
 import { butterworthFor } from './butterworth.js';
 
+/** Standardization of each column: false, z-score (sample or population std) or percent signal change. */
 export type Standardize = false | 'zscore_sample' | 'zscore' | 'psc';
 
+/** Options of cleanSignals (nilearn's signal.clean): runs, detrending, filtering, confounds and standardization. */
 export interface CleanOptions {
   /** One run label per row; every run is cleaned independently. */
   runs?: ArrayLike<number | string>;

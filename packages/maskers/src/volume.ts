@@ -1,6 +1,7 @@
 // Small shared helpers: loading images, comparing grids, and voxel bookkeeping for masks.
 import { readNifti, NiftiImage, affinesClose, type Affine } from '@neurodecode/nifti-io';
 
+/** An image in memory or a path to a NIfTI file. */
 export type ImgLike = NiftiImage | string;
 
 export async function loadImage(img: ImgLike, arg: string): Promise<NiftiImage> {

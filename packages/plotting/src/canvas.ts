@@ -18,6 +18,7 @@ export type Context2D = Pick<CanvasRenderingContext2D,
   imageSmoothingEnabled: boolean;
 };
 
+/** A canvas: HTMLCanvasElement, OffscreenCanvas, @napi-rs/canvas or the SVG canvas of the Node entry. */
 export interface CanvasLike {
   width: number;
   height: number;

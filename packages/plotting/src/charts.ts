@@ -5,6 +5,7 @@ import { getColormap } from './colormaps.js';
 import { checkDpi, drawTitle, formatTick, newCanvas, text, type CommonOptions, type Figure } from './figure.js';
 import type { Panel } from './layout.js';
 
+/** Options every chart takes: size in inches (scaled by `dpi`), axis labels and a title. */
 export interface ChartOptions extends CommonOptions {
   /** Figure size in inches (default 5 x 3.2). */
   width?: number;
@@ -88,6 +89,7 @@ function hline(a: Axes, v: number, color: string, dashed: boolean, label?: strin
   if (label) text(a.ctx, label, l + w - 4, py - 3, color, a.fontPx * 0.9, 'right', 'bottom');
 }
 
+/** Options of `foldScores`: the chance level (one number, or one per fold: the dummy estimator's scores). */
 export interface FoldScoresOptions extends ChartOptions {
   /** Chance level: the dummy estimator's score, one number or one per fold. */
   chance?: number | number[];
@@ -141,6 +143,7 @@ function drawBars(a: Axes, counts: number[], lo: number, hi: number, color: stri
   });
 }
 
+/** Options of `nullHistogram`: the p-value to print (computed from the null when absent) and the bin count. */
 export interface NullHistogramOptions extends ChartOptions {
   /** p-value to print (default: (1 + #null >= observed) / (1 + n), as scikit-learn). */
   pValue?: number;
@@ -169,6 +172,7 @@ export function nullHistogram(nullScores: ArrayLike<number>, observed: number, o
   return { ...fig, panels: [axes.panel] };
 }
 
+/** Options of `scoreHistogram`: the chance level to mark and the bin count. */
 export interface ScoreHistogramOptions extends ChartOptions {
   bins?: number;
   /** Mark this score (e.g. chance) with a dashed line. */
@@ -199,6 +203,7 @@ export function scoreHistogram(values: ArrayLike<number>, opts: ScoreHistogramOp
   return { ...fig, panels: [axes.panel] };
 }
 
+/** Options of `confusionMatrix`: class labels in row/column order, counts or row fractions, size. */
 export interface ConfusionMatrixOptions extends CommonOptions {
   labels?: string[];
   /** Show row-normalised fractions (default false: counts). */

@@ -21,8 +21,10 @@ const STOPS: Record<string, Stop[]> = {
 /** Colour maps whose middle is zero: values are mapped from [-vmax, vmax]. */
 const SYMMETRIC = new Set(['cold_hot', 'cold_white_hot']);
 
+/** Every colour map name `getColormap` accepts (each also reversed with `_r`). */
 export const COLORMAP_NAMES: readonly string[] = Object.keys(STOPS).flatMap((n) => [n, `${n}_r`]);
 
+/** A colour map: its name, a 256-entry RGB lookup table and whether its middle stands for zero. */
 export interface Colormap {
   name: string;
   /** 256 * 3 bytes, RGB. */
@@ -33,6 +35,7 @@ export interface Colormap {
 
 const cache = new Map<string, Colormap>();
 
+/** The colour map called `name` (see COLORMAP_NAMES); an unknown name is an error naming `arg`. */
 export function getColormap(name: string, arg = 'cmap'): Colormap {
   const hit = cache.get(name);
   if (hit) return hit;

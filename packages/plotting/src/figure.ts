@@ -4,6 +4,7 @@ import { context2d, defaultCanvasFactory, type CanvasFactory, type CanvasLike, t
 import type { Colormap } from './colormaps.js';
 import type { FigureLayout, Panel } from './layout.js';
 
+/** What every figure function returns: the canvas it drew on, its size, dpi, panels (layout) and the fallbacks it took. */
 export interface Figure extends FigureLayout {
   canvas: CanvasLike;
   dpi: number;

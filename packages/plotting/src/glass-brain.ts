@@ -8,13 +8,16 @@ import { edgesOf, fillTile } from './raster.js';
 import { checkAlpha, checkThresholds, valueScale } from './stat-map.js';
 import { assertDrawable, memoized, percentileOf, toVolume, unionBounds, valueStats, worldBounds, type Bounds, type Volume } from './volume.js';
 
+/** Projections drawn, left to right: `x` sagittal, `y` coronal, `z` axial, `l`/`r` sagittal seen from the left/right; `ortho` = x, y, z. */
 export type GlassDisplayMode = 'ortho' | 'x' | 'y' | 'z' | 'l' | 'r' | 'lyrz' | 'xz' | 'yz' | 'yx' | 'lzry' | 'lyr';
 const MODES: Record<GlassDisplayMode, View[]> = {
   ortho: ['x', 'y', 'z'], x: ['x'], y: ['y'], z: ['z'], l: ['l'], r: ['r'], lyrz: ['l', 'y', 'r', 'z'],
   xz: ['x', 'z'], yz: ['y', 'z'], yx: ['y', 'x'], lzry: ['l', 'z', 'r', 'y'], lyr: ['l', 'y', 'r'],
 };
+/** The display modes `glassBrain` accepts, as nilearn's plot_glass_brain. */
 export const GLASS_DISPLAY_MODES = Object.keys(MODES) as GlassDisplayMode[];
 
+/** Options of `glassBrain`. */
 export interface GlassBrainOptions extends CommonOptions {
   volume?: number;
   /** |values| below this are not drawn; 'auto' (default) = the 80th percentile of the non-zero |values|, as nilearn. */
@@ -131,6 +134,7 @@ function sampleProjection(proj: Projection, panel: Panel, fn: (p: number, value:
   }
 }
 
+/** Maximum-intensity projections of a map inside the outline of a brain mask (nilearn's plot_glass_brain). */
 export function glassBrain(img: NiftiImage, opts: GlassBrainOptions = {}): Figure {
   const dpi = checkDpi(opts.dpi);
   const map = toVolume(img, 'img', opts.volume);

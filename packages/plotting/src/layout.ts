@@ -5,6 +5,7 @@ import type { Bounds, Extent } from './volume.js';
 /** x: sagittal, y: coronal, z: axial; l / r: sagittal views from the left / right (glass brain). */
 export type View = 'x' | 'y' | 'z' | 'l' | 'r';
 
+/** One panel of a figure: its view, its pixel `box` `[left, top, width, height]`, its mm `extent` and (slices) its cut in mm. */
 export interface Panel {
   view: View | 'chart' | 'legend';
   /** [left, top, width, height] in pixels. */
@@ -18,6 +19,7 @@ export interface Panel {
   cut?: number;
 }
 
+/** A figure's size in pixels and where each panel is, in pixels and in mm. */
 export interface FigureLayout {
   width: number;
   height: number;

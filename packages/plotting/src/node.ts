@@ -75,14 +75,23 @@ type WithCanvas<F> = F extends (a: infer A, o?: infer O) => Figure ? (a: A, o?: 
 function withNodeCanvas<F extends (a: never, o?: { canvas?: CanvasFactory }) => Figure>(f: F): WithCanvas<F> {
   return ((a: never, o: { canvas?: CanvasFactory } = {}) => f(a, { canvas: nodeCanvas, ...o })) as WithCanvas<F>;
 }
+/** `statMap` drawing on @napi-rs/canvas unless `canvas` is given: a map over a background. */
 export const statMap = withNodeCanvas(figures.statMap);
+/** `glassBrain` drawing on @napi-rs/canvas unless `canvas` is given: projections in a brain outline. */
 export const glassBrain = withNodeCanvas(figures.glassBrain);
+/** `roi` drawing on @napi-rs/canvas unless `canvas` is given: masks, filled or as contours. */
 export const roi = withNodeCanvas(figures.roi);
+/** `anat` drawing on @napi-rs/canvas unless `canvas` is given: an anatomical image alone. */
 export const anat = withNodeCanvas(figures.anat);
+/** `epi` drawing on @napi-rs/canvas unless `canvas` is given: a functional volume alone. */
 export const epi = withNodeCanvas(figures.epi);
+/** `foldScores` drawing on @napi-rs/canvas unless `canvas` is given: per-fold scores against chance. */
 export const foldScores = withNodeCanvas(figures.foldScores);
+/** `scoreHistogram` drawing on @napi-rs/canvas unless `canvas` is given: the distribution of map values. */
 export const scoreHistogram = withNodeCanvas(figures.scoreHistogram);
+/** `confusionMatrix` drawing on @napi-rs/canvas unless `canvas` is given. */
 export const confusionMatrix = withNodeCanvas(figures.confusionMatrix);
+/** `nullHistogram` drawing on @napi-rs/canvas unless `canvas` is given: the permutation null with the observed score. */
 export function nullHistogram(nullScores: ArrayLike<number>, observed: number, o: figures.NullHistogramOptions = {}): Figure {
   return figures.nullHistogram(nullScores, observed, { canvas: nodeCanvas, ...o });
 }

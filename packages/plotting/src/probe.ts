@@ -2,6 +2,7 @@
 // tests (and users checking a figure) map drawn pixels back to the brain through the layout.
 import { pixelToWorld, type Panel } from './layout.js';
 
+/** Whether a pixel (0-255 channels) counts, for `colourCentroid`. */
 export type PixelTest = (r: number, g: number, b: number) => boolean;
 
 /** Pixels whose strongest and weakest channels differ by more than `min` (not grey). */

@@ -6,6 +6,7 @@ import { edgesOf, maskTile, paintWhere } from './raster.js';
 import { backgroundVolume, drawSliceFigure, type SliceOptions } from './slices.js';
 import { toVolume, valueStats, type Volume } from './volume.js';
 
+/** One mask of `roi`: the image (non-zero voxels are inside), its legend label and colour (a palette colour when absent). */
 export interface RoiEntry {
   img: NiftiImage;
   /** Legend text (default "ROI n"). */
@@ -14,6 +15,7 @@ export interface RoiEntry {
   color?: string;
 }
 
+/** Options of `roi`: slice options plus `style` (`filled` or `contours`), `alpha` and the legend. */
 export interface RoiOptions extends SliceOptions {
   /** 'filled' (default) or 'contours'. */
   style?: 'filled' | 'contours';
@@ -22,6 +24,7 @@ export interface RoiOptions extends SliceOptions {
   legend?: boolean;
 }
 
+/** Several masks over a background, filled or as contours, each in its colour, with a legend (nilearn's plot_roi). */
 export function roi(masks: RoiEntry[], opts: RoiOptions = {}): Figure {
   if (!Array.isArray(masks) || masks.length === 0) throw new Error('masks: give at least one ROI image');
   const style = opts.style ?? 'filled';

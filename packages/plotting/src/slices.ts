@@ -8,9 +8,12 @@ import { layoutBrainRows, viewAxes, type BrainFrame, type Panel, type PanelSpec 
 import { fillTile, paintBackground } from './raster.js';
 import { memoized, percentileOf, toVolume, unionBounds, worldBounds, type Bounds, type Volume } from './volume.js';
 
+/** `ortho`: one cut per axis (x, y, z); `x`, `y`, `z`: several cuts along one axis; `mosaic`: several along each. */
 export type DisplayMode = 'ortho' | 'x' | 'y' | 'z' | 'mosaic';
+/** The display modes of slice figures (`statMap`, `roi`, `anat`, `epi`). */
 export const DISPLAY_MODES: readonly DisplayMode[] = ['ortho', 'x', 'y', 'z', 'mosaic'];
 
+/** Options of the slice figures: display mode, cuts (mm), background, annotations and sizes. */
 export interface SliceOptions extends CommonOptions {
   /** Background image; null for none. Default: none here (the Node entry defaults to MNI152). */
   bg?: NiftiImage | null;

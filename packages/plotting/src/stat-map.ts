@@ -6,6 +6,7 @@ import { paintOverlay } from './raster.js';
 import { backgroundVolume, drawSliceFigure, type SliceOptions } from './slices.js';
 import { assertDrawable, percentileOf, toVolume, valueStats } from './volume.js';
 
+/** Options of `statMap`: slice options plus threshold, vmax, colour map and colour bar. */
 export interface StatMapOptions extends SliceOptions {
   /** Volume of a 4-D map to show. */
   volume?: number;

@@ -2,10 +2,12 @@
 // figures need (bounding boxes, value range). 4-D inputs need an explicit volume index.
 import { applyAffine, invertAffine, type Affine, type NiftiImage, type NumericArray } from '@neurodecode/nifti-io';
 
+/** A panel's `[[left, right], [bottom, top]]` in mm (or data units for charts): the coordinate at each edge of its box. */
 export type Extent = [[number, number], [number, number]];
 /** World-space box: [[xmin, xmax], [ymin, ymax], [zmin, zmax]] in mm. */
 export type Bounds = [[number, number], [number, number], [number, number]];
 
+/** One 3-D volume ready to draw: voxels (Fortran order), grid shape, affine and its inverse, smallest voxel edge. */
 export interface Volume {
   data: NumericArray;
   shape: [number, number, number];

@@ -19,6 +19,7 @@ import { selectRows, toLabels } from './prepare.js';
 import { meanOverFolds, scoresImage } from './shards.js';
 import { seededRandom, type AnyEstimator } from '@neurodecode/estimators';
 
+/** searchlight() options plus the number of label permutations and their seed (no shards or checkpoints). */
 export interface NullMapsOptions extends Omit<SearchlightOptions, 'shard' | 'checkpoint' | 'checkpointInterval' | 'returnFoldScores' | 'onProgress'> {
   /** Number of label permutations (null maps). */
   nPermutations: number;
@@ -28,6 +29,7 @@ export interface NullMapsOptions extends Omit<SearchlightOptions, 'shard' | 'che
   onProgress?: (done: number, total: number) => void;
 }
 
+/** The observed map and the K null maps (one per within-run label permutation), with run facts. */
 export interface NullMapsResult {
   /** Observed scores (3-D float32) and mean scores per centre. */
   scoresImg: NiftiImage;
@@ -63,6 +65,10 @@ export function permuteWithinGroups(groups: readonly Label[] | undefined, n: num
   return perm;
 }
 
+/**
+ * Per-subject null maps for group inference (Stelzer, prevalence): the observed searchlight map plus
+ * one map per label permutation within `groups`, sharing all label-independent work across them.
+ */
 export async function searchlightNullMaps(options: NullMapsOptions): Promise<NullMapsResult> {
   const t0 = performance.now();
   const K = options.nPermutations;

@@ -146,3 +146,41 @@ export async function demoReport(path: string, d: DemoReportInput): Promise<void
     maps: [{ img: d.scoresImg, label: 'searchlight accuracy (GaussianNB)', kind: 'score', chance: 0.5 }],
   });
 }
+
+export interface GroupReportInput {
+  /** group's --json result (method, significant_voxels, threshold_t, clusters...). */
+  result: Record<string, unknown>;
+  /** Its output images under their file names (t, logp_max_t, mean, logp_voxel, ...). */
+  images: Record<string, NiftiImage>;
+  nSubjects: number;
+  maskVoxels?: number;
+}
+
+/** -log10(0.05): a logp map above this is significant at p < 0.05. */
+const LOGP_05 = -Math.log10(0.05);
+
+/**
+ * The group page: the statistic map (t, Stelzer's mean or the prevalence minimum) at the
+ * cluster-forming threshold, then every corrected -log10 p map at p < 0.05, each with slices, a
+ * glass brain and, in MNI space, its clusters named by the atlas.
+ */
+export async function groupReport(path: string, d: GroupReportInput): Promise<void> {
+  const r = d.result;
+  const statName = ['t', 'mean', 'min'].find((k) => d.images[k]);
+  const threshold = typeof r.threshold_t === 'number' && statName === 't' ? r.threshold_t : undefined;
+  const maps: ReportMap[] = [];
+  if (statName) maps.push({ img: d.images[statName]!, label: `group ${statName} map`, kind: 'weights', threshold });
+  for (const [name, img] of Object.entries(d.images)) {
+    if (name.startsWith('logp') && !name.endsWith('_uncorrected')) maps.push({ img, label: `${name} (-log10 p, corrected)`, kind: 'weights', threshold: LOGP_05 });
+  }
+  const significant = (r.significant_voxels ?? {}) as Record<string, number>;
+  await write(path, {
+    command: 'group', result: r, seed: typeof r.seed === 'number' ? r.seed : undefined,
+    headline: [
+      ['subjects', String(d.nSubjects)],
+      ...Object.entries(significant).map(([k, v]) => [`significant voxels: ${k}`, String(v)] as [string, string]),
+    ],
+    inputs: { grid: d.images[statName ?? Object.keys(d.images)[0]!]?.shape.slice(0, 3), maskVoxels: d.maskVoxels, extra: [['method', String(r.method ?? '-')]] },
+    maps,
+  });
+}
