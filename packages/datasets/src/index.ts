@@ -16,3 +16,4 @@ export {
   MNI152_BASE_URL, MNI152_TEMPLATE_FILE, MNI152_MASK_FILE,
   type FetchMirrorOptions, type FetchHarvardOxfordOptions, type HarvardOxfordAtlas, type HarvardOxfordAtlasName, type Mni152,
 } from './fetch-atlases.js';
+export { simulateGroup, MNI_4MM_SHAPE, MNI_4MM_AFFINE, GROUP_EFFECTS, type SimulateGroupOptions, type SimulatedGroup } from './simulate-group.js';

@@ -79,15 +79,21 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
   };
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
+export async function writeAtomically(path: string, text: string): Promise<void> {
   writeFileAtomicSync(path, text);
 }
 
 /** Generate the 4-D series volume by volume straight into a gzip stream (temp file + rename). */
 async function writeBold(path: string, layout: SimulationLayout): Promise<void> {
-  const o = layout.params;
-  const h = boldHeader(o, layout.affine);
+  const volumes = new BoldVolumes(layout);
+  await writeSeries(path, serializeHeader(boldHeader(layout.params, layout.affine)), layout.params.volumes, () => volumes.next());
+}
 
+/**
+ * Write a NIfTI header then `count` volumes made one at a time by `next` into a gzip stream, through
+ * a tracked temporary file renamed at the end: memory stays O(one volume), nothing half-written.
+ */
+export async function writeSeries(path: string, header: Uint8Array, count: number, next: (t: number) => ArrayBufferView): Promise<void> {
   // Created and tracked synchronously, then written through its descriptor (see nifti-io's temporaries).
   const tmp = temporaryName(path);
   const file = createWriteStream(tmp, { fd: openTemporary(tmp, path) });
@@ -105,12 +111,11 @@ async function writeBold(path: string, layout: SimulationLayout): Promise<void> 
   const write = (chunk: Uint8Array): Promise<void> =>
     gz.write(chunk) ? Promise.resolve() : Promise.race([new Promise<void>((res) => gz.once('drain', res)), failed]);
   try {
-    await write(serializeHeader(h));
-    const volumes = new BoldVolumes(layout);
-    for (let t = 0; t < o.volumes; t++) {
-      const out = volumes.next();
+    await write(header);
+    for (let t = 0; t < count; t++) {
+      const out = next(t);
       if (failure) throw failure;
-      await write(new Uint8Array(out.buffer));
+      await write(new Uint8Array(out.buffer, out.byteOffset, out.byteLength));
     }
     gz.end();
     await Promise.race([finished(file), failed]);

@@ -8,3 +8,4 @@ export type { EstimatorSpec } from './generic.js';
 export type { KernelName } from './compute.js';
 export { solveLogisticNewton } from './solvers.js';
 export { solveSquaredHingeNewton, hingeNewtonWork } from './svm-newton.js';
+export { searchlightNullMaps, permuteWithinGroups, type NullMapsOptions, type NullMapsResult } from './null-maps.js';

@@ -8,6 +8,7 @@ import { register as demo } from './demo.js';
 import { register as simulate } from './simulate.js';
 import { register as spacenet } from './spacenet.js';
 import { register as searchlight } from './searchlight.js';
+import { register as group } from './group.js';
 import { register as plugin } from './plugin.js';
 import { register as plot } from './plot.js';
 import { register as view } from './view.js';
@@ -21,6 +22,7 @@ export function registerCommands(program: Command): void {
   simulate(program);
   spacenet(program);
   searchlight(program);
+  group(program);
   plugin(program);
   plot(program);
   view(program);

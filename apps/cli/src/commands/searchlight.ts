@@ -7,9 +7,10 @@ import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, pluginForE
 import { parseList, selectTargets } from '../labels.js';
 import { checkReportPath, mapReport, REPORT_FLAG } from '../report/commands.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
+import { runNullMaps, wantsNullMaps, type NullCliOptions } from './searchlight-null.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
-interface SearchlightCliOptions {
+interface SearchlightCliOptions extends NullCliOptions {
   func: string[];
   mask: string;
   processMask?: string;
@@ -59,11 +60,18 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
   checkReportPath(opts.report);
   if (shard && opts.report) throw new Error('--report: a shard has no map yet; report on the merged map (neurodecode plot / view)');
-  guardPaths(decodingInputPaths(opts), [...pathArgs('--out', opts.out), ...pathArgs('--checkpoint', opts.checkpoint), ...pathArgs('--report', opts.report)]);
+  guardPaths(decodingInputPaths(opts), [...pathArgs('--out', opts.out), ...pathArgs('--checkpoint', opts.checkpoint), ...pathArgs('--report', opts.report), ...pathArgs('--null-out', opts.nullOut)]);
   await loadPlugins(opts.plugin);
   const runs = await readFuncRuns(funcList(opts.func));
   const labels = loadLabels(opts, runs.map((r) => r.nVolumes));
   const mask = await readNifti(opts.mask);
+  if (wantsNullMaps(opts)) {
+    return runNullMaps(opts, {
+      func: runs, mask, processMask: opts.processMask, y: labels.table.labels.map(String), targets: parseList(opts.targets),
+      groups: labels.table.groups, cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
+      estimator: { name: opts.estimator }, scoring: opts.scoring, radius, standardize: !!opts.standardize, threads,
+    });
+  }
   const bar = progressBar('searchlight');
   let result;
   try {
@@ -126,6 +134,9 @@ export function register(program: Command): void {
     .option('--checkpoint <file>', 'save progress here and resume from it after an interruption')
     .option('--checkpoint-every <seconds>', 'time between checkpoint saves (default 10)')
     .option('--plugin <module>', 'import a module that registers estimators (repeatable)', collect)
+    .option('--n-permutations <k>', 'also compute K null maps with labels permuted within runs (needs --null-out)')
+    .option('--seed <s>', 'seed of the label permutations', '0')
+    .option('--null-out <file>', '4-D image of the K null maps (.nii.gz), for neurodecode group --method stelzer|prevalence')
     .option('--out <file>', 'scores image (.nii.gz), or the partial result of a shard')
     .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
@@ -135,6 +146,7 @@ export function register(program: Command): void {
       '  neurodecode searchlight --func bold.nii.gz --mask mask.nii.gz --labels labels.txt \\',
       '    --targets face,house --radius 5.6 --cv kfold:4 --out scores.nii.gz --json',
       '  neurodecode searchlight ... --shard 0/4 --out scores.part0   (then: searchlight merge)',
+      '  neurodecode searchlight ... --n-permutations 100 --seed 0 --out acc.nii.gz --null-out null.nii.gz',
     ].join('\n'))
     .action(async (opts: SearchlightCliOptions) => {
       for (const [flag, key] of [['--func', 'func'], ['--mask', 'mask'], ['--labels', 'labels'], ['--out', 'out']] as const) {

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { simulateFmri } from '@neurodecode/datasets';
 import { log, parseIntArg, parseNumberArg, printJson } from '../util.js';
+import { simulateGroupCli } from './simulate-group.js';
 import { guardPaths } from '../guard.js';
 
 interface SimulateCliOptions {
@@ -13,6 +14,8 @@ interface SimulateCliOptions {
   variability?: string;
   dtype: string;
   json?: boolean;
+  subjects?: string;
+  space?: string;
 }
 
 export function register(program: Command): void {
@@ -26,9 +29,12 @@ export function register(program: Command): void {
     .option('--classes <k>', 'number of classes, 2..16 (2: face/house; more: Haxby\'s categories, each its own pattern)', '2')
     .option('--variability <x>', 'trial-to-trial sd of the response amplitude, relative to its mean (default 1)')
     .option('--dtype <type>', 'bold data type: int16 or float32', 'int16')
+    .option('--subjects <n>', 'a multi-subject study instead (sub-XX/bold.nii.gz + labels.txt, shared mask and truth)')
+    .option('--space <name>', 'with --subjects: mni (4 mm MNI grid)', 'mni')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nExample:\n  neurodecode simulate --out /tmp/sim --volumes 216 --seed 0 --json')
+    .addHelpText('after', '\nExamples:\n  neurodecode simulate --out /tmp/sim --volumes 216 --seed 0 --json\n  neurodecode simulate --subjects 12 --space mni --out /tmp/study --json')
     .action(async (opts: SimulateCliOptions) => {
+      if (opts.subjects !== undefined) return simulateGroupCli(opts);
       const volumes = parseIntArg('--volumes', opts.volumes, 4);
       const seed = parseIntArg('--seed', opts.seed, 0);
       const snr = opts.snr === undefined ? undefined : parseNumberArg('--snr', opts.snr);
