@@ -1,3 +1,3 @@
 export * from './shared.js';
-export { readNifti, writeNifti, type WriteOptions } from './node.js';
+export { readNifti, readNiftiHeader, writeNifti, type WriteOptions } from './node.js';
 export { readNiftiFromBuffer } from './browser.js';

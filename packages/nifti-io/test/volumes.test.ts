@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tempDir } from '@neurodecode/testkit';
 import { NiftiDecoder } from '../src/decode.js';
-import { NiftiImage, readNifti, writeNifti } from '../src/index.js';
+import { NiftiImage, readNifti, readNiftiHeader, writeNifti } from '../src/index.js';
 
 const SHAPE = [5, 4, 3, 7];
 const VOL = 60;
@@ -51,4 +51,15 @@ test('bad volume selections name the argument', async () => {
   await assert.rejects(readNifti(path, { volumes: [7] }), /volumes: index 7 is outside 0\.\.6/);
   await assert.rejects(readNifti(path, { volumes: [3, 1] }), /volumes: indices must be ascending/);
   await assert.rejects(readNifti(path, { volumes: [] }), /volumes: the list of volumes to read is empty/);
+});
+
+test('readNiftiHeader reads the header alone, from .nii and .nii.gz', async () => {
+  const { dir } = tempDir();
+  for (const name of ['h.nii', 'h.nii.gz']) {
+    const path = join(dir, name);
+    await writeNifti(image(), path);
+    const h = await readNiftiHeader(path);
+    assert.deepEqual(Array.from(h.dim.slice(0, 5)), [4, 5, 4, 3, 7]);
+  }
+  await assert.rejects(readNiftiHeader(join(dir, 'absent.nii')), /absent\.nii: no such file/);
 });
