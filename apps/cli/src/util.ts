@@ -49,3 +49,9 @@ export function parseNumberArg(name: string, value: string): number {
   if (!Number.isFinite(n)) throw new Error(`${name}: expected a number, got "${value}"`);
   return n;
 }
+
+/** An --out image path: required, and a NIfTI name, checked before any work is done. */
+export function checkImageOut(out: string | undefined, flag = '--out'): asserts out is string {
+  if (!out) throw new Error(`${flag}: required`);
+  if (!/\.nii(\.gz)?$/.test(out)) throw new Error(`${flag}: must end in .nii or .nii.gz, got "${out}"`);
+}

@@ -8,6 +8,8 @@ import { register as demo } from './demo.js';
 import { register as simulate } from './simulate.js';
 import { register as spacenet } from './spacenet.js';
 import { register as searchlight } from './searchlight.js';
+import { register as mask } from './mask.js';
+import { register as image } from './image.js';
 
 export function registerCommands(program: Command): void {
   info(program);
@@ -18,4 +20,6 @@ export function registerCommands(program: Command): void {
   simulate(program);
   spacenet(program);
   searchlight(program);
+  mask(program);
+  image(program);
 }
