@@ -1,14 +1,15 @@
-// Inputs for decode and permutation: masked, target-selected, standardized sample matrix.
+// Inputs for decode, permutation, searchlight (with preprocessing) and spacenet: masked,
+// cleaned, target-selected, standardized sample matrix.
 import type { Matrix } from '@neurodecode/matrix';
 import { readNifti, type NiftiImage } from '@neurodecode/nifti-io';
-import { NiftiMasker, standardizeInPlace, type Standardize } from '@neurodecode/maskers';
+import type { NiftiMasker } from '@neurodecode/maskers';
 import { funcList, loadLabels, readFuncRuns, type LabelOptions } from './inputs.js';
 import type { Value } from './labels.js';
+import { maskAndClean, type PreprocessingCliOptions } from './preprocessing.js';
 
-export interface DecodingInputOptions extends LabelOptions {
+export interface DecodingInputOptions extends LabelOptions, PreprocessingCliOptions {
   func: string | string[];
   mask?: string;
-  standardize?: string;
 }
 
 export interface DecodingInputs {
@@ -17,25 +18,15 @@ export interface DecodingInputs {
   groups?: Value[];
   maskImg: NiftiImage;
   masker: NiftiMasker;
-}
-
-export function parseStandardize(value: string | undefined): Standardize {
-  if (value === undefined || value === 'zscore_sample' || value === 'true') return 'zscore_sample';
-  if (value === 'none' || value === 'false') return false;
-  if (value === 'zscore' || value === 'psc') return value;
-  throw new Error(`--standardize: expected zscore_sample, zscore, psc or none, got "${value}"`);
+  /** Masker and cleaning settings, for a saved model. */
+  settings: Record<string, unknown>;
 }
 
 export async function loadDecodingInputs(opts: DecodingInputOptions): Promise<DecodingInputs> {
   const paths = funcList(opts.func);
   const runs = await readFuncRuns(paths);
-  const labels = loadLabels(opts, runs.map((r) => r.nVolumes));
+  const labels = loadLabels(opts, runs);
   const maskImg = opts.mask ? await readNifti(opts.mask) : undefined;
-  const masker = new NiftiMasker({ maskImg });
-  await masker.fit(runs);
-  const Xall = await masker.transform(runs);
-  const X = Xall.selectRows(labels.keep);
-  const how = parseStandardize(opts.standardize);
-  if (how) standardizeInPlace(X, how);
-  return { X, y: labels.y, groups: labels.groups, maskImg: masker.maskImg_!, masker };
+  const { X, masker, maskImg: fitted, settings } = await maskAndClean(runs, maskImg, labels.keep, opts);
+  return { X, y: labels.y, groups: labels.groups, maskImg: fitted, masker, settings };
 }

@@ -5,17 +5,17 @@ import { parseCvSpec, splitterUsesGroups, type Splitter } from '@neurodecode/cv'
 import { writeNifti } from '@neurodecode/nifti-io';
 import { addLabelOptions, collect, loadPlugins } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
+import { addPreprocessingOptions } from '../preprocessing.js';
 import { log, printJson, progressBar } from '../util.js';
 
 export function addDecodingOptions(cmd: Command): Command {
   cmd
     .requiredOption('--func <file>', 'functional 4-D image (repeat or comma-separate to concatenate runs)', collect)
     .option('--mask <file>', 'mask image (computed from the data when absent)');
-  return addLabelOptions(cmd)
+  return addPreprocessingOptions(addLabelOptions(cmd))
     .option('--estimator <name>', 'registered estimator name', 'svc')
     .option('--cv <spec>', 'logo | kfold:N | stratified:N | group:N', 'logo')
     .option('--grid <spec>', 'hyper-parameter grid, e.g. C=1,10,100')
-    .option('--standardize <how>', 'zscore_sample | zscore | psc | none', 'zscore_sample')
     .option('--scoring <name>', 'roc_auc | accuracy | balanced_accuracy | r2')
     .option('--plugin <module>', 'import a module that registers estimators (repeatable)', collect);
 }

@@ -4,13 +4,15 @@ import type { Command } from 'commander';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readNifti, writeNifti } from '@neurodecode/nifti-io';
+import { readNifti, writeNifti, type NiftiImage } from '@neurodecode/nifti-io';
+import type { Matrix } from '@neurodecode/matrix';
 import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight';
 import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, readFuncRuns } from '../inputs.js';
 import { parseList } from '../labels.js';
+import { addPreprocessingOptions, maskAndClean, toStandardize, wantsCleaning, type PreprocessingCliOptions } from '../preprocessing.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 
-interface SearchlightCliOptions {
+interface SearchlightCliOptions extends PreprocessingCliOptions {
   func: string[];
   mask: string;
   processMask?: string;
@@ -19,11 +21,13 @@ interface SearchlightCliOptions {
   labelColumn?: string;
   groupColumn?: string;
   tr?: string;
+  hrfShift?: string;
+  unlabeled?: string;
   radius: string;
   estimator: string;
   cv?: string;
   scoring: string;
-  standardize?: boolean;
+  standardizeFolds?: boolean;
   threads?: string;
   shard?: string;
   checkpoint?: string;
@@ -65,19 +69,30 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
   await loadPlugins(opts.plugin);
   const runs = await readFuncRuns(funcList(opts.func));
-  const labels = loadLabels(opts, runs.map((r) => r.nVolumes));
+  const labels = loadLabels(opts, runs);
   const mask = await readNifti(opts.mask);
+  // Preprocessing works on whole runs, so the cleaned, selected volumes go in as a matrix;
+  // without it the engine reads the images itself (less memory).
+  let func: NiftiImage[] | Matrix = runs;
+  let y = labels.table.labels.map(String);
+  let groups = labels.table.groups;
+  let targets = parseList(opts.targets);
+  if (wantsCleaning(opts) || toStandardize(opts.standardize)) {
+    func = (await maskAndClean(runs, mask, labels.keep, opts)).X;
+    y = labels.y.map(String);
+    groups = labels.groups;
+    targets = undefined;
+  } else if (labels.keep.length < y.length && !targets) {
+    targets = [...new Set(labels.keep.map((i) => y[i]!))]; // --unlabeled drop
+  }
   const bar = progressBar('searchlight');
   let result;
   try {
     result = await searchlight({
-      func: runs, mask, processMask: opts.processMask,
-      y: labels.table.labels.map(String),
-      targets: parseList(opts.targets),
-      groups: labels.table.groups,
-      cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
+      func, mask, processMask: opts.processMask, y, targets, groups,
+      cv: opts.cv ?? (groups ? 'logo' : 'kfold:5'),
       estimator: { name: opts.estimator, modules: pluginUrls(opts.plugin) },
-      scoring: opts.scoring, radius, standardize: !!opts.standardize, threads, shard,
+      scoring: opts.scoring, radius, standardize: !!opts.standardizeFolds, threads, shard,
       checkpoint: opts.checkpoint,
       onProgress: (done, total) => bar.update(done, total),
     });
@@ -105,12 +120,12 @@ export function register(program: Command): void {
     .option('--mask <file>', 'mask image: the voxels spheres draw from')
     .option('--process-mask <file>', 'sphere centres (a subset of the mask; default: the whole mask)');
   // Not required at this level: `searchlight merge` takes no labels.
-  addLabelOptions(cmd, { required: false })
+  addPreprocessingOptions(addLabelOptions(cmd, { required: false }), { standardizeDefault: 'none' })
     .option('--radius <mm>', 'sphere radius in mm', '5.6')
     .option('--estimator <name>', 'svc | gnb | logistic | any registered name', 'svc')
     .option('--cv <spec>', 'kfold:N | logo | stratified:N | group:N (default: logo with groups, else kfold:5)')
     .option('--scoring <name>', 'accuracy | balanced_accuracy | roc_auc ...', 'accuracy')
-    .option('--standardize', 'z-score each sphere with the training fold\'s mean and std')
+    .option('--standardize-folds', 'z-score each sphere with the training fold\'s mean and std')
     .option('--threads <n>', 'worker threads (default: the core count)')
     .option('--shard <i/N>', 'compute only shard i of N and write a partial result')
     .option('--checkpoint <file>', 'save progress here and resume from it after an interruption')
