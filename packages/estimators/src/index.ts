@@ -17,3 +17,4 @@ export { tiledRowGram } from './gram-kernel.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';
 export { checkEstimator, assertEstimatorConforms, type ConformanceReport, type ConformanceOptions } from './conformance.js';
 export { BUILTIN_ESTIMATORS } from './builtins.js';
+export { encodeValue, decodeValue, toEstimatorJSON, readEstimatorJSON, ESTIMATOR_JSON_FORMAT, type EstimatorJSON } from './serialize.js';
