@@ -63,8 +63,8 @@ abstract class BaseDecoder {
   nFeatures = 0;
   nSamples = 0;
   screeningPercentileUsed = 100;
-  /** Per problem, each fold's model: kept instead of `coef` when the estimator is not linear. */
-  protected foldModels?: { estimator: Estimator; support?: Int32Array }[][];
+  /** Per problem, each fold's model: kept instead of `coef` when the estimator is not linear (public so a decoder can be saved). */
+  foldModels?: { estimator: Estimator; support?: Int32Array }[][];
 
   constructor(opts: DecoderOptions = {}) {
     this.opts = { ...opts };
