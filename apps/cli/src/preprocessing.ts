@@ -104,6 +104,7 @@ export interface CleanedRuns {
 /** Mask the runs, clean each run as a whole, keep the `keep` volumes, standardize per run. */
 export async function maskAndClean(
   runs: NiftiImage[], maskImg: NiftiImage | undefined, keep: number[], opts: PreprocessingCliOptions,
+  { resampleToMask = false } = {},
 ): Promise<CleanedRuns> {
   const num = (flag: string, v: string | undefined, positive = true): number | undefined => {
     if (v === undefined) return undefined;
@@ -125,7 +126,9 @@ export async function maskAndClean(
     throw new Error(`--confounds: ${confoundFiles.length} file(s) for ${runs.length} run(s); give one per --func`);
   }
   const confounds = confoundFiles.length ? stackRows(confoundFiles.map((f, i) => readConfounds(f, runs[i]!.nVolumes, i))) : undefined;
-  const masker = new NiftiMasker({ maskImg, detrend: !!opts.detrend, highPass, lowPass, tR, smoothingFwhm, runs: runOf });
+  // Data on another grid than a given mask (a saved model's) is resampled onto the mask's grid.
+  const target = resampleToMask && maskImg ? { targetAffine: maskImg.affine, targetShape: maskImg.shape.slice(0, 3) } : {};
+  const masker = new NiftiMasker({ maskImg, detrend: !!opts.detrend, highPass, lowPass, tR, smoothingFwhm, runs: runOf, ...target });
   await masker.fit(runs);
   const all = await masker.transform(runs, { runs: runOf, confounds });
   let X = all.selectRows(keep);

@@ -6,6 +6,9 @@ import { writeNifti } from '@neurodecode/nifti-io';
 import { addLabelOptions, collect, loadPlugins } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { addPreprocessingOptions } from '../preprocessing.js';
+import { buildModel, checkSavable, writeModel } from '../model-file.js';
+import { createEstimator } from '@neurodecode/estimators';
+import { parseList } from '../labels.js';
 import { log, printJson, progressBar } from '../util.js';
 
 export function addDecodingOptions(cmd: Command): Command {
@@ -35,12 +38,14 @@ export function register(program: Command): void {
     .option('--selection <how>', 'nested (choose parameters on training folds) | test-fold (nilearn, optimistic)', 'nested')
     .option('--screening-percentile <p>', 'ANOVA screening percentile, scaled by mask size as nilearn does', '20')
     .option('--coef-out <file>', 'write the coefficient image (.nii.gz)')
+    .option('--save-model <file>', 'save the fitted model (.ndm) for `neurodecode predict`')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
-      const { X, y, groups, maskImg, masker } = await loadDecodingInputs(opts);
+      if (opts.saveModel) checkSavable(opts.estimator, createEstimator);
+      const { X, y, groups, maskImg, masker, settings } = await loadDecodingInputs(opts);
       requireGroupsFor(cv, opts.cv, groups, opts.groupColumn);
       const screening = opts.screeningPercentile === 'none' ? null : Number(opts.screeningPercentile);
       if (screening !== null && !(screening > 0 && screening <= 100)) {
@@ -74,6 +79,7 @@ export function register(program: Command): void {
         await writeNifti(masker.inverseTransform(w), opts.coefOut);
         coefOut = opts.coefOut;
       }
+      if (opts.saveModel) writeModel(buildModel(decoder, opts.estimator, maskImg, masker.voxelOffsets, settings, parseList(opts.targets)), opts.saveModel);
       const result = {
         cv_scores: cvScores,
         mean_score: cvScores.reduce((a, b) => a + b, 0) / cvScores.length,
@@ -89,6 +95,7 @@ export function register(program: Command): void {
         scoring: opts.scoring ?? 'roc_auc',
         seconds,
         coef_out: coefOut ?? null,
+        model_out: opts.saveModel ?? null,
       };
       if (opts.json) return printJson(result);
       log(`decode: ${X.rows} samples x ${X.cols} voxels, ${classes.join(' vs ')}, ${opts.cv}, ${seconds.toFixed(2)} s`);

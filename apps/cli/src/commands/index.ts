@@ -10,6 +10,7 @@ import { register as spacenet } from './spacenet.js';
 import { register as searchlight } from './searchlight.js';
 import { register as mask } from './mask.js';
 import { register as image } from './image.js';
+import { register as predict } from './predict.js';
 
 export function registerCommands(program: Command): void {
   info(program);
@@ -22,4 +23,5 @@ export function registerCommands(program: Command): void {
   searchlight(program);
   mask(program);
   image(program);
+  predict(program);
 }
