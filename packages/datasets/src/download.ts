@@ -3,7 +3,8 @@
 // so a reader never sees a half-written file under its final name.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { basename, dirname } from 'node:path';
@@ -221,6 +222,16 @@ async function receiveInto(out: FileHandle, url: string, dest: string, opts: Dow
  * dropped connections, 408, 429 and 5xx are retried with exponential backoff; other 4xx fail at
  * once. A checksum mismatch deletes the partial file and throws ChecksumError.
  */
+async function copyLocal(url: string, part: string): Promise<void> {
+  try {
+    await copyFile(fileURLToPath(url), part);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A missing file behaves as a 404, so optional manifests stay optional.
+    throw new DownloadError(`copy failed: ${fileURLToPath(url)}: ${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message}`, url, code === 'ENOENT' ? 404 : undefined, false);
+  }
+}
+
 export async function downloadFile(url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
   const retries = opts.retries ?? 3;
   const backoffMs = opts.backoffMs ?? 500;
@@ -229,10 +240,13 @@ export async function downloadFile(url: string, dest: string, opts: DownloadOpti
   await mkdir(dirname(dest), { recursive: true });
   const stats = { resumed: 0 };
   let lastError: DownloadError | undefined;
-  for (let i = 0; i <= retries; i++) {
+  // A file: URL (fetch --from DIR) is copied, then checked and renamed like a download.
+  const local = url.startsWith('file:');
+  for (let i = 0; i <= (local ? 0 : retries); i++) {
     if (i > 0) await sleep(backoffMs * 2 ** (i - 1), opts.signal);
     try {
-      await attempt(url, part, dest, opts, stats);
+      if (local) await copyLocal(url, part);
+      else await attempt(url, part, dest, opts, stats);
       lastError = undefined;
       break;
     } catch (err) {
