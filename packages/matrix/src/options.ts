@@ -73,3 +73,11 @@ export function checkNumber(value: unknown, arg: string, what = 'a number'): num
   if (typeof value !== 'number' || !Number.isFinite(value)) throw new TypeError(`${arg}: expected ${what}, got ${describeValue(value)}`);
   return value;
 }
+
+/**
+ * The option names of an options interface, spelled once as a record so that the compiler
+ * reports a name added to the interface but missing here (and a misspelt one).
+ */
+export function optionKeys<T>(names: Record<keyof Required<T>, true>): readonly string[] {
+  return Object.keys(names);
+}
