@@ -1,5 +1,6 @@
 // Exhaustive search over a parameter grid with (group-aware) cross-validation, then a refit on
 // all the data: scikit-learn's GridSearchCV, with its candidate order and ranking.
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { asMatrix, type Matrix, type MatrixLike } from '@neurodecode/matrix';
 import type { Estimator, EstimatorKind, FitOptions, Label, Params, Targets } from '@neurodecode/estimators';
 import { readEstimatorJSON, toEstimatorJSON, type EstimatorJSON } from '@neurodecode/estimators';
@@ -123,6 +124,9 @@ export class GridSearchCV implements Estimator {
   private bestIdx = -1;
 
   constructor(opts: GridSearchOptions) {
+    checkOptions('GridSearchCV', opts, optionKeys<GridSearchOptions>({
+      estimator: true, paramGrid: true, cv: true, scoring: true, refit: true, returnTrainScore: true, onProgress: true,
+    }));
     if (!opts || !opts.estimator) throw new TypeError('GridSearchCV: estimator is required');
     this.estimator = opts.estimator;
     this.paramGrid = opts.paramGrid;

@@ -3,10 +3,10 @@
 // one-vs-rest otherwise) the features are screened on the training fold, a hyper-parameter is
 // chosen (nested on the training folds by default, or nilearn's optimistic pick on the test fold),
 // and the chosen model is scored on the test fold. Coefficients are averaged over folds.
-import { Matrix } from '@neurodecode/matrix';
+import { checkOptions, Matrix, optionKeys, rejectPromise } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import {
-  createEstimator, encodeLabels, tiledRowGram, SelectPercentile,
+  checkMatrix, createEstimator, encodeLabels, tiledRowGram, SelectPercentile,
   type Classifier, type Estimator, type Label, type LinearModel, type Params, type Regressor, type Targets,
 } from '@neurodecode/estimators';
 import { GridSearchCV, expandParamGrid, getScorer, LeaveOneGroupOut, StratifiedKFold, KFold, type ParamGrid, type Predictor, type Splitter } from '@neurodecode/cv';
@@ -51,6 +51,11 @@ interface Problem {
   y: Float64Array;
 }
 
+const DECODER_OPTIONS = optionKeys<DecoderOptions>({
+  estimator: true, paramGrid: true, cv: true, innerCv: true, scoring: true, selection: true, screeningPercentile: true,
+  maskImg: true, onProgress: true,
+});
+
 abstract class BaseDecoder {
   protected readonly opts: DecoderOptions;
   protected abstract readonly isClassifier: boolean;
@@ -67,6 +72,8 @@ abstract class BaseDecoder {
   foldModels?: { estimator: Estimator; support?: Int32Array }[][];
 
   constructor(opts: DecoderOptions = {}) {
+    checkOptions(this.constructor.name, opts, DECODER_OPTIONS);
+    rejectPromise(opts.maskImg, 'maskImg');
     this.opts = { ...opts };
   }
 
@@ -270,6 +277,8 @@ export class Decoder extends BaseDecoder {
 
   /** Cross-validate and fit on a masked matrix (rows = samples). */
   fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
+    checkMatrix(X, 'X', undefined, 'Decoder', false);
+    checkOptions('fitMatrix', opts, ['groups']);
     if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
     if (opts.groups && opts.groups.length !== X.rows) throw new Error(`groups: length ${opts.groups.length} does not match the ${X.rows} samples`);
     const { classes, codes } = encodeLabels(y);
@@ -330,6 +339,7 @@ export class DecoderRegressor extends BaseDecoder {
   protected readonly isClassifier = false;
 
   fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
+    checkMatrix(X, 'X', undefined, 'DecoderRegressor', false);
     if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
     const yy = Float64Array.from(y as ArrayLike<number>, (v) => Number(v));
     if (yy.some((v) => !Number.isFinite(v))) throw new Error('y: regression targets must be finite numbers');

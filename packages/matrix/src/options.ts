@@ -20,16 +20,25 @@ function squash(s: string): string {
   return s.toLowerCase().replace(/[^a-z0-9]/g, '');
 }
 
-/** The `n` candidates closest to `word` (exact after squashing first, then containment, then edit distance). */
-export function closestNames(word: string, candidates: readonly string[], n = 1): string[] {
+function ranked(word: string, candidates: readonly string[]): { c: string; d: number }[] {
   const w = squash(word);
-  const ranked = candidates.map((c) => {
+  const out = candidates.map((c) => {
     const s = squash(c);
     const d = s === w ? -2 : s.includes(w) || (s.length > 2 && w.includes(s)) ? -1 + Math.abs(s.length - w.length) / 1000 : editDistance(w, s);
     return { c, d };
   });
-  ranked.sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
-  return ranked.slice(0, n).map((r) => r.c);
+  return out.sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
+}
+
+/** The `n` candidates closest to `word` (exact after squashing first, then containment, then edit distance). */
+export function closestNames(word: string, candidates: readonly string[], n = 1): string[] {
+  return ranked(word, candidates).slice(0, n).map((r) => r.c);
+}
+
+/** The one candidate close enough to `word` to be what was meant (a typo or another spelling), if any. */
+export function suggestName(word: string, candidates: readonly string[]): string | undefined {
+  const best = ranked(word, candidates)[0];
+  return best && best.d <= Math.max(2, Math.floor(squash(word).length / 3)) ? best.c : undefined;
 }
 
 /**
@@ -46,8 +55,8 @@ export function checkOptions(where: string, options: unknown, allowed: readonly 
   for (const key of Object.keys(options)) {
     if (allowed.includes(key)) continue;
     if ((options as Record<string, unknown>)[key] === undefined) continue;
-    const [best] = closestNames(key, allowed, 1);
-    throw new Error(`${key}: unknown ${where} option${best ? `; did you mean ${best}?` : ''}`);
+    const best = suggestName(key, allowed);
+    throw new Error(`${key}: unknown ${where} option; ${best ? `did you mean ${best}?` : `valid options: ${allowed.join(', ')}`}`);
   }
 }
 

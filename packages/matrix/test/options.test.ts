@@ -7,6 +7,7 @@ test('checkOptions names the closest valid option for snake_case and typos', () 
   assert.throws(() => checkOptions('Decoder', { screening_percentile: 10 }, allowed),
     /^Error: screening_percentile: unknown Decoder option; did you mean screeningPercentile\?$/);
   assert.throws(() => checkOptions('Decoder', { scorng: 'accuracy' }, allowed), /scorng: unknown Decoder option; did you mean scoring\?/);
+  assert.throws(() => checkOptions('Decoder', { n_jobs: 2 }, allowed), /^Error: n_jobs: unknown Decoder option; valid options: screeningPercentile, estimator, cv, scoring$/);
   assert.doesNotThrow(() => checkOptions('Decoder', { cv: 3, estimator: undefined, extra: undefined }, allowed));
   assert.doesNotThrow(() => checkOptions('Decoder', undefined, allowed));
   assert.throws(() => checkOptions('Decoder', 'svc', allowed), /Decoder: expected an options object, got the string "svc"/);
