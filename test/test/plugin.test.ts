@@ -10,10 +10,8 @@ import { pathToFileURL } from 'node:url';
 import { Matrix } from '@neurodecode/matrix';
 import { readNifti } from '@neurodecode/nifti-io';
 import { NiftiMasker, standardizeInPlace } from '@neurodecode/maskers';
-import {
-  assertEstimatorConforms, checkEstimator, createEstimator, getEstimatorEntry, listEstimators,
-  type Classifier, type Estimator,
-} from '@neurodecode/estimators';
+import { createEstimator, getEstimatorEntry, listEstimators, type Classifier, type Estimator } from '@neurodecode/estimators';
+import { assertEstimatorConforms, checkEstimator } from '@neurodecode/estimators/testing';
 import { LeaveOneGroupOut } from '@neurodecode/cv';
 import { Decoder } from '@neurodecode/decoding';
 import { dataPath, repoRoot, skipWithoutShared } from '@neurodecode/testkit';

@@ -2,6 +2,7 @@
 // compared with Python (exactly when not shuffled; shuffled streams differ, see random.ts).
 import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import type { Targets } from '@neurodecode/estimators';
+import { brandClass } from '@neurodecode/matrix';
 import { encodeSorted, describeLabel, type EncodedLabels } from './labels.js';
 import { createRandom, shuffleInPlace } from './random.js';
 
@@ -294,6 +295,12 @@ function binomial(n: number, k: number): number {
   for (let i = 1; i <= k; i++) r = (r * (n - k + i)) / i;
   return Math.round(r);
 }
+
+// Branded so the instanceof checks below, and the Decoder's, hold for splitters made by another
+// copy of @neurodecode/cv in the same install (two versions side by side).
+brandClass(GroupKFold, '@neurodecode/cv.GroupKFold');
+brandClass(LeaveOneGroupOut, '@neurodecode/cv.LeaveOneGroupOut');
+brandClass(LeavePGroupsOut, '@neurodecode/cv.LeavePGroupsOut');
 
 /** True for splitters that split by group (runs), so they need one group per sample. */
 export function splitterUsesGroups(splitter: Splitter): boolean {

@@ -15,6 +15,5 @@ export { Pipeline, type PipelineStep } from './pipeline.js';
 export { rowGram, columnGram, selectGram, choleskySolveInPlace } from './linalg.js';
 export { tiledRowGram } from './gram-kernel.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';
-export { checkEstimator, assertEstimatorConforms, type ConformanceReport, type ConformanceOptions } from './conformance.js';
 export { BUILTIN_ESTIMATORS } from './builtins.js';
 export { encodeValue, decodeValue, toEstimatorJSON, readEstimatorJSON, ESTIMATOR_JSON_FORMAT, type EstimatorJSON } from './serialize.js';

@@ -2,9 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from '@neurodecode/matrix';
 import {
-  BUILTIN_ESTIMATORS, LinearSVC, Pipeline, SelectPercentile, StandardScaler, assertEstimatorConforms, checkEstimator,
+  BUILTIN_ESTIMATORS, LinearSVC, Pipeline, SelectPercentile, StandardScaler,
   type Classifier, type Label, type Targets,
 } from '../src/index.js';
+import { assertEstimatorConforms, checkEstimator } from '../src/testing.js';
 
 for (const entry of BUILTIN_ESTIMATORS) {
   test(`built-in "${entry.name}" passes checkEstimator`, () => {

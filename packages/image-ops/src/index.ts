@@ -13,3 +13,5 @@ export { smoothImg, gaussianKernel, gaussianSmoothInPlace, fwhmToSigmas } from '
 export { resampleImg, resampleToImg, type Interpolation, type ResampleOptions } from './resample.js';
 export { cubicPrefilterLine, cubicPrefilterVolume, axisTaps } from './bspline.js';
 export { cropImg, cropBox, coordTransform, mmToVoxel, type CropOptions, type CropBox } from './crop.js';
+export { clustersTable, findClusters, type ClusterRow, type ClustersTableOptions } from './clusters.js';
+export { atlasRegionsAt, readAtlasLabels, type AtlasSpec, type AtlasHit } from './atlas.js';

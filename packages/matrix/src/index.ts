@@ -1,6 +1,30 @@
 // The one matrix type every neurodecode package hands around: row-major Float64Array, one
 // sample per row. Deliberately tiny; linear algebra lives where it is needed (ml-matrix or loops).
 
+/**
+ * Make `instanceof Class` (and `isBranded`) true for instances made by any copy of the package
+ * that defines Class. A consumer's tree can hold two copies of a package (two versions, or a
+ * bundled and an installed one); a plain prototype check would then silently fail. The brand is a
+ * registry symbol (Symbol.for), which is the same in every copy and every realm. Subclasses keep
+ * the ordinary prototype check.
+ */
+export function brandClass(cls: abstract new (...args: never[]) => unknown, key: string): void {
+  const brand = Symbol.for(key);
+  Object.defineProperty(cls.prototype, brand, { value: true });
+  Object.defineProperty(cls, Symbol.hasInstance, {
+    value(this: unknown, x: unknown): boolean {
+      if (this !== cls) return Function.prototype[Symbol.hasInstance].call(this, x);
+      return isBranded(x, key);
+    },
+  });
+}
+
+/** True when `x` was made by a class branded with `key` (by brandClass), in any package copy. */
+export function isBranded(x: unknown, key: string): boolean {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[Symbol.for(key)] === true;
+}
+
+/** The row-major Float64 matrix handed between packages. */
 export class Matrix {
   readonly rows: number;
   readonly cols: number;
@@ -118,6 +142,8 @@ export interface MatrixLike {
   readonly cols: number;
   readonly data: Float64Array;
 }
+
+brandClass(Matrix, '@neurodecode/matrix.Matrix');
 
 export function isMatrixLike(x: unknown): x is MatrixLike {
   return (

@@ -103,5 +103,21 @@ export class NiftiImage {
   }
 }
 
+// `instanceof NiftiImage` must hold for images made by another copy of this package (two
+// versions in one install, or a bundled copy): a registry symbol brands every image, and
+// instanceof checks the brand instead of the prototype chain (subclasses keep the usual check).
+const NIFTI_IMAGE_BRAND = Symbol.for('@neurodecode/nifti-io.NiftiImage');
+Object.defineProperty(NiftiImage.prototype, NIFTI_IMAGE_BRAND, { value: true });
+Object.defineProperty(NiftiImage, Symbol.hasInstance, {
+  value(this: unknown, x: unknown): boolean {
+    return this === NiftiImage ? isNiftiImage(x) : Function.prototype[Symbol.hasInstance].call(this, x);
+  },
+});
+
+/** True for a NiftiImage from any copy of @neurodecode/nifti-io. */
+export function isNiftiImage(x: unknown): x is NiftiImage {
+  return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[NIFTI_IMAGE_BRAND] === true;
+}
+
 /** The affine a header implies (exported for tools that need header-only inspection). */
 export { affineFromHeader };

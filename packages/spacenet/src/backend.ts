@@ -2,7 +2,10 @@
 // library, so it is never a dependency) when the user has it, else wasm (SIMD / threads when the
 // runtime supports them), else the pure-JS cpu backend.
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
+// A named import rather than a bare `import '...-cpu'`: it registers the cpu backend just the
+// same, but tsc copies bare imports into backend.d.ts, which would make every consumer's
+// type check (skipLibCheck: false) compile tfjs's own declarations (Long, DOM types).
+import { version_cpu as cpuBackendVersion } from '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -72,7 +75,7 @@ async function probe(name: BackendName): Promise<{ available: boolean; reason: s
   let result: { available: boolean; reason: string };
   if (name === 'node') result = await probeNode();
   else if (name === 'wasm') result = await probeWasm();
-  else result = { available: true, reason: 'pure JavaScript, always available' };
+  else result = { available: true, reason: `pure JavaScript (tfjs-backend-cpu ${cpuBackendVersion}), always available` };
   probed.set(name, result);
   return result;
 }

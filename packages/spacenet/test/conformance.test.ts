@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkEstimator } from '@neurodecode/estimators';
+import { checkEstimator } from '@neurodecode/estimators/testing';
 import { initBackend, SpaceNetClassifier, SpaceNetRegressor } from '../src/index.js';
 
 for (const penalty of ['graph-net', 'tv-l1'] as const) {

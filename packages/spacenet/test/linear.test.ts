@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Matrix } from '@neurodecode/matrix';
 import { readNifti } from '@neurodecode/nifti-io';
-import { checkEstimator, createEstimator, LinearSVC, LogisticRegression } from '@neurodecode/estimators';
+import { createEstimator, LinearSVC, LogisticRegression } from '@neurodecode/estimators';
+import { checkEstimator } from '@neurodecode/estimators/testing';
 import { dataPath, reference, skipWithoutShared } from '@neurodecode/testkit';
 import { applyMask, initBackend, maskGeometry, TfjsLinearSVC, TfjsLogisticRegression } from '../src/index.js';
 
