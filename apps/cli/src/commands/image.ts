@@ -11,7 +11,9 @@ interface Out { out?: string; json?: boolean }
 
 async function write(img: NiftiImage, opts: Out, extra: Record<string, unknown> = {}): Promise<void> {
   await writeNifti(img, opts.out!);
-  const result = { out: opts.out, shape: img.shape, ...extra };
+  let nonzero = 0;
+  for (let i = 0; i < img.data.length; i++) if (img.data[i] !== 0) nonzero++;
+  const result = { out: opts.out, shape: img.shape, n_nonzero: nonzero, ...extra };
   if (opts.json) return printJson(result);
   process.stdout.write(`[${img.shape.join(', ')}] -> ${opts.out}\n`);
 }
