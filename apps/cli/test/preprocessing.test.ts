@@ -88,3 +88,22 @@ test('bad preprocessing values are one-line errors naming the flag', { skip }, (
   const unl = runCli(...common, '--unlabeled', 'skip');
   assert.match(unl.stderr, /Allowed choices are rest, drop/);
 });
+
+test('searchlight --detrend --standardize zscore equals the API searchlight on the cleaned matrix', { skip }, async () => {
+  const { searchlight } = await import('@neurodecode/searchlight');
+  const { dir } = tempDir();
+  const slice = (n: string) => dataPath('haxby-slice', n)!;
+  const out = join(dir, 'sl.nii.gz');
+  const cli = parseJsonResult(runCli('searchlight', '--func', slice('bold.nii.gz'), '--mask', slice('mask.nii.gz'), '--labels', slice('labels.txt'),
+    '--targets', 'face,house', '--detrend', '--standardize', 'zscore', '--estimator', 'gnb', '--cv', 'kfold:4', '--radius', '5.6',
+    '--threads', '1', '--out', out, '--json'));
+  const rows = readFileSync(slice('labels.txt'), 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/)[0]!);
+  const masker = new NiftiMasker({ maskImg: slice('mask.nii.gz'), detrend: true });
+  const all = await masker.fitTransform(await readNifti(slice('bold.nii.gz'), { dtype: 'float32' }));
+  const keep = rows.flatMap((l, i) => (l === 'face' || l === 'house' ? [i] : []));
+  const X = cleanSignals(all.selectRows(keep), { standardize: 'zscore' });
+  const api = await searchlight({ func: X, mask: slice('mask.nii.gz'), y: keep.map((i) => rows[i]!), cv: 'kfold:4', estimator: 'gnb', radius: 5.6, threads: 1 });
+  const written = await readNifti(out);
+  assert.deepEqual(Array.from(written.data), Array.from(api.scoresImg.data));
+  assertClose(cli.mean_score, api.scores.reduce((a, b) => a + b, 0) / api.scores.length, 1e-12, 'mean score');
+});
