@@ -1,6 +1,7 @@
 // Atlases for `neurodecode mask atlas`: where the image and its region names come from, and how a
 // region name a user types is matched against them.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readTextFile } from './text-input.js';
 import { basename, dirname, join } from 'node:path';
 import { fetchHarvardOxford, HARVARD_OXFORD_ATLASES, parseFslAtlasLabels, type HarvardOxfordAtlasName } from '@neurodecode/datasets';
 import { readNiftiHeader } from '@neurodecode/nifti-io';
@@ -28,12 +29,7 @@ export interface AtlasSource {
 
 /** Region names from a CSV (`index,name` header), an FSL atlas XML, or a text file with one name per line. */
 export function readAtlasLabels(path: string, probabilistic: boolean): AtlasRegion[] {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`--atlas-labels: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  const text = readTextFile(path, '--atlas-labels', 16 * 1024 * 1024, 'an atlas labels file');
   if (/<label\b/.test(text)) {
     // FSL XML: labels[0] is Background; volume v of a probabilistic image holds labels[v + 1].
     const names = parseFslAtlasLabels(text);

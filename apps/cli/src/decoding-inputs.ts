@@ -27,6 +27,6 @@ export async function loadDecodingInputs(opts: DecodingInputOptions): Promise<De
   const runs = await readFuncRuns(paths);
   const labels = loadLabels(opts, runs);
   const maskImg = opts.mask ? await readNifti(opts.mask) : undefined;
-  const { X, masker, maskImg: fitted, settings } = await maskAndClean(runs, maskImg, labels.keep, opts);
+  const { X, masker, maskImg: fitted, settings } = await maskAndClean(runs, maskImg, labels.keep, opts, { paths });
   return { X, y: labels.y, groups: labels.groups, maskImg: fitted, masker, settings };
 }

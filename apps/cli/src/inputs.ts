@@ -5,7 +5,11 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { readNifti, type NiftiImage } from '@neurodecode/nifti-io';
+import { listEstimators } from '@neurodecode/estimators';
 import { readLabels, selectTargets, parseList, UNLABELED, type LabelTable, type Value } from './labels.js';
+import { beginStep, endStep } from './exit-guard.js';
+import { log } from './util.js';
+import { assertRegularFile } from './text-input.js';
 
 export interface LabelOptions {
   labels: string;
@@ -73,6 +77,20 @@ export function loadLabels(opts: LabelOptions, runs: readonly { nVolumes: number
   };
 }
 
+/** Which plugin provided each estimator name it registered or replaced (for JSON output). */
+const estimatorPlugins = new Map<string, string>();
+
+/** The --plugin that registered (or replaced) `estimator`, if any. */
+export function pluginForEstimator(estimator: string): string | null {
+  return estimatorPlugins.get(estimator) ?? null;
+}
+
+/** A plugin's module load may not take longer than this (its top-level await included). */
+function pluginTimeoutMs(): number {
+  const v = Number(process.env.NEURODECODE_PLUGIN_TIMEOUT_MS);
+  return v > 0 ? v : 60_000;
+}
+
 /** Import plugin modules (resolved from the current directory) so they register estimators. */
 export async function loadPlugins(plugins: string[] | undefined): Promise<void> {
   if (!plugins?.length) return;
@@ -85,10 +103,33 @@ export async function loadPlugins(plugins: string[] | undefined): Promise<void> 
     } catch {
       throw new Error(`--plugin: cannot find "${name}" from ${process.cwd()}`);
     }
+    assertRegularFile(target, '--plugin');
+    const before = new Map(listEstimators().map((e) => [e.name, e]));
+    const timeout = pluginTimeoutMs();
+    let timer: NodeJS.Timeout | undefined;
+    // If the module's top-level await can never settle, the event loop empties and the exit
+    // guard reports this step; if it keeps the loop busy instead, the deadline fires.
+    beginStep(`--plugin: "${name}" never finished loading (its top-level await never settles); nothing was written`);
     try {
-      await import(pathToFileURL(target).href);
+      await Promise.race([
+        import(pathToFileURL(target).href),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`--plugin: "${name}" did not finish loading within ${timeout / 1000} s`)), timeout);
+          timer.unref();
+        }),
+      ]);
     } catch (err) {
-      throw new Error(`--plugin: loading "${name}" failed (${(err as Error).message})`);
+      const msg = (err as Error).message;
+      throw new Error(msg.startsWith('--plugin:') ? msg : `--plugin: loading "${name}" failed (${msg})`);
+    } finally {
+      clearTimeout(timer);
+      endStep();
+    }
+    for (const entry of listEstimators()) {
+      const previous = before.get(entry.name);
+      if (previous === entry) continue;
+      estimatorPlugins.set(entry.name, name);
+      if (previous) log(`neurodecode: warning: --plugin ${name} replaces the built-in estimator "${entry.name}"`);
     }
   }
 }

@@ -1,7 +1,7 @@
 // Labels files, as the CLI reads them: a delimited table with a header row (Haxby's
 // `labels chunks`, whitespace or commas), or BIDS events.tsv files (onset/duration/trial_type)
 // turned into one label per volume with --tr.
-import { readFileSync } from 'node:fs';
+import { readTextFile } from './text-input.js';
 
 export type Value = string | number;
 
@@ -38,13 +38,13 @@ function splitRow(line: string, delimiter: RegExp): string[] {
   return line.trim().split(delimiter).map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
 }
 
-function readTable(path: string): { header: string[]; rows: string[][] } {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`labels: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+/** Bytes a labels/events file may hold: generous per volume, so only a wrong file is refused. */
+export function labelsSizeLimit(volumes: number | undefined): number {
+  return 64 * 1024 + 1024 * (volumes ?? 100_000);
+}
+
+function readTable(path: string, volumes?: number): { header: string[]; rows: string[][] } {
+  const text = readTextFile(path, '--labels', labelsSizeLimit(volumes), `a labels file for ${volumes ?? 'that many'} volumes`);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   if (lines.length < 2) throw new Error(`labels: ${path} has no rows after the header`);
   const delimiter = lines[0]!.includes('\t') ? /\t/ : lines[0]!.includes(',') ? /\s*,\s*/ : /\s+/;
@@ -69,7 +69,8 @@ export function readLabels(paths: string | string[], opts: ReadLabelsOptions = {
   if (list.length === 0) throw new Error('labels: no file given');
   const labelColumn = opts.labelColumn ?? 'labels';
   const groupColumn = opts.groupColumn ?? 'chunks';
-  const tables = list.map((p) => ({ path: p, ...readTable(p) }));
+  const volumes = opts.volumesPerRun?.reduce((a, b) => a + b, 0);
+  const tables = list.map((p) => ({ path: p, ...readTable(p, volumes) }));
   if (tables.every((t) => isEventsTable(t.header))) return eventsToLabels(tables, opts);
   if (tables.length !== 1) throw new Error(`labels: several files are accepted only as BIDS events.tsv files (one per run)`);
   const { path, header, rows } = tables[0]!;

@@ -5,6 +5,10 @@
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
 import { fail, setQuiet } from './util.js';
+import { installExitGuard, installInterruptCleanup, markFinished } from './exit-guard.js';
+
+installExitGuard();
+installInterruptCleanup();
 
 const program = new Command();
 program
@@ -21,9 +25,11 @@ registerCommands(program);
 
 try {
   await program.parseAsync(process.argv);
+  markFinished();
 } catch (err) {
   const e = err as { code?: string; exitCode?: number; message?: string };
   if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') {
+    markFinished();
     process.exit(0);
   }
   if (typeof e.code === 'string' && e.code.startsWith('commander.')) process.exit(e.exitCode ?? 2);

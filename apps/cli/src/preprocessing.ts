@@ -3,7 +3,7 @@
 // confound removal on whole runs -> target selection -> per-run standardization. A run is one
 // --func file (a single concatenated file is standardized as a whole, as nilearn's Decoder does).
 import { Option, type Command } from 'commander';
-import { readFileSync } from 'node:fs';
+import { readTextFile } from './text-input.js';
 import { Matrix } from '@neurodecode/matrix';
 import { cleanSignals, NiftiMasker, type Standardize } from '@neurodecode/maskers';
 import type { NiftiImage } from '@neurodecode/nifti-io';
@@ -47,12 +47,8 @@ export function wantsCleaning(opts: PreprocessingCliOptions): boolean {
 
 /** One confounds table: a header row of names (kept only when not numeric), then one row per volume; n/a -> column mean. */
 export function readConfounds(path: string, nVolumes: number, run: number): Matrix {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new Error(`--confounds: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  // A generous bound: a few hundred confound columns of 20 characters per volume.
+  const text = readTextFile(path, '--confounds', 64 * 1024 + nVolumes * 8192, `a confounds table for ${nVolumes} volumes`);
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
   const split = (l: string) => l.trim().split(lines[0]!.includes('\t') ? /\t/ : lines[0]!.includes(',') ? /\s*,\s*/ : /\s+/);
   const first = split(lines[0] ?? '');
@@ -104,7 +100,7 @@ export interface CleanedRuns {
 /** Mask the runs, clean each run as a whole, keep the `keep` volumes, standardize per run. */
 export async function maskAndClean(
   runs: NiftiImage[], maskImg: NiftiImage | undefined, keep: number[], opts: PreprocessingCliOptions,
-  { resampleToMask = false } = {},
+  { resampleToMask = false, paths }: { resampleToMask?: boolean; paths?: string[] } = {},
 ): Promise<CleanedRuns> {
   const num = (flag: string, v: string | undefined, positive = true): number | undefined => {
     if (v === undefined) return undefined;
@@ -130,9 +126,36 @@ export async function maskAndClean(
   const target = resampleToMask && maskImg ? { targetAffine: maskImg.affine, targetShape: maskImg.shape.slice(0, 3) } : {};
   const masker = new NiftiMasker({ maskImg, detrend: !!opts.detrend, highPass, lowPass, tR, smoothingFwhm, runs: runOf, ...target });
   await masker.fit(runs);
-  const all = await masker.transform(runs, { runs: runOf, confounds });
+  const names = paths ?? runs.map((_, i) => `run ${i}`);
+  let all: Matrix;
+  try {
+    all = await masker.transform(runs, { runs: runOf, confounds });
+  } catch (err) {
+    // The masker names images by position; the user knows them by file.
+    const m = /^imgs(?:\[(\d+)\])?: NaN at voxel (\([^)]*\)) of volume (\d+)/.exec((err as Error).message);
+    if (m) throw new Error(`--func: ${names[Number(m[1] ?? 0)]}: non-finite value (NaN) at volume ${m[3]}, voxel ${m[2]}`);
+    throw err;
+  }
+  assertFiniteSamples(all.data, all.cols, names, runs, masker);
   let X = all.selectRows(keep);
   if (standardize) X = cleanSignals(X, { standardize, runs: keep.map((i) => runOf[i]!) });
   const settings = { detrend: !!opts.detrend, highPass: highPass ?? null, lowPass: lowPass ?? null, tR: tR ?? null, smoothingFwhm: smoothingFwhm ?? null, standardize, confounds: confoundFiles.length > 0 };
   return { X, masker, maskImg: masker.maskImg_!, settings };
+}
+
+/** Name the file, volume and voxel of the first non-finite masked value (estimators would only say "X"). */
+function assertFiniteSamples(data: Float64Array, cols: number, paths: string[], runs: NiftiImage[], masker: NiftiMasker): void {
+  let bad = -1;
+  for (let i = 0; i < data.length; i++) {
+    if (!Number.isFinite(data[i]!)) { bad = i; break; }
+  }
+  if (bad < 0) return;
+  let row = Math.floor(bad / cols);
+  const col = bad % cols;
+  let run = 0;
+  while (row >= runs[run]!.nVolumes) row -= runs[run++]!.nVolumes;
+  const [nx, ny] = runs[run]!.shape as [number, number];
+  const flat = masker.voxelOffsets[col]!;
+  const ijk = [flat % nx, Math.floor(flat / nx) % ny, Math.floor(flat / (nx * ny))];
+  throw new Error(`--func: ${paths[run]}: non-finite value (${data[bad]}) at volume ${row}, voxel (${ijk.join(', ')})`);
 }

@@ -2,13 +2,14 @@
 // after a dropped connection, checked against an MD5 when one is known, then renamed into place
 // so a reader never sees a half-written file under its final name.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { copyFile, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { basename, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { withLock } from './lock.js';
 
 export interface DownloadProgress {
   url: string;
@@ -31,6 +32,11 @@ export interface DownloadOptions {
   maxRedirects?: number;
   /** A connection silent for this long counts as dropped. Default 30 s. */
   idleTimeoutMs?: number;
+  /**
+   * Overall time for one file, all attempts included, so a server dribbling a byte now and then
+   * cannot keep a fetch alive forever. Default $NEURODECODE_FETCH_DEADLINE seconds, else 2 hours.
+   */
+  deadlineMs?: number;
   onProgress?: (p: DownloadProgress) => void;
   signal?: AbortSignal;
 }
@@ -52,8 +58,8 @@ export class DownloadError extends Error {
 }
 
 export class ChecksumError extends Error {
-  constructor(readonly file: string, readonly expected: string, readonly actual: string) {
-    super(`checksum mismatch for ${basename(file)}: expected ${expected}, got ${actual}`);
+  constructor(readonly file: string, readonly expected: string, readonly actual: string, detail = '') {
+    super(`checksum mismatch for ${basename(file)}: expected ${expected}, got ${actual}${detail}`);
     this.name = 'ChecksumError';
   }
 }
@@ -233,11 +239,49 @@ async function copyLocal(url: string, part: string): Promise<void> {
 }
 
 export async function downloadFile(url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
+  await mkdir(dirname(dest), { recursive: true });
+  // One process at a time per file: the others wait, then find it done (verified again here).
+  return withLock(`${dest}.lock`, async () => {
+    if (existsSync(dest)) {
+      const md5 = await md5File(dest);
+      if (!opts.expectedMd5 || md5 === opts.expectedMd5.toLowerCase()) {
+        return { path: dest, bytes: await fileSize(dest), md5, resumedAttempts: 0 };
+      }
+      await rm(dest, { force: true });
+    }
+    return downloadLocked(url, dest, opts);
+  }, { signal: opts.signal });
+}
+
+function deadlineFor(opts: DownloadOptions): number {
+  if (opts.deadlineMs !== undefined) {
+    if (!(opts.deadlineMs > 0)) throw new Error(`deadlineMs: expected a positive number of milliseconds, got ${opts.deadlineMs}`);
+    return opts.deadlineMs;
+  }
+  const env = Number(process.env.NEURODECODE_FETCH_DEADLINE);
+  return env > 0 ? env * 1000 : 2 * 3600 * 1000;
+}
+
+async function downloadLocked(url: string, dest: string, userOpts: DownloadOptions): Promise<DownloadResult> {
+  const deadlineMs = deadlineFor(userOpts);
+  const deadline = AbortSignal.timeout(deadlineMs);
+  const signal = userOpts.signal ? AbortSignal.any([userOpts.signal, deadline]) : deadline;
+  const opts = { ...userOpts, signal };
+  try {
+    return await downloadAttempts(url, dest, opts);
+  } catch (err) {
+    if (deadline.aborted && !userOpts.signal?.aborted) {
+      throw new DownloadError(`download failed: GET ${url}: not finished within ${deadlineMs / 1000} s (the per-file deadline; raise it with --deadline or $NEURODECODE_FETCH_DEADLINE)`, url, undefined, false);
+    }
+    throw err;
+  }
+}
+
+async function downloadAttempts(url: string, dest: string, opts: DownloadOptions): Promise<DownloadResult> {
   const retries = opts.retries ?? 3;
   const backoffMs = opts.backoffMs ?? 500;
   if (!Number.isInteger(retries) || retries < 0) throw new Error(`retries: expected an integer >= 0, got ${retries}`);
   const part = `${dest}.part`;
-  await mkdir(dirname(dest), { recursive: true });
   const stats = { resumed: 0 };
   let lastError: DownloadError | undefined;
   // A file: URL (fetch --from DIR) is copied, then checked and renamed like a download.

@@ -69,7 +69,7 @@ export async function fetchHaxby(opts: FetchHaxbyOptions = {}): Promise<HaxbyDat
   const subjects = checkSubjects(opts.subjects ?? [1]);
   const base = withSlash(opts.baseUrl ?? HAXBY_BASE_URL);
   const resources: Resource[] = [
-    { url: opts.baseUrl ? `${base}mask.nii.gz` : HAXBY_MASK_URL, fileName: 'mask.nii.gz' },
+    { url: opts.baseUrl ? `${base}mask.nii.gz` : HAXBY_MASK_URL, fileName: 'mask.nii.gz', outsideManifest: !opts.baseUrl },
     ...subjects.map((s) => ({ url: `${base}subj${s}-2010.01.14.tar.gz`, fileName: `subj${s}-2010.01.14.tar.gz`, provides: subjectFiles(s) })),
   ];
   const dir = await ensureDataset({ name: 'haxby2001', resources, checksums: { url: `${base}MD5SUMS`, optional: false } }, opts);

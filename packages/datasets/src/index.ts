@@ -2,7 +2,7 @@
 // unpacking), and simulated data sets.
 export * from './simulate.js';
 export { downloadFile, md5File, DownloadError, ChecksumError, type DownloadOptions, type DownloadProgress, type DownloadResult } from './download.js';
-export { extractTarGz, checkTarGz, unsafeEntryReason } from './tar.js';
+export { extractTarGz, checkTarGz, unsafeEntryReason, ArchiveChecker } from './tar.js';
 export {
   resolveDataDir, isOffline, parseMd5Sums, ensureDataset, OfflineError,
   type FetchOptions, type FetchProgress, type Resource, type DatasetSpec,

@@ -8,7 +8,7 @@ import { createGzip } from 'node:zlib';
 import { finished } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
 import {
-  emptyHeader, NiftiImage, serializeHeader, setHeaderAffine, writeNifti, type Affine,
+  emptyHeader, NiftiImage, serializeHeader, setHeaderAffine, trackTemporary, untrackTemporary, writeNifti, type Affine,
 } from '@neurodecode/nifti-io';
 
 export interface SimulateOptions {
@@ -217,12 +217,15 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
 
 async function writeAtomically(path: string, text: string): Promise<void> {
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  trackTemporary(tmp);
   try {
     await fsp.writeFile(tmp, text);
     await fsp.rename(tmp, path);
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 
@@ -246,6 +249,7 @@ async function writeBold(
   h.pixdim[4] = SIMULATED_TR;
 
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  trackTemporary(tmp);
   const file = createWriteStream(tmp);
   const gz = createGzip({ level: 1, chunkSize: 1 << 20 });
   gz.pipe(file);
@@ -296,5 +300,7 @@ async function writeBold(
     file.destroy();
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }

@@ -1,10 +1,11 @@
 // Safe tar.gz extraction. Every entry is checked before anything is written: absolute paths,
-// `..` components, links leading outside the target and device/FIFO entries reject the whole
+// `..` components, links leading outside the target (resolved through the links before them) and device/FIFO entries reject the whole
 // archive. The archive is then unpacked into a temporary folder inside the target and its
 // top-level entries renamed into place, so a failure leaves nothing half-extracted.
 import { mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
 import { basename, join, posix } from 'node:path';
 import * as tar from 'tar';
+import { trackTemporary, untrackTemporary } from '@neurodecode/nifti-io';
 
 const ALLOWED_TYPES = new Set(['File', 'OldFile', 'ContiguousFile', 'Directory', 'SymbolicLink', 'Link']);
 
@@ -16,32 +17,100 @@ function hasParentComponent(p: string): boolean {
   return p.split(/[\\/]+/).includes('..');
 }
 
-/** Why an entry is unsafe, or undefined when it stays inside the target. */
-export function unsafeEntryReason(type: string, path: string, linkpath?: string): string | undefined {
-  if (!ALLOWED_TYPES.has(type)) return `entry "${path}" has unsupported type ${type}`;
-  if (isAbsoluteLike(path)) return `entry "${path}" has an absolute path`;
-  if (hasParentComponent(path)) return `entry "${path}" contains a ".." component`;
-  if (type === 'SymbolicLink' || type === 'Link') {
+/** Archive paths as components, with "" and "." dropped. */
+function components(p: string): string[] {
+  return p.replace(/\\/g, '/').split('/').filter((c) => c !== '' && c !== '.');
+}
+
+const MAX_LINK_HOPS = 40;
+
+/**
+ * Checks entries in archive order, remembering the symlinks already seen so a path or link
+ * target is resolved the way the file system will resolve it after extraction: a chain of
+ * links that each stay inside but together leave the target (`L -> ../../..`, then
+ * `ESC -> L/../..`) is caught, as is a file written through such a chain.
+ */
+export class ArchiveChecker {
+  /** Symlinks seen so far: resolved archive path -> link target. */
+  private readonly links = new Map<string, string>();
+
+  /**
+   * Resolve `parts` starting in folder `base` (resolved components), following known symlinks;
+   * undefined when the path leaves the root at any step. `followLast` says whether a final
+   * component that is a link is followed too.
+   */
+  private resolve(base: string[], parts: string[], followLast: boolean, hops = { n: 0 }): string[] | undefined | 'loop' {
+    const stack = base.slice();
+    for (let i = 0; i < parts.length; i++) {
+      const c = parts[i]!;
+      if (c === '..') {
+        if (stack.length === 0) return undefined;
+        stack.pop();
+        continue;
+      }
+      stack.push(c);
+      const target = this.links.get(stack.join('/'));
+      if (target === undefined || (!followLast && i === parts.length - 1)) continue;
+      if (++hops.n > MAX_LINK_HOPS) return 'loop';
+      if (isAbsoluteLike(target)) return undefined;
+      stack.pop();
+      const next = this.resolve(stack, components(target), true, hops);
+      if (next === undefined || next === 'loop') return next;
+      stack.length = 0;
+      stack.push(...next);
+    }
+    return stack;
+  }
+
+  /** Why this entry is unsafe (undefined when it stays inside the target); records symlinks. */
+  check(type: string, path: string, linkpath?: string): string | undefined {
+    if (!ALLOWED_TYPES.has(type)) return `entry "${path}" has unsupported type ${type}`;
+    if (isAbsoluteLike(path)) return `entry "${path}" has an absolute path`;
+    if (hasParentComponent(path)) return `entry "${path}" contains a ".." component`;
+    const own = components(path);
+    // The entry's folder, through links already extracted, must stay inside.
+    const where = this.resolve([], own, false);
+    if (where === 'loop') return `entry "${path}" goes through too many levels of symbolic links`;
+    if (where === undefined) return `entry "${path}" is written through a link outside the target folder`;
+    if (type !== 'SymbolicLink' && type !== 'Link') {
+      this.links.delete(where.join('/'));
+      return undefined;
+    }
     const target = linkpath ?? '';
     if (target === '' || isAbsoluteLike(target)) return `link "${path}" points to "${target}" outside the target folder`;
-    // A hard link names another archive member; a symlink is relative to its own folder.
-    const resolved = type === 'Link'
-      ? posix.normalize(target.replace(/\\/g, '/'))
-      : posix.normalize(posix.join(posix.dirname(path.replace(/\\/g, '/')), target.replace(/\\/g, '/')));
-    if (resolved === '..' || resolved.startsWith('../')) return `link "${path}" points to "${target}" outside the target folder`;
+    // A hard link names another archive member; a symlink is relative to its own folder. The
+    // symlink is registered first, so one that resolves through itself counts as a loop (the
+    // unpacker can hang on those).
+    const key = where.join('/');
+    const previous = this.links.get(key);
+    if (type === 'SymbolicLink') this.links.set(key, target);
+    const resolved = type === 'Link' ? this.resolve([], components(target), true) : this.resolve(where.slice(0, -1), components(target), true);
+    let reason: string | undefined;
+    if (resolved === 'loop') reason = `link "${path}" -> "${target}" goes through too many levels of symbolic links`;
+    else if (resolved === undefined) reason = `link "${path}" points to "${target}" outside the target folder`;
+    if (reason) {
+      if (previous === undefined) this.links.delete(key);
+      else this.links.set(key, previous);
+    }
+    return reason;
   }
-  return undefined;
+}
+
+/** Why a single entry is unsafe on its own (no earlier links considered). */
+export function unsafeEntryReason(type: string, path: string, linkpath?: string): string | undefined {
+  return new ArchiveChecker().check(type, path, linkpath);
 }
 
 /** Entry paths of a tar.gz, after checking every entry; throws on the first unsafe one. */
 export async function checkTarGz(archive: string): Promise<string[]> {
   const problems: string[] = [];
   const paths: string[] = [];
+  const checker = new ArchiveChecker();
   await tar.t({
     file: archive,
     strict: true,
     onReadEntry: (entry) => {
-      const reason = unsafeEntryReason(entry.type, entry.path, entry.linkpath);
+      const reason = checker.check(entry.type, entry.path, entry.linkpath);
       if (reason) problems.push(reason);
       paths.push(entry.path);
       entry.resume();
@@ -59,7 +128,9 @@ export async function extractTarGz(archive: string, targetDir: string): Promise<
   const paths = await checkTarGz(archive);
   await mkdir(targetDir, { recursive: true });
   const staging = await mkdtemp(join(targetDir, '.extract-'));
+  trackTemporary(staging);
   let lateProblem: string | undefined;
+  const checker = new ArchiveChecker();
   try {
     await tar.x({
       file: archive,
@@ -71,7 +142,7 @@ export async function extractTarGz(archive: string, targetDir: string): Promise<
       // archive changed between the two reads.
       filter: (path, entry) => {
         const e = entry as tar.ReadEntry;
-        const reason = unsafeEntryReason(e.type, path, e.linkpath);
+        const reason = checker.check(e.type, path, e.linkpath);
         if (reason) lateProblem ??= reason;
         return !reason;
       },
@@ -84,6 +155,7 @@ export async function extractTarGz(archive: string, targetDir: string): Promise<
     }
   } finally {
     await rm(staging, { recursive: true, force: true });
+    untrackTemporary(staging);
   }
   return paths;
 }

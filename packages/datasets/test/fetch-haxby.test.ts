@@ -176,7 +176,7 @@ test('a subject tarball with a path-traversal entry is rejected and writes nothi
     { name: '../../evil.txt', type: '0', body: Buffer.from('pwned') },
   ]);
   mirror.routes['/haxby/subj1-2010.01.14.tar.gz'] = { body: evil };
-  mirror.routes['/haxby/MD5SUMS'] = { body: Buffer.from(`${md5(evil)}  subj1-2010.01.14.tar.gz\n`) };
+  mirror.routes['/haxby/MD5SUMS'] = { body: Buffer.from(`${md5(evil)}  subj1-2010.01.14.tar.gz\n${md5(mirror.routes['/haxby/mask.nii.gz']!.body!)}  mask.nii.gz\n`) };
   const server = await startServer(mirror.routes);
   try {
     const dataDir = join(dir, 'cache');
@@ -197,7 +197,7 @@ test('a tarball missing one of the subject files is reported by name', { skip },
   const files = Object.fromEntries(Object.entries(haxbySources(1)).filter(([f]) => f !== 'labels.txt').map(([f, src]) => [`subj1/${f}`, src]));
   const body = await packTarGz(join(dir, 'mirror'), join(dir, 'mirror', 'short.tar.gz'), files);
   mirror.routes['/haxby/subj1-2010.01.14.tar.gz'] = { body };
-  mirror.routes['/haxby/MD5SUMS'] = { body: Buffer.from(`${md5(body)}  subj1-2010.01.14.tar.gz\n`) };
+  mirror.routes['/haxby/MD5SUMS'] = { body: Buffer.from(`${md5(body)}  subj1-2010.01.14.tar.gz\n${md5(mirror.routes['/haxby/mask.nii.gz']!.body!)}  mask.nii.gz\n`) };
   const server = await startServer(mirror.routes);
   try {
     await assert.rejects(fetchHaxby({ subjects: [1], dataDir: join(dir, 'cache'), baseUrl: `${server.url}/haxby`, download: FAST }),

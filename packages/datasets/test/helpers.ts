@@ -19,6 +19,9 @@ export interface Route {
   failFirst?: number[];
   /** Answer a Range request with the whole file (200) as some servers do. */
   ignoreRange?: boolean;
+  /** Send the body in pieces of `dribbleBytes`, waiting `dribbleMs` between them (a slow server). */
+  dribbleBytes?: number;
+  dribbleMs?: number;
 }
 
 export interface LoggedRequest {
@@ -64,15 +67,29 @@ export async function startServer(routes: Record<string, Route>): Promise<TestSe
       res.write(body.subarray(start, start + n), () => res.socket?.destroy());
       return;
     }
+    if (route.dribbleBytes) {
+      let off = start;
+      const step = () => {
+        if (res.destroyed) return;
+        if (off >= body.length) { res.end(); return; }
+        const piece = body.subarray(off, off + route.dribbleBytes!);
+        off += piece.length;
+        res.write(piece);
+        timers.add(setTimeout(step, route.dribbleMs ?? 0));
+      };
+      step();
+      return;
+    }
     res.end(body.subarray(start));
   });
+  const timers = new Set<NodeJS.Timeout>();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
     routes: table,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => new Promise<void>((resolve) => { for (const t of timers) clearTimeout(t); server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
 

@@ -43,7 +43,7 @@ export function assertSameGrid(img: NiftiImage, imgArg: string, ref: NiftiImage,
 
 /** A binary copy (1 where the value is non-zero and not NaN) of one 3-D volume. */
 export function binaryVolume(img: NiftiImage, arg: string): Uint8Array {
-  img.assertNumeric(arg);
+  img.assertRealMask(arg);
   if (img.nVolumes !== 1) {
     throw new Error(`${arg}: expected a 3-D image, got shape ${formatShape(img.shape)}`);
   }

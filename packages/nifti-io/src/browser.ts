@@ -18,8 +18,9 @@ export async function readNiftiFromBuffer(buf: ArrayBuffer | Uint8Array, where =
         throw new Error(`${where}: corrupt or truncated gzip stream (${(err as Error).message})`);
       }
       if (chunk.done) break;
+      // Read to the end even once the image is complete: the gzip trailer (CRC32, length) is
+      // checked only when the stream reaches it.
       dec.push(chunk.value); // decoder errors already name the source
-      if (dec.done) break;
     }
   } finally {
     // Stop decompressing what is left (trailing bytes, or the rest after an error).

@@ -91,6 +91,16 @@ export class NiftiImage {
   }
 
   /**
+   * The one check every mask goes through: real-valued data (rgb and complex values would be
+   * read component by component, giving a wrong voxel count without an error).
+   */
+  assertRealMask(arg = 'mask'): void {
+    if (!dtypeFromName(this.dtype).numeric) {
+      throw new Error(`${arg}: ${this.dtype} data cannot be a mask (a mask holds one real number per voxel)`);
+    }
+  }
+
+  /**
    * A new image with the given data (and shape/affine, defaulting to this image's), keeping the
    * header's other fields: nilearn's new_img_like.
    */

@@ -1,3 +1,4 @@
 export * from './shared.js';
-export { readNifti, readNiftiHeader, writeNifti, type WriteOptions } from './node.js';
+export { readNifti, readNiftiHeader, writeNifti, type FileReadOptions, type WriteOptions } from './node.js';
 export { readNiftiFromBuffer } from './browser.js';
+export { trackTemporary, untrackTemporary, removeTemporaries } from './temporaries.js';

@@ -10,11 +10,21 @@ import { MAX_DEFLATE_RATIO, NiftiDecoder, type ReadOptions } from './decode.js';
 import { NiftiImage } from './image.js';
 import { encodeHeader } from './encode.js';
 import { parseHeader, sniffHeader, type NiftiHeader } from './header.js';
+import { trackTemporary, untrackTemporary } from './temporaries.js';
 
 const CHUNK = 1 << 20;
 
-/** Read a .nii or .nii.gz file. Errors name the file and what is wrong with it. */
-export async function readNifti(path: string, opts: ReadOptions = {}): Promise<NiftiImage> {
+export interface FileReadOptions extends ReadOptions {
+  /** Bytes per file read (default 1 MiB). The result never depends on it; tests vary it. */
+  chunkSize?: number;
+}
+
+/**
+ * Read a .nii or .nii.gz file. Errors name the file and what is wrong with it. A .nii.gz is
+ * verified whole: every gzip member's CRC32 and length; after a member only zero padding or
+ * another member may follow (nibabel's rule); anything else is an error.
+ */
+export async function readNifti(path: string, opts: FileReadOptions = {}): Promise<NiftiImage> {
   let size: number;
   try {
     const st = await fsp.stat(path);
@@ -37,26 +47,85 @@ export async function readNifti(path: string, opts: ReadOptions = {}): Promise<N
   }
   const gz = magic[0] === 0x1f && magic[1] === 0x8b;
   const dec = new NiftiDecoder(path, { ...opts, maxBytes }, gz ? size * MAX_DEFLATE_RATIO : size);
-  const file = createReadStream(path, { highWaterMark: CHUNK });
-  const source = gz ? file.pipe(createGunzip({ chunkSize: CHUNK })) : file;
-  if (gz) file.on('error', (e) => source.destroy(e));
+  const highWaterMark = opts.chunkSize ?? CHUNK;
+  if (!(Number.isInteger(highWaterMark) && highWaterMark > 0)) throw new Error(`chunkSize: expected a positive integer, got ${highWaterMark}`);
+  if (!gz) {
+    await feed(path, createReadStream(path, { highWaterMark }), dec);
+    return dec.finish();
+  }
+  // Every gzip member is inflated to its end, so zlib checks each member's CRC32 and length
+  // (ISIZE) whatever the read chunking, even when the image data ends before the trailer.
+  let offset = 0;
+  for (;;) {
+    const consumed = await feed(path, createReadStream(path, { highWaterMark, start: offset }), dec, true);
+    offset += consumed;
+    if (offset >= size) break;
+    // zlib stops at a zero byte after a member. Trailing bytes follow nibabel's (Python gzip's)
+    // rule: zeros are padding; after them comes the end of the file or another member.
+    offset = await skipZeros(path, offset, size);
+    if (offset >= size) break;
+    if (!(await startsGzipMember(path, offset))) {
+      throw new Error(`${path}: unexpected bytes after the gzip data at offset ${offset} (not zero padding or another gzip member)`);
+    }
+  }
+  return dec.finish();
+}
+
+/**
+ * Push a file stream (gunzipped when `gz`) into the decoder, reading it to its end. Returns the
+ * compressed bytes zlib consumed (it stops early only at zero padding after a member).
+ */
+async function feed(path: string, file: ReturnType<typeof createReadStream>, dec: NiftiDecoder, gz = false): Promise<number> {
+  const gunzip = gz ? createGunzip({ chunkSize: CHUNK }) : undefined;
+  const source = gunzip ? file.pipe(gunzip) : file;
+  if (gunzip) file.on('error', (e) => gunzip.destroy(e));
   try {
     for await (const chunk of source) {
-      dec.push(chunk as Buffer);
-      if (dec.done) break;
+      dec.push(chunk as Buffer); // bytes after the image data are ignored
+      // A plain file has nothing left to verify; a gzip stream is read to its trailer.
+      if (!gunzip && dec.done) break;
     }
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
+    if (e.code === 'Z_BUF_ERROR' || e.message?.includes('unexpected end of file')) throw new Error(`${path}: truncated gzip stream`);
     if (e.code && String(e.code).startsWith('Z_')) {
-      throw new Error(`${path}: corrupt or truncated gzip stream (${e.message})`);
+      throw new Error(`${path}: corrupt gzip stream (${e.message})`);
     }
-    if (e.message?.includes('unexpected end of file')) throw new Error(`${path}: truncated gzip stream`);
     throw withPath(path, err);
   } finally {
     file.destroy();
-    if (source !== file) source.destroy();
+    gunzip?.destroy();
   }
-  return dec.finish();
+  return gunzip ? gunzip.bytesWritten : 0;
+}
+
+async function skipZeros(path: string, offset: number, size: number): Promise<number> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const buf = new Uint8Array(64 * 1024);
+    while (offset < size) {
+      const { bytesRead } = await fh.read(buf, 0, buf.length, offset);
+      if (bytesRead === 0) break;
+      let i = 0;
+      while (i < bytesRead && buf[i] === 0) i++;
+      offset += i;
+      if (i < bytesRead) break;
+    }
+    return offset;
+  } finally {
+    await fh.close();
+  }
+}
+
+async function startsGzipMember(path: string, offset: number): Promise<boolean> {
+  const fh = await fsp.open(path, 'r');
+  try {
+    const magic = new Uint8Array(2);
+    const { bytesRead } = await fh.read(magic, 0, 2, offset);
+    return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
 }
 
 /** The header of a .nii or .nii.gz file, reading (and decompressing) only its first bytes. */
@@ -108,6 +177,7 @@ export async function writeNifti(img: NiftiImage, path: string, opts: WriteOptio
   const gz = path.endsWith('.gz');
   const { header, data } = encodeHeader(img);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  trackTemporary(tmp);
   const out = createWriteStream(tmp);
   const sink = gz ? createGzip({ level: opts.compressionLevel ?? 1, chunkSize: CHUNK, strategy: zc.Z_DEFAULT_STRATEGY }) : out;
   // The first error of either stream ends the write. Both get a listener, so an error (say the
@@ -137,6 +207,8 @@ export async function writeNifti(img: NiftiImage, path: string, opts: WriteOptio
     out.destroy();
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 

@@ -16,20 +16,29 @@ export interface ImageSummary {
   units: { space: string; time: string };
   nifti_version: number;
   descrip: string;
+  /** Over the finite voxels only (null when there are none). */
   min: number | null;
   max: number | null;
   mean: number | null;
+  /** Voxels left out of min/max/mean: JSON has no Infinity or NaN, so they are counted here. */
+  non_finite: { nan: number; posinf: number; neginf: number };
 }
 
 /** The facts `neurodecode info --json` prints (and the web demo shows), in one place. */
 export function summarizeImage(img: NiftiImage): ImageSummary {
   let min = Infinity, max = -Infinity, sum = 0, count = 0;
+  const nonFinite = { nan: 0, posinf: 0, neginf: 0 };
   // rgb and complex voxels have no single value to range over.
   if (img.dtype !== 'rgb24' && img.dtype !== 'rgba32' && !img.dtype.startsWith('complex')) {
     const d = img.data;
     for (let i = 0; i < d.length; i++) {
       const v = Number(d[i]!);
-      if (Number.isNaN(v)) continue;
+      if (!Number.isFinite(v)) {
+        if (v === Infinity) nonFinite.posinf++;
+        else if (v === -Infinity) nonFinite.neginf++;
+        else nonFinite.nan++;
+        continue;
+      }
       if (v < min) min = v;
       if (v > max) max = v;
       sum += v;
@@ -51,5 +60,6 @@ export function summarizeImage(img: NiftiImage): ImageSummary {
     min: count ? min : null,
     max: count ? max : null,
     mean: count ? sum / count : null,
+    non_finite: nonFinite,
   };
 }

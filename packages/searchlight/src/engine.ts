@@ -200,13 +200,22 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   };
   let lastSave = Date.now();
   let saving: Promise<void> | undefined;
+  // A checkpoint that cannot be written stops the run at once with that error (never an
+  // unhandled rejection from the periodic save).
+  let saveError: Error | undefined;
+  const stop = new AbortController();
+  const forwardAbort = () => stop.abort(options.signal!.reason);
+  if (options.signal?.aborted) forwardAbort();
+  else options.signal?.addEventListener('abort', forwardAbort, { once: true });
   const interval = options.checkpointInterval ?? 10_000;
   const onChunk = (_chunk: number, count: number) => {
     done += count;
     options.onProgress?.(done, nSpheres);
-    if (options.checkpoint && !saving && Date.now() - lastSave >= interval) {
+    if (options.checkpoint && !saving && !saveError && Date.now() - lastSave >= interval) {
       lastSave = Date.now();
-      saving = saveCheckpoint().finally(() => { saving = undefined; });
+      saving = saveCheckpoint()
+        .catch((e: Error) => { saveError ??= e; stop.abort(e); })
+        .finally(() => { saving = undefined; });
     }
   };
   options.onProgress?.(done, nSpheres);
@@ -217,20 +226,24 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   try {
     if (queue.pending.length > 0) {
       if (canUseWorkers && threads > 1) {
-        await runWorkers({ plan, queue, estimator: chosen.spec, labels }, threads, { onChunk, signal: options.signal });
+        await runWorkers({ plan, queue, estimator: chosen.spec, labels }, threads, { onChunk, signal: stop.signal });
       } else {
         const generic = chosen.kernel === 'generic'
           ? makeGenericScorer(chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator, await resolveScorer(scoring), labels, folds)
           : undefined;
-        await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: options.signal });
+        await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: stop.signal });
       }
     }
   } catch (err) {
     if (saving) await saving;
+    if (saveError) throw new Error(`checkpoint: ${saveError.message}`);
     await saveCheckpoint();
     throw err;
+  } finally {
+    options.signal?.removeEventListener('abort', forwardAbort);
   }
   if (saving) await saving;
+  if (saveError) throw new Error(`checkpoint: ${saveError.message}`);
 
   const foldScores = foldScoresShared.slice();
   const scores = meanOverFolds(foldScores, nFolds);

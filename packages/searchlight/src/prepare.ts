@@ -31,6 +31,7 @@ export interface MaskGeometry {
 
 export async function loadMasks(mask: ImgLike, processMask: ImgLike | undefined): Promise<MaskGeometry> {
   const m = await loadImg(mask, 'mask');
+  m.assertRealMask('mask');
   if (m.nVolumes !== 1) throw new Error(`mask: expected a 3-D image, got shape [${m.shape.join(', ')}]`);
   const shape = m.shape.slice(0, 3);
   const maskVoxels = maskVoxelsCOrder(m.data, shape);
@@ -38,6 +39,7 @@ export async function loadMasks(mask: ImgLike, processMask: ImgLike | undefined)
   let centres = maskVoxels;
   if (processMask !== undefined) {
     const p = await loadImg(processMask, 'processMask');
+    p.assertRealMask('processMask');
     if (p.shape.slice(0, 3).join() !== shape.join() || p.nVolumes !== 1) {
       throw new Error(`processMask: shape [${p.shape.join(', ')}] does not match the mask's [${shape.join(', ')}]`);
     }

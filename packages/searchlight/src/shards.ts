@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { NiftiImage, writeNifti, type Affine } from '@neurodecode/nifti-io';
+import { NiftiImage, trackTemporary, untrackTemporary, writeNifti, type Affine } from '@neurodecode/nifti-io';
 
 const MAGIC = 'NDSLPT01';
 
@@ -72,6 +72,7 @@ export function decodePartial(bytes: Uint8Array, path: string): PartialFile {
   } catch {
     throw new Error(`${path}: damaged partial result header`);
   }
+  checkHeader(header, path);
   const headerEnd = pad8(12 + jsonLength);
   const centresEnd = pad8(headerEnd + header.totalCentres * 4);
   const nScores = (header.end - header.start) * header.nFolds;
@@ -82,17 +83,47 @@ export function decodePartial(bytes: Uint8Array, path: string): PartialFile {
   const copy = Uint8Array.prototype.slice.call(bytes, headerEnd);
   const centres = new Int32Array(copy.buffer, 0, header.totalCentres);
   const foldScores = new Float64Array(copy.buffer, centresEnd - headerEnd, nScores);
+  const voxels = header.shape[0]! * header.shape[1]! * header.shape[2]!;
+  for (let i = 0; i < centres.length; i++) {
+    if (!(centres[i]! >= 0 && centres[i]! < voxels)) throw new Error(`${path}: damaged partial result (centre ${i} is outside the ${header.shape.join('x')} grid)`);
+  }
   return { header, centres, foldScores };
+}
+
+/** Largest grid a partial result may claim: what a 3-D float32 scores image can hold. */
+const MAX_VOXELS = 2 ** 31 - 1;
+
+/** Every header field within its range, so nothing later allocates from a hostile number. */
+function checkHeader(h: PartialHeader, path: string): void {
+  const bad = (what: string) => new Error(`${path}: damaged partial result (${what})`);
+  const isCount = (v: unknown, min = 0): v is number => Number.isSafeInteger(v) && (v as number) >= min;
+  if (typeof h !== 'object' || h === null) throw bad('header is not an object');
+  if (h.kind !== 'shard' && h.kind !== 'checkpoint') throw bad(`kind ${JSON.stringify(h.kind)}`);
+  if (typeof h.fingerprint !== 'string') throw bad('no fingerprint');
+  if (!Array.isArray(h.shape) || h.shape.length !== 3 || !h.shape.every((n) => isCount(n, 1))) throw bad(`shape ${JSON.stringify(h.shape)}`);
+  const voxels = h.shape[0]! * h.shape[1]! * h.shape[2]!;
+  if (voxels > MAX_VOXELS) throw bad(`shape ${h.shape.join('x')} is too large`);
+  if (!isCount(h.totalCentres) || h.totalCentres > voxels) throw bad(`${h.totalCentres} centres for a ${h.shape.join('x')} grid`);
+  if (!isCount(h.nFolds, 1) || h.nFolds > 1_000_000) throw bad(`${h.nFolds} folds`);
+  if (!isCount(h.start) || !isCount(h.end) || h.start > h.end || h.end > h.totalCentres) throw bad(`centres [${h.start}, ${h.end}) of ${h.totalCentres}`);
+  if (!h.shard || !isCount(h.shard.count, 1) || !isCount(h.shard.index) || h.shard.index >= h.shard.count) throw bad(`shard ${JSON.stringify(h.shard)}`);
+  if (!Array.isArray(h.affine) || h.affine.length !== 4 || !h.affine.every((r) => Array.isArray(r) && r.length === 4 && r.every((v) => Number.isFinite(v)))) {
+    throw bad('affine is not a finite 4x4 matrix');
+  }
+  if (h.kind === 'checkpoint' && h.chunkSize !== undefined && !isCount(h.chunkSize, 1)) throw bad(`chunk size ${h.chunkSize}`);
 }
 
 export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  trackTemporary(tmp);
   try {
     await fsp.writeFile(tmp, bytes);
     await fsp.rename(tmp, path);
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw new Error(`${path}: write failed (${(err as Error).message})`);
+  } finally {
+    untrackTemporary(tmp);
   }
 }
 

@@ -7,6 +7,7 @@ import type { MaskGeometry } from './geometry.js';
 
 /** Geometry of the non-zero voxels of a 3-D mask image. */
 export function maskGeometry(mask: NiftiImage, arg = 'mask'): MaskGeometry {
+  mask.assertRealMask(arg);
   if (mask.nVolumes !== 1) throw new Error(`${arg}: expected a 3-D mask, got shape [${mask.shape.join(', ')}]`);
   const [nx, ny, nz] = mask.shape as [number, number, number];
   const indices: number[] = [];

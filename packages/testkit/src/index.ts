@@ -62,3 +62,4 @@ export function rng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+export { writeTinySet, niftiBytes, folderDigest, type TinySet } from './tiny-set.js';

@@ -3,13 +3,14 @@ import type { Command } from 'commander';
 import { Decoder, parseGridSpec } from '@neurodecode/decoding';
 import { parseCvSpec, splitterUsesGroups, type Splitter } from '@neurodecode/cv';
 import { writeNifti } from '@neurodecode/nifti-io';
-import { addLabelOptions, collect, loadPlugins } from '../inputs.js';
+import { addLabelOptions, collect, loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { addPreprocessingOptions } from '../preprocessing.js';
 import { buildModel, checkSavable, writeModel } from '../model-file.js';
 import { createEstimator } from '@neurodecode/estimators';
 import { parseList } from '../labels.js';
 import { log, printJson, progressBar } from '../util.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 export function addDecodingOptions(cmd: Command): Command {
   cmd
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
+      guardPaths(decodingInputPaths(opts), pathArgs('--coef-out', opts.coefOut));
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
       if (opts.saveModel) checkSavable(opts.estimator, createEstimator);
@@ -90,6 +92,7 @@ export function register(program: Command): void {
         n_features: X.cols,
         screening_percentile: decoder.screeningPercentileUsed,
         estimator: opts.estimator,
+        estimator_plugin: pluginForEstimator(opts.estimator),
         cv: opts.cv,
         selection: opts.selection,
         scoring: opts.scoring ?? 'roc_auc',

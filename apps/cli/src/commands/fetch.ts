@@ -8,7 +8,7 @@ import {
   HARVARD_OXFORD_ATLASES, fetchHarvardOxford, fetchHaxby, fetchMni152, resolveDataDir,
   type FetchProgress, type HarvardOxfordAtlasName,
 } from '@neurodecode/datasets';
-import { printJson, progressBar, type Progress } from '../util.js';
+import { parseNumberArg, printJson, progressBar, type Progress } from '../util.js';
 
 const DATASETS = ['haxby', 'mni152', 'harvard-oxford'] as const;
 
@@ -19,6 +19,7 @@ interface FetchCliOptions {
   baseUrl?: string;
   offline?: boolean;
   from?: string;
+  deadline?: string;
   json?: boolean;
 }
 
@@ -72,6 +73,7 @@ export function register(program: Command): void {
     .option('--base-url <url>', 'mirror to download from instead of the published location')
     .option('--offline', 'use only the cache; fail listing the missing files (also $NEURODECODE_OFFLINE=1)')
     .option('--from <dir>', 'install from a local copy (files under their published names, MD5SUMS checked when present)')
+    .option('--deadline <seconds>', 'give up on a file not downloaded within this time (default $NEURODECODE_FETCH_DEADLINE, else 7200)')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', [
       '',
@@ -90,8 +92,13 @@ export function register(program: Command): void {
         if (!existsSync(opts.from) || !statSync(opts.from).isDirectory()) throw new Error(`--from: ${opts.from} is not a folder`);
       }
       const baseUrl = opts.from !== undefined ? `${pathToFileURL(resolve(opts.from)).href}/` : opts.baseUrl;
+      const deadline = opts.deadline === undefined ? undefined : parseNumberArg('--deadline', opts.deadline);
+      if (deadline !== undefined && !(deadline > 0)) throw new Error(`--deadline: expected a positive number of seconds, got "${opts.deadline}"`);
       const progress = progressReporter();
-      const common = { dataDir: opts.dataDir, baseUrl, offline: opts.offline, onProgress: progress.onProgress };
+      const common = {
+        dataDir: opts.dataDir, baseUrl, offline: opts.offline, onProgress: progress.onProgress,
+        download: deadline === undefined ? undefined : { deadlineMs: deadline * 1000 },
+      };
       let result: Record<string, unknown>;
       try {
         if (dataset === 'haxby') {

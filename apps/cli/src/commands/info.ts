@@ -38,6 +38,8 @@ export function register(program: Command): void {
         ...img.affine.slice(1).map((r) => `            ${fmt(r)}`),
         `min/max     ${s.min} / ${s.max}`,
         `mean        ${s.mean}`,
+        ...(s.non_finite.nan + s.non_finite.posinf + s.non_finite.neginf
+          ? [`non-finite  ${s.non_finite.nan} NaN, ${s.non_finite.posinf} +Inf, ${s.non_finite.neginf} -Inf (left out of min/max/mean)`] : []),
       ];
       process.stdout.write(lines.join('\n') + '\n');
     });

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { createEstimator, type Estimator } from '@neurodecode/estimators';
 import { GridSearchCV, parseCvSpec, permutationTestScore } from '@neurodecode/cv';
 import { defaultInnerCv, parseGridSpec } from '@neurodecode/decoding';
-import { loadPlugins } from '../inputs.js';
+import { loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { addDecodingOptions, requireGroupsFor } from './decode.js';
 import { log, parseIntArg, printJson, progressBar } from '../util.js';
@@ -49,6 +49,7 @@ export function register(program: Command): void {
         n_samples: X.rows,
         n_features: X.cols,
         estimator: opts.estimator,
+        estimator_plugin: pluginForEstimator(opts.estimator),
         cv: opts.cv,
         scoring: opts.scoring ?? 'accuracy',
         seconds,

@@ -7,10 +7,11 @@ import { pathToFileURL } from 'node:url';
 import { readNifti, writeNifti, type NiftiImage } from '@neurodecode/nifti-io';
 import type { Matrix } from '@neurodecode/matrix';
 import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight';
-import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, readFuncRuns } from '../inputs.js';
+import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, pluginForEstimator, readFuncRuns } from '../inputs.js';
 import { parseList } from '../labels.js';
 import { addPreprocessingOptions, maskAndClean, toStandardize, wantsCleaning, type PreprocessingCliOptions } from '../preprocessing.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 interface SearchlightCliOptions extends PreprocessingCliOptions {
   func: string[];
@@ -67,6 +68,7 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   }
   if (!shard && !/\.nii(\.gz)?$/.test(opts.out)) throw new Error(`--out: must end in .nii or .nii.gz, got "${opts.out}"`);
   const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
+  guardPaths(decodingInputPaths(opts), [...pathArgs('--out', opts.out), ...pathArgs('--checkpoint', opts.checkpoint)]);
   await loadPlugins(opts.plugin);
   const runs = await readFuncRuns(funcList(opts.func));
   const labels = loadLabels(opts, runs);
@@ -104,7 +106,7 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   const { mean, max } = summary(result.scores);
   const out = {
     n_spheres: result.nSpheres, mean_score: mean, max_score: max, seconds: Number(result.seconds.toFixed(3)), out: opts.out,
-    estimator: opts.estimator, kernel: result.kernel, threads: result.threads, n_folds: result.nFolds,
+    estimator: opts.estimator, estimator_plugin: pluginForEstimator(opts.estimator), kernel: result.kernel, threads: result.threads, n_folds: result.nFolds,
     shard: shard ? `${shard.index}/${shard.count}` : null,
   };
   if (opts.json) return printJson(out);
@@ -157,6 +159,7 @@ export function register(program: Command): void {
       const opts = { out: own.out ?? parent.out, json: own.json ?? parent.json };
       if (!opts.out) throw new Error('--out: required');
       if (!/\.nii(\.gz)?$/.test(opts.out)) throw new Error(`--out: must end in .nii or .nii.gz, got "${opts.out}"`);
+      guardPaths(pathArgs('part', parts), pathArgs('--out', opts.out));
       const t0 = performance.now();
       const merged = await mergeShards(parts, opts.out);
       const { mean, max } = summary(merged.scores);

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { simulateFmri } from '@neurodecode/datasets';
 import { log, parseIntArg, parseNumberArg, printJson } from '../util.js';
+import { guardPaths } from '../guard.js';
 
 interface SimulateCliOptions {
   out: string;
@@ -28,6 +29,7 @@ export function register(program: Command): void {
       const seed = parseIntArg('--seed', opts.seed, 0);
       const snr = opts.snr === undefined ? undefined : parseNumberArg('--snr', opts.snr);
       if (opts.dtype !== 'int16' && opts.dtype !== 'float32') throw new Error(`--dtype: expected int16 or float32, got "${opts.dtype}"`);
+      guardPaths([], [{ flag: '--out', path: opts.out, kind: 'dir' }]);
       const started = Date.now();
       const sim = await simulateFmri({ outDir: opts.out, volumes, seed, snr, dtype: opts.dtype });
       const summary = {

@@ -12,6 +12,7 @@ import { parseList } from '../labels.js';
 import { addLabelOptions, collect, funcList, loadLabels, readFuncRuns } from '../inputs.js';
 import { addPreprocessingOptions, maskAndClean, toStandardize } from '../preprocessing.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 /** "0-9" / "0,1,2" / "0-3,7" -> the set of group names. */
 export function parseGroupRanges(arg: string, value: string): Set<string> {
@@ -51,6 +52,7 @@ export function register(program: Command): void {
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode spacenet --penalty tv-l1 --func bold.nii.gz --mask mask.nii.gz --labels labels.txt \\\n    --targets face,house --train-groups 0-9 --test-groups 10-11 --json')
     .action(async (opts) => {
+      guardPaths(decodingInputPaths(opts), pathArgs('--coef-out', opts.coefOut));
       const penalty = opts.penalty as Penalty;
       if (penalty !== 'tv-l1' && penalty !== 'graph-net') throw new Error(`--penalty: unknown penalty "${opts.penalty}"; expected tv-l1 or graph-net`);
       const split = opts.trainGroups !== undefined || opts.testGroups !== undefined;
