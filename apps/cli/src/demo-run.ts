@@ -24,6 +24,8 @@ export interface DemoResult {
   dataset: 'haxby-subj1' | 'simulated';
   out: string;
   scores_img: string;
+  /** The labels file used (for the report's samples per class and run). */
+  labels_file: string;
   cv_scores_json: string;
   summary_txt: string;
   decoder: { cv_scores: number[]; mean_score: number; scoring: string; n_samples: number; n_features: number; seconds: number };
@@ -115,6 +117,7 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     dataset: data.dataset,
     out,
     scores_img: scoresPath,
+    labels_file: data.labels,
     cv_scores_json: join(out, 'cv_scores.json'),
     summary_txt: join(out, 'summary.txt'),
     decoder: {

@@ -27,6 +27,11 @@ test('neurodecode demo writes the score map, cv scores and summary, and recovers
     assert.ok(res.decoder.mean_score > 0.9, `decoder mean AUC ${res.decoder.mean_score}`);
     assert.ok(res.top1pct_in_signal >= 0.9, `top 1% inside the signal: ${res.top1pct_in_signal}`);
     assert.match(readFileSync(res.summary_txt, 'utf8'), /top 1% of scores inside the planted signal/);
+    // The report is written by default, next to the results.
+    assert.equal(res.report, join(out, 'report.html'));
+    const html = readFileSync(res.report, 'utf8');
+    assert.match(html, new RegExp(`id="mean-score">decoder mean roc_auc<b>${res.decoder.mean_score.toFixed(3)}</b>`));
+    assert.ok((html.match(/<img alt="[^"]*" src="data:image\/png;base64,/g) ?? []).length >= 3, 'fold scores, slices and histogram');
   } finally {
     cleanup();
   }

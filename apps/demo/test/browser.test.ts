@@ -1,176 +1,169 @@
-// Drives the built page in Debian's Chromium (never a downloaded browser): real file uploads,
-// header facts, non-blank slice pixels, and a clear message for a corrupt file.
+// Loading and bad input in Chromium: files chosen through the page's inputs (real files on disk),
+// the simulated set made in the page, and every bad input the issue lists: each gives a clear
+// message on the page, and the page keeps working afterwards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
-import type { Server } from 'node:http';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { NiftiImage, writeNifti } from '@neurodecode/nifti-io';
-import { dataPath, reference, rng, skipWithoutShared, tempDir } from '@neurodecode/testkit';
-import { startStaticServer, WEB_ROOT } from '../src/server.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { NiftiImage, emptyHeader, serializeHeader, writeNifti } from '@neurodecode/nifti-io';
+import { checkSimulationParams, simulationLayout } from '@neurodecode/datasets/browser';
+import { rng, tempDir } from '@neurodecode/testkit';
+import { choose, errorText, openPage, runJob, settled, skipBrowser, type Session } from './harness.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const NO_BROWSER = existsSync(CHROMIUM)
-  ? false
-  : `skipped: ${CHROMIUM} is absent; install it with scripts/install-browser.sh (as root) to run the browser test`;
-const NO_BUILD = existsSync(join(WEB_ROOT, 'main.js')) ? false : 'skipped: dist/web is not built; run `pnpm --filter @neurodecode/demo build`';
-const skip = NO_BROWSER || NO_BUILD;
+const skip = skipBrowser;
+let s: Session;
+const files: Record<string, string> = {};
 
-let server: Server | undefined;
-let url = '';
-let context: BrowserContext | undefined;
-let page: Page;
-const pageErrors: string[] = [];
-const scratch = tempDir('neurodecode-demo-test-');
+/** A small 4-D run (14 x 12 x 9 x 20, int16) with a class effect, its mask and labels. */
+async function writeInputs(dir: string): Promise<void> {
+  const shape = [14, 12, 9, 20];
+  const nvox = 14 * 12 * 9;
+  const random = rng(11);
+  const labels = Array.from({ length: 20 }, (_, t) => (t % 2 === 0 ? 'a' : 'b'));
+  const data = new Int16Array(nvox * 20);
+  for (let t = 0; t < 20; t++) {
+    for (let v = 0; v < nvox; v++) data[t * nvox + v] = Math.round(1000 + 40 * random() + (v % 7 === 0 && labels[t] === 'a' ? 25 : 0));
+  }
+  const affine = [[2, 0, 0, -14], [0, 2.5, 0, -15], [0, 0, 3, -12], [0, 0, 0, 1]];
+  const func = new NiftiImage({ data, shape, affine });
+  func.header.pixdim[4] = 1.5;
+  func.header.xyzt_units = 2 | 8;
+  files.func = join(dir, 'run.nii.gz');
+  await writeNifti(func, files.func);
+  const mask = new Uint8Array(nvox);
+  for (let v = 0; v < nvox; v++) mask[v] = v % 3 === 0 ? 1 : 0;
+  files.mask = join(dir, 'mask.nii.gz');
+  await writeNifti(new NiftiImage({ data: mask, shape: shape.slice(0, 3), affine }), files.mask);
+  files.otherGridMask = join(dir, 'mask_2mm.nii.gz');
+  await writeNifti(new NiftiImage({ data: new Uint8Array(10 * 10 * 10).fill(1), shape: [10, 10, 10], affine: [[2, 0, 0, 0], [0, 2, 0, 0], [0, 0, 2, 0], [0, 0, 0, 1]] }), files.otherGridMask);
+  const rows = labels.map((l, t) => `${l} ${Math.floor(t / 5)}`);
+  files.labels = join(dir, 'labels.txt');
+  writeFileSync(files.labels, `labels chunks\n${rows.join('\n')}\n`);
+  files.shortLabels = join(dir, 'labels_short.txt');
+  writeFileSync(files.shortLabels, `labels chunks\n${rows.slice(1).join('\n')}\n`);
+  // BIDS events: 3 s blocks of a/b every 3 s; with TR 1.5 s that is the same a,a,b,b,... pattern.
+  files.events = join(dir, 'events.tsv');
+  writeFileSync(files.events, 'onset\tduration\ttrial_type\n' + Array.from({ length: 10 }, (_, i) => `${3 * i}\t3\t${i % 2 ? 'b' : 'a'}`).join('\n') + '\n');
+  files.notNifti = join(dir, 'notes.nii');
+  writeFileSync(files.notNifti, 'these are my notes, not an image; '.repeat(20));
+  // A valid header claiming 512 x 512 x 300 x 200 float32 voxels (about 58 GiB), and no data.
+  const h = emptyHeader();
+  h.dim = [4, 512, 512, 300, 200, 1, 1, 1];
+  h.datatype = 16;
+  h.bitpix = 32;
+  files.huge = join(dir, 'huge.nii');
+  writeFileSync(files.huge, Buffer.concat([Buffer.from(serializeHeader(h)), Buffer.alloc(4096)]));
+}
 
 before(async () => {
   if (skip) return;
-  ({ server, url } = await startStaticServer(WEB_ROOT, 0));
-  context = await chromium.launchPersistentContext(join(scratch.dir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 800 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => { pageErrors.push(err.message); });
-  await page.goto(url);
+  s = await openPage();
+  await writeInputs(s.scratch);
 });
+after(async () => { await s?.close(); });
 
-after(async () => {
-  await context?.close();
-  await new Promise<void>((ok) => (server ? server.close(() => ok()) : ok()));
-  scratch.cleanup();
-});
-
-async function upload(path: string, expected: 'ready' | 'error'): Promise<void> {
-  await page.setInputFiles('#file-input', path);
-  const name = basename(path);
-  // Wait until this file (not the previous one) has finished, whichever way it went.
-  await page.waitForFunction(
-    (file) => {
-      const state = document.body.dataset.state;
-      const said = (document.getElementById('status')?.textContent ?? '') + (document.getElementById('error')?.textContent ?? '');
-      return (state === 'ready' || state === 'error') && said.includes(file);
-    },
-    name, { timeout: 60_000 },
-  );
-  const state = await page.evaluate(() => document.body.dataset.state);
-  const error = await page.textContent('#error');
-  assert.equal(state, expected, `page state after uploading ${path} (error box: ${error})`);
+async function choose1(input: string, path: string, mention: string): Promise<'ready' | 'error'> {
+  await s.page.setInputFiles(input, path);
+  return settled(s.page, mention);
 }
 
 async function field(name: string): Promise<string> {
-  const text = await page.textContent(`#summary-body tr[data-field="${name}"] td`);
-  assert.ok(text !== null, `header panel has no "${name}" row`);
-  return text.trim();
+  return ((await s.page.textContent(`#summary-body tr[data-field="${name}"] td`)) ?? '').trim();
 }
 
-/**
- * Count the grey (r = g = b) pixel levels in a screenshot of the slice canvas. niivue draws with
- * WebGL, so the pixels are read from a real screenshot decoded by the page, not from the canvas.
- */
-async function canvasGreyLevels(): Promise<{ levels: number; greyPixels: number; totalPixels: number }> {
-  const png = await page.locator('#viewer').screenshot();
-  return page.evaluate(async (b64) => {
-    const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
-    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
-    const c = new OffscreenCanvas(bitmap.width, bitmap.height);
-    const g = c.getContext('2d')!;
-    g.drawImage(bitmap, 0, 0);
-    const px = g.getImageData(0, 0, bitmap.width, bitmap.height).data;
-    const seen = new Set<number>();
-    let greyPixels = 0;
-    for (let i = 0; i < px.length; i += 4) {
-      if (px[i] === px[i + 1] && px[i] === px[i + 2] && px[i]! > 0) {
-        seen.add(px[i]!);
-        greyPixels++;
-      }
-    }
-    return { levels: seen.size, greyPixels, totalPixels: bitmap.width * bitmap.height };
-  }, png.toString('base64'));
-}
-
-async function assertSlicesDrawn(what: string): Promise<void> {
-  assert.equal(await page.isVisible('#viewer'), true, `${what}: slice canvas hidden`);
-  const { levels, greyPixels, totalPixels } = await canvasGreyLevels();
-  // The background is a blue-tinted dark colour, so grey pixels come from the image (or from
-  // niivue's anti-aliased text, e.g. its "loading ..." splash: hence the area threshold).
-  const share = greyPixels / totalPixels;
-  assert.ok(levels >= 10 && share >= 0.05,
-    `${what}: slice view looks blank (${levels} grey levels, ${(100 * share).toFixed(1)}% of pixels grey)`);
-}
-
-test('a NIfTI written by writeNifti shows its header facts and slices', { skip }, async () => {
-  const shape = [14, 12, 9, 5];
-  const random = rng(7);
-  const data = new Int16Array(shape.reduce((a, b) => a * b, 1));
-  for (let i = 0; i < data.length; i++) data[i] = Math.round(random() * 2000) - 300;
-  let min = Infinity, max = -Infinity;
-  for (const v of data) { min = Math.min(min, v); max = Math.max(max, v); }
-  const affine = [[2, 0, 0, -14], [0, 2.5, 0, -15], [0, 0, 3, -12], [0, 0, 0, 1]];
-  const img = new NiftiImage({ data, shape, affine });
-  img.header.pixdim[4] = 1.5;
-  img.header.xyzt_units = 2 | 8;
-  const path = join(scratch.dir, 'written.nii.gz');
-  await writeNifti(img, path);
-
-  await upload(path, 'ready');
-  assert.equal(await field('shape'), shape.join(' x '));
+test('files chosen in the page: header facts, mask, labels and targets; then a Decoder run', { skip }, async () => {
+  const { page } = s;
+  assert.equal(await choose1('#func-input', files.func!, 'run.nii.gz'), 'ready');
+  assert.equal(await field('shape'), '14 x 12 x 9 x 20');
   assert.equal(await field('datatype'), 'int16');
-  assert.equal(await field('voxel size'), '2 x 2.5 x 3 mm');
   assert.equal(await field('TR'), '1.5 s');
-  assert.equal(await field('min/max'), `${min} / ${max}`);
-  assert.match(await field('affine'), /2\.5000\s+0\.0000\s+-15\.0000/);
-  assert.equal(await page.isVisible('#volume-slider'), true, '4-D image: the volume slider is shown');
-  assert.equal(await page.getAttribute('#volume-slider', 'max'), String(shape[3]! - 1));
-  await page.fill('#volume-slider', '3');
-  assert.equal((await page.textContent('#volume-label'))?.trim(), `volume 4 of ${shape[3]}`);
-  await assertSlicesDrawn('written image');
+  assert.equal(await page.isDisabled('#run-decode'), true, 'no labels yet: nothing to run');
+  assert.equal(await choose1('#mask-input', files.mask!, 'mask.nii.gz'), 'ready');
+  assert.equal(await choose1('#labels-input', files.labels!, 'labels.txt'), 'ready');
+  assert.match((await page.textContent('#data-facts')) ?? '', /20 volumes, labels from labels\.txt, mask: mask\.nii\.gz \(504 voxels\), 4 runs/);
+  assert.deepEqual(await page.$$eval('#targets input', (boxes) => boxes.map((b) => `${(b as HTMLInputElement).value}:${(b as HTMLInputElement).checked}`)), ['a:true', 'b:true']);
+  await choose(page, { targets: 'a,b', estimator: 'gnb', cv: 'logo' });
+  await runJob(page, 'decode');
+  assert.equal(await errorText(page), '');
+  assert.match((await page.textContent('#decode-results')) ?? '', /Decoder: gnb, logo, a vs b/);
+
+  // events.tsv with a TR: one label per volume from the events.
+  await page.fill('#tr-input', '1.5');
+  assert.equal(await choose1('#labels-input', files.events!, 'events.tsv'), 'ready');
+  assert.match((await page.textContent('#data-facts')) ?? '', /events\.tsv from events\.tsv/);
+  await page.click('#run-decode');
+  assert.match(await errorText(page), /cv: leave-one-run-out needs at least two runs, but events\.tsv describes one; choose k-fold/);
+  assert.deepEqual(s.pageErrors, []);
 });
 
-test('a corrupt file shows a clear error on the page, and the page keeps working', { skip }, async () => {
-  const garbage = join(scratch.dir, 'corrupt.nii');
-  writeFileSync(garbage, Buffer.from('this is not a NIfTI file, just text pretending to be one'));
-  await upload(garbage, 'error');
-  assert.match((await page.textContent('#error')) ?? '', /Could not read corrupt\.nii as NIfTI: .+/);
-  assert.equal(await page.isVisible('#error'), true);
+test('bad input: a clear message on the page for each, and the page recovers', { skip }, async () => {
+  const { page } = s;
+  const recover = async () => {
+    assert.equal(await choose1('#mask-input', files.mask!, 'mask.nii.gz'), 'ready', await errorText(page));
+    assert.equal(await choose1('#labels-input', files.labels!, 'labels.txt'), 'ready', await errorText(page));
+    assert.equal(await choose1('#func-input', files.func!, 'run.nii.gz'), 'ready', await errorText(page));
+    assert.equal(await errorText(page), '', 'a good load clears the message');
+    assert.equal(await page.isEnabled('#run-decode'), true);
+  };
 
-  // A gzip stream cut in the middle fails inside DecompressionStream: still a message.
-  const random = rng(3);
-  const img = new NiftiImage({ data: Float32Array.from({ length: 4096 }, () => random()), shape: [16, 16, 16], affine: [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] });
-  const whole = join(scratch.dir, 'whole.nii.gz');
-  await writeNifti(img, whole);
-  const bytes = readFileSync(whole);
-  const truncated = join(scratch.dir, 'truncated.nii.gz');
-  writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
-  await upload(truncated, 'error');
-  assert.match((await page.textContent('#error')) ?? '', /Could not read truncated\.nii\.gz as NIfTI: .+/);
+  assert.equal(await choose1('#func-input', files.notNifti!, 'notes.nii'), 'error');
+  assert.match(await errorText(page), /^Could not read notes\.nii as NIfTI: .+/);
+  await recover();
 
-  await page.click('#load-example');
-  await page.waitForFunction(() => document.body.dataset.state !== 'loading' && document.body.dataset.state !== 'error', undefined, { timeout: 60_000 });
-  assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready');
-  assert.equal(await page.isVisible('#error'), false, 'a successful load clears the old error');
-  const shape = (await field('shape')).split(' x ').map(Number);
-  assert.equal(shape.length, 4);
-  assert.equal(await page.getAttribute('#volume-slider', 'max'), String(shape[3]! - 1));
-  await assertSlicesDrawn('example');
-  assert.deepEqual(pageErrors, [], 'no uncaught errors on the page');
+  assert.equal(await choose1('#labels-input', files.shortLabels!, 'labels_short.txt'), 'error');
+  assert.match(await errorText(page), /labels: labels_short\.txt has 19 rows but the functional image has 20 volumes/);
+  assert.equal(await page.isDisabled('#run-decode'), true, 'nothing runs on mismatched labels');
+  await recover();
+
+  assert.equal(await choose1('#mask-input', files.otherGridMask!, 'mask_2mm.nii.gz'), 'error');
+  assert.match(await errorText(page), /mask: mask_2mm\.nii\.gz is on another grid \(\[10, 10, 10\] at 2 x 2 x 2 mm\) than run\.nii\.gz \(\[14, 12, 9\] at 2 x 2\.5 x 3 mm\)/);
+  await recover();
+
+  assert.equal(await choose1('#func-input', files.huge!, 'huge.nii'), 'error');
+  assert.match(await errorText(page), /huge\.nii: shape \[512, 512, 300, 200\] would need 58\.6 GiB, over the 1\.0 GiB limit/);
+  await recover();
+
+  await choose(page, { targets: 'a,dog', estimator: 'svc', cv: 'logo' });
+  await page.click('#run-decode');
+  assert.match(await errorText(page), /targets: "dog" not among the labels \(a, b\)/);
+  assert.equal(await page.isEnabled('#run-decode'), true);
+
+  // Cancel midway: a permutation test far too long to finish, cancelled once it reports progress.
+  await choose(page, { targets: 'a,b', permutations: 100000 });
+  await page.evaluate(() => { delete document.body.dataset.permutationState; });
+  await page.click('#run-permutation');
+  await page.waitForFunction(() => / \/ \d+ fits/.test(document.querySelector('#job-permutation .eta')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  await page.click('#job-permutation button.cancel');
+  await page.waitForFunction(() => document.body.dataset.permutationState === 'done', undefined, { timeout: 10_000 });
+  assert.match(await errorText(page), /permutation test: cancelled; nothing was kept from this run/);
+  assert.equal(await page.isVisible('#permutation-results'), false, 'no result from a cancelled run');
+  await choose(page, { permutations: 20 });
+  await runJob(page, 'permutation');
+  assert.equal(await errorText(page), '');
+  assert.match((await page.textContent('#permutation-results')) ?? '', /p = \d\.\d{4} from 20 permutations/);
+  assert.deepEqual(s.pageErrors, []);
 });
 
-test('Haxby bold.nii.gz uploads: shape 40 x 20 x 1 x 1452, int16, slices drawn', { skip: skip || skipWithoutShared() }, async () => {
-  const ref = (await reference())!.nifti['haxby-slice/bold.nii.gz'];
-  await upload(dataPath('haxby-slice', 'bold.nii.gz')!, 'ready');
-  assert.equal(await field('shape'), '40 x 20 x 1 x 1452');
-  assert.equal(await field('shape'), ref.shape.join(' x '));
-  assert.equal(await field('datatype'), ref.datatype);
-  assert.equal(await field('min/max'), `${ref.min} / ${ref.max}`);
-  assert.equal(await field('voxel size'), `${ref.zooms.slice(0, 3).join(' x ')} mm`);
-  assert.equal(await field('TR'), `${ref.zooms[3]} s`);
-  assert.equal(await page.getAttribute('#volume-slider', 'max'), '1451');
-  await assertSlicesDrawn('haxby bold');
-  await page.screenshot({ path: '/tmp/demo.png', fullPage: true });
-  assert.deepEqual(pageErrors, [], 'no uncaught errors on the page');
+test('simulate: the default simulated set made in the page, as the datasets package makes it', { skip }, async () => {
+  const { page } = s;
+  await page.click('#simulate');
+  assert.equal(await settled(page, 'Simulated', 120_000), 'ready', await errorText(page));
+  const expected = simulationLayout(checkSimulationParams({}));
+  assert.equal(await field('shape'), '40 x 64 x 64 x 216');
+  assert.match((await page.textContent('#data-facts')) ?? '', new RegExp(`216 volumes, labels from simulated labels, mask: simulated mask \\(${expected.nMask} voxels\\), ${expected.params.runs} runs`));
+  assert.deepEqual(s.pageErrors, []);
+});
+
+test('the build refuses Node built-ins in the bundle, naming the importer', async () => {
+  const { noNodeBuiltins } = (await import(new URL('../../scripts/no-node-builtins.mjs', import.meta.url).href)) as { noNodeBuiltins: unknown };
+  const scratch = tempDir('neurodecode-bundle-check-');
+  const dir = scratch.dir;
+  const entry = join(dir, 'uses-fs.mjs');
+  writeFileSync(entry, "import { readFileSync } from 'node:fs';\nconsole.log(readFileSync);\n");
+  await assert.rejects(
+    build({ entryPoints: [entry], bundle: true, write: false, platform: 'browser', format: 'esm', logLevel: 'silent', plugins: [noNodeBuiltins as never] }),
+    (err: Error) => /Node built-in "node:fs" imported by .*uses-fs\.mjs/.test(err.message),
+  );
+  scratch.cleanup();
 });

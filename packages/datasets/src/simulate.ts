@@ -7,27 +7,17 @@ import { join, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { finished } from 'node:stream/promises';
 import { randomBytes } from 'node:crypto';
+import { NiftiImage, serializeHeader, trackTemporary, untrackTemporary, writeNifti } from '@neurodecode/nifti-io';
 import {
-  emptyHeader, NiftiImage, serializeHeader, setHeaderAffine, trackTemporary, untrackTemporary, writeNifti, type Affine,
-} from '@neurodecode/nifti-io';
+  BoldVolumes, boldHeader, checkSimulationParams, labelsText, layoutHeader, simulationLayout, SIMULATED_TR,
+  type SimulationLayout, type SimulationOptions, type SimulationParams,
+} from './simulate-volumes.js';
 
-export interface SimulateOptions {
+export { SIMULATED_TR, simulateFmriImages, type SimulatedImages, type SimulationOptions } from './simulate-volumes.js';
+
+export interface SimulateOptions extends SimulationOptions {
   /** Output folder (created if missing). */
   outDir: string;
-  /** Number of volumes, at least 4 (default 216); spread over up to 12 runs. */
-  volumes?: number;
-  /** Grid size (default [40, 64, 64]). */
-  shape?: [number, number, number];
-  /** Voxel size in mm (default [3.5, 3.75, 3.75]). */
-  zooms?: [number, number, number];
-  /** Seed of every random choice (default 0). */
-  seed?: number;
-  /** Class effect in the blobs, in units of the noise standard deviation (default 0.5). */
-  snr?: number;
-  /** Data type of bold.nii.gz (default int16, like scanner output). */
-  dtype?: 'int16' | 'float32';
-  /** Number of runs (default min(12, floor(volumes / 2))). */
-  runs?: number;
 }
 
 export interface SimulatedSet {
@@ -53,145 +43,18 @@ export interface SimulatedSet {
   runs: number[];
 }
 
-export const SIMULATED_TR = 2.5;
-/** Noise standard deviation as a fraction of the local baseline (temporal SNR of 50). */
-const NOISE_FRACTION = 0.02;
-const AR_RHO = 0.5;
-// Large enough that the signal (~770 voxels, ~2% of the brain) exceeds a top-1% cut of any map.
-const BLOB_RADIUS = 4;
-/** Blob centres as fractions of the ellipsoid's semi-axes (all well inside the brain). */
-const BLOB_OFFSETS: [number, number, number][] = [[-0.45, -0.45, -0.2], [0.45, -0.3, 0.15], [0.05, 0.45, 0.35]];
-
-/** mulberry32 with Box-Muller normals: small, fast and identical on every platform. */
-class Random {
-  private state: number;
-  private spare = NaN;
-  constructor(seed: number) {
-    this.state = (seed ^ 0x9e3779b9) >>> 0;
-  }
-  uniform(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  normal(): number {
-    if (!Number.isNaN(this.spare)) {
-      const s = this.spare;
-      this.spare = NaN;
-      return s;
-    }
-    const u = 1 - this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u));
-    const th = 2 * Math.PI * this.uniform();
-    this.spare = r * Math.sin(th);
-    return r * Math.cos(th);
-  }
-}
-
-function checkOptions(o: SimulateOptions): Required<SimulateOptions> {
+function checkOptions(o: SimulateOptions): SimulationParams & { outDir: string } {
   if (!o || typeof o.outDir !== 'string' || !o.outDir) throw new Error('outDir: a folder to write the simulated set into is required');
-  const volumes = o.volumes ?? 216;
-  if (!Number.isInteger(volumes) || volumes < 4) throw new Error(`volumes: expected an integer >= 4, got ${volumes}`);
-  const shape = o.shape ?? [40, 64, 64];
-  if (shape.length !== 3 || shape.some((n) => !Number.isInteger(n) || n < 8 || n > 1024)) {
-    throw new Error(`shape: expected 3 integers in 8..1024, got [${shape.join(', ')}]`);
-  }
-  const zooms = o.zooms ?? [3.5, 3.75, 3.75];
-  if (zooms.length !== 3 || zooms.some((z) => !(z > 0) || !Number.isFinite(z))) throw new Error(`zooms: expected 3 positive numbers, got [${zooms.join(', ')}]`);
-  const seed = o.seed ?? 0;
-  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`seed: expected an integer in 0..2^32-1, got ${seed}`);
-  const snr = o.snr ?? 0.5;
-  if (!(snr >= 0) || !Number.isFinite(snr)) throw new Error(`snr: expected a non-negative number, got ${snr}`);
-  const dtype = o.dtype ?? 'int16';
-  if (dtype !== 'int16' && dtype !== 'float32') throw new Error(`dtype: expected "int16" or "float32", got "${dtype}"`);
-  const runs = o.runs ?? Math.min(12, Math.floor(volumes / 2));
-  if (!Number.isInteger(runs) || runs < 1 || runs * 2 > volumes) throw new Error(`runs: expected an integer in 1..${Math.floor(volumes / 2)}, got ${runs}`);
-  return { outDir: resolve(o.outDir), volumes, shape, zooms, seed, snr, dtype, runs };
-}
-
-/** Per-volume labels: runs of near-equal length, each balanced face/house in a seeded order. */
-function makeDesign(volumes: number, nRuns: number, random: Random): { conditions: string[]; runs: number[] } {
-  const conditions: string[] = [];
-  const runs: number[] = [];
-  let faceFirst = true; // which class gets the odd volume of an odd-length run, alternating
-  for (let r = 0; r < nRuns; r++) {
-    const len = Math.floor(volumes / nRuns) + (r < volumes % nRuns ? 1 : 0);
-    const nFace = len % 2 === 0 ? len / 2 : faceFirst ? (len + 1) / 2 : (len - 1) / 2;
-    if (len % 2) faceFirst = !faceFirst;
-    const order: string[] = Array.from({ length: len }, (_, i) => (i < nFace ? 'face' : 'house'));
-    for (let i = len - 1; i > 0; i--) {
-      const j = Math.floor(random.uniform() * (i + 1));
-      [order[i], order[j]] = [order[j]!, order[i]!];
-    }
-    for (const c of order) { conditions.push(c); runs.push(r); }
-  }
-  return { conditions, runs };
-}
-
-/** In-place [1 2 1]/4 smoothing along one axis (stride, length n, count lines), edges reflected. */
-function smoothAxis(a: Float32Array, tmp: Float32Array, shape: readonly number[], axis: number): void {
-  const [nx, ny, nz] = shape as [number, number, number];
-  const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
-  const n = shape[axis]!;
-  const total = nx * ny * nz;
-  for (let start = 0; start < total; start++) {
-    // A line starts where this axis's coordinate is 0.
-    if (Math.floor(start / stride) % n !== 0) continue;
-    for (let i = 0; i < n; i++) tmp[i] = a[start + i * stride]!;
-    for (let i = 0; i < n; i++) {
-      const left = tmp[i > 0 ? i - 1 : 1]!, right = tmp[i < n - 1 ? i + 1 : n - 2]!;
-      a[start + i * stride] = 0.25 * left + 0.5 * tmp[i]! + 0.25 * right;
-    }
-  }
+  return { ...checkSimulationParams(o), outDir: resolve(o.outDir) };
 }
 
 /** Simulate a face/house fMRI set and write it into `opts.outDir`. */
 export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet> {
   const o = checkOptions(opts);
   const [nx, ny, nz] = o.shape;
-  const nvox = nx * ny * nz;
-  const random = new Random(o.seed);
+  const layout = simulationLayout(o);
+  const { affine, conditions, runs, blobs, nMask, nSignal } = layout;
   await fsp.mkdir(o.outDir, { recursive: true });
-
-  // Ellipsoid brain filling ~24% of the grid (40,000 of the 163,840 Haxby voxels).
-  const semi = [0.7753 * nx / 2, 0.7753 * ny / 2, 0.7753 * nz / 2];
-  const centre = [(nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2];
-  const mask = new Uint8Array(nvox);
-  const baseline = new Float32Array(nvox);
-  const blobSign = new Uint8Array(nvox);
-  const blobs = BLOB_OFFSETS.map((f) => ({
-    center: f.map((v, d) => Math.round(centre[d]! + v * semi[d]!)) as [number, number, number],
-    radius: BLOB_RADIUS,
-  }));
-  // Smooth spatial variation of the baseline, different for each seed.
-  const phase = [random.uniform(), random.uniform(), random.uniform()].map((u) => u * 2 * Math.PI);
-  let nMask = 0, nSignal = 0;
-  for (let k = 0, v = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, v++) {
-    const dx = (i - centre[0]!) / semi[0]!, dy = (j - centre[1]!) / semi[1]!, dz = (k - centre[2]!) / semi[2]!;
-    const r2 = dx * dx + dy * dy + dz * dz;
-    if (r2 <= 1) {
-      mask[v] = 1;
-      nMask++;
-      const texture = Math.sin(3 * dx + phase[0]!) * Math.cos(2.5 * dy + phase[1]!) * Math.sin(2 * dz + phase[2]!);
-      baseline[v] = 1000 + 150 * (1 - r2) + 120 * texture;
-      for (const b of blobs) {
-        const bx = i - b.center[0], by = j - b.center[1], bz = k - b.center[2];
-        if (bx * bx + by * by + bz * bz <= b.radius * b.radius) { blobSign[v] = 1; nSignal++; break; }
-      }
-    } else {
-      baseline[v] = 40 * Math.exp(-4 * (r2 - 1)) + 5; // faint spill-over outside the brain
-    }
-  }
-
-  const { conditions, runs } = makeDesign(o.volumes, o.runs, random);
-  const affine: Affine = [
-    [-o.zooms[0], 0, 0, o.zooms[0] * (nx - 1) / 2],
-    [0, o.zooms[1], 0, -o.zooms[1] * (ny - 1) / 2],
-    [0, 0, o.zooms[2], -o.zooms[2] * (nz - 1) / 2],
-    [0, 0, 0, 1],
-  ];
   const paths = {
     bold: join(o.outDir, 'bold.nii.gz'),
     mask: join(o.outDir, 'mask.nii.gz'),
@@ -199,14 +62,12 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
     labels: join(o.outDir, 'labels.txt'),
   };
 
-  const header = emptyHeader();
-  header.descrip = `neurodecode simulated set, seed ${o.seed}`;
-  await writeNifti(new NiftiImage({ data: mask, shape: o.shape, affine, header }), paths.mask);
-  await writeNifti(new NiftiImage({ data: blobSign, shape: o.shape, affine, header }), paths.signal_mask);
+  const header = layoutHeader(o);
+  await writeNifti(new NiftiImage({ data: layout.mask, shape: o.shape, affine, header }), paths.mask);
+  await writeNifti(new NiftiImage({ data: layout.blobSign, shape: o.shape, affine, header }), paths.signal_mask);
 
-  await writeBold(paths.bold, o, affine, conditions, random, baseline, blobSign);
-  const labelText = 'labels chunks\n' + conditions.map((c, t) => `${c} ${runs[t]}`).join('\n') + '\n';
-  await writeAtomically(paths.labels, labelText);
+  await writeBold(paths.bold, layout);
+  await writeAtomically(paths.labels, labelsText(layout));
 
   return {
     out: o.outDir, ...paths, shape: [nx, ny, nz, o.volumes], zooms: [...o.zooms], tr: SIMULATED_TR,
@@ -230,23 +91,9 @@ async function writeAtomically(path: string, text: string): Promise<void> {
 }
 
 /** Generate the 4-D series volume by volume straight into a gzip stream (temp file + rename). */
-async function writeBold(
-  path: string, o: Required<SimulateOptions>, affine: Affine, conditions: string[], random: Random,
-  baseline: Float32Array, blobSign: Uint8Array,
-): Promise<void> {
-  const [nx, ny, nz] = o.shape;
-  const nvox = nx * ny * nz;
-  const h = emptyHeader();
-  h.dim = [4, nx, ny, nz, o.volumes, 1, 1, 1];
-  h.pixdim = [1, o.zooms[0], o.zooms[1], o.zooms[2], SIMULATED_TR, 1, 1, 1];
-  h.datatype = o.dtype === 'int16' ? 4 : 16;
-  h.bitpix = o.dtype === 'int16' ? 16 : 32;
-  h.xyzt_units = 2 | 8; // mm, seconds
-  h.descrip = `neurodecode simulated set, seed ${o.seed}, snr ${o.snr}`;
-  h.sform_code = 1;
-  h.qform_code = 1;
-  setHeaderAffine(h, affine);
-  h.pixdim[4] = SIMULATED_TR;
+async function writeBold(path: string, layout: SimulationLayout): Promise<void> {
+  const o = layout.params;
+  const h = boldHeader(o, layout.affine);
 
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   trackTemporary(tmp);
@@ -266,28 +113,9 @@ async function writeBold(
     gz.write(chunk) ? Promise.resolve() : Promise.race([new Promise<void>((res) => gz.once('drain', res)), failed]);
   try {
     await write(serializeHeader(h));
-    const noise = new Float32Array(nvox);
-    const state = new Float32Array(nvox);
-    const line = new Float32Array(Math.max(nx, ny, nz));
-    const innov = Math.sqrt(1 - AR_RHO * AR_RHO);
-    const unitScale = 1 / Math.sqrt(0.375 ** 3); // variance of [1 2 1]/4 smoothing on 3 axes
-    const isInt = o.dtype === 'int16';
+    const volumes = new BoldVolumes(layout);
     for (let t = 0; t < o.volumes; t++) {
-      for (let v = 0; v < nvox; v++) noise[v] = random.normal();
-      smoothAxis(noise, line, o.shape, 0);
-      smoothAxis(noise, line, o.shape, 1);
-      smoothAxis(noise, line, o.shape, 2);
-      const sign = conditions[t] === 'face' ? 1 : -1;
-      // A fresh buffer per volume: gzip holds the previous one until it has compressed it.
-      const out = isInt ? new Int16Array(nvox) : new Float32Array(nvox);
-      for (let v = 0; v < nvox; v++) {
-        const n = noise[v]! * unitScale;
-        const s = t === 0 ? n : AR_RHO * state[v]! + innov * n;
-        state[v] = s;
-        const sigma = NOISE_FRACTION * baseline[v]!;
-        const value = baseline[v]! + sigma * (s + (blobSign[v] ? sign * o.snr : 0));
-        out[v] = isInt ? Math.round(value) : value;
-      }
+      const out = volumes.next();
       if (failure) throw failure;
       await write(new Uint8Array(out.buffer));
     }

@@ -2,8 +2,19 @@
 // region, e.g. Harvard-Oxford; the most probable region wins) or a 3-D label image. A 1 mm
 // probabilistic atlas is large (Harvard-Oxford: 151x194x159x113 bytes, over 500 MB unpacked), so a
 // file is streamed once and only the bytes under the requested points are kept.
-import { createReadStream, promises as fsp } from 'node:fs';
-import { createGunzip } from 'node:zlib';
+
+// Files are read only when an atlas is given by path; the modules are looked up then (not imported
+// at the top) so clustersTable, which uses this file, also bundles for browsers, where atlases
+// come as NiftiImages.
+function nodeFs(): typeof import('node:fs') {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  if (!get) throw new Error('atlas: reading an atlas file by path needs Node; pass the atlas as a NiftiImage');
+  return get('node:fs') as typeof import('node:fs');
+}
+
+function nodeZlib(): typeof import('node:zlib') {
+  return (globalThis as unknown as { process: { getBuiltinModule(id: string): unknown } }).process.getBuiltinModule('node:zlib') as typeof import('node:zlib');
+}
 import { dtypeFromCode, invertAffine, NiftiImage, parseHeader, sniffHeader, affineFromHeader, type Affine, type NiftiHeader } from '@neurodecode/nifti-io';
 
 /** An atlas: its image (path or in memory) and its region names. */
@@ -28,7 +39,7 @@ export interface AtlasHit {
 export async function readAtlasLabels(path: string): Promise<string[]> {
   let text: string;
   try {
-    text = await fsp.readFile(path, 'utf8');
+    text = await nodeFs().promises.readFile(path, 'utf8');
   } catch (err) {
     throw new Error(`atlas labels: cannot read ${path} (${(err as Error).message})`);
   }
@@ -104,14 +115,14 @@ function sampleImage(img: NiftiImage, points: readonly (readonly number[])[]): S
 async function sampleFile(path: string, points: readonly (readonly number[])[]): Promise<Samples> {
   const magic = Buffer.alloc(2);
   try {
-    const fh = await fsp.open(path, 'r');
+    const fh = await nodeFs().promises.open(path, 'r');
     try { await fh.read(magic, 0, 2, 0); } finally { await fh.close(); }
   } catch (err) {
     throw new Error(`atlas.img: cannot read ${path} (${(err as Error).message})`);
   }
   const gz = magic[0] === 0x1f && magic[1] === 0x8b;
-  const file = createReadStream(path, { highWaterMark: 1 << 20 });
-  const source = gz ? file.pipe(createGunzip({ chunkSize: 1 << 20 })) : file;
+  const file = nodeFs().createReadStream(path, { highWaterMark: 1 << 20 });
+  const source = gz ? file.pipe(nodeZlib().createGunzip({ chunkSize: 1 << 20 })) : file;
   if (gz) file.on('error', (e) => source.destroy(e));
 
   let head = Buffer.alloc(0);

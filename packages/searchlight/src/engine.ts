@@ -5,13 +5,12 @@ import { availableParallelism } from 'node:os';
 import { checkOptions, optionKeys, rejectPromise, type Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import type { AnyEstimator, Label, Targets } from '@neurodecode/estimators';
-import { SphereComputer, standardization, type ComputePlan, type KernelName } from './compute.js';
-import { factoryFromSpec, loadEstimatorModules, makeGenericScorer, resolveScorer, type EstimatorSpec } from './generic.js';
+import { SphereComputer, type KernelName } from './compute.js';
+import { factoryFromSpec, makeGenericScorer, resolveScorer, type EstimatorSpec } from './generic.js';
 import { makeQueue, runInThisThread, runWorkers } from './pool.js';
-import { encodeClasses, loadMasks, loadSamples, resolveSplitter, selectRows, toLabels, type ImgLike, type SplitterLike } from './prepare.js';
-import { computeSpheres } from './spheres.js';
-import { gnbStatistics, gnbTable } from './gnb.js';
-import { fingerprint, meanOverFolds, readPartial, scoresImage, shardRange, writeAtomic, encodePartial, type PartialFile, type PartialHeader } from './shards.js';
+import type { ImgLike, SplitterLike } from './prepare.js';
+import { planSearchlight } from './plan.js';
+import { fingerprint, meanOverFolds, readPartial, scoresImage, writeAtomic, encodePartial, type PartialFile, type PartialHeader } from './shards.js';
 
 export interface SearchlightOptions {
   /** 4-D image(s) (paths or images; several are concatenated in time) or a samples x mask-voxels matrix. */
@@ -69,41 +68,6 @@ export interface SearchlightResult {
   partial?: PartialFile;
 }
 
-const FAST_SCORING = new Set(['accuracy', 'balanced_accuracy']);
-
-interface ChosenEstimator {
-  kernel: KernelName;
-  params: Record<string, unknown>;
-  spec?: EstimatorSpec;
-  instance?: AnyEstimator;
-  description: string;
-}
-
-async function chooseEstimator(estimator: SearchlightOptions['estimator'], scoring: string, nClasses: number, fastPath: boolean): Promise<ChosenEstimator> {
-  let spec: EstimatorSpec | undefined;
-  let instance: AnyEstimator;
-  if (estimator === undefined || typeof estimator === 'string') spec = { name: estimator ?? 'svc' };
-  else if (typeof (estimator as AnyEstimator).fit === 'function') instance = estimator as AnyEstimator;
-  else spec = estimator as EstimatorSpec;
-  if (spec) {
-    await loadEstimatorModules(spec);
-    instance = factoryFromSpec(spec)();
-  }
-  const kind = instance!.kind;
-  if (kind !== 'classifier' && FAST_SCORING.has(scoring)) throw new Error(`estimator: scoring "${scoring}" needs a classifier, got a ${kind}`);
-  const batched = fastPath ? instance!.batchedKernel?.() : undefined;
-  const params = (batched?.params ?? {}) as Record<string, unknown>;
-  const description = spec ? JSON.stringify({ name: spec.name, params: spec.params ?? {} }) : JSON.stringify({ instance: instance!.constructor.name, params: instance!.getParams() });
-  let kernel: KernelName = 'generic';
-  if (batched && FAST_SCORING.has(scoring)) {
-    const name = batched.name;
-    if (name === 'gnb' && params.priors == null) kernel = 'gnb';
-    else if (name === 'linear-svc' && nClasses === 2 && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
-    else if (name === 'logistic' && nClasses === 2 && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
-  }
-  return { kernel, params, spec, instance: instance!, description };
-}
-
 const SEARCHLIGHT_OPTIONS = optionKeys<SearchlightOptions>({
   func: true, mask: true, processMask: true, y: true, targets: true, groups: true, cv: true, estimator: true, scoring: true,
   radius: true, standardize: true, threads: true, fastPath: true, onProgress: true, returnFoldScores: true, shard: true,
@@ -116,34 +80,8 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   rejectPromise(options.mask, 'mask');
   const t0 = performance.now();
   const scoring = options.scoring ?? 'accuracy';
-  const geometry = await loadMasks(options.mask, options.processMask);
-  const allLabels = toLabels(options.y, 'y');
-  const rows = selectRows(allLabels, options.targets);
-  const samples = await loadSamples(options.func, geometry, allLabels.length, rows);
-  const labels = Array.from(rows, (r) => allLabels[r]!);
-  let groups: Label[] | undefined;
-  if (options.groups !== undefined) {
-    const g = toLabels(options.groups, 'groups');
-    if (g.length !== allLabels.length) throw new Error(`groups: length ${g.length} does not match the ${allLabels.length} labels of y`);
-    groups = Array.from(rows, (r) => g[r]!);
-  }
-  const { classes, codes } = encodeClasses(labels);
-  const splitter = await resolveSplitter(options.cv);
-  const folds = splitter.split(samples.nSamples, labels, groups).map((f) => ({ train: Int32Array.from(f.train), test: Int32Array.from(f.test) }));
-  if (folds.length === 0) throw new Error('cv: produced no folds');
-  const chosen = await chooseEstimator(options.estimator, scoring, classes.length, options.fastPath !== false);
-  if (chosen.instance!.kind === 'classifier') {
-    folds.forEach((f, k) => {
-      const first = codes[f.train[0]!]!;
-      if (f.train.every((i) => codes[i] === first)) {
-        throw new Error(`cv: training fold ${k} holds a single class (${JSON.stringify(classes[first])}); every training fold needs at least two`);
-      }
-    });
-  }
-  const V = geometry.maskVoxels.length;
-  const n = samples.nSamples;
-  const { shift, scale } = options.standardize ? standardization(samples.X, n, V, folds) : { shift: new Float64Array(0), scale: new Float64Array(0) };
-
+  const { plan, geometry, samples, labels, classes, folds, chosen, start, end, centres, nSpheres, nFolds, chunkSize } = await planSearchlight(options);
+  const codes = plan.codes;
   const runId = fingerprint([
     samples.X, codes, JSON.stringify(classes), geometry.maskVoxels, geometry.centres,
     JSON.stringify({ shape: geometry.shape, affine: geometry.affine }),
@@ -152,14 +90,7 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   ]);
   const totalCentres = geometry.centres.length;
   const shard = options.shard ?? { index: 0, count: 1 };
-  const { start, end } = shardRange(totalCentres, shard);
-  const centres = geometry.centres.subarray(start, end);
-  const spheres = computeSpheres(geometry, centres, options.radius);
-  const nSpheres = end - start;
-  const nFolds = folds.length;
-  const chunkSize = Math.max(1, Math.floor(options.chunkSize ?? 64));
-
-  const foldScoresShared = new Float64Array(new SharedArrayBuffer(Math.max(1, nSpheres * nFolds) * 8)).subarray(0, nSpheres * nFolds);
+  const foldScoresShared = plan.foldScores;
   let resumed: Uint8Array | undefined;
   const header: PartialHeader = {
     kind: 'checkpoint', fingerprint: runId, shard, start, end, totalCentres, nFolds,
@@ -176,18 +107,6 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
     for (const c of h.doneChunks ?? []) resumed[c] = 1;
   }
   const queue = makeQueue(nSpheres, chunkSize, resumed);
-
-  const plan: ComputePlan = {
-    kernel: chosen.kernel, params: chosen.params, scoring, X: samples.X, nSamples: n, nColumns: V,
-    sphereOffsets: spheres.offsets, sphereIndices: spheres.indices, folds, codes, nClasses: classes.length,
-    shift, scale, gnbStats: new Float64Array(0), gnbTable: new Float64Array(0), gnbTableOffsets: new Int32Array(0), foldScores: foldScoresShared,
-  };
-  if (chosen.kernel === 'gnb') {
-    plan.gnbStats = gnbStatistics(plan);
-    const { table, foldOffsets } = gnbTable(plan, plan.gnbStats);
-    plan.gnbTable = table;
-    plan.gnbTableOffsets = foldOffsets;
-  }
 
   let done = 0;
   for (let c = 0; c < queue.done.length; c++) if (queue.done[c]) done += Math.min(nSpheres, (c + 1) * chunkSize) - c * chunkSize;

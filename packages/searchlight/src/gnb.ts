@@ -5,6 +5,7 @@
 // variance) is left out of the table; a bound on what it could change flags the rare test
 // samples whose decision is that close, and those are recomputed exactly.
 import type { ComputePlan } from './compute.js';
+import { sharedArray } from './queue.js';
 
 type StatsInput = Pick<ComputePlan, 'X' | 'nSamples' | 'nColumns' | 'folds' | 'codes' | 'nClasses' | 'shift' | 'scale'>;
 
@@ -19,7 +20,7 @@ export function gnbStatistics(plan: StatsInput): Float64Array {
   const { X, nSamples, nColumns, folds, codes, nClasses: K, shift, scale } = plan;
   const stride = gnbStride(K);
   const perFold = nColumns * stride + K;
-  const out = new Float64Array(new SharedArrayBuffer(Math.max(1, folds.length * perFold) * 8));
+  const out = sharedArray(Float64Array, folds.length * perFold);
   const counts = new Float64Array(K);
   const sums = new Float64Array(K);
   const standardize = shift.length > 0;
@@ -78,7 +79,7 @@ export function gnbTable(plan: StatsInput, stats: Float64Array): { table: Float6
     }
   }
   if (total > MAX_TABLE_VALUES) return { table: new Float64Array(0), foldOffsets };
-  const table = new Float64Array(new SharedArrayBuffer(Math.max(1, total) * 8));
+  const table = sharedArray(Float64Array, total);
   const standardize = shift.length > 0;
   for (let f = 0; f < folds.length; f++) {
     const test = folds[f]!.test;

@@ -4,7 +4,7 @@ import { Matrix } from '@neurodecode/matrix';
 import { affinesClose, readNifti, NiftiImage, type Affine } from '@neurodecode/nifti-io';
 import type { Label, Targets } from '@neurodecode/estimators';
 import { maskVoxelsCOrder } from './spheres.js';
-import { sharedArray } from './pool.js';
+import { sharedArray } from './queue.js';
 
 export type ImgLike = NiftiImage | string;
 

@@ -4,7 +4,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { NiftiImage, trackTemporary, untrackTemporary, writeNifti, type Affine } from '@neurodecode/nifti-io';
+import { trackTemporary, untrackTemporary, writeNifti, type Affine, type NiftiImage } from '@neurodecode/nifti-io';
+import { meanOverFolds, scoresImage, shardRange } from './scores.js';
+
+export { meanOverFolds, scoresImage, shardRange } from './scores.js';
 
 const MAGIC = 'NDSLPT01';
 
@@ -136,39 +139,6 @@ export async function readPartial(path: string): Promise<PartialFile> {
     throw new Error(code === 'ENOENT' ? `${path}: no such file` : `${path}: ${(err as Error).message}`);
   }
   return decodePartial(bytes, path);
-}
-
-/** Positions [start, end) of shard `index` of `count`: contiguous blocks as even as possible. */
-export function shardRange(nCentres: number, shard: { index: number; count: number }): { start: number; end: number } {
-  const { index, count } = shard;
-  if (!Number.isInteger(count) || count < 1) throw new RangeError(`shard: count must be a positive integer, got ${count}`);
-  if (!Number.isInteger(index) || index < 0 || index >= count) {
-    throw new RangeError(`shard: index ${index} is out of range 0..${count - 1}`);
-  }
-  if (count > nCentres) throw new RangeError(`shard: ${count} shards for only ${nCentres} sphere centres`);
-  return { start: Math.floor((index * nCentres) / count), end: Math.floor(((index + 1) * nCentres) / count) };
-}
-
-/** Mean over folds, always summed in fold order so every way of computing a map agrees bit for bit. */
-export function meanOverFolds(foldScores: Float64Array, nFolds: number): Float64Array {
-  const n = foldScores.length / nFolds;
-  const out = new Float64Array(n);
-  for (let s = 0; s < n; s++) {
-    let sum = 0;
-    for (let f = 0; f < nFolds; f++) sum += foldScores[s * nFolds + f]!;
-    out[s] = sum / nFolds;
-  }
-  return out;
-}
-
-/** A 3-D float32 image holding `scores` at the centres' voxels and 0 elsewhere. */
-export function scoresImage(shape: readonly number[], affine: Affine, centres: Int32Array, scores: Float64Array): NiftiImage {
-  const grid = [shape[0]!, shape[1]!, shape[2]!];
-  const data = new Float32Array(grid[0]! * grid[1]! * grid[2]!);
-  for (let s = 0; s < centres.length; s++) data[centres[s]!] = scores[s]!;
-  // JSON turns -0 into 0; normalising here keeps shard merges byte-identical to single runs.
-  const cleanAffine = affine.map((row) => row.map((v) => v + 0));
-  return new NiftiImage({ data, shape: grid, affine: cleanAffine });
 }
 
 export interface MergedResult {

@@ -7,8 +7,6 @@ import * as tf from '@tensorflow/tfjs-core';
 // type check (skipLibCheck: false) compile tfjs's own declarations (Long, DOM types).
 import { version_cpu as cpuBackendVersion } from '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 
 export type BackendName = 'node' | 'wasm' | 'cpu';
 
@@ -45,12 +43,14 @@ async function probeNode(): Promise<{ available: boolean; reason: string }> {
   return { available: false, reason: '@tensorflow/tfjs-node(-gpu) is not installed (optional: npm i @tensorflow/tfjs-node)' };
 }
 
+/** The wasm package's dist directory (with a trailing separator), where its .wasm files live. */
 function wasmDistDir(): string | undefined {
   if (!isNode) return undefined;
   try {
-    const require = createRequire(import.meta.url);
-    // The package's main points into its dist directory, where the .wasm files live.
-    return dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+    // import.meta.resolve and getBuiltinModule instead of node: imports keep this module
+    // loadable in browsers (a page sets the .wasm location itself with setWasmPaths).
+    const main = import.meta.resolve('@tensorflow/tfjs-backend-wasm');
+    return process.getBuiltinModule('node:url').fileURLToPath(new URL('./', main));
   } catch {
     return undefined;
   }
@@ -60,7 +60,7 @@ async function probeWasm(): Promise<{ available: boolean; reason: string }> {
   const dir = wasmDistDir();
   if (isNode) {
     if (!dir) return { available: false, reason: 'cannot resolve @tensorflow/tfjs-backend-wasm' };
-    setWasmPaths(join(dir, '/'));
+    setWasmPaths(dir);
   }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');

@@ -10,6 +10,7 @@ import { buildModel, checkSavable, writeModel } from '../model-file.js';
 import { createEstimator } from '@neurodecode/estimators';
 import { parseList } from '../labels.js';
 import { log, printJson, progressBar } from '../util.js';
+import { checkReportPath, decodeReport, REPORT_FLAG } from '../report/commands.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 export function addDecodingOptions(cmd: Command): Command {
@@ -40,10 +41,12 @@ export function register(program: Command): void {
     .option('--screening-percentile <p>', 'ANOVA screening percentile, scaled by mask size as nilearn does', '20')
     .option('--coef-out <file>', 'write the coefficient image (.nii.gz)')
     .option('--save-model <file>', 'save the fitted model (.ndm) for `neurodecode predict`')
+    .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
-      guardPaths(decodingInputPaths(opts), pathArgs('--coef-out', opts.coefOut));
+      checkReportPath(opts.report);
+      guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--save-model', opts.saveModel), ...pathArgs('--report', opts.report)]);
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
       if (opts.saveModel) checkSavable(opts.estimator, createEstimator);
@@ -100,6 +103,10 @@ export function register(program: Command): void {
         coef_out: coefOut ?? null,
         model_out: opts.saveModel ?? null,
       };
+      if (opts.report) {
+        const w = decoder.coefByClass().get(classes.length === 2 ? decoder.classes[1]! : decoder.classes[0]!)!;
+        await decodeReport(opts.report, { result, X, y, groups, cv, maskImg, coefImg: masker.inverseTransform(w) });
+      }
       if (opts.json) return printJson(result);
       log(`decode: ${X.rows} samples x ${X.cols} voxels, ${classes.join(' vs ')}, ${opts.cv}, ${seconds.toFixed(2)} s`);
       process.stdout.write(`cv scores (${result.scoring}): ${cvScores.map((s) => s.toFixed(3)).join(' ')}\nmean: ${result.mean_score.toFixed(4)}\n`);

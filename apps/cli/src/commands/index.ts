@@ -11,6 +11,8 @@ import { register as searchlight } from './searchlight.js';
 import { register as mask } from './mask.js';
 import { register as image } from './image.js';
 import { register as predict } from './predict.js';
+import { register as plot } from './plot.js';
+import { register as view } from './view.js';
 
 export function registerCommands(program: Command): void {
   info(program);
@@ -24,4 +26,6 @@ export function registerCommands(program: Command): void {
   mask(program);
   image(program);
   predict(program);
+  plot(program);
+  view(program);
 }

@@ -7,6 +7,8 @@ import { loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
 import { addDecodingOptions, requireGroupsFor } from './decode.js';
 import { log, parseIntArg, printJson, progressBar } from '../util.js';
+import { checkReportPath, permutationReport, REPORT_FLAG } from '../report/commands.js';
+import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 export function register(program: Command): void {
   const cmd = program
@@ -16,14 +18,17 @@ export function register(program: Command): void {
     .option('--n-permutations <n>', 'number of label permutations', '100')
     .option('--seed <s>', 'random seed', '0')
     .option('--within-groups', 'permute labels only within each group (run)')
+    .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nScoring defaults to accuracy (scikit-learn\'s permutation_test_score default).\n\nExample:\n  neurodecode permutation --func bold.nii.gz --mask mask.nii.gz --labels labels.txt --targets face,house --n-permutations 100 --seed 0 --json')
     .action(async (opts) => {
+      checkReportPath(opts.report);
+      guardPaths(decodingInputPaths(opts), pathArgs('--report', opts.report));
       await loadPlugins(opts.plugin);
       const nPermutations = parseIntArg('--n-permutations', opts.nPermutations, 1);
       const seed = parseIntArg('--seed', opts.seed);
       const cv = parseCvSpec(opts.cv);
-      const { X, y, groups } = await loadDecodingInputs(opts);
+      const { X, y, groups, maskImg } = await loadDecodingInputs(opts);
       requireGroupsFor(cv, opts.cv, groups, opts.groupColumn);
       let estimator: Estimator = createEstimator(opts.estimator);
       if (opts.grid) {
@@ -54,6 +59,7 @@ export function register(program: Command): void {
         scoring: opts.scoring ?? 'accuracy',
         seconds,
       };
+      if (opts.report) await permutationReport(opts.report, { result, X, y, groups, cv, maskImg });
       if (opts.json) return printJson(result);
       log(`permutation: ${X.rows} samples x ${X.cols} voxels, ${nPermutations} permutations, ${seconds.toFixed(2)} s`);
       process.stdout.write(`score: ${res.score.toFixed(4)}\np-value: ${res.pvalue.toFixed(4)}\n`);

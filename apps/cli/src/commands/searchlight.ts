@@ -10,6 +10,7 @@ import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight'
 import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, pluginForEstimator, readFuncRuns } from '../inputs.js';
 import { parseList } from '../labels.js';
 import { addPreprocessingOptions, maskAndClean, toStandardize, wantsCleaning, type PreprocessingCliOptions } from '../preprocessing.js';
+import { checkReportPath, mapReport, REPORT_FLAG } from '../report/commands.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
@@ -34,6 +35,7 @@ interface SearchlightCliOptions extends PreprocessingCliOptions {
   checkpoint?: string;
   plugin?: string[];
   out: string;
+  report?: string;
   json?: boolean;
 }
 
@@ -68,7 +70,9 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   }
   if (!shard && !/\.nii(\.gz)?$/.test(opts.out)) throw new Error(`--out: must end in .nii or .nii.gz, got "${opts.out}"`);
   const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
-  guardPaths(decodingInputPaths(opts), [...pathArgs('--out', opts.out), ...pathArgs('--checkpoint', opts.checkpoint)]);
+  checkReportPath(opts.report);
+  if (shard && opts.report) throw new Error('--report: a shard has no map yet; report on the merged map (neurodecode plot / view)');
+  guardPaths(decodingInputPaths(opts), [...pathArgs('--out', opts.out), ...pathArgs('--checkpoint', opts.checkpoint), ...pathArgs('--report', opts.report)]);
   await loadPlugins(opts.plugin);
   const runs = await readFuncRuns(funcList(opts.func));
   const labels = loadLabels(opts, runs);
@@ -109,6 +113,16 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
     estimator: opts.estimator, estimator_plugin: pluginForEstimator(opts.estimator), kernel: result.kernel, threads: result.threads, n_folds: result.nFolds,
     shard: shard ? `${shard.index}/${shard.count}` : null,
   };
+  if (opts.report) {
+    const y = labels.y;
+    const chance = opts.scoring === 'roc_auc' ? 0.5 : 1 / new Set(y.map(String)).size;
+    let maskVoxels = 0;
+    for (let p = 0; p < mask.volumeSize; p++) if (mask.data[p]) maskVoxels++;
+    await mapReport(opts.report, {
+      command: 'searchlight', result: out, map: result.scoresImg, mapLabel: `searchlight ${opts.scoring}`, kind: 'score', chance,
+      grid: runs[0]!.shape, maskVoxels, y, groups: labels.groups,
+    });
+  }
   if (opts.json) return printJson(out);
   log(`searchlight: ${result.nSpheres} spheres (${result.kernel} path, ${result.nFolds} folds, ${result.threads} threads) in ${result.seconds.toFixed(1)} s`);
   process.stdout.write(`mean score ${mean.toFixed(4)}, max ${max.toFixed(4)} -> ${opts.out}\n`);
@@ -133,6 +147,7 @@ export function register(program: Command): void {
     .option('--checkpoint <file>', 'save progress here and resume from it after an interruption')
     .option('--plugin <module>', 'import a module that registers estimators (repeatable)', collect)
     .option('--out <file>', 'scores image (.nii.gz), or the partial result of a shard')
+    .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', [
       '',

@@ -12,6 +12,7 @@ import { parseList } from '../labels.js';
 import { addLabelOptions, collect, funcList, loadLabels, readFuncRuns } from '../inputs.js';
 import { addPreprocessingOptions, maskAndClean, toStandardize } from '../preprocessing.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
+import { checkReportPath, mapReport, REPORT_FLAG } from '../report/commands.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 /** "0-9" / "0,1,2" / "0-3,7" -> the set of group names. */
@@ -49,10 +50,12 @@ export function register(program: Command): void {
     .option('--no-standardize', 'same as --standardize none')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu (default: best available)')
     .option('--coef-out <file>', 'write the coefficient map (.nii.gz), fitted on the training groups (or all volumes with --cv)')
+    .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode spacenet --penalty tv-l1 --func bold.nii.gz --mask mask.nii.gz --labels labels.txt \\\n    --targets face,house --train-groups 0-9 --test-groups 10-11 --json')
     .action(async (opts) => {
-      guardPaths(decodingInputPaths(opts), pathArgs('--coef-out', opts.coefOut));
+      checkReportPath(opts.report);
+      guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--report', opts.report)]);
       const penalty = opts.penalty as Penalty;
       if (penalty !== 'tv-l1' && penalty !== 'graph-net') throw new Error(`--penalty: unknown penalty "${opts.penalty}"; expected tv-l1 or graph-net`);
       const split = opts.trainGroups !== undefined || opts.testGroups !== undefined;
@@ -132,6 +135,13 @@ export function register(program: Command): void {
       if (opts.coefOut) {
         await writeNifti(model.coefImg(maskImg), opts.coefOut);
         result.coef_out = opts.coefOut;
+      }
+      if (opts.report) {
+        await mapReport(opts.report, {
+          command: 'spacenet', result, map: model.coefImg(maskImg), mapLabel: `SpaceNet ${penalty} weights`, kind: 'weights',
+          grid: runs[0]!.shape, maskVoxels: X.cols, y: selected.map((i) => table.labels[i]!), groups: table.groups ? selected.map((i) => table.groups![i]!) : undefined,
+          folds: Array.isArray(result.cv_scores) ? { scores: result.cv_scores as number[], scoring: 'accuracy' } : undefined,
+        });
       }
       if (opts.json) printJson(result);
       else {

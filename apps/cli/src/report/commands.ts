@@ -1,0 +1,127 @@
+// What each command puts in its report: one builder per command, so the command files only add
+// the --report flag, an early path check and one call.
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { crossValidate, type Splitter } from '@neurodecode/cv';
+import { createEstimator } from '@neurodecode/estimators';
+import type { Matrix } from '@neurodecode/matrix';
+import type { NiftiImage } from '@neurodecode/nifti-io';
+import { log } from '../util.js';
+import { writeReport, type ReportMap, type ReportSpec } from './report.js';
+
+type Value = string | number;
+
+export const REPORT_FLAG = ['--report <file>', 'write a self-contained HTML report: figures, inputs, versions, timings'] as const;
+
+/** Fail before any work when the report cannot be written. */
+export function checkReportPath(path: string | undefined): void {
+  if (path === undefined) return;
+  if (!/\.html?$/i.test(path)) throw new Error(`--report: must end in .html, got "${path}"`);
+  const dir = dirname(resolve(path));
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new Error(`--report: folder does not exist: ${dir}`);
+}
+
+/** Per-fold scores of scikit-learn's DummyClassifier (prior) on the same folds: the chance level. */
+export function chanceScores(X: Matrix, y: Value[], groups: Value[] | undefined, cv: Splitter, scoring: string): { scores?: number[]; note: string } {
+  try {
+    const r = crossValidate(createEstimator('dummy', { strategy: 'prior' }), X, y, { cv, groups, scoring: scoring as 'accuracy' });
+    return { scores: Array.from(r.testScores), note: `grey ticks and dashed line: DummyClassifier (prior) ${scoring} on the same folds` };
+  } catch (err) {
+    return { note: `chance level not computed (${(err as Error).message})` };
+  }
+}
+
+async function write(path: string, spec: ReportSpec): Promise<void> {
+  const bytes = await writeReport(path, spec);
+  log(`report: ${path} (${(bytes / 1e6).toFixed(2)} MB)`);
+}
+
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+
+export interface DecodeReportInput {
+  result: Record<string, unknown> & { cv_scores: number[]; mean_score: number; scoring: string };
+  X: Matrix; y: Value[]; groups?: Value[]; cv: Splitter; maskImg: NiftiImage;
+  /** The weight map of the decoder (first problem), as an image. */
+  coefImg?: NiftiImage;
+}
+
+export async function decodeReport(path: string, d: DecodeReportInput): Promise<void> {
+  const chance = chanceScores(d.X, d.y, d.groups, d.cv, d.result.scoring);
+  // decode's --json confusion matrix: { labels, counts } (rows true, columns predicted), or a bare matrix.
+  const raw = d.result.confusion_matrix as { labels: string[]; counts: number[][] } | number[][] | undefined;
+  const cm = raw === undefined ? undefined : Array.isArray(raw) ? { matrix: raw, labels: ((d.result.classes as string[]) ?? []).map(String) } : { matrix: raw.counts, labels: raw.labels.map(String) };
+  await write(path, {
+    command: 'decode', result: d.result,
+    headline: [[`mean ${d.result.scoring}`, d.result.mean_score.toFixed(3)], ['folds', String(d.result.cv_scores.length)], ...(chance.scores ? [[`chance (dummy)`, mean(chance.scores).toFixed(3)] as [string, string]] : [])],
+    inputs: { grid: d.maskImg.shape.slice(0, 3), maskVoxels: d.X.cols, y: d.y, groups: d.groups },
+    folds: { scores: d.result.cv_scores, chance: chance.scores, scoring: d.result.scoring, chanceNote: chance.note },
+    confusion: cm,
+    maps: d.coefImg ? [{ img: d.coefImg, label: 'decoder weights', kind: 'weights' }] : [],
+    notes: cm ? [] : ['confusion matrix: not in this result (needs the decoder\'s cross-validated predictions)'],
+  });
+}
+
+export interface PermutationReportInput {
+  result: Record<string, unknown> & { score: number; pvalue: number; null_scores: number[]; scoring: string; seed: number };
+  X: Matrix; y: Value[]; groups?: Value[]; cv: Splitter; maskImg?: NiftiImage;
+}
+
+export async function permutationReport(path: string, d: PermutationReportInput): Promise<void> {
+  const chance = chanceScores(d.X, d.y, d.groups, d.cv, d.result.scoring);
+  await write(path, {
+    command: 'permutation', result: d.result, seed: d.result.seed,
+    headline: [[`mean ${d.result.scoring}`, d.result.score.toFixed(3)], ['p-value', d.result.pvalue.toPrecision(3)], ['permutations', String(d.result.null_scores.length)],
+      ...(chance.scores ? [['chance (dummy)', mean(chance.scores).toFixed(3)] as [string, string]] : [])],
+    inputs: { grid: d.maskImg?.shape.slice(0, 3), maskVoxels: d.X.cols, y: d.y, groups: d.groups },
+    permutation: { nullScores: d.result.null_scores, observed: d.result.score, pValue: d.result.pvalue },
+    notes: chance.scores ? [] : [chance.note],
+  });
+}
+
+export interface MapReportInput {
+  command: 'searchlight' | 'spacenet';
+  result: Record<string, unknown>;
+  map: NiftiImage;
+  mapLabel: string;
+  kind: ReportMap['kind'];
+  chance?: number;
+  grid?: readonly number[]; maskVoxels?: number; y?: Value[]; groups?: Value[];
+  folds?: { scores: number[]; scoring: string };
+}
+
+export async function mapReport(path: string, d: MapReportInput): Promise<void> {
+  const r = d.result;
+  const score = (r.mean_score ?? r.test_score) as number | undefined;
+  const headline: [string, string][] = [[d.command === 'searchlight' ? 'mean score over spheres' : r.mean_score !== undefined ? 'mean cv score' : 'test score', score === undefined ? '-' : score.toFixed(3)]];
+  if (typeof r.max_score === 'number') headline.push(['max score', r.max_score.toFixed(3)]);
+  if (typeof r.n_spheres === 'number') headline.push(['spheres', String(r.n_spheres)]);
+  if (typeof r.n_nonzero === 'number') headline.push(['non-zero weights', String(r.n_nonzero)]);
+  await write(path, {
+    command: d.command, result: r, headline,
+    inputs: { grid: d.grid, maskVoxels: d.maskVoxels, y: d.y, groups: d.groups },
+    folds: d.folds,
+    maps: [{ img: d.map, label: d.mapLabel, kind: d.kind, chance: d.chance }],
+  });
+}
+
+export interface DemoReportInput {
+  result: { dataset: string; decoder: { cv_scores: number[]; mean_score: number; scoring: string; n_samples: number; n_features: number }; searchlight: { mean_score: number; max_score: number; n_spheres: number }; top1pct_in_signal: number | null; seconds: number };
+  scoresImg: NiftiImage;
+  y?: Value[]; groups?: Value[]; grid?: readonly number[];
+}
+
+export async function demoReport(path: string, d: DemoReportInput): Promise<void> {
+  const r = d.result;
+  await write(path, {
+    command: 'demo', result: r as unknown as Record<string, unknown>,
+    headline: [
+      [`decoder mean ${r.decoder.scoring}`, r.decoder.mean_score.toFixed(3)],
+      ['searchlight max accuracy', r.searchlight.max_score.toFixed(3)],
+      ...(r.top1pct_in_signal === null ? [] : [['top 1% inside the planted signal', `${(100 * r.top1pct_in_signal).toFixed(1)}%`] as [string, string]]),
+    ],
+    inputs: { grid: d.grid, maskVoxels: r.decoder.n_features, y: d.y, groups: d.groups, extra: [['dataset', r.dataset]] },
+    // A constant (prior) prediction ranks nothing: its ROC AUC is 0.5 on every fold.
+    folds: { scores: r.decoder.cv_scores, chance: r.decoder.cv_scores.map(() => 0.5), scoring: r.decoder.scoring, chanceNote: 'dashed line: ROC AUC of a constant (dummy) prediction, 0.5' },
+    maps: [{ img: d.scoresImg, label: 'searchlight accuracy (GaussianNB)', kind: 'score', chance: 0.5 }],
+  });
+}
