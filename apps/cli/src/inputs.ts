@@ -140,7 +140,7 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** The labels options every decoding command shares (--labels, --targets, columns, --tr). */
 export function addLabelOptions(cmd: Command, { required = true } = {}): Command {
-  const help = 'labels file (header row, e.g. "labels chunks") or BIDS events.tsv per run (with --tr)';
+  const help = 'labels file (header row, e.g. "labels chunks") or BIDS events.tsv per run (TR from --tr or the image header)';
   return (required ? cmd.requiredOption('--labels <file>', help) : cmd.option('--labels <file>', help))
     .option('--targets <a,b>', 'keep only volumes with these labels')
     .option('--label-column <name>', 'label column (default: labels)')

@@ -1,6 +1,6 @@
 // Labels files, as the CLI reads them: a delimited table with a header row (Haxby's
 // `labels chunks`, whitespace or commas), or BIDS events.tsv files (onset/duration/trial_type)
-// turned into one label per volume with --tr.
+// turned into one label per volume with the TR (--tr, or the image header).
 import { readTextFile } from './text-input.js';
 
 export type Value = string | number;

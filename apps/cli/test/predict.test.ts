@@ -2,15 +2,15 @@
 // and decision values as the API's Decoder.predict on the same data; bad models and grids refused.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { readNifti } from '@neurodecode/nifti-io';
 import { cleanSignals, NiftiMasker } from '@neurodecode/maskers';
 import { LeaveOneGroupOut } from '@neurodecode/cv';
 import { Decoder } from '@neurodecode/decoding';
-import { dataPath, skipWithoutShared, tempDir } from '@neurodecode/testkit';
-import { assertClose, parseJsonResult, runCli } from './helpers.js';
+import { dataPath, repoRoot, skipWithoutShared, tempDir, writeTinySet } from '@neurodecode/testkit';
+import { assertClose, expectOneLineError, parseJsonResult, runCli } from './helpers.js';
 
 const skip = skipWithoutShared();
 const slice = (name: string) => dataPath('haxby-slice', name)!;
@@ -78,4 +78,26 @@ test('predict refuses another grid (naming both), a newer model format, and note
   writeFileSync(join(dir, 'new.ndm'), gzipSync(JSON.stringify({ ...saved, formatVersion: 99 })));
   const newer = runCli('predict', '--model', join(dir, 'new.ndm'), '--func', slice('bold.nii.gz'), '--out', join(dir, 'r.tsv'));
   assert.match(newer.stderr, /--model: .*new\.ndm has model format 99 .* upgrade it/);
+});
+
+test('decode --save-model with an estimator that has no toJSON fails before any work, writing nothing', async () => {
+  const { dir, cleanup } = tempDir('nd-save-');
+  try {
+    const s = writeTinySet(dir);
+    const plugin = join(dir, 'no-json.mjs');
+    const estimators = join(repoRoot(), 'packages', 'estimators', 'dist', 'src', 'index.js');
+    writeFileSync(plugin, [
+      `import { createEstimator, registerEstimator } from ${JSON.stringify(estimators)};`,
+      `registerEstimator({ name: 'no-json', kind: 'classifier', description: 'gnb without toJSON',`,
+      `  create: (p) => { const e = createEstimator('gnb', p); e.toJSON = undefined; return e; } });`,
+    ].join('\n') + '\n');
+    const model = join(dir, 'm.ndm');
+    const args = ['decode', '--func', s.bold, '--mask', s.mask, '--labels', s.labels, '--cv', 'kfold:2', '--estimator', 'no-json', '--plugin', plugin];
+    const line = expectOneLineError(runCli(...args, '--save-model', model));
+    assert.equal(line, 'neurodecode: --save-model: estimator "no-json" has no toJSON(), so a model using it cannot be saved');
+    assert.ok(!existsSync(model), 'no model file written');
+    parseJsonResult(runCli(...args, '--json')); // the same run without --save-model works
+  } finally {
+    cleanup();
+  }
 });

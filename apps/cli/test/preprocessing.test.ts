@@ -10,6 +10,7 @@ import { cleanSignals, NiftiMasker } from '@neurodecode/maskers';
 import { Matrix } from '@neurodecode/matrix';
 import { LeaveOneGroupOut } from '@neurodecode/cv';
 import { Decoder } from '@neurodecode/decoding';
+import { initBackend, SpaceNetClassifier } from '@neurodecode/spacenet';
 import { dataPath, skipWithoutShared, tempDir } from '@neurodecode/testkit';
 import { assertClose, parseJsonResult, runCli } from './helpers.js';
 
@@ -106,4 +107,33 @@ test('searchlight --detrend --standardize zscore equals the API searchlight on t
   const written = await readNifti(out);
   assert.deepEqual(Array.from(written.data), Array.from(api.scoresImg.data));
   assertClose(cli.mean_score, api.scores.reduce((a, b) => a + b, 0) / api.scores.length, 1e-12, 'mean score');
+});
+
+test('spacenet takes several runs with events files (TR from the header, --hrf-shift, --unlabeled drop) as the API does', { skip }, async () => {
+  const backend = await initBackend();
+  const funcs = [1, 2].map((r) => join(runDir(r), 'bold_25mm.nii.gz'));
+  const out = parseJsonResult(runCli(
+    'spacenet', '--func', funcs.join(','), '--mask', vt(), '--labels', [1, 2].map((r) => join(runDir(r), 'bold_events.tsv')).join(','),
+    '--hrf-shift', '5', '--unlabeled', 'drop', '--targets', 'face,house', '--detrend', '--cv', 'logo',
+    '--n-alphas', '3', '--screening-percentile', '100', '--backend', backend, '--json',
+  ));
+  const runs = await Promise.all(funcs.map((f) => readNifti(f, { dtype: 'float32' })));
+  const labels = runs.flatMap((img, i) => eventLabels(join(runDir(i + 1), 'bold_events.tsv'), img.nVolumes, img.tr!, 5));
+  const runOf = runs.flatMap((img, i) => new Array<number>(img.nVolumes).fill(i));
+  const masker = new NiftiMasker({ maskImg: vt(), detrend: true });
+  await masker.fit(runs);
+  const all = await masker.transform(runs, { runs: runOf });
+  const keep = labels.flatMap((l, i) => (l === 'face' || l === 'house' ? [i] : []));
+  const prepare = (rows: number[]) => cleanSignals(all.selectRows(rows), { standardize: 'zscore_sample', runs: rows.map((i) => runOf[i]!) });
+  const params = { penalty: 'tv-l1' as const, l1Ratios: [0.5], nAlphas: 3, cv: 3, maxIter: 200, tol: 1e-4, screeningPercentile: 100 };
+  const maskImg = await readNifti(vt());
+  const scores = [0, 1].map((testRun) => {
+    const train = keep.filter((i) => runOf[i] !== testRun);
+    const held = keep.filter((i) => runOf[i] === testRun);
+    const model = SpaceNetClassifier.fromMask(maskImg, params).fit(prepare(train), train.map((i) => labels[i]!));
+    return model.score(prepare(held), held.map((i) => labels[i]!));
+  });
+  assert.equal(out.backend, backend);
+  assert.deepEqual(out.classes, ['face', 'house']);
+  scores.forEach((s, f) => assertClose(out.cv_scores[f], s, 1e-9, `spacenet fold ${f}`));
 });

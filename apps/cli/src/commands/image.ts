@@ -5,7 +5,14 @@ import { writeNifti, type Affine, type NiftiImage } from '@neurodecode/nifti-io'
 import {
   cropImg, indexImg, loadImg, mathImg, meanImg, resampleImg, resampleToImg, smoothImg, thresholdImg, type Interpolation,
 } from '@neurodecode/image-ops';
-import { checkImageOut, parseIntArg, parseNumberArg, printJson } from '../util.js';
+import { checkImageOut as checkOut, parseIntArg, parseNumberArg, printJson } from '../util.js';
+import { guardPaths, pathArgs, type PathArg } from '../guard.js';
+
+/** --out must be a NIfTI name, in a writable folder, and not one of the command's inputs. */
+function checkImageOut(out: string | undefined, inputs: PathArg[]): asserts out is string {
+  checkOut(out);
+  guardPaths(inputs, pathArgs('--out', out));
+}
 
 interface Out { out?: string; json?: boolean }
 
@@ -60,7 +67,7 @@ export function register(program: Command): void {
     .requiredOption('--fwhm <mm>', 'full width at half maximum in mm (one value or three, comma-separated)'))
     .addHelpText('after', '\nExample:\n  neurodecode image smooth bold.nii.gz --fwhm 6 --out bold_s6.nii.gz')
     .action(async (img: string, opts: Out & { fwhm: string }) => {
-      checkImageOut(opts.out);
+      checkImageOut(opts.out, pathArgs('img', img));
       const f = opts.fwhm.split(',').map((v) => parseNumberArg('--fwhm', v));
       if (f.some((v) => v < 0) || (f.length !== 1 && f.length !== 3)) throw new Error(`--fwhm: expected one or three non-negative numbers, got "${opts.fwhm}"`);
       await write(await smoothImg(img, f.length === 1 ? f[0]! : f), opts, { fwhm: f });
@@ -74,7 +81,7 @@ export function register(program: Command): void {
     .option('--interpolation <how>', INTERPOLATIONS.join(' | '), 'continuous'))
     .addHelpText('after', '\nExamples:\n  neurodecode image resample atlas.nii.gz --like bold.nii.gz --interpolation nearest --out atlas_func.nii.gz\n  neurodecode image resample anat.nii.gz --voxel-size 3 --out anat_3mm.nii.gz')
     .action(async (img: string, opts: Out & { like?: string; voxelSize?: string; interpolation: string }) => {
-      checkImageOut(opts.out);
+      checkImageOut(opts.out, [...pathArgs('img', img), ...pathArgs('--like', opts.like)]);
       if (!INTERPOLATIONS.includes(opts.interpolation)) throw new Error(`--interpolation: expected one of ${INTERPOLATIONS.join(', ')}, got "${opts.interpolation}"`);
       const interpolation = opts.interpolation as Interpolation;
       if (!!opts.like === !!opts.voxelSize) throw new Error('--like: give either --like or --voxel-size');
@@ -96,7 +103,7 @@ export function register(program: Command): void {
     .argument('<images...>', 'the images as NAME=FILE pairs'))
     .addHelpText('after', '\nExample:\n  neurodecode image math "(brain + eyes) > 0" brain=brain.nii.gz eyes=eyes.nii.gz --out global.nii.gz')
     .action(async (expression: string, pairs: string[], opts: Out) => {
-      checkImageOut(opts.out);
+      checkImageOut(opts.out, pairs.map((p) => ({ flag: 'images', path: p.slice(p.indexOf('=') + 1) })));
       const imgs: Record<string, string> = {};
       for (const p of pairs) {
         const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.+)$/.exec(p);
@@ -111,7 +118,7 @@ export function register(program: Command): void {
     .argument('<imgs...>', 'images'))
     .addHelpText('after', '\nExample:\n  neurodecode image mean bold.nii.gz --out mean.nii.gz')
     .action(async (imgs: string[], opts: Out) => {
-      checkImageOut(opts.out);
+      checkImageOut(opts.out, pathArgs('imgs', imgs));
       await write(await meanImg(imgs.length === 1 ? imgs[0]! : imgs), opts);
     });
 
@@ -121,7 +128,7 @@ export function register(program: Command): void {
     .requiredOption('--volumes <list>', 'volume indices and ranges, e.g. 0,3,5-9 (negative counts from the end)'))
     .addHelpText('after', '\nExample:\n  neurodecode image index bold.nii.gz --volumes 0-9 --out first10.nii.gz')
     .action(async (img: string, opts: Out & { volumes: string }) => {
-      checkImageOut(opts.out);
+      checkImageOut(opts.out, pathArgs('img', img));
       const list = parseVolumeList(opts.volumes);
       await write(await indexImg(img, list.length === 1 && !opts.volumes.includes('-', 1) ? list[0]! : list), opts, { volumes: list.length });
     });
@@ -133,7 +140,7 @@ export function register(program: Command): void {
     .option('--no-two-sided', 'compare signed values instead of |values|'))
     .addHelpText('after', '\nExample:\n  neurodecode image threshold zmap.nii.gz --threshold 3.1 --out zmap_thr.nii.gz')
     .action(async (img: string, opts: Out & { threshold: string; twoSided: boolean }) => {
-      checkImageOut(opts.out);
+      checkImageOut(opts.out, pathArgs('img', img));
       const t = opts.threshold.trim();
       const threshold: number | string = t.endsWith('%') ? t : parseNumberArg('--threshold', t);
       await write(await thresholdImg(img, threshold, { twoSided: opts.twoSided }), opts, { threshold });
@@ -146,7 +153,7 @@ export function register(program: Command): void {
     .option('--no-pad', 'no one-voxel margin around the box'))
     .addHelpText('after', '\nExample:\n  neurodecode image crop mask.nii.gz --out mask_cropped.nii.gz')
     .action(async (img: string, opts: Out & { rtol: string; pad: boolean }) => {
-      checkImageOut(opts.out);
+      checkImageOut(opts.out, pathArgs('img', img));
       await write(await cropImg(img, { rtol: parseNumberArg('--rtol', opts.rtol), pad: opts.pad }), opts);
     });
 }

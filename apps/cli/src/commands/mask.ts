@@ -9,6 +9,7 @@ import { binaryDilation } from '@neurodecode/image-ops';
 import { matchRegions, resolveAtlas } from '../atlas-regions.js';
 import { parseList } from '../labels.js';
 import { checkImageOut, log, parseIntArg, parseNumberArg, printJson } from '../util.js';
+import { guardPaths, pathArgs } from '../guard.js';
 
 interface CommonOpts { out?: string; json?: boolean }
 
@@ -48,6 +49,7 @@ async function atlasMask(opts: AtlasOpts): Promise<void> {
   if (!names?.length) throw new Error('--regions: give one or more region names (see --list)');
   if (!opts.like) throw new Error('--like: required (the functional image whose grid the mask is built on)');
   checkImageOut(opts.out);
+  guardPaths([...pathArgs('--like', opts.like), ...pathArgs('--atlas', atlas.path), ...pathArgs('--atlas-labels', opts.atlasLabels)], pathArgs('--out', opts.out));
   const threshold = parseNumberArg('--threshold', opts.threshold);
   const dilation = parseIntArg('--dilation', opts.dilation, 0);
   const chosen = matchRegions(names, atlas.regions);
@@ -107,6 +109,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  neurodecode mask epi bold.nii.gz --out brain.nii.gz')
     .action(async (img: string, opts: CommonOpts & { lowerCutoff?: string; upperCutoff?: string; opening?: string }) => {
       checkImageOut(opts.out);
+      guardPaths(pathArgs('img', img), pathArgs('--out', opts.out));
       const m = await computeEpiMask(img, {
         lowerCutoff: opts.lowerCutoff === undefined ? undefined : parseNumberArg('--lower-cutoff', opts.lowerCutoff),
         upperCutoff: opts.upperCutoff === undefined ? undefined : parseNumberArg('--upper-cutoff', opts.upperCutoff),
@@ -125,6 +128,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  neurodecode mask background bold.nii.gz --out mask.nii.gz')
     .action(async (img: string, opts: CommonOpts & { borderSize?: string; opening?: string }) => {
       checkImageOut(opts.out);
+      guardPaths(pathArgs('img', img), pathArgs('--out', opts.out));
       const m = await computeBackgroundMask(img, {
         borderSize: opts.borderSize === undefined ? undefined : parseIntArg('--border-size', opts.borderSize, 1),
         opening: opts.opening === undefined ? undefined : parseIntArg('--opening', opts.opening, 0),
@@ -142,6 +146,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  neurodecode mask intersect run1_mask.nii.gz run2_mask.nii.gz --threshold 1 --out common.nii.gz')
     .action(async (masks: string[], opts: CommonOpts & { threshold: string; connected: boolean }) => {
       checkImageOut(opts.out);
+      guardPaths(pathArgs('masks', masks), pathArgs('--out', opts.out));
       const threshold = parseNumberArg('--threshold', opts.threshold);
       if (!(threshold >= 0 && threshold <= 1)) throw new Error(`--threshold: expected a fraction in [0, 1], got ${opts.threshold}`);
       const m = await intersectMasks(masks, { threshold, connected: opts.connected });
@@ -158,6 +163,7 @@ export function register(program: Command): void {
     .addHelpText('after', '\nExample:\n  neurodecode mask dilate roi.nii.gz --iterations 2 --out roi_dilated.nii.gz')
     .action(async (m: string, opts: CommonOpts & { iterations: string; connectivity: string }) => {
       checkImageOut(opts.out);
+      guardPaths(pathArgs('mask', m), pathArgs('--out', opts.out));
       const connectivity = parseIntArg('--connectivity', opts.connectivity);
       if (connectivity !== 6 && connectivity !== 18 && connectivity !== 26) throw new Error(`--connectivity: expected 6, 18 or 26, got ${opts.connectivity}`);
       const img = await binaryDilation(m, { iterations: parseIntArg('--iterations', opts.iterations, 1), connectivity });

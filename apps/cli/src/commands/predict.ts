@@ -11,6 +11,7 @@ import { parseList, type Value } from '../labels.js';
 import { maskAndClean, type PreprocessingCliOptions } from '../preprocessing.js';
 import { readModel } from '../model-file.js';
 import { log, printJson } from '../util.js';
+import { guardPaths, pathArgs } from '../guard.js';
 
 interface PredictOpts {
   model: string;
@@ -51,6 +52,8 @@ function writeText(path: string, text: string): void {
 }
 
 async function predict(opts: PredictOpts): Promise<void> {
+  guardPaths([...pathArgs('--model', opts.model), ...pathArgs('--func', funcList(opts.func)), ...pathArgs('--labels', opts.labels?.split(',')),
+    ...pathArgs('--confounds', (opts.confounds ?? []).flatMap((c) => c.split(',')))], pathArgs('--out', opts.out));
   const { file, maskImg, decoder } = readModel(opts.model, log);
   const runs = await readFuncRuns(funcList(opts.func));
   if (!sameGrid(runs[0]!, maskImg)) {

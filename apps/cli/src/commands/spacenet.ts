@@ -124,6 +124,7 @@ export function register(program: Command): void {
           bar.update(k + 1, folds.length + 1);
         });
         model = fitOn(selected);
+        bar.update(folds.length + 1, folds.length + 1); // the final fit on all selected volumes
         bar.stop();
         Object.assign(result, { cv: opts.cv, cv_scores: scores, mean_score: scores.reduce((a, b) => a + b, 0) / scores.length });
       }
