@@ -100,7 +100,7 @@ export async function runDecode(req: Extract<JobRequest, { kind: 'decode' }>, pr
   const started = performance.now();
   const { X, y, groups, masker } = await maskedData(req.data);
   const splitter = splitterFor(req.cv, groups);
-  const spacenet = req.estimator.startsWith('spacenet-') ? await makeSpaceNet(req.estimator, masker) : undefined;
+  const spacenet = req.estimator.startsWith('spacenet-') ? await makeSpaceNet(req.estimator, masker, req.wasm) : undefined;
   const decoder = new FoldKeepingDecoder({
     estimator: spacenet?.estimator ?? req.estimator,
     cv: splitter,
@@ -135,7 +135,7 @@ export async function runPermutation(req: Extract<JobRequest, { kind: 'permutati
   const { X, y, groups, masker } = await maskedData(req.data);
   const splitter = splitterFor(req.cv, groups);
   const estimator: Estimator = req.estimator.startsWith('spacenet-')
-    ? (await makeSpaceNet(req.estimator, masker)).estimator
+    ? (await makeSpaceNet(req.estimator, masker, req.wasm)).estimator
     : createEstimator(req.estimator);
   const res = permutationTestScore(estimator, X, y, {
     cv: splitter, groups, nPermutations: req.nPermutations, seed: req.seed, scoring: 'accuracy', onProgress: progress,

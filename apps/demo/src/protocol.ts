@@ -31,8 +31,8 @@ export type EstimatorName = 'svc' | 'logistic' | 'gnb' | 'ridge_classifier' | 's
 
 export type JobRequest =
   | { kind: 'simulate'; seed: number }
-  | { kind: 'decode'; data: DatasetMessage; estimator: EstimatorName; cv: string }
-  | { kind: 'permutation'; data: DatasetMessage; estimator: EstimatorName; cv: string; nPermutations: number; seed: number }
+  | { kind: 'decode'; data: DatasetMessage; estimator: EstimatorName; cv: string; wasm: boolean }
+  | { kind: 'permutation'; data: DatasetMessage; estimator: EstimatorName; cv: string; nPermutations: number; seed: number; wasm: boolean }
   | { kind: 'searchlight-plan'; data: DatasetMessage; estimator: string; cv: string; radius: number; chunkSize: number }
   | { kind: 'searchlight-compute'; plan: ComputePlan; queue: ChunkQueue; estimator: string; labels: Value[]; returnScores: boolean };
 

@@ -1,5 +1,6 @@
-// Results as tables: per-fold scores against chance, the confusion matrix, the permutation null
-// distribution, the searchlight summary; the same tables make the HTML report. Downloads are
+// Results as text and tables: per-fold scores against chance, the confusion matrix, the
+// permutation test's score and p-value, the searchlight summary (figures.ts draws the figures);
+// with the figures they make the HTML report. Downloads are
 // made in the page (gzip through CompressionStream), never sent anywhere.
 import { encodeNifti, type NiftiImage } from '@neurodecode/nifti-io/browser';
 import type { DecodeResult, PermutationResult } from './protocol.js';
@@ -26,28 +27,9 @@ export function decodeHtml(r: DecodeResult): string {
 <h3>Confusion matrix (test folds)</h3><table class="confusion">${head}${body}</table>`;
 }
 
-/** Histogram counts of `values` in `bins` equal bins over [lo, hi]. */
-export function histogram(values: readonly number[], bins: number, lo: number, hi: number): number[] {
-  const counts = new Array<number>(bins).fill(0);
-  const width = (hi - lo) / bins || 1;
-  for (const v of values) counts[Math.min(bins - 1, Math.max(0, Math.floor((v - lo) / width)))]!++;
-  return counts;
-}
-
 export function permutationHtml(r: PermutationResult): string {
-  const lo = Math.min(...r.nullScores, r.score), hi = Math.max(...r.nullScores, r.score);
-  const bins = 12;
-  const counts = histogram(r.nullScores, bins, lo, hi);
-  const top = Math.max(...counts, 1);
-  const width = (hi - lo) / bins || 1;
-  const rows = counts.map((c, b) => {
-    const a = lo + b * width, z = a + width;
-    const here = r.score >= a && (r.score < z || b === bins - 1) ? ' <b>&larr; observed</b>' : '';
-    return `<tr><td>${fmt(a)} - ${fmt(z)}</td><td>${c}</td><td><span class="bar below" style="width:${((c / top) * 160).toFixed(0)}px"></span>${here}</td></tr>`;
-  }).join('');
   return `<h3>Permutation test: ${escapeHtml(r.estimator)}, ${escapeHtml(r.cv)}</h3>
-<p>accuracy <b id="permutation-score">${fmt(r.score, 4)}</b> (chance ${fmt(r.chance, 2)}), p = <b id="permutation-pvalue">${fmt(r.pvalue, 4)}</b> from ${r.nPermutations} permutations; ${fmt(r.seconds, 2)} s</p>
-<table class="null-histogram"><tr><th>null accuracy</th><th>count</th><th></th></tr>${rows}</table>`;
+<p>accuracy <b id="permutation-score">${fmt(r.score, 4)}</b> (chance ${fmt(r.chance, 2)}), p = <b id="permutation-pvalue">${fmt(r.pvalue, 4)}</b> from ${r.nPermutations} permutations; ${fmt(r.seconds, 2)} s</p>`;
 }
 
 export function searchlightHtml(o: SearchlightOutcome, settings: { estimator: string; cv: string; radius: number }): string {
@@ -97,7 +79,7 @@ export function reportHtml(p: ReportParts): string {
 <h1>neurodecode report</h1><p>Computed in the browser by the neurodecode demo on ${new Date().toISOString()}.</p>
 <h2>Data</h2><p>${p.dataset}</p><h2>Settings</h2><p>${p.settings}</p>
 ${p.decode ?? ''}${p.permutation ?? ''}${p.searchlight ?? ''}
-${p.view ? `<h2>Searchlight map over the mean image</h2><img alt="searchlight map" src="${p.view}">` : ''}
+${p.view ? `<h2>Searchlight map over the mean image</h2><img alt="searchlight map in the viewer" src="${p.view}">` : ''}
 </body></html>`;
 }
 

@@ -10,6 +10,7 @@ import { byId, clearError, errorMessage, setState, showError } from './page.js';
 import type { DecodeResult, EstimatorName, PermutationResult } from './protocol.js';
 import { decodeHtml, download, escapeHtml, niftiGz, permutationHtml, reportHtml, searchlightHtml } from './results.js';
 import { runSearchlight, type SearchlightOutcome } from './searchlight-job.js';
+import { decodeFigures, figureImages, mapFigure, permutationFigures } from './figures.js';
 import type { SliceViewer } from './viewer.js';
 
 interface Settings {
@@ -21,6 +22,9 @@ interface Settings {
   permutations: number;
   workers: number;
 }
+
+/** Whether this page has WebAssembly (SpaceNet's tfjs backend follows it in the workers). */
+const hasWasm = (): boolean => typeof WebAssembly === 'object';
 
 function positive(id: string, what: string, integer: boolean): number {
   const raw = byId<HTMLInputElement>(id).value;
@@ -73,10 +77,29 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
     byId<HTMLButtonElement>('download-report').disabled = !(html.decode || html.permutation || html.searchlight);
   };
 
-  const show = (id: string, content: string) => {
+  /** Show a result's tables and its figures; returns the HTML (figures as PNG) for the report. */
+  const show = (id: string, content: string, figures: () => HTMLCanvasElement[]): string => {
     const el = byId<HTMLElement>(id);
     el.innerHTML = content;
     el.hidden = false;
+    const box = document.createElement('div');
+    box.className = 'figures';
+    try {
+      box.append(...figures());
+    } catch (err) {
+      // The numbers are already on the page; a figure that cannot be drawn says why.
+      box.textContent = `A figure could not be drawn: ${errorMessage(err)}`;
+    }
+    el.append(box);
+    // What a figure had to fall back on (e.g. a background on another grid) is said under it.
+    for (const c of Array.from(box.querySelectorAll<HTMLCanvasElement>('canvas.figure'))) {
+      if (!c.title) continue;
+      const p = document.createElement('p');
+      p.className = 'notice';
+      p.textContent = `${c.dataset.figure}: ${c.title}`;
+      el.append(p);
+    }
+    return content + figureImages(box);
   };
 
   /** Run one job kind: settings, progress, cancel, errors; the page stays usable whatever happens. */
@@ -113,11 +136,9 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
 
   start('decode', async (d, s, panel, signal) => {
     document.body.dataset.decodeState = 'running';
-    const r = await runOnWorker<DecodeResult>({ kind: 'decode', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv },
+    const r = await runOnWorker<DecodeResult>({ kind: 'decode', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, wasm: hasWasm() },
       (done, total) => panel.update(done, total, ' folds'), signal, 'decode');
     results.decode = r;
-    html.decode = decodeHtml(r);
-    show('decode-results', html.decode);
     if (r.coef) {
       const data = new Float32Array(d.mask.data.length);
       const voxels = maskVoxelsCOrder(d.mask.data as ArrayLike<number>, d.mask.shape.slice(0, 3));
@@ -126,16 +147,21 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
     } else {
       coefMap = undefined;
     }
+    const coef = coefMap;
+    html.decode = show('decode-results', decodeHtml(r), () => [
+      ...decodeFigures(r),
+      // Binary: positive weights favour the second class; more classes: the first class against the rest.
+      ...(coef ? [mapFigure(coef, d.mean, 'coefficient map', { title: r.classes.length === 2 ? `coefficients (${r.classes[1]} > ${r.classes[0]})` : `coefficients (${r.classes[0]} vs rest)` })] : []),
+    ]);
     return `Decoder done in ${r.seconds.toFixed(2)} s`;
   });
 
   start('permutation', async (d, s, panel, signal) => {
     document.body.dataset.permutationState = 'running';
-    const r = await runOnWorker<PermutationResult>({ kind: 'permutation', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, nPermutations: s.permutations, seed: 0 },
+    const r = await runOnWorker<PermutationResult>({ kind: 'permutation', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, nPermutations: s.permutations, seed: 0, wasm: hasWasm() },
       (done, total) => panel.update(done, total, ' fits'), signal, 'permutation test');
     results.permutation = r;
-    html.permutation = permutationHtml(r);
-    show('permutation-results', html.permutation);
+    html.permutation = show('permutation-results', permutationHtml(r), () => permutationFigures(r));
     return `permutation test done in ${r.seconds.toFixed(2)} s`;
   });
 
@@ -145,8 +171,11 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
     const o = await runSearchlight(datasetMessage(d, s.targets), { ...settings, workers: s.workers }, (done, total) => panel.update(done, total, ' spheres'), signal);
     const { scoresImg, scores, ...rest } = o;
     results.searchlight = { ...rest, scores: Array.from(scores), settings };
-    html.searchlight = searchlightHtml(o, settings);
-    show('searchlight-results', html.searchlight);
+    const chance = 1 / o.classes.length;
+    html.searchlight = show('searchlight-results', searchlightHtml(o, settings), () => [
+      // Accuracy runs 0..1: the colour scale tops at 1, so maps of different runs read alike.
+      mapFigure(scoresImg, d.mean, 'searchlight map', { threshold: chance, vmax: 1, cmap: 'hot', title: `${settings.estimator} searchlight accuracy >= ${chance.toFixed(2)}` }),
+    ]);
     searchlightMap = scoresImg;
     let lo = Infinity, hi = -Infinity;
     for (const v of scores) { if (v < lo) lo = v; if (hi < v) hi = v; }

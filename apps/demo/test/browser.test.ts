@@ -68,6 +68,11 @@ async function choose1(input: string, path: string, mention: string): Promise<'r
   return settled(s.page, mention);
 }
 
+/** The labels of the figures drawn in a results section. */
+async function figures(section: string): Promise<string[]> {
+  return s.page.$$eval(`#${section} canvas.figure`, (cs) => cs.map((c) => (c as HTMLCanvasElement).dataset.figure ?? ''));
+}
+
 async function field(name: string): Promise<string> {
   return ((await s.page.textContent(`#summary-body tr[data-field="${name}"] td`)) ?? '').trim();
 }
@@ -87,6 +92,7 @@ test('files chosen in the page: header facts, mask, labels and targets; then a D
   await runJob(page, 'decode');
   assert.equal(await errorText(page), '');
   assert.match((await page.textContent('#decode-results')) ?? '', /Decoder: gnb, logo, a vs b/);
+  assert.deepEqual(await figures('decode-results'), ['fold scores', 'confusion matrix'], 'GaussianNB has no coefficients, so no coefficient map');
 
   // events.tsv with a TR: one label per volume from the events.
   await page.fill('#tr-input', '1.5');
@@ -142,6 +148,7 @@ test('bad input: a clear message on the page for each, and the page recovers', {
   await runJob(page, 'permutation');
   assert.equal(await errorText(page), '');
   assert.match((await page.textContent('#permutation-results')) ?? '', /p = \d\.\d{4} from 20 permutations/);
+  assert.deepEqual(await figures('permutation-results'), ['null distribution']);
   assert.deepEqual(s.pageErrors, []);
 });
 
