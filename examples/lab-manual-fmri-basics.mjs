@@ -5,7 +5,6 @@
 // Haxby subject 2 with its VT mask; here ../shared/data/haxby-slice (subject 1, one slice, 530
 // voxels). Leave-one-run-out is checked against nilearn's scores on the same data (../shared/reference).
 // Run: node examples/lab-manual-fmri-basics.mjs [outDir]
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readNifti } from '@neurodecode/nifti-io';
 import { indexImg, meanImg, smoothImg } from '@neurodecode/image-ops';
@@ -13,7 +12,7 @@ import { NiftiMasker, standardizeInPlace } from '@neurodecode/maskers';
 import { Decoder } from '@neurodecode/decoding';
 import { KFold, LeaveOneGroupOut } from '@neurodecode/cv';
 import { anat, epi, foldScores, roi, saveFigure, statMap } from '@neurodecode/plotting/node';
-import { outDir, sharedData } from './_shared.mjs';
+import { accuracy, haxbySliceRows, outDir, reference, sharedData } from './_shared.mjs';
 
 const out = outDir('lab-manual-fmri-basics');
 const save = async (fig, name) => { await saveFigure(fig, join(out, name)); return name; };
@@ -26,10 +25,10 @@ figs.push(await save(anat(await smoothImg(template, 3), { title: 'smoothed, FWHM
 // 4.1-4.2: functional data, its mean, the mask, and the face/cat volumes.
 const funcPath = sharedData('haxby-slice', 'bold.nii.gz');
 const maskPath = sharedData('haxby-slice', 'mask.nii.gz');
-const rows = readFileSync(sharedData('haxby-slice', 'labels.txt'), 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+const rows = haxbySliceRows();
 const keep = rows.flatMap(([label], i) => (label === 'face' || label === 'cat' ? [i] : []));
 const conditions = keep.map((i) => rows[i][0]);
-const runs = keep.map((i) => Number(rows[i][1]));
+const runs = keep.map((i) => rows[i][1]);
 const fmri = await indexImg(funcPath, keep);
 console.log(`Label shape: (${conditions.length},). Imageset shape: (${fmri.shape.join(', ')}).`);
 const mean = await meanImg(fmri);
@@ -42,7 +41,6 @@ const masker = new NiftiMasker({ maskImg: maskPath });
 const X = await masker.fitTransform(fmri);
 standardizeInPlace(X, 'zscore_sample');
 const rowsOf = (idx) => X.selectRows(idx);
-const accuracy = (pred, truth) => pred.filter((p, i) => p === truth[i]).length / truth.length;
 
 // 4.3-4.4: fit on all but the last 30 volumes, predict those.
 const n = conditions.length;
@@ -62,7 +60,7 @@ const decoder = new Decoder({ estimator: 'svc', cv: new LeaveOneGroupOut(), sele
 decoder.fitMatrix(X, conditions, { groups: runs });
 const logo = decoder.cvScores.face;
 console.log(`cv_scores_ (face): ${logo.map((s) => s.toFixed(4)).join(' ')}`);
-const ref = JSON.parse(readFileSync(sharedData('..', 'reference', 'reference.json'), 'utf8')).decoder_face_vs_cat_svc_logo;
+const ref = reference('decoder_face_vs_cat_svc_logo');
 if (ref) console.log(`max |difference| from nilearn's cv scores: ${Math.max(...ref.cv_scores.map((s, i) => Math.abs(s - logo[i]))).toExponential(2)}`);
 const dummy = new Decoder({ estimator: 'dummy', cv: new LeaveOneGroupOut(), selection: 'test-fold' }).fitMatrix(X, conditions, { groups: runs });
 console.log(`dummy cv_scores_ (face): ${dummy.cvScores.face.map((s) => s.toFixed(3)).join(' ')}`);

@@ -9,7 +9,7 @@ import { cpus } from 'node:os';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const roots = [];
-for (const group of ['packages', 'apps']) {
+for (const group of ['packages', 'apps', 'examples']) {
   const dir = join(root, group);
   if (!existsSync(dir)) continue;
   for (const name of readdirSync(dir)) roots.push(join(dir, name));

@@ -24,7 +24,7 @@ function run(file: string, outDir: string): Promise<{ status: number | null; std
 }
 
 test('the examples folder holds the seed examples', () => {
-  for (const seed of ['haxby-searchlight.mjs', 'workshop-mvpa-searchlight.mjs', 'lab-manual-fmri-basics.mjs']) {
+  for (const seed of ['haxby-searchlight.mjs', 'workshop-mvpa-searchlight.mjs', 'decoding-tutorial.mjs', 'lab-manual-fmri-basics.mjs']) {
     assert.ok(examples.includes(seed), `examples/${seed} is missing`);
   }
 });

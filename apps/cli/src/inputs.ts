@@ -1,9 +1,8 @@
 // Loading what decode/permutation/searchlight/spacenet share: functional runs, a mask, labels
 // (with --targets), groups, and plugins that register estimators.
 import { Option, type Command } from 'commander';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolvePlugin } from '@neurodecode/estimators/plugins';
 import { readNifti, type NiftiImage } from '@neurodecode/nifti-io';
 import { listEstimators } from '@neurodecode/estimators';
 import { readLabels, selectTargets, parseList, UNLABELED, type LabelTable, type Value } from './labels.js';
@@ -91,17 +90,20 @@ function pluginTimeoutMs(): number {
   return v > 0 ? v : 60_000;
 }
 
-/** Import plugin modules (resolved from the current directory) so they register estimators. */
+/**
+ * Import plugin modules so they register estimators: resolved as Node's ESM loader would from the
+ * current directory (ESM-only packages, relative paths and package folders all work).
+ */
 export async function loadPlugins(plugins: string[] | undefined): Promise<void> {
   if (!plugins?.length) return;
-  const req = createRequire(resolve(process.cwd(), 'noop.js'));
   for (const name of plugins) {
     let target: string;
     try {
-      // A path (file or package folder) resolves like require() would, so a folder loads its "main".
-      target = name.startsWith('.') || name.startsWith('/') ? req.resolve(resolve(name)) : req.resolve(name);
-    } catch {
-      throw new Error(`--plugin: cannot find "${name}" from ${process.cwd()}`);
+      // Resolved as Node's ESM loader would from the current directory: ESM-only packages
+      // (`exports` with `import` only), relative paths and package folders all load.
+      target = fileURLToPath(resolvePlugin(name, process.cwd()));
+    } catch (err) {
+      throw new Error(`--plugin: cannot find "${name}" from ${process.cwd()} (${(err as Error).message})`);
     }
     assertRegularFile(target, '--plugin');
     const before = new Map(listEstimators().map((e) => [e.name, e]));

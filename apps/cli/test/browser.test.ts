@@ -3,17 +3,16 @@
 // and the viewer's threshold slider changing the drawn pixels.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { NiftiImage, writeNifti } from '@neurodecode/nifti-io';
 import { readPngPixels } from '@neurodecode/plotting/node';
 import { dataPath, skipWithoutShared, tempDir } from '@neurodecode/testkit';
 import { parseJsonResult, runCliAsync } from './helpers.js';
+import { chromiumMissing, launchChromium, openPage } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const skip = skipWithoutShared() || (existsSync(CHROMIUM) ? false : `skipped: ${CHROMIUM} is absent (apt-get install chromium)`);
+const skip = skipWithoutShared() || chromiumMissing();
 const scratch = tempDir('cli-browser-');
 let context: BrowserContext | undefined;
 const pages: Record<string, string> = {};
@@ -38,31 +37,13 @@ before(async () => {
   ]);
   results = { decode: parseJsonResult(dec), searchlight: parseJsonResult(sl), view: parseJsonResult(view) };
   for (const name of ['decode', 'searchlight', 'view']) pages[name] = pathToFileURL(join(dir, `${name}.html`)).href;
-  context = await chromium.launchPersistentContext(join(dir, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1200, height: 900 },
-  });
+  context = await launchChromium(dir);
 });
 
 after(async () => {
   await context?.close();
   scratch.cleanup();
 });
-
-/** Open a page; collect its errors and every request it makes. */
-async function open(url: string): Promise<{ page: Page; errors: string[]; requests: string[] }> {
-  const page = await context!.newPage();
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(`console: ${m.text()}`); });
-  page.on('request', (r) => requests.push(r.url()));
-  await page.goto(url);
-  await page.waitForFunction(() => document.body.dataset.state !== 'loading', null, { timeout: 90_000 });
-  return { page, errors, requests };
-}
 
 /** Pixels of the viewer canvas that are clearly coloured (the map), from a real screenshot. */
 async function colouredPixels(page: Page): Promise<number> {
@@ -77,11 +58,11 @@ async function colouredPixels(page: Page): Promise<number> {
 
 for (const name of ['decode', 'searchlight'] as const) {
   test(`${name} --report opens offline with no errors, shows the mean score and its figures`, { skip, timeout: 120_000 }, async () => {
-    const { page, errors, requests } = await open(pages[name]!);
+    const { page, errors, external } = await openPage(context!, pages[name]!);
     try {
       assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', `viewer error: ${await page.textContent('#error')}`);
       assert.deepEqual(errors, []);
-      assert.deepEqual(requests.filter((u) => u !== pages[name] && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+      assert.deepEqual(external(), []);
       const mean = (await page.textContent('#mean-score'))!;
       assert.ok(mean.includes(results[name].mean_score.toFixed(3)), `headline "${mean}" vs ${results[name].mean_score}`);
       const shown = await page.$$eval('figure img', (imgs) => imgs.filter((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0).length);
@@ -92,7 +73,7 @@ for (const name of ['decode', 'searchlight'] as const) {
 
 test('view: threshold slider changes the drawn pixels; the crosshair reads out mm and value; under 5 MB', { skip, timeout: 120_000 }, async () => {
   assert.ok(results.view.bytes < 5e6, `page of a 2 mm map is ${results.view.bytes} bytes`);
-  const { page, errors, requests } = await open(pages.view!);
+  const { page, errors, external } = await openPage(context!, pages.view!);
   try {
     assert.equal(await page.evaluate(() => document.body.dataset.state), 'ready', `viewer error: ${await page.textContent('#error')}`);
     const before = await colouredPixels(page);
@@ -110,6 +91,6 @@ test('view: threshold slider changes the drawn pixels; the crosshair reads out m
     await page.waitForFunction(() => /mm\s+value/.test(document.getElementById('location')?.textContent ?? ''), null, { timeout: 10_000 });
     assert.match((await page.textContent('#location'))!, /^x -?\d+\.\d+ {2}y -?\d+\.\d+ {2}z -?\d+\.\d+ mm {3}value /);
     assert.deepEqual(errors, []);
-    assert.deepEqual(requests.filter((u) => u !== pages.view && !u.startsWith('data:') && !u.startsWith('blob:')), []);
+    assert.deepEqual(external(), []);
   } finally { await page.close(); }
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { NiftiImage, writeNifti } from '@neurodecode/nifti-io';
 import { colourCentroid, chroma, viewAxes, readPngPixels, pngDpi, type Panel, type View } from '@neurodecode/plotting/node';
 import { dataPath, skipWithoutShared, tempDir } from '@neurodecode/testkit';
-import { expectOneLineError, parseJsonResult, runCliAsync } from './helpers.js';
+import { expectOneLineError, parseJsonResult, runCliAsync, type CliResult } from './helpers.js';
 import { readFileSync } from 'node:fs';
 
 const BLOB: [number, number, number] = [-38, -64, 12];
@@ -53,15 +53,27 @@ test('plot stat-map and glass-brain: the blob lands where the --json layout says
       ['stat-map', ['--display-mode', 'z', '--dpi', '150'], 1],
       ['glass-brain', ['--display-mode', 'ortho'], 3],
       ['glass-brain', ['--display-mode', 'lyrz'], 3],
+      // The blob is in the left hemisphere: a view from the right ('r') shows nothing of it.
+      ...([['x', 1], ['y', 1], ['z', 1], ['l', 1], ['r', 0], ['xz', 2], ['yz', 2], ['yx', 2], ['lzry', 3], ['lyr', 2]] as const)
+        .map(([mode, n]): [string, string[], number] => ['glass-brain', ['--display-mode', mode], n]),
     ];
-    const results = await Promise.all(runs.map(([kind, extra], i) =>
-      runCliAsync('plot', kind, blob, '--bg', bg, '--threshold', '1', '--out', join(dir, `f${i}.png`), '--json', ...extra)));
+    // Four at a time: each process holds the 1 mm template.
+    const results: CliResult[] = [];
+    for (let start = 0; start < runs.length; start += 4) {
+      results.push(...await Promise.all(runs.slice(start, start + 4).map(([kind, extra], k) =>
+        runCliAsync('plot', kind, blob, '--bg', bg, '--threshold', '1', '--out', join(dir, `f${start + k}.png`), '--json', ...extra))));
+    }
     for (let i = 0; i < runs.length; i++) {
       const [kind, extra, minColoured] = runs[i]!;
       const out = parseJsonResult(results[i]!);
       assert.equal(out.out, join(dir, `f${i}.png`));
       const coloured = await checkCentroids(out, `${kind} ${extra.join(' ')}`);
       assert.ok(coloured >= minColoured, `${kind} ${extra.join(' ')}: ${coloured} panels coloured`);
+      if (kind === 'glass-brain') {
+        const mode = extra[1]!;
+        assert.equal(out.panels.map((p: Panel) => p.view).join(''), mode === 'ortho' ? 'xyz' : mode);
+        if (minColoured === 0) assert.equal(coloured, 0, 'nothing coloured in the right view');
+      }
       if (kind === 'stat-map') assert.ok(out.notices.some((n: string) => n.startsWith('bg: on a different grid')));
     }
     assert.equal(pngDpi(readFileSync(join(dir, 'f4.png'))), 150);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { NiftiImage } from '@neurodecode/nifti-io';
 import { dataPath, skipWithoutShared, tempDir } from '@neurodecode/testkit';
 import { writeReport } from '../src/report/report.js';
+import { confusionCounts, splitChance } from '../src/report/commands.js';
 import { expectOneLineError, parseJsonResult, runCliAsync } from './helpers.js';
 
 const skip = skipWithoutShared();
@@ -60,6 +61,29 @@ test('decode, permutation and searchlight --report: self-contained pages with th
     assert.ok(figures(sh) >= 2, 'slices and the score histogram');
     assert.ok(sh.includes('not in MNI space: drawn over the map&#39;s own extent'), 'non-MNI maps say what they are drawn over');
   } finally { cleanup(); }
+});
+
+test('spacenet --report: test score against the dummy, confusion matrix of the test runs, the weight map', { skip }, async () => {
+  const { dir, cleanup } = tempDir('report-');
+  try {
+    const run = await runCliAsync('spacenet', ...common(), '--train-groups', '0-9', '--test-groups', '10-11', '--n-alphas', '3', '--max-iter', '50', '--report', join(dir, 'sn.html'), '--json');
+    const r = parseJsonResult(run);
+    const html = readFileSync(join(dir, 'sn.html'), 'utf8');
+    assertSelfContained(html);
+    assert.match(html, new RegExp(`id="mean-score">test score<b>${r.test_score.toFixed(3)}</b>`));
+    // Runs 10-11 hold 18 face and 18 house volumes, and the training runs are balanced too: a prior
+    // dummy predicts one class everywhere and gets half right.
+    assert.match(html, /chance \(dummy\)<b>0\.500<\/b>/);
+    assert.match(html, /<b>Confusion matrix<\/b>/);
+    assert.ok(figures(html) >= 3, 'score vs chance, confusion matrix, weight slices');
+    assert.match(html, new RegExp(`non-zero weights<b>${r.n_nonzero}</b>`));
+    assert.match(html, /id="view-data"/);
+  } finally { cleanup(); }
+});
+
+test('confusion counts: rows true, columns predicted, in the given label order', () => {
+  assert.deepEqual(confusionCounts(['a', 'a', 'b', 'b', 'b'], ['a', 'b', 'b', 'b', 'a'], ['a', 'b']), { matrix: [[1, 1], [1, 2]], labels: ['a', 'b'] });
+  assert.deepEqual(splitChance(['a', 'a', 'b'], ['b', 'b', 'a', 'b']).scores, [0.25], 'the training majority (a) is right on one test volume in four');
 });
 
 test('report of an MNI map: glass brain and the top clusters with the Harvard-Oxford region at each peak', { skip }, async () => {

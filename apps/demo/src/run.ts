@@ -60,7 +60,9 @@ export interface PageResults {
 export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () => Promise<SliceViewer> }) {
   const results: PageResults = {};
   (window as unknown as { neurodecodeResults: PageResults }).neurodecodeResults = results;
-  const html: { decode?: string; permutation?: string; searchlight?: string } = {};
+  // Each result's part of the report; made when the report is downloaded (PNG-encoding the
+  // figures takes a while, so it is not done for every run).
+  const html: { decode?: () => string; permutation?: () => string; searchlight?: () => string } = {};
   let searchlightMap: NiftiImage | undefined;
   let coefMap: NiftiImage | undefined;
   let settingsText = '';
@@ -77,8 +79,8 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
     byId<HTMLButtonElement>('download-report').disabled = !(html.decode || html.permutation || html.searchlight);
   };
 
-  /** Show a result's tables and its figures; returns the HTML (figures as PNG) for the report. */
-  const show = (id: string, content: string, figures: () => HTMLCanvasElement[]): string => {
+  /** Show a result's tables and its figures; returns what makes its HTML (figures as PNG) for the report. */
+  const show = (id: string, content: string, figures: () => HTMLCanvasElement[]): (() => string) => {
     const el = byId<HTMLElement>(id);
     el.innerHTML = content;
     el.hidden = false;
@@ -99,7 +101,7 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
       p.textContent = `${c.dataset.figure}: ${c.title}`;
       el.append(p);
     }
-    return content + figureImages(box);
+    return () => content + figureImages(box);
   };
 
   /** Run one job kind: settings, progress, cancel, errors; the page stays usable whatever happens. */
@@ -209,7 +211,7 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
       const d = ctx.dataset();
       const view = searchlightMap ? (await ctx.viewer()).snapshot() : undefined;
       const dataset = d ? escapeHtml(`${d.func.name}: ${d.func.img.shape.join(' x ')}, mask ${d.maskSource} (${d.nMaskVoxels} voxels), labels ${d.labelsName}`) : '-';
-      download(reportHtml({ dataset, settings: escapeHtml(settingsText), ...html, view }), 'neurodecode_report.html', 'text/html');
+      download(reportHtml({ dataset, settings: escapeHtml(settingsText), decode: html.decode?.(), permutation: html.permutation?.(), searchlight: html.searchlight?.(), view }), 'neurodecode_report.html', 'text/html');
     })();
   });
 

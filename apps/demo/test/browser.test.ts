@@ -3,7 +3,7 @@
 // message on the page, and the page keeps working afterwards.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { NiftiImage, emptyHeader, serializeHeader, writeNifti } from '@neurodecode/nifti-io';
@@ -152,13 +152,52 @@ test('bad input: a clear message on the page for each, and the page recovers', {
   assert.deepEqual(s.pageErrors, []);
 });
 
-test('simulate: the default simulated set made in the page, as the datasets package makes it', { skip }, async () => {
+test('three files dropped at once on the drop zone: the run, the mask (by its name) and the labels', { skip }, async () => {
+  const { page } = s;
+  const parts = [files.func!, files.mask!, files.labels!].map((path) => ({ name: path.split('/').pop()!, b64: readFileSync(path).toString('base64') }));
+  const dataTransfer = await page.evaluateHandle((ps) => {
+    const dt = new DataTransfer();
+    for (const p of ps) dt.items.add(new File([Uint8Array.from(atob(p.b64), (c) => c.charCodeAt(0))], p.name));
+    return dt;
+  }, parts);
+  // Stage another mask and labels first (refused or not, depending on what is loaded), so the facts below come from the drop.
+  await choose1('#mask-input', files.otherGridMask!, 'mask_2mm.nii.gz');
+  await choose1('#labels-input', files.shortLabels!, 'labels_short.txt');
+  await page.dispatchEvent('#drop-zone', 'drop', { dataTransfer });
+  await page.waitForFunction(() => document.body.dataset.state === 'ready' && /labels from labels\.txt, mask: mask\.nii\.gz/.test(document.getElementById('data-facts')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  assert.equal(await errorText(page), '');
+  assert.equal(await field('shape'), '14 x 12 x 9 x 20');
+  assert.match((await page.textContent('#data-facts')) ?? '', /20 volumes, labels from labels\.txt, mask: mask\.nii\.gz \(504 voxels\), 4 runs/);
+  assert.deepEqual(s.pageErrors, []);
+});
+
+test('simulate: the default simulated set made in the page, as the datasets package makes it; a 2-worker searchlight cancelled midway, then run whole', { skip }, async (t) => {
   const { page } = s;
   await page.click('#simulate');
   assert.equal(await settled(page, 'Simulated', 120_000), 'ready', await errorText(page));
   const expected = simulationLayout(checkSimulationParams({}));
   assert.equal(await field('shape'), '40 x 64 x 64 x 216');
   assert.match((await page.textContent('#data-facts')) ?? '', new RegExp(`216 volumes, labels from simulated labels, mask: simulated mask \\(${expected.nMask} voxels\\), ${expected.params.runs} runs`));
+
+  // Cancel the GaussianNB searchlight over shared memory once its workers report spheres done.
+  await choose(page, { targets: 'face,house', cv: 'kfold', folds: 4, radius: 5.6, slEstimator: 'gnb' });
+  await page.fill('#workers', '2');
+  await page.evaluate(() => { delete document.body.dataset.searchlightState; });
+  await page.click('#run-searchlight');
+  await page.waitForFunction(() => /^[1-9]\d* \/ \d+ spheres/.test(document.querySelector('#job-searchlight .eta')?.textContent ?? ''), undefined, { timeout: 60_000 });
+  await page.click('#job-searchlight button.cancel');
+  await page.waitForFunction(() => document.body.dataset.searchlightState === 'done', undefined, { timeout: 10_000 });
+  assert.match(await errorText(page), /searchlight: cancelled; nothing was kept from this run/);
+  assert.equal(await page.isVisible('#searchlight-results'), false, 'no result from a cancelled run');
+  assert.equal(await page.isDisabled('#download-searchlight'), true, 'no map to download from a cancelled run');
+
+  // The page recovers: the same searchlight runs whole, every brain voxel a sphere.
+  await runJob(page, 'searchlight', 300_000);
+  assert.equal(await errorText(page), '');
+  const sl = await page.evaluate(() => (window as unknown as { neurodecodeResults: { searchlight: { nSpheres: number; workers: number; shared: boolean; seconds: number } } }).neurodecodeResults.searchlight);
+  assert.deepEqual([sl.nSpheres, sl.workers, sl.shared], [expected.nMask, 2, true]);
+  t.diagnostic(`GaussianNB searchlight on the simulated set (${sl.nSpheres} spheres, 2 workers): ${sl.seconds.toFixed(2)} s`);
+  assert.deepEqual(await figures('searchlight-results'), ['searchlight map']);
   assert.deepEqual(s.pageErrors, []);
 });
 

@@ -13,8 +13,10 @@ import { GridSearchCV, expandParamGrid, getScorer, LeaveOneGroupOut, StratifiedK
 import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
 
+/** How hyper-parameters are chosen: 'nested' (inner cv on the training folds) or nilearn's 'test-fold'. */
 export type Selection = 'nested' | 'test-fold';
 
+/** The Decoder's options (nilearn's, camel-cased). */
 export interface DecoderOptions {
   /** Registered estimator name (default 'svc' for Decoder, 'ridge' for DecoderRegressor) or an instance. */
   estimator?: string | Estimator;
@@ -35,6 +37,7 @@ export interface DecoderOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** One outer fold's outcome for one problem. */
 export interface FoldResult {
   score: number;
   params: Params;
@@ -271,6 +274,7 @@ function linearWeights(est: Estimator, nFeatures: number, support?: Int32Array):
   return { coef, intercept: lin.intercept[lin.intercept.length - 1]! };
 }
 
+/** nilearn's Decoder for classification: screening, grid, cross-validated scores and coefficient maps. */
 export class Decoder extends BaseDecoder {
   protected readonly isClassifier = true;
   classes: Label[] = [];
@@ -322,6 +326,11 @@ export class Decoder extends BaseDecoder {
   }
 
   /** Coefficient rows per class: binary problems give +w for classes[1] and -w for classes[0]. */
+  /** False for a non-linear estimator: no coefficient maps (predictions average the fold models). */
+  get hasCoefficients(): boolean {
+    return this.foldModels === undefined;
+  }
+
   coefByClass(): Map<Label, Float64Array> {
     if (this.foldModels) throw new Error('Decoder: the estimator has no linear coefficients, so there are no coefficient maps');
     if (!this.coef) throw new Error('Decoder: call fit() first');
@@ -335,6 +344,7 @@ export class Decoder extends BaseDecoder {
   }
 }
 
+/** nilearn's DecoderRegressor: the Decoder's workflow for continuous targets (ridge, R^2). */
 export class DecoderRegressor extends BaseDecoder {
   protected readonly isClassifier = false;
 

@@ -1,9 +1,12 @@
 // Default grids and the CLI's grid syntax (expansion itself is @neurodecode/cv's expandParamGrid).
-import type { Estimator } from '@neurodecode/estimators';
+import { getEstimatorEntry, type Estimator } from '@neurodecode/estimators';
 import type { ParamGrid } from '@neurodecode/cv';
 
 /** nilearn's default grids: C in (1, 10, 100) for linear classifiers, alpha for ridge models. */
 export function defaultParamGrid(name: string | undefined, est: Estimator): ParamGrid {
+  // A registered plugin may declare its own (EstimatorEntry.defaultGrid).
+  const declared = name !== undefined ? getEstimatorEntry(name)?.defaultGrid : undefined;
+  if (declared) return Object.fromEntries(Object.entries(declared).map(([k, v]) => [k, [...v]]));
   const params = est.getParams();
   if ('C' in params) return { C: [1, 10, 100] };
   if (name?.startsWith('ridge') || 'alpha' in params) return { alpha: [0.1, 1, 10, 100, 1000] };

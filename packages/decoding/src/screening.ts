@@ -5,6 +5,7 @@ import type { NiftiImage } from '@neurodecode/nifti-io';
 /** Volume of the MNI152 brain mask in mm^3, the figure nilearn 0.10 scales percentiles by. */
 export const MNI152_BRAIN_VOLUME = 1827243.0;
 
+/** Volume of the mask in mm^3 (voxel count times voxel volume). */
 export function maskVolumeMm3(mask: NiftiImage): number {
   const a = mask.affine;
   const det = Math.abs(

@@ -3,7 +3,7 @@
 import { Matrix } from '@neurodecode/matrix';
 import { checkParamNames } from './registry.js';
 import { accuracy, checkLength, checkMatrix, r2 } from './labels.js';
-import type { EstimatorKind, Label, Params, Targets } from './types.js';
+import type { AnyParams, EstimatorKind, FitOptions, Label, Params, Targets } from './types.js';
 import { readEstimatorJSON, toEstimatorJSON, type EstimatorJSON } from './serialize.js';
 
 function copyParam(v: unknown): unknown {
@@ -14,7 +14,8 @@ function copyParam(v: unknown): unknown {
 
 type Stateful = { state?: unknown };
 
-export abstract class BaseEstimator<P extends Params> {
+/** Parameter plumbing shared by every estimator: kept-as-given parameters, getParams/setParams/clone, unknown-name errors. */
+export abstract class BaseEstimator<P extends AnyParams> {
   abstract readonly kind: EstimatorKind;
   /** The class name used in error messages. */
   readonly estimatorName: string;
@@ -78,7 +79,8 @@ export interface ClassifierState {
   nFeatures: number;
 }
 
-export abstract class BaseClassifier<P extends Params, S extends ClassifierState> extends BaseEstimator<P> {
+/** Base for classifiers: implement fit and scores(); predict (argmax), score (accuracy), classes and the not-fitted guard come from here. */
+export abstract class BaseClassifier<P extends AnyParams, S extends ClassifierState> extends BaseEstimator<P> {
   readonly kind = 'classifier' as const;
   protected state: S | undefined;
 
@@ -101,6 +103,12 @@ export abstract class BaseClassifier<P extends Params, S extends ClassifierState
     return checkMatrix(X, 'X', s.nFeatures, this.estimatorName);
   }
 
+  /**
+   * Learn from X (n x p) and labels y (n), set `state` (at least `classes`, sorted, and
+   * `nFeatures`), and return this. checkClassification(X, y) validates and encodes the labels.
+   */
+  abstract fit(X: Matrix, y?: Targets, opts?: FitOptions): this;
+
   /** Per-class scores (n x k); predict takes the argmax (or the sign of a single column). */
   protected abstract scores(X: Matrix): Matrix;
 
@@ -117,6 +125,7 @@ export abstract class BaseClassifier<P extends Params, S extends ClassifierState
   }
 }
 
+/** Fitted state of a linear classifier: coefficients and intercepts besides the classes. */
 export interface LinearClassifierState extends ClassifierState {
   /** One row per binary problem (1 for two classes) or class. */
   coef: Matrix;
@@ -127,7 +136,7 @@ export interface LinearClassifierState extends ClassifierState {
  * Classifiers whose decision is X coef^T + intercept (LinearSVC, LogisticRegression,
  * RidgeClassifier, plugins): the coefficient getters, decisionFunction and predict come from here.
  */
-export abstract class LinearClassifierBase<P extends Params, S extends LinearClassifierState> extends BaseClassifier<P, S> {
+export abstract class LinearClassifierBase<P extends AnyParams, S extends LinearClassifierState> extends BaseClassifier<P, S> {
   get coef(): Matrix {
     return this.fittedState('coef').coef;
   }

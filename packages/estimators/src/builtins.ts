@@ -8,6 +8,7 @@ import { DummyClassifier } from './dummy.js';
 import { StandardScaler } from './preprocessing.js';
 import { SelectPercentile } from './feature-selection.js';
 
+/** The registry entries of the built-in estimators (registered when the package is imported). */
 export const BUILTIN_ESTIMATORS: readonly EstimatorEntry[] = [
   { name: 'svc', kind: 'classifier', description: 'Linear SVM (liblinear dual coordinate descent; C, loss, fitIntercept...)', create: (p) => new LinearSVC(p) },
   { name: 'logistic', kind: 'classifier', description: 'Logistic regression, L2 (Newton-CG) or L1 (coordinate descent), one-vs-rest or multinomial', create: (p) => new LogisticRegression(p) },

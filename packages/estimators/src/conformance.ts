@@ -6,6 +6,7 @@ import { compareLabels } from './labels.js';
 import { seededRandom } from './random.js';
 import type { Estimator, Label, Params, Targets } from './types.js';
 
+/** Options of checkEstimator: size of the synthetic data and checks to skip. */
 export interface ConformanceOptions {
   /** Samples per class in the synthetic data (default 20). */
   samplesPerClass?: number;
@@ -15,6 +16,7 @@ export interface ConformanceOptions {
   skip?: string[];
 }
 
+/** checkEstimator's result: the checks passed, the first failed (if any) and those skipped. */
 export interface ConformanceReport {
   estimator: string;
   passed: string[];
@@ -76,6 +78,10 @@ function outputOf(est: Probe, X: Matrix): unknown {
   return Array.from(pred as ArrayLike<unknown>);
 }
 
+/**
+ * Run the estimator contract's checks, in order, on fresh estimators from `factory`. Stops at the
+ * first failure: `failed` then holds that one check and the rest are listed as skipped.
+ */
 export function checkEstimator(factory: () => Estimator, opts: ConformanceOptions = {}): ConformanceReport {
   const perClass = opts.samplesPerClass ?? 20;
   const p = opts.features ?? 6;
@@ -92,8 +98,10 @@ export function checkEstimator(factory: () => Estimator, opts: ConformanceOption
   const yFit: Targets = kind === 'regressor' ? yReg : yStr;
   const fresh = () => factory() as Probe;
 
+  // Checks build on each other (a broken getParams breaks clone, a broken fit breaks the rest),
+  // so the first failure ends the run: one message about the first broken invariant.
   const run = (name: string, fn: () => void, when = true) => {
-    if (!when || opts.skip?.includes(name)) {
+    if (!when || opts.skip?.includes(name) || report.failed.length > 0) {
       report.skipped.push(name);
       return;
     }
@@ -268,12 +276,10 @@ export function checkEstimator(factory: () => Estimator, opts: ConformanceOption
   return report;
 }
 
-/** Throw one error listing every failed check (for use inside a test). */
+/** Run checkEstimator and throw one error naming the first broken check (for use inside a test). */
 export function assertEstimatorConforms(factory: () => Estimator, opts?: ConformanceOptions): ConformanceReport {
   const report = checkEstimator(factory, opts);
-  if (report.failed.length) {
-    const lines = report.failed.map((f) => `  ${f.check}: ${f.error}`).join('\n');
-    throw new Error(`${report.estimator} fails ${report.failed.length} conformance check(s):\n${lines}`);
-  }
+  const first = report.failed[0];
+  if (first) throw new Error(`${report.estimator} breaks the estimator contract (check "${first.check}"): ${first.error}`);
   return report;
 }

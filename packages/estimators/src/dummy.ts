@@ -5,8 +5,8 @@ import { checkClassification } from './labels.js';
 import { seededRandom } from './random.js';
 import type { Classifier, FitOptions, Label, Targets } from './types.js';
 
+/** DummyClassifier's parameters (scikit-learn's names). */
 export interface DummyClassifierParams {
-  [key: string]: unknown;
   strategy: 'most_frequent' | 'prior' | 'stratified' | 'uniform';
   /** Seed for 'stratified' and 'uniform'; every predict call restarts from it. */
   seed: number;
@@ -19,6 +19,7 @@ interface DummyState extends ClassifierState {
   seed: number;
 }
 
+/** A chance baseline that ignores X (scikit-learn's DummyClassifier: most_frequent, prior, stratified, uniform). */
 export class DummyClassifier extends BaseClassifier<DummyClassifierParams, DummyState> implements Classifier<DummyClassifierParams> {
   constructor(params: Partial<DummyClassifierParams> = {}) {
     super('DummyClassifier', { strategy: 'prior', seed: 0 }, params);

@@ -5,6 +5,7 @@ import { checkClassification, checkLength, checkMatrix, checkRegression } from '
 import { fSurvival } from './stats.js';
 import type { FitOptions, Targets, Transformer } from './types.js';
 
+/** ANOVA F statistics and their p-values, one per feature. */
 export interface FScores {
   /** F statistic per feature (NaN for a feature constant within every class). */
   F: Float64Array;
@@ -12,6 +13,7 @@ export interface FScores {
   p: Float64Array;
 }
 
+/** Options of fClassif / fRegression. */
 export interface FTestOptions {
   /**
    * 'float64' (default) computes in double precision. 'float32' reproduces scikit-learn on
@@ -167,8 +169,8 @@ export function percentileSupport(scores: Float64Array, percentile: number): Uin
   return mask;
 }
 
+/** SelectPercentile's parameters. */
 export interface SelectPercentileParams {
-  [key: string]: unknown;
   scoreFunc: 'f_classif' | 'f_regression';
   /** Percent of features to keep (0-100). */
   percentile: number;
@@ -183,6 +185,7 @@ interface SelectState {
   nFeatures: number;
 }
 
+/** Keep the top percentile of features by ANOVA F (a transformer, as scikit-learn's SelectPercentile with f_classif). */
 export class SelectPercentile extends BaseEstimator<SelectPercentileParams> implements Transformer<SelectPercentileParams> {
   readonly kind = 'transformer' as const;
   private state: SelectState | undefined;

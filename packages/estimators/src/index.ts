@@ -3,6 +3,7 @@ export * from './registry.js';
 export { encodeLabels, compareLabels, checkMatrix, checkLength, checkClassification, checkRegression, targetsToArray, accuracy, r2 } from './labels.js';
 export { seededRandom } from './random.js';
 export { BaseEstimator, BaseClassifier, LinearClassifierBase, argmaxLabels, linearScores, type ClassifierState, type LinearClassifierState } from './base.js';
+export { BaseRegressor, BaseTransformer, FittedEstimator, type FittedWidth } from './plugin-bases.js';
 export { LinearSVC, solveLinearSvcDual, solveLinearSvcDualGram, resolveLinearSvcSolver, LINEAR_SVC_DEFAULTS, EXACT_SVC_MAX_SAMPLES, type LinearSVCParams, type LinearSvcSolver, type DualSvmOptions } from './linear-svc.js';
 export { SquaredHingeDual, weightsFromDual, type ExactSolveInfo } from './svc-exact.js';
 export { LogisticRegression, LOGISTIC_DEFAULTS, type LogisticRegressionParams } from './logistic.js';

@@ -11,8 +11,8 @@ import { seededRandom, shuffleInPlace } from './random.js';
 import { tiledRowGram as rowGram } from './gram-kernel.js';
 import type { BatchedKernel, Classifier, FitOptions, Label, LinearModel, Targets } from './types.js';
 
+/** LinearSVC's parameters (scikit-learn's names, camel-cased). */
 export interface LinearSVCParams {
-  [key: string]: unknown;
   /** Inverse regularisation strength (> 0). */
   C: number;
   loss: 'squared_hinge' | 'hinge';
@@ -43,6 +43,7 @@ export interface LinearSVCParams {
 /** Largest sample count for which solver 'auto' factors n x n matrices (exact solver). */
 export const EXACT_SVC_MAX_SAMPLES = 2000;
 
+/** The solver a LinearSVC fit actually runs (after resolving solver "auto"). */
 export type LinearSvcSolver = 'primal' | 'gram' | 'exact' | 'tfjs';
 
 /**
@@ -66,11 +67,13 @@ export function resolveLinearSvcSolver(params: Pick<LinearSVCParams, 'solver' | 
   return hasGram ? 'gram' : 'primal';
 }
 
+/** LinearSVC's default parameters (scikit-learn's). */
 export const LINEAR_SVC_DEFAULTS: LinearSVCParams = {
   C: 1, loss: 'squared_hinge', penalty: 'l2', fitIntercept: true, interceptScaling: 1,
   tol: 1e-4, maxIter: 1000, shrinking: true, seed: 0, solver: 'auto',
 };
 
+/** Options of the dual coordinate-descent solvers. */
 export interface DualSvmOptions {
   C: number;
   loss: 'squared_hinge' | 'hinge';
@@ -270,6 +273,7 @@ interface LinearSVCState extends LinearClassifierState {
   nIter: number;
 }
 
+/** Linear support vector classifier (liblinear's L2-regularised squared hinge or hinge loss), one-vs-rest for more classes. */
 export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCState> implements Classifier<LinearSVCParams>, LinearModel {
   constructor(params: Partial<LinearSVCParams> = {}) {
     super('LinearSVC', LINEAR_SVC_DEFAULTS, params);

@@ -12,8 +12,8 @@ import { lbfgsLogistic } from './logistic-lbfgs.js';
 import { rowGram } from './linalg.js';
 import type { BatchedKernel, Classifier, FitOptions, LinearModel, Targets } from './types.js';
 
+/** LogisticRegression's parameters (scikit-learn's names, camel-cased). */
 export interface LogisticRegressionParams {
-  [key: string]: unknown;
   /** Inverse regularisation strength (> 0). */
   C: number;
   penalty: 'l2' | 'l1';
@@ -36,6 +36,7 @@ export interface LogisticRegressionParams {
   solver: 'auto' | 'newton-cg' | 'lbfgs' | 'coordinate-descent' | 'tfjs';
 }
 
+/** LogisticRegression's default parameters. */
 export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
   C: 1, penalty: 'l2', multiClass: 'auto', fitIntercept: true, tol: 1e-4, maxIter: 100, solver: 'auto',
 };
@@ -45,6 +46,7 @@ interface LogisticState extends LinearClassifierState {
   nIter: number;
 }
 
+/** Logistic regression, L2 (Newton or lbfgs) or L1 (coordinate descent), one-vs-rest or multinomial. */
 export class LogisticRegression extends LinearClassifierBase<LogisticRegressionParams, LogisticState> implements Classifier<LogisticRegressionParams>, LinearModel {
   constructor(params: Partial<LogisticRegressionParams> = {}) {
     super('LogisticRegression', LOGISTIC_DEFAULTS, params);

@@ -5,8 +5,8 @@ import { BaseClassifier, type ClassifierState } from './base.js';
 import { checkClassification } from './labels.js';
 import type { BatchedKernel, Classifier, FitOptions, Targets } from './types.js';
 
+/** GaussianNB's parameters. */
 export interface GaussianNBParams {
-  [key: string]: unknown;
   varSmoothing: number;
   /** Class priors in sorted-class order; estimated from the data when absent. */
   priors: number[] | undefined;
@@ -22,6 +22,7 @@ interface GaussianNBState extends ClassifierState {
   epsilon: number;
 }
 
+/** Gaussian naive Bayes (scikit-learn's GaussianNB, with its variance smoothing). */
 export class GaussianNB extends BaseClassifier<GaussianNBParams, GaussianNBState> implements Classifier<GaussianNBParams> {
   constructor(params: Partial<GaussianNBParams> = {}) {
     super('GaussianNB', { varSmoothing: 1e-9, priors: undefined }, params);

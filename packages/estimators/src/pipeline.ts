@@ -4,8 +4,10 @@ import type { Matrix } from '@neurodecode/matrix';
 import { ESTIMATOR_JSON_FORMAT, readEstimatorJSON, type EstimatorJSON } from './serialize.js';
 import type { AnyEstimator, BatchedKernel, EstimatorKind, FitOptions, Label, Params, Targets, Transformer } from './types.js';
 
+/** A named step of a Pipeline. */
 export type PipelineStep = [name: string, estimator: AnyEstimator];
 
+/** Transformers followed by a final estimator; parameters are named step__param as in scikit-learn. */
 export class Pipeline {
   readonly steps: ReadonlyArray<Readonly<PipelineStep>>;
   /** Present when the final step has it. */

@@ -4,8 +4,8 @@ import { BaseEstimator } from './base.js';
 import { checkLength, checkMatrix } from './labels.js';
 import type { FitOptions, Targets, Transformer } from './types.js';
 
+/** StandardScaler's parameters. */
 export interface StandardScalerParams {
-  [key: string]: unknown;
   withMean: boolean;
   withStd: boolean;
 }
@@ -17,6 +17,7 @@ interface ScalerState {
   nFeatures: number;
 }
 
+/** Centre each feature and divide by its population standard deviation. */
 export class StandardScaler extends BaseEstimator<StandardScalerParams> implements Transformer<StandardScalerParams> {
   readonly kind = 'transformer' as const;
   private state: ScalerState | undefined;

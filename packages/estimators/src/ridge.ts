@@ -7,8 +7,8 @@ import { checkClassification, checkMatrix, checkRegression, r2 } from './labels.
 import { choleskySolveInPlace, columnGram, columnMeans, rowGram } from './linalg.js';
 import type { Classifier, FitOptions, LinearModel, Regressor, Targets } from './types.js';
 
+/** Ridge's and RidgeClassifier's parameters. */
 export interface RidgeParams {
-  [key: string]: unknown;
   /** L2 penalty (>= 0; 0 only when the system is non-singular). */
   alpha: number;
   fitIntercept: boolean;
@@ -85,6 +85,7 @@ interface RidgeState {
   nFeatures: number;
 }
 
+/** Ridge regression (closed form, unpenalised intercept). */
 export class Ridge extends BaseEstimator<RidgeParams> implements Regressor<RidgeParams>, LinearModel {
   readonly kind = 'regressor' as const;
   private state: RidgeState | undefined;

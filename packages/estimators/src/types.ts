@@ -11,8 +11,18 @@ export type Label = number | string;
 /** Targets: numbers (regression or numeric classes) or strings (class names). */
 export type Targets = ArrayLike<number> | readonly Label[];
 
+/** A bag of hyper-parameters by name (what grids, the registry and the CLI hand around). */
 export type Params = Record<string, unknown>;
 
+/**
+ * The constraint on an estimator's own parameter type. Declare parameters as an interface without
+ * an index signature (so a misspelled name fails to compile); `any` here, unlike `unknown`, lets
+ * such an interface stand where any estimator is accepted.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyParams = Record<string, any>;
+
+/** Optional extras a caller may pass to fit. */
 export interface FitOptions {
   /** Per-sample weights (length = rows of X). */
   sampleWeight?: Float64Array;
@@ -25,9 +35,11 @@ export interface FitOptions {
   gram?: Float64Array;
 }
 
+/** What an estimator does with y: classify, regress, or transform X. */
 export type EstimatorKind = 'classifier' | 'regressor' | 'transformer';
 
-export interface Estimator<P extends Params = Params> {
+/** The contract every estimator keeps (see CONTRACT.md in this package). */
+export interface Estimator<P extends AnyParams = AnyParams> {
   readonly kind: EstimatorKind;
   fit(X: Matrix, y?: Targets, opts?: FitOptions): this;
   getParams(): P;
@@ -61,7 +73,8 @@ export interface Estimator<P extends Params = Params> {
   fromJSON?(json: EstimatorJSON | string): this;
 }
 
-export interface Classifier<P extends Params = Params> extends Estimator<P> {
+/** An estimator that predicts class labels. */
+export interface Classifier<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'classifier';
   /** Sorted distinct labels seen in fit. */
   readonly classes: Label[];
@@ -78,7 +91,8 @@ export interface Classifier<P extends Params = Params> extends Estimator<P> {
   clone(): Classifier<P>;
 }
 
-export interface Regressor<P extends Params = Params> extends Estimator<P> {
+/** An estimator that predicts numbers. */
+export interface Regressor<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'regressor';
   predict(X: Matrix): Float64Array;
   /** R^2. */
@@ -86,7 +100,8 @@ export interface Regressor<P extends Params = Params> extends Estimator<P> {
   clone(): Regressor<P>;
 }
 
-export interface Transformer<P extends Params = Params> extends Estimator<P> {
+/** An estimator that maps X to a new matrix. */
+export interface Transformer<P extends AnyParams = AnyParams> extends Estimator<P> {
   readonly kind: 'transformer';
   transform(X: Matrix): Matrix;
   fitTransform(X: Matrix, y?: Targets, opts?: FitOptions): Matrix;
@@ -107,17 +122,46 @@ export interface LinearModel {
  */
 export interface BatchedKernel {
   readonly name: string;
-  readonly params: Params;
+  readonly params: Readonly<AnyParams>;
+  /**
+   * Optional: a plugin's own searchlight fast path. The searchlight calls it once per thread with
+   * the largest problem it will meet, then calls the returned predictor for every sphere and
+   * fold instead of constructing, fitting and scoring an estimator there. Used with the
+   * 'accuracy' and 'balanced_accuracy' scorings; it must predict what fit + predict would.
+   */
+  createFoldPredictor?(sizes: FoldPredictorSizes): FoldPredictor;
 }
 
+/** Upper bounds for the buffers a FoldPredictor allocates once. */
+export interface FoldPredictorSizes {
+  nClasses: number;
+  maxTrain: number;
+  maxTest: number;
+  maxFeatures: number;
+}
+
+/**
+ * Fit on `nTrain` rows of `train` (row-major, `nFeatures` columns) with class codes `trainCodes`
+ * (0..nClasses-1, classes sorted), and write the predicted code of each of the `nTest` rows of
+ * `test` into `out`. The arrays are reused between calls: copy what must outlive the call.
+ */
+export type FoldPredictor = (
+  train: Float64Array, trainCodes: Int32Array, nTrain: number,
+  test: Float64Array, nTest: number, nFeatures: number, out: Int32Array,
+) => void;
+
+/** Any estimator, with its parameter type erased. */
 export type AnyEstimator = Classifier | Regressor | Transformer;
 
+/** True for classifiers. */
 export function isClassifier(e: Estimator): e is Classifier {
   return e.kind === 'classifier';
 }
+/** True for regressors. */
 export function isRegressor(e: Estimator): e is Regressor {
   return e.kind === 'regressor';
 }
+/** True for transformers. */
 export function isTransformer(e: Estimator): e is Transformer {
   return e.kind === 'transformer';
 }

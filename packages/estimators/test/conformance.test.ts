@@ -59,14 +59,22 @@ class Sloppy implements Classifier {
   }
 }
 
-test('checkEstimator reports each broken rule of a non-conforming plugin', () => {
-  const report = checkEstimator(() => new Sloppy());
-  const failed = report.failed.map((f) => f.check);
-  for (const check of ['json-round-trip', 'unfitted-before-fit', 'clone-unfitted-independent', 'set-params', 'classes-sorted', 'score-range', 'rejects-nan', 'rejects-length-mismatch', 'rejects-single-class']) {
-    assert.ok(failed.includes(check), `${check} should fail; failed: ${failed.join(', ')}`);
+test('checkEstimator stops at the first broken rule, and finds each one in turn', () => {
+  const first = checkEstimator(() => new Sloppy());
+  assert.deepEqual(first.failed.map((f) => f.check), ['unfitted-before-fit'], 'exactly one failure: the first');
+  assert.ok(first.passed.includes('kind') && first.skipped.includes('rejects-nan'), 'later checks are skipped');
+  assert.throws(() => assertEstimatorConforms(() => new Sloppy()), /^Error: Sloppy breaks the estimator contract \(check "unfitted-before-fit"\): predict before fit did not throw an Error$/);
+  // Skipping each reported failure exposes the next one: every broken rule is found.
+  const found: string[] = [];
+  for (;;) {
+    const report = checkEstimator(() => new Sloppy(), { skip: found });
+    if (report.failed.length === 0) break;
+    assert.equal(report.failed.length, 1);
+    found.push(report.failed[0]!.check);
   }
-  assert.ok(report.passed.includes('kind'));
-  assert.throws(() => assertEstimatorConforms(() => new Sloppy()), /fails \d+ conformance check/);
+  for (const check of ['json-round-trip', 'unfitted-before-fit', 'clone-unfitted-independent', 'set-params', 'classes-sorted', 'score-range', 'rejects-nan', 'rejects-length-mismatch', 'rejects-single-class']) {
+    assert.ok(found.includes(check), `${check} should fail; found: ${found.join(', ')}`);
+  }
 });
 
 test('Pipeline params use step__param names; clone is independent; predictions compose', () => {

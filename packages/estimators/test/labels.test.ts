@@ -38,7 +38,9 @@ test('registry holds every built-in and rejects unknown parameters by name', () 
   }
   const svc = createEstimator('svc', { C: 10 });
   assert.equal(svc.getParams().C, 10);
-  assert.throws(() => createEstimator('svc', { c: 10 }), /LinearSVC: unknown parameter "c"/);
+  // A typo is a compile error for a typed name; a name known only at run time is checked there.
+  const runtimeName: string = 'svc';
+  assert.throws(() => createEstimator(runtimeName, { c: 10 }), /LinearSVC: unknown parameter "c"/);
   assert.throws(() => createEstimator('no-such'), /unknown name "no-such"/);
   assert.throws(() => checkParamNames('Mine', { a: 1, zz: 2 }, ['a']), /Mine: unknown parameter "zz"/);
 });

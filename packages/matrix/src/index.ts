@@ -145,6 +145,7 @@ export interface MatrixLike {
 
 brandClass(Matrix, '@neurodecode/matrix.Matrix');
 
+/** True for objects with numeric rows and cols and a Float64Array data. */
 export function isMatrixLike(x: unknown): x is MatrixLike {
   return (
     typeof x === 'object' && x !== null &&

@@ -19,37 +19,50 @@ function keepLargest(inside: Uint8Array, shape: [number, number, number]): numbe
  * Cut coordinates (mm) through the main activation: the largest cluster of |map| above
  * `threshold` (default: the 80th percentile of the non-zero |values|, as nilearn), then the
  * centre of mass of |map| over the voxels of that cluster above its mean |value| when more
- * than 50 remain. Falls back to the centre of the grid when no voxel passes.
+ * than 50 remain. Falls back to the centre of the grid when no voxel passes. Clusters are
+ * labelled inside the box of the supra-threshold voxels only (a focal map on a 1 mm grid is a
+ * small fraction of its 7 million voxels).
  */
 export function findXyzCutCoords(vol: Volume, threshold?: number): [number, number, number] {
   const d = vol.data;
-  const n = d.length;
+  const [nx, ny, nz] = vol.shape;
   const t = threshold ?? percentileOf(d, 80, (v) => v !== 0);
-  const abs = (v: number) => (Number.isFinite(v) ? Math.abs(v) : 0);
-  const inside = new Uint8Array(n);
-  let any = false;
-  for (let p = 0; p < n; p++) if (abs(d[p]!) > t - 1e-15 && d[p] !== 0) { inside[p] = 1; any = true; }
-  if (!any) {
-    const [nx, ny, nz] = vol.shape;
-    return applyAffine(vol.affine, (nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2);
+  const passes = (v: number) => v !== 0 && Number.isFinite(v) && Math.abs(v) > t - 1e-15;
+  let i0 = nx, i1 = -1, j0 = ny, j1 = -1, k0 = nz, k1 = -1;
+  for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, p++) {
+    if (!passes(d[p]!)) continue;
+    if (i < i0) i0 = i; if (i > i1) i1 = i;
+    if (j < j0) j0 = j; if (j > j1) j1 = j;
+    if (k < k0) k0 = k; if (k > k1) k1 = k;
   }
-  keepLargest(inside, vol.shape);
+  if (i1 < 0) return applyAffine(vol.affine, (nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2);
+  // The box: |values| copied out (0 where a voxel does not pass), and its own 6-connected clusters.
+  const bx = i1 - i0 + 1, by = j1 - j0 + 1, bz = k1 - k0 + 1;
+  const box: [number, number, number] = [bx, by, bz];
+  const values = new Float64Array(bx * by * bz);
+  const inside = new Uint8Array(values.length);
+  for (let k = 0, q = 0; k < bz; k++) for (let j = 0; j < by; j++) {
+    const row = i0 + nx * (j0 + j + ny * (k0 + k));
+    for (let i = 0; i < bx; i++, q++) {
+      const v = d[row + i]!;
+      if (passes(v)) { values[q] = Math.abs(v); inside[q] = 1; }
+    }
+  }
+  keepLargest(inside, box);
   let sum = 0, count = 0;
-  for (let p = 0; p < n; p++) if (inside[p]) { sum += abs(d[p]!); count++; }
+  for (let q = 0; q < values.length; q++) if (inside[q]) { sum += values[q]!; count++; }
   const mean = sum / count;
-  const second = new Uint8Array(n);
+  const second = new Uint8Array(values.length);
   let nSecond = 0;
-  for (let p = 0; p < n; p++) if (inside[p] && abs(d[p]!) > mean) { second[p] = 1; nSecond++; }
-  const use = nSecond > 50 && keepLargest(second, vol.shape) > 0 ? second : inside;
-  const [nx, ny] = vol.shape;
+  for (let q = 0; q < values.length; q++) if (inside[q] && values[q]! > mean) { second[q] = 1; nSecond++; }
+  const use = nSecond > 50 && keepLargest(second, box) > 0 ? second : inside;
   let w = 0, ci = 0, cj = 0, ck = 0;
-  for (let p = 0; p < n; p++) {
-    if (!use[p]) continue;
-    const a = abs(d[p]!);
-    const i = p % nx, j = Math.floor(p / nx) % ny, k = Math.floor(p / (nx * ny));
+  for (let k = 0, q = 0; k < bz; k++) for (let j = 0; j < by; j++) for (let i = 0; i < bx; i++, q++) {
+    if (!use[q]) continue;
+    const a = values[q]!;
     w += a; ci += a * i; cj += a * j; ck += a * k;
   }
-  return applyAffine(vol.affine, ci / w, cj / w, ck / w);
+  return applyAffine(vol.affine, i0 + ci / w, j0 + cj / w, k0 + ck / w);
 }
 
 /**

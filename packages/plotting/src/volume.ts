@@ -36,13 +36,20 @@ export function toVolume(img: NiftiImage, arg: string, index?: number): Volume {
   return { data, shape: [img.shape[0]!, img.shape[1]!, img.shape[2]!], affine, inverse: invertAffine(affine), step };
 }
 
-/** Results computed once per voxel array (a background drawn in several figures is scanned once). */
+/**
+ * Results computed once per voxel array (a background drawn in several figures is scanned once).
+ * A typed array is keyed by its buffer and its place in it: `img.volume(0)` hands out a new view
+ * of the same voxels on every call, and those views must share their results.
+ */
 const memo = new WeakMap<object, Map<string, unknown>>();
 export function memoized<T>(data: object, key: string, compute: () => T): T {
-  let m = memo.get(data);
-  if (!m) { m = new Map(); memo.set(data, m); }
-  if (!m.has(key)) m.set(key, compute());
-  return m.get(key) as T;
+  const view = ArrayBuffer.isView(data) ? data as unknown as { buffer: ArrayBufferLike; byteOffset: number; byteLength: number } : undefined;
+  const owner: object = view ? view.buffer : data;
+  const slot = view ? `${data.constructor.name}@${view.byteOffset}+${view.byteLength}:${key}` : key;
+  let m = memo.get(owner);
+  if (!m) { m = new Map(); memo.set(owner, m); }
+  if (!m.has(slot)) m.set(slot, compute());
+  return m.get(slot) as T;
 }
 
 /**

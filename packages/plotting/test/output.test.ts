@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { tempDir } from '@neurodecode/testkit';
 import { statMap, saveFigure, encodePng, pngDpi, svgCanvas, foldScores, nullHistogram, confusionMatrix, scoreHistogram } from '../src/node.js';
 import { blobImage, colourCentroid, pixels } from './helpers.js';
+import { valueStats } from '../src/volume.js';
 
 const blob = blobImage();
 
@@ -64,4 +65,17 @@ test('the main entry is browser-safe: no Node built-ins outside node.js', async 
     const src = await readFile(join(dir, f), 'utf8');
     assert.doesNotMatch(src, /from ['"](node:|fs|path|os|child_process|worker_threads|@napi-rs)/, f);
   }
+});
+
+test('facts about an image are computed once per voxels, whichever view of them is passed', () => {
+  const img = blobImage();
+  // img.volume(0) hands out a new view on every call: both views share one result.
+  assert.equal(valueStats(img.volume(0)), valueStats(img.volume(0)));
+  // Other voxels (a copy, another slice of the same buffer) get their own.
+  assert.notEqual(valueStats(Float32Array.from(img.data as Float32Array)), valueStats(img.volume(0)));
+  const data = img.data as Float32Array;
+  assert.notEqual(valueStats(data.subarray(0, 10)), valueStats(data.subarray(10, 20)));
+  const half = data.length >> 1;
+  assert.equal(valueStats(data.subarray(half)).nonzero, data.subarray(half).filter((v) => v !== 0).length);
+  assert.equal(valueStats(data.subarray(0, half)).nonzero, data.subarray(0, half).filter((v) => v !== 0).length);
 });

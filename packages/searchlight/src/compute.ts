@@ -6,8 +6,9 @@ import { solveLogisticNewton, newtonWork, type NewtonWork } from './solvers.js';
 import { GnbPredictor } from './gnb.js';
 import { SphereGram } from './sphere-gram.js';
 import { solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';
+import type { BatchedKernel, FoldPredictor } from '@neurodecode/estimators';
 
-export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'generic';
+export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'plugin' | 'generic';
 export type FastScoring = 'accuracy' | 'balanced_accuracy';
 
 export interface FoldPlan {
@@ -57,7 +58,10 @@ export class SphereComputer {
   private readonly recallHits: Float64Array;
   private readonly recallTotal: Float64Array;
 
-  constructor(plan: ComputePlan, private readonly generic?: GenericScorer) {
+  private readonly trainCodes: Int32Array;
+  private readonly pluginPredictor: FoldPredictor | undefined;
+
+  constructor(plan: ComputePlan, private readonly generic?: GenericScorer, pluginKernel?: BatchedKernel) {
     this.plan = plan;
     let maxP = 1;
     for (let s = 0; s + 1 < plan.sphereOffsets.length; s++) maxP = Math.max(maxP, plan.sphereOffsets[s + 1]! - plan.sphereOffsets[s]!);
@@ -74,6 +78,13 @@ export class SphereComputer {
     this.newton = newtonWork(maxTrain, maxP);
     this.recallHits = new Float64Array(plan.nClasses);
     this.recallTotal = new Float64Array(plan.nClasses);
+    this.trainCodes = new Int32Array(maxTrain);
+    if (plan.kernel === 'plugin' && typeof pluginKernel?.createFoldPredictor !== 'function') {
+      throw new Error('SphereComputer: the plan uses a plugin kernel; pass the estimator\'s batchedKernel() (with createFoldPredictor)');
+    }
+    this.pluginPredictor = plan.kernel === 'plugin'
+      ? pluginKernel!.createFoldPredictor!({ nClasses: plan.nClasses, maxTrain, maxTest, maxFeatures: maxP })
+      : undefined;
   }
 
   /** Score spheres [start, end) (positions in the plan's sphere list). */
@@ -99,6 +110,11 @@ export class SphereComputer {
     this.gather(lo, hi, f, fold.test, this.testBuf);
     if (plan.kernel === 'generic') {
       return this.generic!(this.trainBuf, fold.train.length, this.testBuf, fold.test.length, p, f);
+    }
+    if (plan.kernel === 'plugin') {
+      for (let i = 0; i < fold.train.length; i++) this.trainCodes[i] = plan.codes[fold.train[i]!]!;
+      this.pluginPredictor!(this.trainBuf, this.trainCodes, fold.train.length, this.testBuf, fold.test.length, p, this.predicted);
+      return this.score(fold.test);
     }
     const nTrain = fold.train.length;
     for (let i = 0; i < nTrain; i++) this.sign[i] = plan.codes[fold.train[i]!] === 1 ? 1 : -1;

@@ -7,6 +7,7 @@ import type { NiftiImage } from '@neurodecode/nifti-io';
 import type { AnyEstimator, Label, Targets } from '@neurodecode/estimators';
 import { SphereComputer, type KernelName } from './compute.js';
 import { factoryFromSpec, makeGenericScorer, resolveScorer, type EstimatorSpec } from './generic.js';
+import { resolveSpecModules } from './modules.js';
 import { makeQueue, runInThisThread, runWorkers } from './pool.js';
 import type { ImgLike, SplitterLike } from './prepare.js';
 import { planSearchlight } from './plan.js';
@@ -60,7 +61,7 @@ export interface SearchlightResult {
   foldScores?: Float64Array;
   nSpheres: number;
   nFolds: number;
-  /** The path taken: 'gnb', 'linear-svc', 'logistic' or 'generic'. */
+  /** The path taken: 'gnb', 'linear-svc', 'logistic', 'plugin' (a plugin's fold predictor) or 'generic'. */
   kernel: KernelName;
   threads: number;
   seconds: number;
@@ -80,7 +81,13 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   rejectPromise(options.mask, 'mask');
   const t0 = performance.now();
   const scoring = options.scoring ?? 'accuracy';
-  const { plan, geometry, samples, labels, classes, folds, chosen, start, end, centres, nSpheres, nFolds, chunkSize } = await planSearchlight(options);
+  // Plugin modules resolve from the caller's folder (Node's ESM rules) before planning, so the
+  // plan's spec carries file URLs that every worker imports.
+  const given = options.estimator;
+  const estimator = given !== undefined && typeof given !== 'string' && typeof (given as AnyEstimator).fit === 'function'
+    ? given
+    : await resolveSpecModules(typeof given === 'object' ? (given as EstimatorSpec) : { name: given ?? 'svc' });
+  const { plan, geometry, samples, labels, classes, folds, chosen, start, end, centres, nSpheres, nFolds, chunkSize } = await planSearchlight({ ...options, estimator });
   const codes = plan.codes;
   const runId = fingerprint([
     samples.X, codes, JSON.stringify(classes), geometry.maskVoxels, geometry.centres,
@@ -139,7 +146,7 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   };
   options.onProgress?.(done, nSpheres);
 
-  const canUseWorkers = chosen.kernel !== 'generic' || chosen.spec !== undefined;
+  const canUseWorkers = (chosen.kernel !== 'generic' && chosen.kernel !== 'plugin') || chosen.spec !== undefined;
   // No more threads than chunks left to compute.
   const threads = Math.max(1, Math.min(Math.floor(options.threads ?? availableParallelism()), queue.pending.length));
   try {
@@ -150,7 +157,8 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
         const generic = chosen.kernel === 'generic'
           ? makeGenericScorer(chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator, await resolveScorer(scoring), labels, folds)
           : undefined;
-        await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: stop.signal });
+        const pluginKernel = chosen.kernel === 'plugin' ? chosen.instance!.batchedKernel!() : undefined;
+        await runInThisThread(new SphereComputer(plan, generic, pluginKernel), queue, { onChunk, signal: stop.signal });
       }
     }
   } catch (err) {

@@ -24,11 +24,21 @@ export async function resolveScorer(scoring: string): Promise<ScoreFn> {
 export interface EstimatorSpec {
   name: string;
   params?: Params;
-  /** Modules that register the estimator (plugins); imported in every worker before creating it. */
+  /**
+   * Modules that register the estimator (plugins): package names, paths or file URLs, resolved
+   * as Node's ESM loader would from `from`, and imported in every worker. Not needed for a plugin
+   * already imported in the calling thread: its module is known to the registry.
+   */
   modules?: string[];
+  /** Folder (or a file URL such as `import.meta.url`) that `modules` resolve from; default: the working directory. */
+  from?: string;
 }
 
-/** Import built-ins and plugin modules so that `spec.name` is registered in this thread. */
+/**
+ * Import built-ins and plugin modules so that `spec.name` is registered in this thread. Under Node
+ * the engine first turns `modules` into file URLs (resolveSpecModules); in a browser they are
+ * imported as given.
+ */
 export async function loadEstimatorModules(spec: EstimatorSpec): Promise<void> {
   await import('@neurodecode/estimators');
   for (const m of spec.modules ?? []) await import(m);

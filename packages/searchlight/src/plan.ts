@@ -64,6 +64,7 @@ export async function chooseEstimator(estimator: SearchlightOptions['estimator']
     if (name === 'gnb' && params.priors == null) kernel = 'gnb';
     else if (name === 'linear-svc' && nClasses === 2 && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
     else if (name === 'logistic' && nClasses === 2 && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
+    else if (typeof batched.createFoldPredictor === 'function') kernel = 'plugin';
   }
   return { kernel, params, spec, instance: instance!, description };
 }

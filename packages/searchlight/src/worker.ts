@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { SphereComputer, type GenericScorer } from './compute.js';
 import { factoryFromSpec, loadEstimatorModules, makeGenericScorer, resolveScorer } from './generic.js';
 import { takeChunks, type WorkerInput } from './pool.js';
+import type { BatchedKernel } from '@neurodecode/estimators';
 
 async function main(): Promise<void> {
   const input = workerData as WorkerInput;
@@ -13,7 +14,12 @@ async function main(): Promise<void> {
     await loadEstimatorModules(spec);
     generic = makeGenericScorer(factoryFromSpec(spec), await resolveScorer(input.plan.scoring), input.labels, input.plan.folds);
   }
-  const computer = new SphereComputer(input.plan, generic);
+  let pluginKernel: BatchedKernel | undefined;
+  if (input.plan.kernel === 'plugin') {
+    await loadEstimatorModules(input.estimator!);
+    pluginKernel = factoryFromSpec(input.estimator!)().batchedKernel!();
+  }
+  const computer = new SphereComputer(input.plan, generic, pluginKernel);
   takeChunks(input.queue, (chunk, start, end) => {
     computer.run(start, end);
     Atomics.store(input.queue.done, chunk, 1);

@@ -12,7 +12,6 @@ import { TfjsOperator, type LinearOperator } from './linalg.js';
 import { lbfgs } from './lbfgs.js';
 
 export interface TfjsLinearParams {
-  [key: string]: unknown;
   /** Inverse regularisation strength (> 0). */
   C: number;
   fitIntercept: boolean;

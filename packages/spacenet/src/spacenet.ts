@@ -13,7 +13,6 @@ import { fitPath } from './path.js';
 import { columnStats, effectivePercentile, fStatistics, innerSplits, prepareBlock, screenColumns } from './preprocess.js';
 
 export interface SpaceNetParams {
-  [key: string]: unknown;
   penalty: Penalty;
   /** Mix of l1 (1) and spatial (0) penalty; several values are compared by inner CV. */
   l1Ratios: number | number[];

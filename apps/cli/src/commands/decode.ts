@@ -78,7 +78,12 @@ export function register(program: Command): void {
       const problemKeys = classes.length === 2 ? [classes[1]!] : classes;
       const cvScores = Array.from({ length: nFolds }, (_, f) => problemKeys.reduce((s, k) => s + perClass[k]![f]!, 0) / problemKeys.length);
       let coefOut: string | undefined;
-      if (opts.coefOut) {
+      let coefWarning: string | undefined;
+      if (opts.coefOut && !decoder.hasCoefficients) {
+        // A non-linear estimator has no weights to map: say so, and still report the scores.
+        coefWarning = `--coef-out: estimator "${opts.estimator}" has no linear coefficients, so no coefficient image was written`;
+        log(`warning: ${coefWarning}`);
+      } else if (opts.coefOut) {
         const positive = classes.length === 2 ? decoder.classes[1]! : decoder.classes[0]!;
         const w = decoder.coefByClass().get(positive)!;
         await writeNifti(masker.inverseTransform(w), opts.coefOut);
@@ -102,6 +107,7 @@ export function register(program: Command): void {
         seconds,
         coef_out: coefOut ?? null,
         model_out: opts.saveModel ?? null,
+        ...(coefWarning ? { warnings: [coefWarning] } : {}),
       };
       if (opts.report) {
         const w = decoder.coefByClass().get(classes.length === 2 ? decoder.classes[1]! : decoder.classes[0]!)!;

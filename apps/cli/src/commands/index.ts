@@ -11,6 +11,7 @@ import { register as searchlight } from './searchlight.js';
 import { register as mask } from './mask.js';
 import { register as image } from './image.js';
 import { register as predict } from './predict.js';
+import { register as plugin } from './plugin.js';
 import { register as plot } from './plot.js';
 import { register as view } from './view.js';
 
@@ -26,6 +27,7 @@ export function registerCommands(program: Command): void {
   mask(program);
   image(program);
   predict(program);
+  plugin(program);
   plot(program);
   view(program);
 }

@@ -1,9 +1,6 @@
 // neurodecode searchlight: cross-validated scores of a classifier in a sphere around every voxel,
 // optionally as one shard of N (merged later by `neurodecode searchlight merge`).
 import type { Command } from 'commander';
-import { createRequire } from 'node:module';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { readNifti, writeNifti, type NiftiImage } from '@neurodecode/nifti-io';
 import type { Matrix } from '@neurodecode/matrix';
 import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight';
@@ -48,13 +45,6 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
-/** Plugin names as importable URLs, so worker threads can register the same estimators. */
-function pluginUrls(plugins: string[] | undefined): string[] {
-  const req = createRequire(resolve(process.cwd(), 'noop.js'));
-  // Resolved as loadPlugins resolves them (a package folder loads its main file).
-  return (plugins ?? []).map((name) => pathToFileURL(req.resolve(name.startsWith('.') || name.startsWith('/') ? resolve(name) : name)).href);
-}
-
 function summary(scores: Float64Array): { mean: number; max: number } {
   let sum = 0, max = -Infinity;
   for (const s of scores) { sum += s; if (s > max) max = s; }
@@ -97,7 +87,8 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
     result = await searchlight({
       func, mask, processMask: opts.processMask, y, targets, groups,
       cv: opts.cv ?? (groups ? 'logo' : 'kfold:5'),
-      estimator: { name: opts.estimator, modules: pluginUrls(opts.plugin) },
+      // Plugins loaded above are known to the registry, which hands their modules to the workers.
+      estimator: { name: opts.estimator },
       scoring: opts.scoring, radius, standardize: !!opts.standardizeFolds, threads, shard,
       checkpoint: opts.checkpoint,
       onProgress: (done, total) => bar.update(done, total),

@@ -12,7 +12,7 @@ import { parseList } from '../labels.js';
 import { addLabelOptions, collect, funcList, loadLabels, readFuncRuns } from '../inputs.js';
 import { addPreprocessingOptions, maskAndClean, toStandardize } from '../preprocessing.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
-import { checkReportPath, mapReport, REPORT_FLAG } from '../report/commands.js';
+import { chanceScores, checkReportPath, confusionCounts, mapReport, REPORT_FLAG, splitChance } from '../report/commands.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 /** "0-9" / "0,1,2" / "0-3,7" -> the set of group names. */
@@ -95,6 +95,14 @@ export function register(program: Command): void {
       const fitOn = (rows: number[]): SpaceNetClassifier => SpaceNetClassifier.fromMask(maskImg, params).fit(prepare(rows), labelsOf(rows));
       const result: Record<string, unknown> = { command: 'spacenet', penalty, backend, n_mask_voxels: X.cols };
       let model: SpaceNetClassifier;
+      // For the report: held-out predictions (confusion matrix) and the dummy's score (chance).
+      const heldOut: { truth: (string | number)[]; predicted: (string | number)[] } = { truth: [], predicted: [] };
+      const keepPredictions = (m: SpaceNetClassifier, rows: number[]): void => {
+        if (!opts.report) return;
+        heldOut.truth.push(...labelsOf(rows));
+        heldOut.predicted.push(...m.predict(prepare(rows)));
+      };
+      let chance: { scores?: number[]; note: string } | undefined;
       if (split || !opts.cv) {
         if (!split) log('spacenet: no --train-groups/--test-groups or --cv given; fitting on all selected volumes');
         let train = selected;
@@ -109,7 +117,11 @@ export function register(program: Command): void {
           if (test.length === 0) throw new Error(`--test-groups: no selected volume is in groups ${opts.testGroups}`);
         }
         model = fitOn(train);
-        if (test.length) result.test_score = model.score(prepare(test), labelsOf(test));
+        if (test.length) {
+          result.test_score = model.score(prepare(test), labelsOf(test));
+          keepPredictions(model, test);
+          if (opts.report) chance = splitChance(labelsOf(train), labelsOf(test));
+        }
         Object.assign(result, { n_train: train.length, n_test: test.length });
       } else {
         const splitter = parseCvSpec(opts.cv);
@@ -120,12 +132,15 @@ export function register(program: Command): void {
         folds.forEach((f, k) => {
           const tr = Array.from(f.train, (i) => selected[i]!);
           const te = Array.from(f.test, (i) => selected[i]!);
-          scores.push(fitOn(tr).score(prepare(te), labelsOf(te)));
+          const foldModel = fitOn(tr);
+          scores.push(foldModel.score(prepare(te), labelsOf(te)));
+          keepPredictions(foldModel, te);
           bar.update(k + 1, folds.length + 1);
         });
         model = fitOn(selected);
         bar.update(folds.length + 1, folds.length + 1); // the final fit on all selected volumes
         bar.stop();
+        if (opts.report) chance = chanceScores(Matrix.zeros(selected.length, 1), labelsOf(selected), groups, splitter, 'accuracy');
         Object.assign(result, { cv: opts.cv, cv_scores: scores, mean_score: scores.reduce((a, b) => a + b, 0) / scores.length });
       }
       Object.assign(result, {
@@ -141,7 +156,9 @@ export function register(program: Command): void {
         await mapReport(opts.report, {
           command: 'spacenet', result, map: model.coefImg(maskImg), mapLabel: `SpaceNet ${penalty} weights`, kind: 'weights',
           grid: runs[0]!.shape, maskVoxels: X.cols, y: selected.map((i) => table.labels[i]!), groups: table.groups ? selected.map((i) => table.groups![i]!) : undefined,
-          folds: Array.isArray(result.cv_scores) ? { scores: result.cv_scores as number[], scoring: 'accuracy' } : undefined,
+          folds: Array.isArray(result.cv_scores) ? { scores: result.cv_scores as number[], scoring: 'accuracy', chance: chance?.scores, chanceNote: chance?.note }
+            : typeof result.test_score === 'number' ? { scores: [result.test_score], scoring: 'accuracy', chance: chance?.scores, chanceNote: chance?.note } : undefined,
+          confusion: heldOut.truth.length ? { ...confusionCounts(heldOut.truth, heldOut.predicted, model.classes), what: split ? 'test runs' : 'all folds' } : undefined,
         });
       }
       if (opts.json) printJson(result);

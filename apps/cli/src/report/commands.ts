@@ -3,8 +3,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { crossValidate, type Splitter } from '@neurodecode/cv';
-import { createEstimator } from '@neurodecode/estimators';
-import type { Matrix } from '@neurodecode/matrix';
+import { createEstimator, type Classifier } from '@neurodecode/estimators';
+import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { log } from '../util.js';
 import { writeReport, type ReportMap, type ReportSpec } from './report.js';
@@ -29,6 +29,23 @@ export function chanceScores(X: Matrix, y: Value[], groups: Value[] | undefined,
   } catch (err) {
     return { note: `chance level not computed (${(err as Error).message})` };
   }
+}
+
+/** Accuracy of DummyClassifier (prior) fitted on `train` labels and scored on `test` labels (a train/test split). */
+export function splitChance(train: Value[], test: Value[]): { scores: number[]; note: string } {
+  const dummy = (createEstimator('dummy', { strategy: 'prior' }) as Classifier).fit(Matrix.zeros(train.length, 1), train);
+  return { scores: [dummy.score(Matrix.zeros(test.length, 1), test)], note: 'grey tick and dashed line: DummyClassifier (prior) accuracy, fitted on the training runs' };
+}
+
+/** Counts of (true, predicted) pairs, rows true and columns predicted, over `labels` in order. */
+export function confusionCounts(truth: readonly Value[], predicted: readonly Value[], labels: readonly Value[]): { matrix: number[][]; labels: string[] } {
+  const at = new Map(labels.map((l, i) => [String(l), i]));
+  const matrix = labels.map(() => labels.map(() => 0));
+  truth.forEach((t, i) => {
+    const r = at.get(String(t)), c = at.get(String(predicted[i]));
+    if (r !== undefined && c !== undefined) matrix[r]![c]!++;
+  });
+  return { matrix, labels: labels.map(String) };
 }
 
 async function write(path: string, spec: ReportSpec): Promise<void> {
@@ -86,7 +103,9 @@ export interface MapReportInput {
   kind: ReportMap['kind'];
   chance?: number;
   grid?: readonly number[]; maskVoxels?: number; y?: Value[]; groups?: Value[];
-  folds?: { scores: number[]; scoring: string };
+  folds?: { scores: number[]; scoring: string; chance?: number[]; chanceNote?: string };
+  /** Predictions on held-out volumes (all folds, or the test runs), rows true and columns predicted. */
+  confusion?: { matrix: number[][]; labels: string[]; what?: string };
 }
 
 export async function mapReport(path: string, d: MapReportInput): Promise<void> {
@@ -95,11 +114,13 @@ export async function mapReport(path: string, d: MapReportInput): Promise<void> 
   const headline: [string, string][] = [[d.command === 'searchlight' ? 'mean score over spheres' : r.mean_score !== undefined ? 'mean cv score' : 'test score', score === undefined ? '-' : score.toFixed(3)]];
   if (typeof r.max_score === 'number') headline.push(['max score', r.max_score.toFixed(3)]);
   if (typeof r.n_spheres === 'number') headline.push(['spheres', String(r.n_spheres)]);
+  if (d.folds?.chance) headline.push(['chance (dummy)', mean(d.folds.chance).toFixed(3)]);
   if (typeof r.n_nonzero === 'number') headline.push(['non-zero weights', String(r.n_nonzero)]);
   await write(path, {
     command: d.command, result: r, headline,
     inputs: { grid: d.grid, maskVoxels: d.maskVoxels, y: d.y, groups: d.groups },
     folds: d.folds,
+    confusion: d.confusion,
     maps: [{ img: d.map, label: d.mapLabel, kind: d.kind, chance: d.chance }],
   });
 }

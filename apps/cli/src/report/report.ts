@@ -34,7 +34,8 @@ export interface ReportSpec {
   inputs?: { grid?: readonly number[]; maskVoxels?: number; y?: readonly Value[]; groups?: readonly Value[]; extra?: [string, string][] };
   folds?: { scores: number[]; chance?: number[]; scoring: string; chanceNote?: string };
   permutation?: { nullScores: number[]; observed: number; pValue: number };
-  confusion?: { matrix: number[][]; labels: string[] };
+  /** `what`: which predictions were counted (default: all folds). */
+  confusion?: { matrix: number[][]; labels: string[]; what?: string };
   maps?: ReportMap[];
   notes?: string[];
 }
@@ -97,8 +98,7 @@ async function mapSection(m: ReportMap, withViewer: boolean, notes: string[]): P
   if (mni) parts.push(await clustersSection(m, threshold, notes));
   if (withViewer) {
     const data = await viewerData({ map: m.img, bg: bgs.bg, threshold, cmap: 'warm' });
-    notes.push(...data.notes);
-    parts.push(`<h3>Explore the map</h3>${viewerSection(data)}`);
+    parts.push(`<h3>Explore the map</h3>${viewerSection(data)}`); // its notes are shown under it
   }
   return `<section><h2>${escapeHtml(m.label)}</h2>${parts.join('\n')}</section>`;
 }
@@ -143,7 +143,7 @@ export async function writeReport(path: string, spec: ReportSpec): Promise<numbe
     const p = spec.permutation;
     figs.push(figureHtml('Permutation test', nullHistogram(p.nullScores, p.observed, { pValue: p.pValue, title: `${p.nullScores.length} permutations` })));
   }
-  if (spec.confusion) figs.push(figureHtml('Confusion matrix', confusionMatrix(spec.confusion.matrix, { labels: spec.confusion.labels, title: 'confusion matrix (all folds)' })));
+  if (spec.confusion) figs.push(figureHtml('Confusion matrix', confusionMatrix(spec.confusion.matrix, { labels: spec.confusion.labels, title: `confusion matrix (${spec.confusion.what ?? 'all folds'})` })));
   if (figs.length) sections.push(`<section><h2>Scores</h2>${figs.join('\n')}</section>`);
   for (const [i, m] of (spec.maps ?? []).entries()) sections.push(await mapSection(m, i === 0, notes));
 
