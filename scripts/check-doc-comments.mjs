@@ -23,7 +23,9 @@ function entries(dir) {
   if (pkg.private) return [];
   const targets = new Set();
   const collect = (v) => {
-    if (typeof v === 'string') { if (v.endsWith('.js')) targets.add(v); } else if (v && typeof v === 'object') Object.values(v).forEach(collect);
+    if (typeof v === 'string') {
+      if (v.endsWith('.js')) targets.add(v);
+    } else if (v && typeof v === 'object') Object.values(v).forEach(collect);
   };
   collect(pkg.exports);
   return [...targets].map((t) => join(dir, t.replace('./dist/src/', 'src/').replace(/\.js$/, '.ts'))).filter(existsSync);
@@ -34,7 +36,14 @@ const report = {};
 for (const dir of dirs) {
   const files = entries(dir);
   if (!files.length) continue;
-  const program = ts.createProgram(files, { module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, noEmit: true, skipLibCheck: true });
+  const program = ts.createProgram(files, {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+  });
   const checker = program.getTypeChecker();
   const undocumented = new Set();
   for (const file of files) {
@@ -46,7 +55,8 @@ for (const dir of dirs) {
       const decls = symbol.getDeclarations() ?? [];
       // Declarations from other packages (re-exports) are checked in their own package.
       if (!decls.some((d) => d.getSourceFile().fileName.startsWith(dir))) continue;
-      if (symbol.getDocumentationComment(checker).length === 0 && !decls.some((d) => ts.getJSDocTags(d).length > 0)) undocumented.add(exported.getName());
+      if (symbol.getDocumentationComment(checker).length === 0 && !decls.some((d) => ts.getJSDocTags(d).length > 0))
+        undocumented.add(exported.getName());
     }
   }
   if (undocumented.size) {
@@ -64,7 +74,11 @@ for (const [name, list] of Object.entries(report)) {
 console.error(`check-doc-comments: ${missing} undocumented exports${failed ? `; ${failed} package(s) over their allowance` : ''}`);
 process.stdout.write(JSON.stringify({ undocumented: Object.fromEntries(Object.entries(report).map(([n, l]) => [n, l.length])) }) + '\n');
 if (update) {
-  const counts = Object.fromEntries(Object.entries(report).map(([n, l]) => [n, l.length]).sort(([a], [b]) => a.localeCompare(b)));
+  const counts = Object.fromEntries(
+    Object.entries(report)
+      .map(([n, l]) => [n, l.length])
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
   writeFileSync(join(root, 'scripts', 'doc-comments-baseline.json'), JSON.stringify(counts, null, 2) + '\n');
   console.error('check-doc-comments: baseline rewritten');
 } else if (useBaseline ? failed > 0 : missing > 0) {

@@ -2,7 +2,8 @@
 // the Decoder's per-fold scores, and the GaussianNB and LinearSVC searchlight maps downloaded from
 // the page (radius 5.6 mm, KFold(4)) against the CLI's maps, the permutation test against the
 // CLI's, and the figures @neurodecode/plotting drew on the page (the searchlight map's coloured
-// pixels, mapped back to mm, land where the CLI's map is above chance). Then the same page served without
+// pixels, mapped back to mm, land where the CLI's map is above chance; the niivue view's threshold
+// slider colours as many voxels as the CLI map has above each threshold). Then the same page served without
 // cross-origin isolation and without WebAssembly: a notice, one worker, the same map, and
 // SpaceNet on tfjs's JavaScript backend with the same scores.
 import { test, before, after } from 'node:test';
@@ -136,6 +137,39 @@ test('the example in the browser: Decoder scores and searchlight maps equal the 
   const cliSvcResult = await cliSvc;
   await assertMapsEqual(await downloaded(page, '#download-searchlight'), join(s.scratch, 'cli-svc.nii.gz'), 'LinearSVC searchlight');
   assert.ok(Math.abs(Number(await page.textContent('#searchlight-mean')) - (cliSvcResult.mean_score as number)) < 1e-4);
+
+  // The niivue view's threshold slider: raising it leaves fewer voxels coloured, in proportion to
+  // the CLI map's voxels at or above each threshold.
+  const cliSvcMap = await readNifti(join(s.scratch, 'cli-svc.nii.gz'));
+  const [lo, hi] = await page.$eval('#threshold', (el) => [Number((el as HTMLInputElement).min), Number((el as HTMLInputElement).max)]);
+  const viewed: { threshold: number; pixels: number; voxels: number }[] = [];
+  for (const threshold of [lo, lo + (hi - lo) / 2, hi]) {
+    await page.$eval('#threshold', (el, v) => { (el as HTMLInputElement).value = String(v); el.dispatchEvent(new Event('input')); }, threshold);
+    const label = (await page.textContent('#threshold-label')) ?? '';
+    assert.match(label, /^>= \d\.\d{3}$/);
+    await page.waitForTimeout(300); // niivue redraws on the next animation frame
+    const shot = (await page.locator('#viewer').screenshot()).toString('base64');
+    const pixels = await page.evaluate(async (b64) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = new OffscreenCanvas(img.width, img.height);
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      const d = ctx.getImageData(0, 0, img.width, img.height).data;
+      let n = 0; // warm colours: red well above blue (the grey mean image has r = g = b)
+      for (let p = 0; p < d.length; p += 4) if (d[p]! - d[p + 2]! > 80) n++;
+      return n;
+    }, shot);
+    viewed.push({ threshold: Number(await page.$eval('#threshold', (el) => (el as HTMLInputElement).value)), pixels, voxels: aboveThreshold(cliSvcMap, Number(label.slice(3))).n });
+  }
+  t.diagnostic(`viewer threshold: ${viewed.map((v) => `>= ${v.threshold.toFixed(3)}: ${v.pixels} warm pixels, ${v.voxels} voxels`).join('; ')}`);
+  assert.ok(viewed[0]!.pixels > viewed[1]!.pixels && viewed[1]!.pixels > viewed[2]!.pixels, 'a higher threshold colours fewer pixels');
+  await page.$eval('#threshold', (el, v) => { (el as HTMLInputElement).value = String(v); el.dispatchEvent(new Event('input')); }, viewed[1]!.threshold); // the screenshot shows the middle threshold
+  // Pixels per voxel, counted from the top threshold's view (which holds the crosshair), agree.
+  const [v0, v1, v2] = viewed as [typeof viewed[0], typeof viewed[0], typeof viewed[0]];
+  const perVoxelLow = (v0.pixels - v2.pixels) / (v0.voxels - v2.voxels), perVoxelMid = (v1.pixels - v2.pixels) / (v1.voxels - v2.voxels);
+  assert.ok(Math.abs(perVoxelMid / perVoxelLow - 1) < 0.25, `pixels per voxel: ${perVoxelLow.toFixed(0)} from the lowest threshold, ${perVoxelMid.toFixed(0)} from the middle one`);
 
   // The map figure: its coloured pixels (accuracy >= chance over the grey mean image) cover the
   // CLI map's voxels at or above 0.5, in the same place.

@@ -15,13 +15,16 @@ declare module '@neurodecode/estimators' {
   }
 }
 
-registerEstimator({
-  name: 'knn',
-  kind: 'classifier',
-  description: 'k-nearest neighbours (Euclidean, brute force; nNeighbors, weights)',
-  create: (params) => new KNeighborsClassifier(params as Partial<KNeighborsParams>),
-  // What the Decoder searches when the user gives no grid.
-  defaultGrid: { nNeighbors: [1, 3, 5, 9, 15] },
-  // Worker threads import this module to rebuild 'knn' (registerEstimator infers it if omitted).
-  module: import.meta.url,
-}, { replace: true });
+registerEstimator(
+  {
+    name: 'knn',
+    kind: 'classifier',
+    description: 'k-nearest neighbours (Euclidean, brute force; nNeighbors, weights)',
+    create: (params) => new KNeighborsClassifier(params as Partial<KNeighborsParams>),
+    // What the Decoder searches when the user gives no grid.
+    defaultGrid: { nNeighbors: [1, 3, 5, 9, 15] },
+    // Worker threads import this module to rebuild 'knn' (registerEstimator infers it if omitted).
+    module: import.meta.url,
+  },
+  { replace: true },
+);

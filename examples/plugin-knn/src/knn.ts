@@ -2,8 +2,13 @@
 // the Euclidean metric): predict the majority class among the k training rows closest to a row.
 import { Matrix } from '@neurodecode/matrix';
 import {
-  BaseClassifier, checkClassification,
-  type BatchedKernel, type ClassifierState, type FoldPredictor, type FoldPredictorSizes, type Targets,
+  BaseClassifier,
+  checkClassification,
+  type BatchedKernel,
+  type ClassifierState,
+  type FoldPredictor,
+  type FoldPredictorSizes,
+  type Targets,
 } from '@neurodecode/estimators';
 
 /** Hyper-parameters, as scikit-learn names them (camel-cased). */
@@ -24,8 +29,10 @@ interface KnnState extends ClassifierState {
 }
 
 function checkParams(p: KNeighborsParams): void {
-  if (!Number.isInteger(p.nNeighbors) || p.nNeighbors < 1) throw new RangeError(`KNeighborsClassifier: nNeighbors must be an integer >= 1, got ${p.nNeighbors}`);
-  if (p.weights !== 'uniform' && p.weights !== 'distance') throw new RangeError(`KNeighborsClassifier: weights must be "uniform" or "distance", got ${JSON.stringify(p.weights)}`);
+  if (!Number.isInteger(p.nNeighbors) || p.nNeighbors < 1)
+    throw new RangeError(`KNeighborsClassifier: nNeighbors must be an integer >= 1, got ${p.nNeighbors}`);
+  if (p.weights !== 'uniform' && p.weights !== 'distance')
+    throw new RangeError(`KNeighborsClassifier: weights must be "uniform" or "distance", got ${JSON.stringify(p.weights)}`);
 }
 
 /**
@@ -34,8 +41,17 @@ function checkParams(p: KNeighborsParams): void {
  * order, as scikit-learn's stable sort does.
  */
 function vote(
-  train: Float64Array, codes: Int32Array, nTrain: number, query: Float64Array, qOffset: number, p: number,
-  k: number, weights: KNeighborsParams['weights'], dist: Float64Array, order: Int32Array, votes: Float64Array,
+  train: Float64Array,
+  codes: Int32Array,
+  nTrain: number,
+  query: Float64Array,
+  qOffset: number,
+  p: number,
+  k: number,
+  weights: KNeighborsParams['weights'],
+  dist: Float64Array,
+  order: Int32Array,
+  votes: Float64Array,
 ): void {
   for (let i = 0; i < nTrain; i++) {
     let d = 0;
@@ -51,10 +67,13 @@ function vote(
   for (let a = 0; a < kk; a++) {
     let best = a;
     for (let b = a + 1; b < nTrain; b++) {
-      const db = dist[order[b]!]!, dBest = dist[order[best]!]!;
+      const db = dist[order[b]!]!,
+        dBest = dist[order[best]!]!;
       if (db < dBest || (db === dBest && order[b]! < order[best]!)) best = b;
     }
-    const t = order[a]!; order[a] = order[best]!; order[best] = t;
+    const t = order[a]!;
+    order[a] = order[best]!;
+    order[best] = t;
   }
   if (weights === 'distance' && dist[order[0]!] === 0) {
     // An exact match: only the zero-distance neighbours vote (scikit-learn's rule).

@@ -7,6 +7,7 @@ import { resolveScoring, type Predictor, type Scorer, type Scoring } from './sco
 import { parseCvSpec } from './shuffle-split.js';
 import { KFold, StratifiedKFold, type Split, type Splitter } from './splitters.js';
 
+/** Called with the number of units done and the total (folds, permutations). */
 export type ProgressCallback = (done: number, total: number) => void;
 
 /** A splitter, a number of folds (stratified for classifiers, as scikit-learn), or a CLI spec. */
@@ -17,6 +18,7 @@ export interface FoldFitOptions extends FitOptions {
   groups?: Targets;
 }
 
+/** Turn a cv argument (splitter, fold count or spec) into a splitter; a number gives StratifiedKFold for classifiers, KFold otherwise. */
 export function resolveCv(cv: CvArg | undefined, estimator: Estimator): Splitter {
   if (cv === undefined) cv = 5;
   if (typeof cv === 'number') {
@@ -108,6 +110,7 @@ export function fitAndScoreFold(
   return { test, train, fitTime: t1 - t0, scoreTime: t2 - t1, estimator };
 }
 
+/** Options of crossValidate (scikit-learn's cross_validate, camel-cased). */
 export interface CrossValidateOptions {
   /** Default 5 folds (StratifiedKFold for classifiers, KFold otherwise). */
   cv?: CvArg;
@@ -122,6 +125,7 @@ export interface CrossValidateOptions {
   onProgress?: ProgressCallback;
 }
 
+/** Per-fold scores (test, optionally train and every named scorer), fit times and, when asked, the fitted estimators. */
 export interface CrossValidateResult {
   /** Per-fold test scores of the first (or only) scorer. */
   testScores: Float64Array;
@@ -136,11 +140,11 @@ export interface CrossValidateResult {
   splits: Split[];
 }
 
-/** Evaluate an estimator by cross-validation, cloning it for every fold. */
 const CROSS_VALIDATE_OPTIONS = optionKeys<CrossValidateOptions>({
   cv: true, groups: true, scoring: true, returnTrainScore: true, returnEstimator: true, fitOptions: true, onProgress: true,
 });
 
+/** Evaluate an estimator by cross-validation, cloning it for every fold. */
 export function crossValidate(estimator: Estimator, X: MatrixLike, y: Targets, opts: CrossValidateOptions = {}): CrossValidateResult {
   checkOptions('crossValidate', opts, CROSS_VALIDATE_OPTIONS);
   const matrix = checkXy(X, y, opts.groups);
@@ -182,6 +186,7 @@ export function crossValidate(estimator: Estimator, X: MatrixLike, y: Targets, o
   };
 }
 
+/** Options of crossValScore: crossValidate's, with a single scoring. */
 export interface CrossValScoreOptions extends Omit<CrossValidateOptions, 'scoring' | 'returnTrainScore' | 'returnEstimator'> {
   scoring?: string | Scorer;
 }

@@ -10,6 +10,7 @@ import {
   buildFold, checkXy, fitAndScoreFold, resolveCv, withSharedGram, type CvArg, type FoldFitOptions, type ProgressCallback,
 } from './cross-validate.js';
 
+/** Parameter name -> candidate values; every combination is tried. */
 export type ParamGrid = Record<string, readonly unknown[]>;
 
 /**
@@ -41,6 +42,7 @@ export function expandParamGrid(grid: ParamGrid | readonly ParamGrid[]): Params[
   return out;
 }
 
+/** GridSearchCV's settings: the estimator, its grid, the inner cv, scoring and refit. */
 export interface GridSearchOptions {
   estimator: Estimator;
   paramGrid: ParamGrid | readonly ParamGrid[];
@@ -54,6 +56,7 @@ export interface GridSearchOptions {
   onProgress?: ProgressCallback;
 }
 
+/** GridSearchCV's cvResults: each candidate's parameters with the mean, spread and rank of its scores. */
 export interface GridSearchResults {
   params: Params[];
   meanTestScore: Float64Array;
@@ -106,6 +109,7 @@ function checkGridNames(estimator: Estimator, candidates: Params[]): void {
   }
 }
 
+/** Exhaustive search over a parameter grid by inner cross-validation, then a refit on all data (scikit-learn's GridSearchCV). */
 export class GridSearchCV implements Estimator {
   readonly estimator: Estimator;
   readonly paramGrid: ParamGrid | readonly ParamGrid[];

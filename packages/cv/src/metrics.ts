@@ -28,6 +28,7 @@ export function accuracyScore(yTrue: Targets, yPred: Targets): number {
   return hits / yTrue.length;
 }
 
+/** A confusion matrix with its label order (scikit-learn's confusion_matrix). */
 export interface ConfusionMatrix {
   /** Row/column order: the given labels, or the sorted union of yTrue and yPred. */
   labels: Label[];
@@ -99,6 +100,7 @@ export function binaryAuc(isPositive: ArrayLike<number | boolean>, scores: Array
   return (positiveRankSum - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
+/** Options of rocAucScore: the classes of the score columns and, for two classes, the positive label. */
 export interface RocAucOptions {
   /**
    * Class of each score column (multiclass), or the two classes [negative, positive] (binary).
@@ -178,6 +180,7 @@ export function r2Score(yTrue: Targets, yPred: Targets): number {
   return 1 - residual / total;
 }
 
+/** Mean of the squared differences between yTrue and yPred. */
 export function meanSquaredError(yTrue: Targets, yPred: Targets): number {
   checkSameLength(yTrue, yPred, 'yPred');
   const t = toNumbers(yTrue, 'yTrue');

@@ -15,6 +15,7 @@ import { buildFold, checkXy, fitAndScoreFold, resolveCv, rowGram, withSharedGram
  */
 export type FixedDesignFitting = Pick<Estimator, 'prepareFixedDesign'>;
 
+/** Options of permutationTestScore (scikit-learn's permutation_test_score, camel-cased). */
 export interface PermutationTestOptions {
   /** Default 5 folds (stratified for classifiers). */
   cv?: CvArg;
@@ -38,6 +39,7 @@ export interface PermutationTestOptions {
   onProgress?: ProgressCallback;
 }
 
+/** The true-label score, the scores with permuted labels, and the p-value. */
 export interface PermutationTestResult {
   /** Mean cross-validated score with the true labels. */
   score: number;
@@ -66,6 +68,7 @@ export function labelPermutation(n: number, random: Random, groupCodes?: Int32Ar
   return perm;
 }
 
+/** Significance of a cross-validated score by refitting on permuted labels (optionally permuted within groups), as scikit-learn's permutation_test_score. */
 export function permutationTestScore(
   estimator: Estimator, X: MatrixLike, y: Targets, opts: PermutationTestOptions = {},
 ): PermutationTestResult {

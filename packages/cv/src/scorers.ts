@@ -11,8 +11,10 @@ export interface Predictor extends Estimator {
   readonly classes?: Label[];
 }
 
+/** A function scoring a fitted estimator on X and y (greater is better). */
 export type Scorer = (estimator: Predictor, X: Matrix, y: Targets) => number;
 
+/** Names of the built-in scorers (scikit-learn's). */
 export type ScorerName = 'accuracy' | 'balanced_accuracy' | 'roc_auc' | 'r2' | 'neg_mean_squared_error';
 
 /** Scores whose column order follows estimator.classes: decision function, else probabilities. */
@@ -35,6 +37,7 @@ const scorers: Record<ScorerName, Scorer> = {
   neg_mean_squared_error: (est, X, y) => -meanSquaredError(y, est.predict(X)),
 };
 
+/** Names of every built-in scorer. */
 export function listScorers(): ScorerName[] {
   return Object.keys(scorers) as ScorerName[];
 }
@@ -57,6 +60,7 @@ export const defaultScorer: Scorer = (est, X, y) => {
   return est.kind === 'regressor' ? r2Score(y, est.predict(X)) : accuracyScore(y, est.predict(X));
 };
 
+/** A scoring argument: a scorer name or function, a list of names, or name -> scorer. */
 export type Scoring = ScorerName | string | Scorer | readonly (ScorerName | string)[] | Record<string, ScorerName | string | Scorer>;
 
 /** Normalise a scoring argument to named scorers (the first is the primary one). */

@@ -40,6 +40,7 @@ export function resolveSplitSizes(
   return { nTrain, nTest };
 }
 
+/** Options of ShuffleSplit and its stratified and group variants: splits, test/train sizes and seed. */
 export interface ShuffleSplitOptions {
   nSplits?: number;
   /** Default 0.1 when trainSize is also absent. */
@@ -153,6 +154,7 @@ function stratifiedSplits(
   return splits;
 }
 
+/** Options of trainTestSplit: test/train sizes, seed, shuffle and stratification. */
 export interface TrainTestSplitOptions {
   /** Default 0.25 when trainSize is also absent. */
   testSize?: SplitSize;

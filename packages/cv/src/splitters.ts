@@ -6,11 +6,13 @@ import { brandClass } from '@neurodecode/matrix';
 import { encodeSorted, describeLabel, type EncodedLabels } from './labels.js';
 import { createRandom, shuffleInPlace } from './random.js';
 
+/** One fold: sample indices of its training and test sets. */
 export interface Split {
   train: Int32Array;
   test: Int32Array;
 }
 
+/** A cross-validation splitter (scikit-learn's interface): split() gives the folds, getNSplits() their number. */
 export interface Splitter {
   readonly name: string;
   split(nSamples: number, y?: Targets, groups?: Targets): Split[];
@@ -78,6 +80,7 @@ export function requireY(what: string, nSamples: number, y: Targets | undefined)
   return encodeSorted(y, 'y');
 }
 
+/** Options of KFold and StratifiedKFold: number of folds and an optional seeded shuffle. */
 export interface KFoldOptions {
   nSplits?: number;
   shuffle?: boolean;

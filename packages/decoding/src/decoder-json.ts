@@ -7,8 +7,10 @@ import {
 import type { Matrix } from '@neurodecode/matrix';
 import { Decoder } from './decoder.js';
 
+/** Format tag of a saved decoder; a file with another tag is refused by decoderFromJSON. */
 export const DECODER_JSON_FORMAT = 'neurodecode-decoder/1';
 
+/** A fitted Decoder as JSON: classes, fold-averaged weights or each fold's model, and the estimator's name. */
 export interface DecoderJSON {
   format: typeof DECODER_JSON_FORMAT;
   /** Registered name of the estimator (needed to restore fold models). */

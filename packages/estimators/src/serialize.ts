@@ -3,6 +3,7 @@
 // exactly (JavaScript prints the shortest string that parses back to the same double).
 import { Matrix } from '@neurodecode/matrix';
 
+/** Format tag of an estimator's toJSON() output; fromJSON refuses any other. */
 export const ESTIMATOR_JSON_FORMAT = 'neurodecode-estimator/1';
 
 /** What toJSON() returns: the class, its hyper-parameters and its fitted state (null when unfitted). */
@@ -73,6 +74,7 @@ export function decodeValue(value: unknown): unknown {
   return value;
 }
 
+/** Build toJSON()'s object from the estimator's name, parameters and fitted state (undefined when unfitted). */
 export function toEstimatorJSON(estimator: string, params: unknown, state: unknown): EstimatorJSON {
   return { format: ESTIMATOR_JSON_FORMAT, estimator, params: encodeValue(params, 'params'), state: state === undefined ? null : encodeValue(state) };
 }

@@ -188,16 +188,16 @@ function cleanOneRun(X: Matrix, opts: CleanOptions): void {
   standardizeInPlace(X, standardize);
 }
 
+const CLEAN_OPTIONS = optionKeys<CleanOptions>({
+  runs: true, detrend: true, standardize: true, highPass: true, lowPass: true, tR: true, confounds: true, standardizeConfounds: true,
+});
+
 /**
  * Clean the columns of X (rows = time points); returns a new matrix. Order of operations as
  * nilearn's signal.clean: detrend, Butterworth filter (order 5, zero phase), confound
  * projection, standardization. With `runs`, each run is cleaned separately and its rows stay
  * where they were (nilearn stacks runs in sorted label order, the same for contiguous runs).
  */
-const CLEAN_OPTIONS = optionKeys<CleanOptions>({
-  runs: true, detrend: true, standardize: true, highPass: true, lowPass: true, tR: true, confounds: true, standardizeConfounds: true,
-});
-
 export function cleanSignals(X: Matrix, opts: CleanOptions = {}): Matrix {
   checkOptions('cleanSignals', opts, CLEAN_OPTIONS);
   if (!STANDARDIZE_VALUES.includes(opts.standardize ?? false)) {

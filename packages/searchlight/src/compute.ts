@@ -8,9 +8,12 @@ import { SphereGram } from './sphere-gram.js';
 import { solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';
 import type { BatchedKernel, FoldPredictor } from '@neurodecode/estimators';
 
+/** The per-sphere path: a fast kernel ('gnb', 'linear-svc', 'logistic'), a plugin's fold predictor ('plugin') or fit/score of any estimator ('generic'). */
 export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'plugin' | 'generic';
+/** Scorings the fast kernels compute themselves. */
 export type FastScoring = 'accuracy' | 'balanced_accuracy';
 
+/** One cross-validation fold: row indices of its training and test samples. */
 export interface FoldPlan {
   train: Int32Array;
   test: Int32Array;
@@ -44,6 +47,7 @@ export interface ComputePlan {
 /** A generic per-fold fit-and-score; used when no fast path applies. */
 export type GenericScorer = (train: Float64Array, nTrain: number, test: Float64Array, nTest: number, p: number, fold: number) => number;
 
+/** Scores spheres of a plan fold by fold with the plan's kernel; one per thread, buffers reused across spheres. */
 export class SphereComputer {
   private readonly plan: ComputePlan;
   private readonly trainBuf: Float64Array;

@@ -13,6 +13,7 @@ import type { ImgLike, SplitterLike } from './prepare.js';
 import { planSearchlight } from './plan.js';
 import { fingerprint, meanOverFolds, readPartial, scoresImage, writeAtomic, encodePartial, type PartialFile, type PartialHeader } from './shards.js';
 
+/** Inputs and settings of a searchlight run (nilearn's SearchLight parameters, camel-cased, plus threads, shards and checkpoints). */
 export interface SearchlightOptions {
   /** 4-D image(s) (paths or images; several are concatenated in time) or a samples x mask-voxels matrix. */
   func: ImgLike | ImgLike[] | Matrix;
@@ -52,6 +53,7 @@ export interface SearchlightOptions {
   signal?: AbortSignal;
 }
 
+/** A searchlight's scores (image and per-centre values), the path taken and the threads used. */
 export interface SearchlightResult {
   /** 3-D float32 scores, 0 outside the computed centres. */
   scoresImg: NiftiImage;
@@ -75,6 +77,7 @@ const SEARCHLIGHT_OPTIONS = optionKeys<SearchlightOptions>({
   checkpoint: true, checkpointInterval: true, chunkSize: true, signal: true,
 });
 
+/** Cross-validated scores of an estimator in a sphere around every process-mask voxel, on worker threads (nilearn's SearchLight). */
 export async function searchlight(options: SearchlightOptions): Promise<SearchlightResult> {
   checkOptions('searchlight', options, SEARCHLIGHT_OPTIONS);
   rejectPromise(options.func, 'func');

@@ -21,6 +21,7 @@ export async function resolveScorer(scoring: string): Promise<ScoreFn> {
   return (est, X, y) => (est as unknown as { score(X: Matrix, y: Label[]): number }).score(X, y);
 }
 
+/** An estimator by registered name, with parameters and the plugin modules that register it (what worker threads rebuild it from). */
 export interface EstimatorSpec {
   name: string;
   params?: Params;
@@ -44,6 +45,7 @@ export async function loadEstimatorModules(spec: EstimatorSpec): Promise<void> {
   for (const m of spec.modules ?? []) await import(m);
 }
 
+/** The generic path: clone, fit on a sphere's training rows and score on its test rows, fold by fold. */
 export function makeGenericScorer(
   factory: () => AnyEstimator, score: ScoreFn, labels: Label[], folds: { train: Int32Array; test: Int32Array }[],
 ): GenericScorer {
@@ -59,6 +61,7 @@ export function makeGenericScorer(
   };
 }
 
+/** A factory of fresh estimators for a spec (builds one at once, so a bad name or parameter fails early). */
 export function factoryFromSpec(spec: EstimatorSpec): () => AnyEstimator {
   createEstimator(spec.name, spec.params ?? {});
   return () => createEstimator(spec.name, spec.params ?? {});

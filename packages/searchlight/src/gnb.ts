@@ -101,6 +101,7 @@ export function gnbTable(plan: StatsInput, stats: Float64Array): { table: Float6
   return { table, foldOffsets };
 }
 
+/** Gaussian naive Bayes predictions for one sphere and fold from precomputed per-voxel class statistics. */
 export class GnbPredictor {
   private readonly jll: Float64Array;
   private readonly classTerm: Float64Array;

@@ -15,6 +15,7 @@ import type { SearchlightOptions } from './engine.js';
 export type PlanOptions = Pick<SearchlightOptions,
   'func' | 'mask' | 'processMask' | 'y' | 'targets' | 'groups' | 'cv' | 'estimator' | 'scoring' | 'radius' | 'standardize' | 'fastPath' | 'shard' | 'chunkSize'>;
 
+/** Everything planned before the per-sphere work: data, folds, spheres, the chosen path and this run's centres. */
 export interface SearchlightPlan {
   plan: ComputePlan;
   geometry: MaskGeometry;
@@ -35,6 +36,7 @@ export interface SearchlightPlan {
 
 const FAST_SCORING = new Set(['accuracy', 'balanced_accuracy']);
 
+/** The estimator a searchlight runs and the path it takes (a fast kernel, a plugin's fold predictor, or the generic fit/score). */
 export interface ChosenEstimator {
   kernel: KernelName;
   params: Record<string, unknown>;
@@ -43,6 +45,7 @@ export interface ChosenEstimator {
   description: string;
 }
 
+/** Build the estimator from a name, spec or instance and pick its per-sphere path for this scoring and class count. */
 export async function chooseEstimator(estimator: SearchlightOptions['estimator'], scoring: string, nClasses: number, fastPath: boolean): Promise<ChosenEstimator> {
   let spec: EstimatorSpec | undefined;
   let instance: AnyEstimator;

@@ -6,6 +6,7 @@ import type { Label, Targets } from '@neurodecode/estimators';
 import { maskVoxelsCOrder } from './spheres.js';
 import { sharedArray } from './queue.js';
 
+/** An image in memory or a path to a NIfTI file. */
 export type ImgLike = NiftiImage | string;
 
 /** A scikit-learn-style splitter (as @neurodecode/cv's). */
@@ -20,6 +21,7 @@ export async function loadImg(img: ImgLike, arg: string): Promise<NiftiImage> {
   throw new TypeError(`${arg}: expected a NiftiImage or a path, got ${img === null ? 'null' : typeof img}`);
 }
 
+/** The mask's voxels and the process mask's sphere centres on the image grid. */
 export interface MaskGeometry {
   shape: number[];
   affine: Affine;
@@ -29,6 +31,7 @@ export interface MaskGeometry {
   centres: Int32Array;
 }
 
+/** Load and check the mask and optional process mask; returns the mask voxels and the sphere centres. */
 export async function loadMasks(mask: ImgLike, processMask: ImgLike | undefined): Promise<MaskGeometry> {
   const m = await loadImg(mask, 'mask');
   m.assertRealMask('mask');

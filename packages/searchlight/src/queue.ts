@@ -1,6 +1,7 @@
 // The chunk queue: spheres are cut into fixed chunks and threads take the next pending chunk
 // from a shared atomic cursor (work stealing). Pure typed-array code, so Node worker threads and
 // browser Web Workers share it.
+/** Chunks of spheres shared between threads: pending ids, an atomic cursor and per-chunk done flags. */
 export interface ChunkQueue {
   /** Chunk ids still to compute. */
   pending: Int32Array;
@@ -12,6 +13,7 @@ export interface ChunkQueue {
   nSpheres: number;
 }
 
+/** A typed array on shared memory where available (plain memory elsewhere), so threads share it. */
 export function sharedArray<T extends Float64Array | Int32Array | Uint8Array>(
   Ctor: { new (buf: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number,
 ): T {
@@ -21,6 +23,7 @@ export function sharedArray<T extends Float64Array | Int32Array | Uint8Array>(
   return new Ctor(new Buffer(Math.max(1, length) * Ctor.BYTES_PER_ELEMENT) as SharedArrayBuffer);
 }
 
+/** A queue of the chunks of nSpheres spheres, skipping the chunks alreadyDone marks. */
 export function makeQueue(nSpheres: number, chunkSize: number, alreadyDone?: Uint8Array): ChunkQueue {
   const nChunks = Math.ceil(nSpheres / chunkSize);
   const done = sharedArray(Uint8Array, nChunks);

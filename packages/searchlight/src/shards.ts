@@ -11,6 +11,7 @@ export { meanOverFolds, scoresImage, shardRange } from './scores.js';
 
 const MAGIC = 'NDSLPT01';
 
+/** What a partial result belongs to: run fingerprint, shard, centre range, grid and (for a checkpoint) finished chunks. */
 export interface PartialHeader {
   kind: 'shard' | 'checkpoint';
   fingerprint: string;
@@ -27,6 +28,7 @@ export interface PartialHeader {
   doneChunks?: number[];
 }
 
+/** A shard's or checkpoint's saved scores with the header that identifies its run. */
 export interface PartialFile {
   header: PartialHeader;
   /** Flat voxel index (Fortran order) of every process-mask centre of the whole run. */
@@ -130,6 +132,7 @@ export async function writeAtomic(path: string, bytes: Uint8Array): Promise<void
   }
 }
 
+/** Read a shard or checkpoint file written by savePartial or a checkpointing run. */
 export async function readPartial(path: string): Promise<PartialFile> {
   let bytes: Uint8Array;
   try {
@@ -141,6 +144,7 @@ export async function readPartial(path: string): Promise<PartialFile> {
   return decodePartial(bytes, path);
 }
 
+/** Shards merged into the whole map: the scores image, mean and per-fold scores. */
 export interface MergedResult {
   scoresImg: NiftiImage;
   scores: Float64Array;

@@ -1,6 +1,7 @@
 // Small dense solvers the fast paths run once per sphere and fold. Every buffer is handed in by
 // the caller and reused, so the hot loop allocates nothing.
 
+/** Scratch arrays of the logistic Newton solver, allocated once per thread. */
 export interface NewtonWork {
   z: Float64Array;
   weight: Float64Array;
@@ -10,6 +11,7 @@ export interface NewtonWork {
   trial: Float64Array;
 }
 
+/** Allocate the logistic Newton solver's scratch arrays for at most maxSamples x maxFeatures. */
 export function newtonWork(maxSamples: number, maxFeatures: number): NewtonWork {
   const d = maxFeatures + 1;
   return {

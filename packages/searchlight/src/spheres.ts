@@ -42,6 +42,7 @@ export function volumeExtent(shape: readonly number[], affine: Affine): number {
   return Math.max(Math.sqrt(s), ...zooms);
 }
 
+/** Throw unless radius is a positive number of mm no larger than the volume's extent. */
 export function checkRadius(radius: number, shape: readonly number[], affine: Affine): void {
   if (!(typeof radius === 'number' && Number.isFinite(radius) && radius > 0)) {
     throw new RangeError(`radius: must be a positive number of mm, got ${radius}`);
@@ -78,6 +79,7 @@ export function sphereStencil(affine: Affine, radius: number): Int32Array {
   return Int32Array.from(out);
 }
 
+/** A grid (shape, affine) with the mask voxels and the centres spheres are built around. */
 export interface SphereGeometry {
   /** 3-D grid shape. */
   shape: readonly number[];

@@ -6,6 +6,7 @@
 
 import { choleskySolve } from './solvers.js';
 
+/** Scratch arrays of the squared-hinge Newton solver, allocated once per thread. */
 export interface HingeNewtonWork {
   hessSum: Float64Array;
   hess: Float64Array;
@@ -17,6 +18,7 @@ export interface HingeNewtonWork {
   active: Uint8Array;
 }
 
+/** Allocate the squared-hinge Newton solver's scratch arrays for at most maxSamples x maxFeatures. */
 export function hingeNewtonWork(maxSamples: number, maxFeatures: number): HingeNewtonWork {
   const d = maxFeatures + 1;
   return {
