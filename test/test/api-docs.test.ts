@@ -1,7 +1,7 @@
 // The API reference: TypeDoc builds it from the doc comments of every public package (typedoc.json),
 // and no package gains undocumented exports (scripts/check-doc-comments.mjs --baseline: matrix,
-// estimators, cv, decoding and searchlight document every export; the others may not exceed their
-// recorded count).
+// image-ops, estimators, cv, decoding, searchlight and spacenet document every export; the others
+// may not exceed their recorded count).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -16,7 +16,7 @@ test('every export keeps its doc comment (no package over its allowance)', () =>
   const r = spawnSync(process.execPath, [join(root, 'scripts', 'check-doc-comments.mjs'), '--baseline'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const { undocumented } = JSON.parse(r.stdout.trim()) as { undocumented: Record<string, number> };
-  for (const name of ['@neurodecode/matrix', '@neurodecode/estimators', '@neurodecode/cv', '@neurodecode/decoding', '@neurodecode/searchlight']) assert.equal(undocumented[name], undefined, name);
+  for (const name of ['matrix', 'image-ops', 'estimators', 'cv', 'decoding', 'searchlight', 'spacenet'].map((p) => `@neurodecode/${p}`)) assert.equal(undocumented[name], undefined, name);
 });
 
 test('TypeDoc builds the API reference of every package', { timeout: 5 * 60_000 }, () => {

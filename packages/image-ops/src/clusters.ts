@@ -6,6 +6,7 @@ import { atlasRegionsAt, type AtlasSpec } from './atlas.js';
 import { labelComponents, type Connectivity } from './components.js';
 import { loadImg, spatialShape, type ImgLike } from './io.js';
 
+/** Options of the cluster table: threshold, minimum size, sidedness, connectivity, atlas labels and mask. */
 export interface ClustersTableOptions {
   /** Voxels with value > threshold form clusters (and value < -threshold when two-sided). */
   threshold: number;
@@ -21,6 +22,7 @@ export interface ClustersTableOptions {
   mask?: ImgLike;
 }
 
+/** One row of a cluster table: size, sign, peak value and position, and the atlas region at the peak. */
 export interface ClusterRow {
   /** 1 for the cluster with the largest |peak|, then 2, 3, ... */
   id: number;

@@ -4,6 +4,7 @@
 // can reuse buffers; scipy.ndimage.label's conventions: voxels outside the volume are background.
 import { checkOptions, optionKeys } from '@neurodecode/matrix';
 
+/** Voxel neighbourhood: 6 (faces), 18 (+ edges) or 26 (+ corners). */
 export type Connectivity = 6 | 18 | 26;
 
 /** Neighbour offsets for a connectivity: 6 faces, 18 adds edges, 26 adds corners. */
@@ -20,6 +21,7 @@ export function neighbourOffsets(connectivity: Connectivity): [number, number, n
   return out;
 }
 
+/** Connected components of a volume: a label per voxel and the number of clusters. */
 export interface Components {
   /** One label per voxel: 0 for background, 1..count for the clusters (in order of first voxel). */
   labels: Int32Array;
@@ -29,6 +31,7 @@ export interface Components {
   sizes: Int32Array;
 }
 
+/** Options of labelComponents: neighbourhood and an optional output buffer. */
 export interface LabelOptions {
   /** Neighbourhood (default 6, faces only, as scipy.ndimage.label and nilearn use). */
   connectivity?: Connectivity;

@@ -3,6 +3,7 @@ import { invertAffine, type Affine, type NiftiImage, type NumericArray } from '@
 import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { describe, imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
 
+/** Options of cropImg: what counts as data and whether to keep a margin. */
 export interface CropOptions {
   /** Voxels count as data when |value| > rtol * max|value| (default 1e-8). */
   rtol?: number;

@@ -130,6 +130,7 @@ export interface VolumeRange {
   step?: number;
 }
 
+/** Which volumes of a 4-D image: an index, a list, a boolean mask or a range. */
 export type VolumeIndex = number | readonly number[] | Int32Array | readonly boolean[] | VolumeRange;
 
 function resolveIndices(index: VolumeIndex, n: number): number[] {

@@ -16,6 +16,7 @@
 export type BinaryOp = '+' | '-' | '*' | '/' | '**' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
 export type UnaryOp = 'neg' | 'not';
 
+/** A parsed mathImg expression (numbers, image names, operators and function calls). */
 export type ExprNode =
   | { type: 'number'; value: number; pos: number }
   | { type: 'name'; name: string; pos: number }
@@ -40,6 +41,7 @@ const OPERATORS = ['**', '<=', '>=', '==', '!=', '&&', '||', '+', '-', '*', '/',
 const NUMBER = /^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
+/** A mathImg expression that does not parse or evaluate; position is the character offset of the problem. */
 export class ExpressionError extends Error {
   constructor(message: string, readonly position: number) {
     super(message);

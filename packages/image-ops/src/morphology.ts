@@ -5,6 +5,7 @@ import { imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
 import { neighbourOffsets } from './components.js';
 import { checkOptions, optionKeys } from '@neurodecode/matrix';
 
+/** Options of binary dilation: iterations and neighbourhood. */
 export interface DilationOptions {
   /** How many times to dilate (default 1); 0 or less repeats until nothing changes. */
   iterations?: number;

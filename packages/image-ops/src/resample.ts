@@ -8,10 +8,12 @@ import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { axisTaps, cubicPrefilterVolume } from './bspline.js';
 import { describe, imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
 
+/** Resampling interpolation: 'nearest', 'linear' or 'continuous' (cubic spline), as nilearn's. */
 export type Interpolation = 'nearest' | 'linear' | 'continuous';
 
 const ORDERS: Record<Interpolation, number> = { nearest: 0, linear: 1, continuous: 3 };
 
+/** Options of resampleImg: the target grid (affine, shape), interpolation, fill value and clipping. */
 export interface ResampleOptions {
   /** 4x4 voxel -> mm affine of the target grid. */
   targetAffine: Affine;

@@ -3,6 +3,7 @@ import type { NiftiImage, NumericArray } from '@neurodecode/nifti-io';
 import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { describe, imageLike, loadImg, type ImgLike } from './io.js';
 
+/** Options of thresholdImg: sidedness and whether to copy the image. */
 export interface ThresholdOptions {
   /** Compare |value| with the threshold (default true); false compares the signed value. */
   twoSided?: boolean;

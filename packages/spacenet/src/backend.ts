@@ -8,8 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { version_cpu as cpuBackendVersion } from '@tensorflow/tfjs-backend-cpu';
 import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
+/** The TensorFlow.js backends SpaceNet can run on: native 'node', 'wasm', or plain JavaScript 'cpu'. */
 export type BackendName = 'node' | 'wasm' | 'cpu';
 
+/** One TensorFlow.js backend: whether it is available, whether it was chosen, and why. */
 export interface BackendStatus {
   /** Our name for the backend. */
   name: BackendName;

@@ -9,6 +9,7 @@ import {
 import type { LinearOperator } from './linalg.js';
 import { softThreshold, TvL1Prox } from './prox.js';
 
+/** SpaceNet's spatial penalty: 'graph-net' (l1 + squared gradient) or 'tv-l1' (l1 + total variation). */
 export type Penalty = 'graph-net' | 'tv-l1';
 export type Loss = 'logistic' | 'squared';
 

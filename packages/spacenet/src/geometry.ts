@@ -3,6 +3,7 @@
 // and k between voxels that are both in the mask), so voxels on the mask border are not pulled
 // towards the zero background.
 
+/** The mask's grid and the voxel behind each feature column, for the spatial penalties. */
 export interface MaskGeometry {
   /** Grid shape [nx, ny, nz]. */
   shape: [number, number, number];

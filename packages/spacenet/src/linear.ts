@@ -11,6 +11,7 @@ import { ensureBackendSync, type BackendName } from './backend.js';
 import { TfjsOperator, type LinearOperator } from './linalg.js';
 import { lbfgs } from './lbfgs.js';
 
+/** Parameters shared by the TensorFlow.js linear solvers. */
 export interface TfjsLinearParams {
   /** Inverse regularisation strength (> 0). */
   C: number;
@@ -22,6 +23,7 @@ export interface TfjsLinearParams {
   solver: 'tfjs';
 }
 
+/** Parameters of the TensorFlow.js linear SVM (squared hinge, as LinearSVC). */
 export interface TfjsLinearSVCParams extends TfjsLinearParams {
   /** Value of the constant feature that carries the (penalised) intercept, as liblinear. */
   interceptScaling: number;

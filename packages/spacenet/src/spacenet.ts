@@ -12,6 +12,7 @@ import { maskGeometry, unmask } from './mask.js';
 import { fitPath } from './path.js';
 import { columnStats, effectivePercentile, fStatistics, innerSplits, prepareBlock, screenColumns } from './preprocess.js';
 
+/** SpaceNet's parameters (nilearn's names, camel-cased). */
 export interface SpaceNetParams {
   penalty: Penalty;
   /** Mix of l1 (1) and spatial (0) penalty; several values are compared by inner CV. */
@@ -38,6 +39,7 @@ export interface SpaceNetParams {
   refit: 'folds' | 'full';
 }
 
+/** SpaceNet's default parameters (nilearn's). */
 export const SPACENET_DEFAULTS: SpaceNetParams = {
   penalty: 'graph-net', l1Ratios: 0.5, alphas: null, nAlphas: 10, eps: 1e-3, cv: 3,
   screeningPercentile: 20, standardize: true, maxIter: 200, tol: 1e-4, seed: 0,
@@ -45,6 +47,7 @@ export const SPACENET_DEFAULTS: SpaceNetParams = {
 };
 const PARAM_NAMES = Object.keys(SPACENET_DEFAULTS);
 
+/** Extra fit options of SpaceNet: groups for the inner cross-validation. */
 export interface SpaceNetFitOptions extends FitOptions {
   /** Groups (e.g. runs) for the inner cross-validation: no group is split across folds. */
   groups?: ArrayLike<number | string>;
@@ -234,6 +237,7 @@ abstract class SpaceNetBase {
   }
 }
 
+/** nilearn's SpaceNetClassifier: logistic loss with a Graph-Net or TV-L1 penalty, alpha and l1 ratio chosen by inner cross-validation. */
 export class SpaceNetClassifier extends SpaceNetBase implements Classifier<SpaceNetParams> {
   readonly kind = 'classifier' as const;
   private classLabels: Label[] = [];
@@ -303,6 +307,7 @@ export class SpaceNetClassifier extends SpaceNetBase implements Classifier<Space
   }
 }
 
+/** nilearn's SpaceNetRegressor: squared loss with a Graph-Net or TV-L1 penalty, alpha and l1 ratio chosen by inner cross-validation. */
 export class SpaceNetRegressor extends SpaceNetBase implements Regressor<SpaceNetParams> {
   readonly kind = 'regressor' as const;
 
