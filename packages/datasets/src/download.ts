@@ -223,11 +223,7 @@ async function receiveInto(out: FileHandle, url: string, dest: string, opts: Dow
   }
 }
 
-/**
- * Download `url` to `dest`, resuming `dest.part` if an earlier attempt left one. Network errors,
- * dropped connections, 408, 429 and 5xx are retried with exponential backoff; other 4xx fail at
- * once. A checksum mismatch deletes the partial file and throws ChecksumError.
- */
+/** A file: URL copied to the partial file (fetch --from DIR); a missing file acts as a 404. */
 async function copyLocal(url: string, part: string): Promise<void> {
   try {
     await copyFile(fileURLToPath(url), part);
@@ -238,6 +234,11 @@ async function copyLocal(url: string, part: string): Promise<void> {
   }
 }
 
+/**
+ * Download `url` to `dest`, resuming `dest.part` if an earlier attempt left one. Network errors,
+ * dropped connections, 408, 429 and 5xx are retried with exponential backoff; other 4xx fail at
+ * once. A checksum mismatch deletes the partial file and throws ChecksumError.
+ */
 export async function downloadFile(url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
   await mkdir(dirname(dest), { recursive: true });
   // One process at a time per file: the others wait, then find it done (verified again here).
