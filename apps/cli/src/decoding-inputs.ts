@@ -1,14 +1,15 @@
-// Inputs for decode and permutation: masked, target-selected, standardized sample matrix.
+// Inputs for decode, permutation, searchlight (with preprocessing) and spacenet: masked,
+// cleaned, target-selected, standardized sample matrix.
 import type { Matrix } from '@neurodecode/matrix';
 import { readNifti, type NiftiImage } from '@neurodecode/nifti-io';
-import { NiftiMasker, standardizeInPlace, type Standardize } from '@neurodecode/maskers';
+import type { NiftiMasker } from '@neurodecode/maskers';
 import { funcList, loadLabels, readFuncRuns, type LabelOptions } from './inputs.js';
 import type { Value } from './labels.js';
+import { maskAndClean, type PreprocessingCliOptions } from './preprocessing.js';
 
-export interface DecodingInputOptions extends LabelOptions {
+export interface DecodingInputOptions extends LabelOptions, PreprocessingCliOptions {
   func: string | string[];
   mask?: string;
-  standardize?: string;
 }
 
 export interface DecodingInputs {
@@ -19,51 +20,15 @@ export interface DecodingInputs {
   masker: NiftiMasker;
   /** Volume index (in the concatenated runs) of each row of X. */
   volumes: number[];
-}
-
-export function parseStandardize(value: string | undefined): Standardize {
-  if (value === undefined || value === 'zscore_sample' || value === 'true') return 'zscore_sample';
-  if (value === 'none' || value === 'false') return false;
-  if (value === 'zscore' || value === 'psc') return value;
-  throw new Error(`--standardize: expected zscore_sample, zscore, psc or none, got "${value}"`);
+  /** Masker and cleaning settings, for a saved model. */
+  settings: Record<string, unknown>;
 }
 
 export async function loadDecodingInputs(opts: DecodingInputOptions): Promise<DecodingInputs> {
   const paths = funcList(opts.func);
   const runs = await readFuncRuns(paths);
-  const labels = loadLabels(opts, runs.map((r) => r.nVolumes));
+  const labels = loadLabels(opts, runs);
   const maskImg = opts.mask ? await readNifti(opts.mask) : undefined;
-  const masker = new NiftiMasker({ maskImg });
-  await masker.fit(runs);
-  let Xall: Matrix;
-  try {
-    Xall = await masker.transform(runs);
-  } catch (err) {
-    // The masker names images by position; the user knows them by file.
-    const m = /^imgs(?:\[(\d+)\])?: NaN at voxel (\([^)]*\)) of volume (\d+)/.exec((err as Error).message);
-    if (m) throw new Error(`--func: ${paths[Number(m[1] ?? 0)]}: non-finite value (NaN) at volume ${m[3]}, voxel ${m[2]}`);
-    throw err;
-  }
-  assertFiniteSamples(Xall.data, Xall.cols, paths, runs, masker);
-  const X = Xall.selectRows(labels.keep);
-  const how = parseStandardize(opts.standardize);
-  if (how) standardizeInPlace(X, how);
-  return { X, y: labels.y, groups: labels.groups, maskImg: masker.maskImg_!, masker, volumes: labels.keep };
-}
-
-/** Name the file, volume and voxel of the first non-finite masked value (estimators would only say "X"). */
-function assertFiniteSamples(data: Float64Array, cols: number, paths: string[], runs: NiftiImage[], masker: NiftiMasker): void {
-  let bad = -1;
-  for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) { bad = i; break; }
-  }
-  if (bad < 0) return;
-  let row = Math.floor(bad / cols);
-  const col = bad % cols;
-  let run = 0;
-  while (row >= runs[run]!.nVolumes) row -= runs[run++]!.nVolumes;
-  const [nx, ny] = runs[run]!.shape as [number, number];
-  const flat = masker.voxelOffsets[col]!;
-  const ijk = [flat % nx, Math.floor(flat / nx) % ny, Math.floor(flat / (nx * ny))];
-  throw new Error(`--func: ${paths[run]}: non-finite value (${data[bad]}) at volume ${row}, voxel (${ijk.join(', ')})`);
+  const { X, masker, maskImg: fitted, settings } = await maskAndClean(runs, maskImg, labels.keep, opts, { paths });
+  return { X, y: labels.y, groups: labels.groups, maskImg: fitted, masker, volumes: labels.keep, settings };
 }

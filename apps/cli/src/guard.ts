@@ -116,7 +116,8 @@ export function pathArgs(flag: string, paths: string | readonly string[] | undef
 }
 
 /** The input files of the decoding commands (decode, permutation, spacenet, searchlight). */
-export function decodingInputPaths(opts: { func: string | string[]; mask?: string; processMask?: string; labels: string; plugin?: string[] }): PathArg[] {
+export function decodingInputPaths(opts: { func: string | string[]; mask?: string; processMask?: string; labels: string; plugin?: string[]; confounds?: string[] }): PathArg[] {
   return [...pathArgs('--func', funcList(opts.func)), ...pathArgs('--mask', opts.mask), ...pathArgs('--process-mask', opts.processMask),
-    ...pathArgs('--labels', opts.labels.split(',')), ...pathArgs('--plugin', opts.plugin)];
+    ...pathArgs('--labels', opts.labels.split(',')), ...pathArgs('--plugin', opts.plugin),
+    ...pathArgs('--confounds', (opts.confounds ?? []).flatMap((c) => c.split(',')))];
 }

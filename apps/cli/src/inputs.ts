@@ -1,11 +1,11 @@
 // Loading what decode/permutation/searchlight/spacenet share: functional runs, a mask, labels
 // (with --targets), groups, and plugins that register estimators.
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolvePlugin } from '@neurodecode/estimators/plugins';
 import { readNifti, type NiftiImage } from '@neurodecode/nifti-io';
 import { listEstimators } from '@neurodecode/estimators';
-import { readLabels, selectTargets, parseList, type LabelTable, type Value } from './labels.js';
+import { readLabels, selectTargets, parseList, UNLABELED, type LabelTable, type Value } from './labels.js';
 import { beginStep, endStep } from './exit-guard.js';
 import { log } from './util.js';
 import { assertRegularFile } from './text-input.js';
@@ -16,6 +16,8 @@ export interface LabelOptions {
   labelColumn?: string;
   groupColumn?: string;
   tr?: string;
+  hrfShift?: string;
+  unlabeled?: string;
 }
 
 /** Split repeated/comma-separated --func values into a list of paths. */
@@ -48,16 +50,24 @@ export interface SelectedLabels {
   groups?: Value[];
 }
 
-/** Read the labels for `volumesPerRun` volumes and keep the --targets rows. */
-export function loadLabels(opts: LabelOptions, volumesPerRun: number[]): SelectedLabels {
-  const tr = opts.tr !== undefined ? Number(opts.tr) : undefined;
+/**
+ * Read the labels for the runs' volumes and keep the --targets rows (and, with events files and
+ * --unlabeled drop, only volumes an event covers). The TR comes from --tr, else the first run's header.
+ */
+export function loadLabels(opts: LabelOptions, runs: readonly { nVolumes: number; tr?: number }[]): SelectedLabels {
+  const volumesPerRun = runs.map((r) => r.nVolumes);
+  const tr = opts.tr !== undefined ? Number(opts.tr) : runs[0]?.tr;
   if (opts.tr !== undefined && !(tr! > 0)) throw new Error(`--tr: expected a positive number of seconds, got "${opts.tr}"`);
-  const table = readLabels(opts.labels, { labelColumn: opts.labelColumn, groupColumn: opts.groupColumn, tr, volumesPerRun });
+  const hrfShift = opts.hrfShift !== undefined ? Number(opts.hrfShift) : 0;
+  if (!Number.isFinite(hrfShift)) throw new Error(`--hrf-shift: expected a number of seconds, got "${opts.hrfShift}"`);
+  const unlabeled = opts.unlabeled ?? 'rest';
+  if (unlabeled !== 'rest' && unlabeled !== 'drop') throw new Error(`--unlabeled: expected rest or drop, got "${unlabeled}"`);
+  const table = readLabels(opts.labels, { labelColumn: opts.labelColumn, groupColumn: opts.groupColumn, tr, volumesPerRun, hrfShift, unlabeled });
   const nVolumes = volumesPerRun.reduce((a, b) => a + b, 0);
   if (table.labels.length !== nVolumes) {
     throw new Error(`--labels: ${table.labels.length} labels but --func has ${nVolumes} volumes`);
   }
-  const keep = selectTargets(table.labels, parseList(opts.targets));
+  const keep = selectTargets(table.labels, parseList(opts.targets)).filter((i) => table.labels[i] !== UNLABELED);
   return {
     table,
     keep,
@@ -132,10 +142,12 @@ export function collect(value: string, previous: string[] = []): string[] {
 
 /** The labels options every decoding command shares (--labels, --targets, columns, --tr). */
 export function addLabelOptions(cmd: Command, { required = true } = {}): Command {
-  const help = 'labels file (header row, e.g. "labels chunks") or BIDS events.tsv per run (with --tr)';
+  const help = 'labels file (header row, e.g. "labels chunks") or BIDS events.tsv per run (TR from --tr or the image header)';
   return (required ? cmd.requiredOption('--labels <file>', help) : cmd.option('--labels <file>', help))
     .option('--targets <a,b>', 'keep only volumes with these labels')
     .option('--label-column <name>', 'label column (default: labels)')
     .option('--group-column <name>', 'group (run) column (default: chunks)')
-    .option('--tr <seconds>', 'repetition time, for events.tsv labels');
+    .option('--tr <seconds>', 'repetition time for events.tsv labels (default: from the image header)')
+    .option('--hrf-shift <seconds>', 'events.tsv: label each volume by the event HRF-SHIFT seconds earlier (haemodynamic delay)', '0')
+    .addOption(new Option('--unlabeled <how>', 'events.tsv: volumes no event covers').choices(['rest', 'drop']).default('rest'));
 }

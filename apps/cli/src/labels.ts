@@ -1,6 +1,6 @@
 // Labels files, as the CLI reads them: a delimited table with a header row (Haxby's
 // `labels chunks`, whitespace or commas), or BIDS events.tsv files (onset/duration/trial_type)
-// turned into one label per volume with --tr.
+// turned into one label per volume with the TR (--tr, or the image header).
 import { readTextFile } from './text-input.js';
 
 export type Value = string | number;
@@ -25,7 +25,14 @@ export interface ReadLabelsOptions {
   tr?: number;
   /** Volumes per run (one entry per events file), required for events.tsv files. */
   volumesPerRun?: number[];
+  /** Seconds: volume v takes the event active at v * tr - hrfShift (the haemodynamic delay). */
+  hrfShift?: number;
+  /** Volumes no event covers: labelled 'rest' (default) or marked UNLABELED to be dropped. */
+  unlabeled?: 'rest' | 'drop';
 }
+
+/** Label of a volume that no event covers under `unlabeled: 'drop'`; never a target. */
+export const UNLABELED = '\u0000unlabeled';
 
 function splitRow(line: string, delimiter: RegExp): string[] {
   return line.trim().split(delimiter).map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
@@ -105,10 +112,12 @@ function eventsToLabels(tables: { path: string; header: string[]; rows: string[]
       if (!Number.isFinite(onset) || !Number.isFinite(duration)) throw new Error(`labels: ${t.path} line ${i + 2}: onset/duration must be numbers`);
       return { onset, end: onset + duration, label: r[col]! };
     });
+    const shift = opts.hrfShift ?? 0;
+    const none = opts.unlabeled === 'drop' ? UNLABELED : 'rest';
     for (let v = 0; v < perRun[run]!; v++) {
-      const time = v * tr;
+      const time = v * tr - shift;
       const hit = events.find((e) => time >= e.onset && time < e.end);
-      labels.push(hit ? hit.label : 'rest');
+      labels.push(hit ? hit.label : none);
       groups.push(run);
     }
   });
@@ -119,6 +128,7 @@ function eventsToLabels(tables: { path: string; header: string[]; rows: string[]
 export function selectTargets(labels: readonly Value[], targets?: string[]): number[] {
   if (!targets || targets.length === 0) return labels.map((_, i) => i);
   const present = new Set(labels.map(String));
+  present.delete(UNLABELED);
   const missing = targets.filter((t) => !present.has(t));
   if (missing.length) {
     throw new Error(`--targets: ${missing.map((m) => `"${m}"`).join(', ')} not found among the labels (${[...present].sort().slice(0, 12).join(', ')})`);

@@ -4,7 +4,7 @@
 // live in src/util.ts.
 import { Command } from 'commander';
 import { registerCommands } from './commands/index.js';
-import { fail } from './util.js';
+import { fail, setQuiet } from './util.js';
 import { installExitGuard, installInterruptCleanup, markFinished } from './exit-guard.js';
 
 installExitGuard();
@@ -17,7 +17,9 @@ program
   .version('0.1.0')
   .showHelpAfterError(false)
   .configureOutput({ outputError: (str, write) => write(str) })
-  .exitOverride();
+  .option('--quiet', 'no progress bars or progress lines on stderr (errors still print)')
+  .exitOverride()
+  .hook('preAction', (_cmd, action) => { if (action.optsWithGlobals().quiet) setQuiet(true); });
 
 registerCommands(program);
 

@@ -13,28 +13,89 @@ export function printJson(obj: unknown): void {
   process.stdout.write(JSON.stringify(obj, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)) + '\n');
 }
 
-export function log(msg: string): void {
-  process.stderr.write(msg + '\n');
-}
-
 export interface Progress {
   update(done: number, total: number): void;
   stop(): void;
 }
 
-/** A progress bar with ETA on stderr when it is a terminal; silent otherwise. */
+let quiet = false;
+
+/** --quiet (or NEURODECODE_QUIET=1): no progress and no informational lines on stderr; errors still print. */
+export function setQuiet(value: boolean): void {
+  quiet = value;
+}
+
+export function isQuiet(): boolean {
+  return quiet || ['1', 'true', 'yes'].includes((process.env.NEURODECODE_QUIET ?? '').toLowerCase());
+}
+
+export function log(msg: string): void {
+  if (!isQuiet()) process.stderr.write(msg + '\n');
+}
+
+/** 75 -> "1m15s", 3700 -> "1h01m". */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds)) return '--';
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+/**
+ * Remaining time from the measured cost of the work done so far in this stage: the time since the
+ * stage started divided by the units done, times the units left. Unknown (Infinity) until a unit
+ * has finished, rather than a made-up 0.
+ */
+export function estimateRemaining(elapsedSeconds: number, done: number, total: number): number {
+  if (!(done > 0) || total <= 0) return Infinity;
+  return (elapsedSeconds / done) * Math.max(0, total - done);
+}
+
+/** Milliseconds between progress lines when stderr is not a terminal (Slurm logs): 10 s. */
+function logInterval(): number {
+  const v = Number(process.env.NEURODECODE_PROGRESS_INTERVAL_MS);
+  return Number.isFinite(v) && v >= 0 ? v : 10_000;
+}
+
+/**
+ * Progress on stderr: a bar with an honest ETA on a terminal; otherwise one line at most every
+ * 10 s and one when the stage ends; nothing with --quiet.
+ */
 export function progressBar(label: string): Progress {
-  if (!process.stderr.isTTY) return { update() {}, stop() {} };
+  if (isQuiet()) return { update() {}, stop() {} };
+  const started = performance.now();
+  const elapsed = () => (performance.now() - started) / 1000;
+  let last = { done: 0, total: 0 };
+  if (!process.stderr.isTTY) {
+    const every = logInterval();
+    let lastLine = -Infinity;
+    return {
+      update(done, total) {
+        last = { done, total };
+        const now = performance.now();
+        if (done <= 0 || done >= total || now - lastLine < every) return;
+        lastLine = now;
+        const pct = total > 0 ? ((100 * done) / total).toFixed(0) : '?';
+        process.stderr.write(`${label}: ${done}/${total} (${pct}%), elapsed ${formatDuration(elapsed())}, ETA ${formatDuration(estimateRemaining(elapsed(), done, total))}\n`);
+      },
+      stop() {
+        if (last.total > 0) process.stderr.write(`${label}: ${last.done}/${last.total} done in ${formatDuration(elapsed())}\n`);
+      },
+    };
+  }
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | ETA {eta_formatted} | {value}/{total}`, stream: process.stderr, hideCursor: true },
+    { format: `${label} [{bar}] {percentage}% | ETA {honestEta} | {value}/{total}`, stream: process.stderr, hideCursor: true },
     cliProgress.Presets.shades_classic,
   );
-  let started = false;
+  let begun = false;
   return {
     update(done, total) {
-      if (!started) { bar.start(total, done); started = true; } else { bar.setTotal(total); bar.update(done); }
+      last = { done, total };
+      const honestEta = formatDuration(estimateRemaining(elapsed(), done, total));
+      if (!begun) { bar.start(total, done, { honestEta }); begun = true; } else { bar.setTotal(total); bar.update(done, { honestEta }); }
     },
-    stop() { if (started) bar.stop(); },
+    stop() { if (begun) bar.stop(); },
   };
 }
 
@@ -48,4 +109,10 @@ export function parseNumberArg(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n)) throw new Error(`${name}: expected a number, got "${value}"`);
   return n;
+}
+
+/** An --out image path: required, and a NIfTI name, checked before any work is done. */
+export function checkImageOut(out: string | undefined, flag = '--out'): asserts out is string {
+  if (!out) throw new Error(`${flag}: required`);
+  if (!/\.nii(\.gz)?$/.test(out)) throw new Error(`${flag}: must end in .nii or .nii.gz, got "${out}"`);
 }

@@ -1,4 +1,5 @@
 // crossValidate / crossValScore: fit a fresh clone per fold, score it, time it.
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { asMatrix, type Matrix, type MatrixLike } from '@neurodecode/matrix';
 import { tiledRowGram as gramOf, WarmStartStore, type Estimator, type FitOptions, type Targets } from '@neurodecode/estimators';
 import { takeTargets } from './labels.js';
@@ -153,8 +154,13 @@ export interface CrossValidateResult {
   splits: Split[];
 }
 
+const CROSS_VALIDATE_OPTIONS = optionKeys<CrossValidateOptions>({
+  cv: true, groups: true, scoring: true, returnTrainScore: true, returnEstimator: true, fitOptions: true, onProgress: true,
+});
+
 /** Evaluate an estimator by cross-validation, cloning it for every fold. */
 export function crossValidate(estimator: Estimator, X: MatrixLike, y: Targets, opts: CrossValidateOptions = {}): CrossValidateResult {
+  checkOptions('crossValidate', opts, CROSS_VALIDATE_OPTIONS);
   const matrix = checkXy(X, y, opts.groups);
   const splitter = resolveCv(opts.cv, estimator);
   const splits = splitter.split(matrix.rows, y, opts.groups);

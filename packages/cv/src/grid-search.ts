@@ -1,7 +1,9 @@
 // Exhaustive search over a parameter grid with (group-aware) cross-validation, then a refit on
 // all the data: scikit-learn's GridSearchCV, with its candidate order and ranking.
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { asMatrix, type Matrix, type MatrixLike } from '@neurodecode/matrix';
 import type { Estimator, EstimatorKind, FitOptions, Label, Params, Targets } from '@neurodecode/estimators';
+import { readEstimatorJSON, toEstimatorJSON, type EstimatorJSON } from '@neurodecode/estimators';
 import { takeTargets } from './labels.js';
 import { getScorer, defaultScorer, type Predictor, type Scorer, type ScorerName } from './scorers.js';
 import {
@@ -126,6 +128,9 @@ export class GridSearchCV implements Estimator {
   private bestIdx = -1;
 
   constructor(opts: GridSearchOptions) {
+    checkOptions('GridSearchCV', opts, optionKeys<GridSearchOptions>({
+      estimator: true, paramGrid: true, cv: true, scoring: true, refit: true, returnTrainScore: true, onProgress: true,
+    }));
     if (!opts || !opts.estimator) throw new TypeError('GridSearchCV: estimator is required');
     this.estimator = opts.estimator;
     this.paramGrid = opts.paramGrid;
@@ -236,6 +241,41 @@ export class GridSearchCV implements Estimator {
       if (typeof best.decisionFunction === 'function') this.decisionFunction = (Xn) => best.decisionFunction!(asMatrix(Xn));
       if (typeof best.predictProba === 'function') this.predictProba = (Xn) => best.predictProba!(asMatrix(Xn));
       this.onProgress?.(++done, total);
+    }
+    return this;
+  }
+
+  /** The search results and the refitted best estimator (its own toJSON); the grid and cv are not saved. */
+  toJSON(): EstimatorJSON {
+    if (!this.results) return toEstimatorJSON('GridSearchCV', null, undefined);
+    if (this.best && typeof this.best.toJSON !== 'function') {
+      throw new Error(`GridSearchCV: the best estimator (${this.best.constructor.name}) has no toJSON, so the search cannot be saved`);
+    }
+    return {
+      ...toEstimatorJSON('GridSearchCV', null, { results: this.results, bestIndex: this.bestIdx }),
+      best: this.best ? this.best.toJSON!() : null,
+    } as EstimatorJSON;
+  }
+
+  /** Restore onto a GridSearchCV built with the same estimator type (the best model comes from its clone). */
+  fromJSON(json: EstimatorJSON | string): this {
+    const j = (typeof json === 'string' ? JSON.parse(json) : json) as EstimatorJSON & { best?: EstimatorJSON | null };
+    const { state } = readEstimatorJSON(j, 'GridSearchCV');
+    this.results = undefined;
+    this.best = undefined;
+    this.decisionFunction = undefined;
+    this.predictProba = undefined;
+    if (state === undefined) return this;
+    const saved = state as { results: GridSearchResults; bestIndex: number };
+    this.results = saved.results;
+    this.bestIdx = saved.bestIndex;
+    if (j.best) {
+      const est = this.estimator.clone();
+      if (typeof est.fromJSON !== 'function') throw new Error(`GridSearchCV: the estimator (${est.constructor.name}) has no fromJSON`);
+      this.best = est.fromJSON(j.best);
+      const best = this.best as Predictor;
+      if (typeof best.decisionFunction === 'function') this.decisionFunction = (Xn) => best.decisionFunction!(asMatrix(Xn));
+      if (typeof best.predictProba === 'function') this.predictProba = (Xn) => best.predictProba!(asMatrix(Xn));
     }
     return this;
   }

@@ -1,5 +1,6 @@
 // Permutation test of a cross-validated score: how often does a model trained on shuffled
 // labels score at least as well? p = (C + 1) / (n + 1), as scikit-learn.
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import type { Matrix, MatrixLike } from '@neurodecode/matrix';
 import type { Estimator, FitOptions, Targets } from '@neurodecode/estimators';
 import { encodeSorted, takeTargets } from './labels.js';
@@ -74,6 +75,10 @@ export function labelPermutation(n: number, random: Random, groupCodes?: Int32Ar
 export function permutationTestScore(
   estimator: Estimator, X: MatrixLike, y: Targets, opts: PermutationTestOptions = {},
 ): PermutationTestResult {
+  checkOptions('permutationTestScore', opts, optionKeys<PermutationTestOptions>({
+    cv: true, groups: true, nPermutations: true, scoring: true, seed: true, permuteWithinGroups: true,
+    fitOptions: true, precomputeGram: true, onProgress: true,
+  }));
   const matrix = checkXy(X, y, opts.groups);
   const nPermutations = opts.nPermutations ?? 100;
   if (!Number.isInteger(nPermutations) || nPermutations < 1) {

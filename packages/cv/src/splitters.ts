@@ -1,5 +1,6 @@
 // Cross-validation splitters with scikit-learn's fold rules, so fold-by-fold results can be
 // compared with Python (exactly when not shuffled; shuffled streams differ, see random.ts).
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import type { Targets } from '@neurodecode/estimators';
 import { brandClass } from '@neurodecode/matrix';
 import { encodeSorted, describeLabel, type EncodedLabels } from './labels.js';
@@ -94,6 +95,7 @@ abstract class FoldSplitter implements Splitter {
   readonly seed: number;
   private readonly kind: string;
   constructor(kind: string, opts: KFoldOptions) {
+    checkOptions(kind, opts, optionKeys<KFoldOptions>({ nSplits: true, shuffle: true, seed: true }));
     this.kind = kind;
     this.nSplits = opts.nSplits ?? 5;
     this.shuffle = opts.shuffle ?? false;

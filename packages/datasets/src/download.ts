@@ -3,7 +3,8 @@
 // so a reader never sees a half-written file under its final name.
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { copyFile, mkdir, open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { basename, dirname } from 'node:path';
@@ -222,6 +223,17 @@ async function receiveInto(out: FileHandle, url: string, dest: string, opts: Dow
   }
 }
 
+/** A file: URL copied to the partial file (fetch --from DIR); a missing file acts as a 404. */
+async function copyLocal(url: string, part: string): Promise<void> {
+  try {
+    await copyFile(fileURLToPath(url), part);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // A missing file behaves as a 404, so optional manifests stay optional.
+    throw new DownloadError(`copy failed: ${fileURLToPath(url)}: ${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message}`, url, code === 'ENOENT' ? 404 : undefined, false);
+  }
+}
+
 /**
  * Download `url` to `dest`, resuming `dest.part` if an earlier attempt left one. Network errors,
  * dropped connections, 408, 429 and 5xx are retried with exponential backoff; other 4xx fail at
@@ -275,10 +287,13 @@ async function downloadAttempts(url: string, dest: string, opts: DownloadOptions
   const part = `${dest}.part`;
   const stats = { resumed: 0 };
   let lastError: DownloadError | undefined;
-  for (let i = 0; i <= retries; i++) {
+  // A file: URL (fetch --from DIR) is copied, then checked and renamed like a download.
+  const local = url.startsWith('file:');
+  for (let i = 0; i <= (local ? 0 : retries); i++) {
     if (i > 0) await sleep(backoffMs * 2 ** (i - 1), opts.signal);
     try {
-      await attempt(url, part, dest, opts, stats);
+      if (local) await copyLocal(url, part);
+      else await attempt(url, part, dest, opts, stats);
       lastError = undefined;
       break;
     } catch (err) {

@@ -3,10 +3,10 @@
 // one-vs-rest otherwise) the features are screened on the training fold, a hyper-parameter is
 // chosen (nested on the training folds by default, or nilearn's optimistic pick on the test fold),
 // and the chosen model is scored on the test fold. Coefficients are averaged over folds.
-import { Matrix } from '@neurodecode/matrix';
+import { checkOptions, Matrix, optionKeys, rejectPromise } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import {
-  createEstimator, encodeLabels, tiledRowGram, SelectPercentile, WarmStartStore, DummyClassifier, DummyRegressor,
+  checkMatrix, createEstimator, encodeLabels, tiledRowGram, SelectPercentile, WarmStartStore, DummyClassifier, DummyRegressor,
   type Classifier, type Estimator, type FitOptions, type Label, type LinearModel, type Params, type Regressor, type Targets,
 } from '@neurodecode/estimators';
 import { GridSearchCV, expandParamGrid, gramBlock, getScorer, LeaveOneGroupOut, StratifiedKFold, KFold, type ParamGrid, type Predictor, type Splitter } from '@neurodecode/cv';
@@ -68,6 +68,13 @@ export interface Problem {
   y: Float64Array;
 }
 
+const DECODER_OPTIONS = optionKeys<DecoderOptions>({
+  estimator: true, paramGrid: true, cv: true, innerCv: true, scoring: true, selection: true, screeningPercentile: true,
+  maskImg: true, onProgress: true,
+  mask: true, maskStrategy: true, smoothingFwhm: true, standardize: true, lowPass: true, highPass: true, tR: true,
+  targetAffine: true, targetShape: true, onNotice: true,
+});
+
 /** What Decoder, DecoderRegressor and FREM share: masking images, outer folds, screening, grid choice, fold averaging. */
 export abstract class BaseDecoder {
   protected readonly opts: DecoderOptions;
@@ -93,10 +100,12 @@ export abstract class BaseDecoder {
   nFeatures = 0;
   nSamples = 0;
   screeningPercentileUsed = 100;
-  /** Per problem, each fold's model: kept instead of `coef` when the estimator is not linear. */
-  protected foldModels?: { estimator: Estimator; support?: Int32Array }[][];
+  /** Per problem, each fold's model: kept instead of `coef` when the estimator is not linear (public so a decoder can be saved). */
+  foldModels?: { estimator: Estimator; support?: Int32Array }[][];
 
   constructor(opts: DecoderOptions = {}) {
+    checkOptions(this.constructor.name, opts, DECODER_OPTIONS);
+    rejectPromise(opts.maskImg, 'maskImg');
     this.opts = { ...opts };
   }
 
@@ -418,6 +427,8 @@ export class Decoder extends BaseDecoder {
 
   /** Cross-validate and fit on a masked matrix (rows = samples). */
   fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
+    checkMatrix(X, 'X', undefined, 'Decoder', false);
+    checkOptions('fitMatrix', opts, ['groups']);
     if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
     if (opts.groups && opts.groups.length !== X.rows) throw new Error(`groups: length ${opts.groups.length} does not match the ${X.rows} samples`);
     const { classes, codes } = encodeLabels(y);

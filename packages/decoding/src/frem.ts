@@ -39,7 +39,9 @@ function fremCv(cv: Splitter | number | undefined, classifier: boolean): Splitte
 export class FREMClassifier extends Decoder {
   constructor(opts: FREMOptions = {}) {
     const clustering = checkOptions(opts);
-    super({ ...opts, cv: fremCv(opts.cv, true) });
+    // The clustering options are FREM's own; the Decoder checks the rest strictly.
+    const { clusteringPercentile: _percentile, clusterWeights: _weights, ...decoderOptions } = opts;
+    super({ ...decoderOptions, cv: fremCv(opts.cv, true) });
     this.useClustering(clustering);
   }
 }
@@ -48,7 +50,9 @@ export class FREMClassifier extends Decoder {
 export class FREMRegressor extends DecoderRegressor {
   constructor(opts: FREMOptions = {}) {
     const clustering = checkOptions(opts);
-    super({ ...opts, cv: fremCv(opts.cv, false) });
+    // The clustering options are FREM's own; the Decoder checks the rest strictly.
+    const { clusteringPercentile: _percentile, clusterWeights: _weights, ...decoderOptions } = opts;
+    super({ ...decoderOptions, cv: fremCv(opts.cv, false) });
     this.useClustering(clustering);
   }
 }

@@ -4,12 +4,15 @@ import { Matrix } from '@neurodecode/matrix';
 import { checkParamNames } from './registry.js';
 import { accuracy, checkLength, checkMatrix, r2 } from './labels.js';
 import type { AnyParams, EstimatorKind, FitOptions, Label, Params, Targets } from './types.js';
+import { readEstimatorJSON, toEstimatorJSON, type EstimatorJSON } from './serialize.js';
 
 function copyParam(v: unknown): unknown {
   if (Array.isArray(v)) return v.slice();
   if (ArrayBuffer.isView(v)) return (v as unknown as Float64Array).slice();
   return v;
 }
+
+type Stateful = { state?: unknown };
 
 /** Parameter plumbing shared by every estimator: kept-as-given parameters, getParams/setParams/clone, unknown-name errors. */
 export abstract class BaseEstimator<P extends AnyParams> {
@@ -46,6 +49,24 @@ export abstract class BaseEstimator<P extends AnyParams> {
   }
 
   abstract get fitted(): boolean;
+
+  /**
+   * Parameters and fitted state as JSON. The built-ins keep everything they learn in one `state`
+   * object of arrays, matrices and numbers; a subclass that keeps more overrides both methods.
+   */
+  toJSON(): EstimatorJSON {
+    return toEstimatorJSON(this.estimatorName, this.getParams(), this.fitted ? (this as unknown as Stateful).state : undefined);
+  }
+
+  fromJSON(json: EstimatorJSON | string): this {
+    const { params, state } = readEstimatorJSON(json, this.estimatorName);
+    this.setParams(params as Partial<P>);
+    if (state !== undefined && (typeof state !== 'object' || state === null || typeof (state as { nFeatures?: unknown }).nFeatures !== 'number')) {
+      throw new Error(`${this.estimatorName}: json: the saved state has no feature count, so it is not this estimator's`);
+    }
+    (this as unknown as Stateful).state = state;
+    return this;
+  }
 
   protected notFitted(method: string): Error {
     return new Error(`${this.estimatorName}: not fitted; call fit(X, y) before ${method}`);

@@ -254,6 +254,25 @@ export function checkEstimator(factory: () => Estimator, opts: ConformanceOption
     const single = yStr.map(() => 'face');
     expectThrow(() => fresh().fit(bin.X, single), 'fit with a single class', /single class|one class|two/);
   }, isClassifier);
+  run('json-round-trip', () => {
+    const fresh2 = fresh();
+    if (typeof fresh2.toJSON !== 'function' || typeof fresh2.fromJSON !== 'function') {
+      fail('no toJSON/fromJSON, so a fitted model cannot be saved and applied later');
+    }
+    for (const [X, y] of (isClassifier ? [[bin.X, yStr], [tri.X, yTri]] : [[bin.X, yFit]]) as [Matrix, Targets][]) {
+      const a = fresh().fit(X, y);
+      const text = JSON.stringify(a.toJSON!());
+      const b = fresh().fromJSON!(JSON.parse(text)) as Probe;
+      if (b.fitted !== true) fail('fromJSON(toJSON()) of a fitted estimator is not fitted');
+      if (!isDeepStrictEqual(outputOf(b, X), outputOf(a, X))) fail('the restored estimator predicts differently from the original');
+      for (const m of ['decisionFunction', 'predictProba'] as const) {
+        if (typeof a[m] === 'function' && !isDeepStrictEqual(Array.from(b[m]!(X).data), Array.from(a[m]!(X).data))) fail(`the restored estimator's ${m} differs`);
+      }
+      if (!isDeepStrictEqual(b.getParams(), a.getParams())) fail('the restored estimator has different parameters');
+    }
+    const unfitted = fresh().fromJSON!(JSON.parse(JSON.stringify(fresh().toJSON!())));
+    if (unfitted.fitted) fail('fromJSON(toJSON()) of an unfitted estimator is fitted');
+  });
   return report;
 }
 

@@ -24,3 +24,4 @@ export { tiledRowGram } from './gram-kernel.js';
 export { WarmStartStore } from './warm-start.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';
 export { BUILTIN_ESTIMATORS } from './builtins.js';
+export { encodeValue, decodeValue, toEstimatorJSON, readEstimatorJSON, ESTIMATOR_JSON_FORMAT, type EstimatorJSON } from './serialize.js';

@@ -1,4 +1,5 @@
 // Class labels and input validation shared by every built-in (and offered to plugin authors).
+import { describeValue, rejectPromise } from '@neurodecode/matrix';
 import { Matrix, isMatrixLike } from '@neurodecode/matrix';
 import type { Label, Targets } from './types.js';
 
@@ -68,7 +69,9 @@ export function encodeLabels(y: Targets, argName = 'y'): { classes: Label[]; cod
  */
 export function checkMatrix(X: unknown, argName = 'X', nFeatures?: number, estimator?: string, scanValues = true): Matrix {
   if (!isMatrixLike(X)) {
-    throw new TypeError(`${argName}: expected a Matrix (rows, cols, Float64Array data), got ${X === null ? 'null' : typeof X}`);
+    rejectPromise(X, argName);
+    const hint = typeof X === 'string' ? '; mask the images into a Matrix first (e.g. NiftiMasker.fitTransform)' : '';
+    throw new TypeError(`${argName}: expected a Matrix (rows, cols, Float64Array data), got ${describeValue(X)}${hint}`);
   }
   const m = X instanceof Matrix ? X : new Matrix(X.rows, X.cols, X.data);
   if (m.rows === 0) throw new RangeError(`${argName}: has no rows`);

@@ -1,6 +1,7 @@
 // Pipeline: transformers chained in front of a final estimator, fitted and cloned as one, with
 // nested hyper-parameters addressed as `step__param` (for grid search).
 import type { Matrix } from '@neurodecode/matrix';
+import { ESTIMATOR_JSON_FORMAT, readEstimatorJSON, type EstimatorJSON } from './serialize.js';
 import type { AnyEstimator, BatchedKernel, EstimatorKind, FitOptions, Label, Params, Targets, Transformer } from './types.js';
 
 /** A named step of a Pipeline. */
@@ -145,6 +146,31 @@ export class Pipeline {
 
   fitTransform(X: Matrix, y?: Targets, opts?: FitOptions): Matrix {
     return this.fit(X, y, opts).transform(X);
+  }
+
+  /** Every step's toJSON(), by name. */
+  toJSON(): EstimatorJSON {
+    const steps = this.steps.map(([name, est]) => {
+      if (typeof est.toJSON !== 'function') throw new Error(`Pipeline: step "${name}" (${est.constructor.name}) has no toJSON, so the pipeline cannot be saved`);
+      return [name, est.toJSON()];
+    });
+    return { format: ESTIMATOR_JSON_FORMAT, estimator: 'Pipeline', params: null, state: { steps } };
+  }
+
+  /** Restore each step from toJSON()'s output; the step names and classes must match. */
+  fromJSON(json: EstimatorJSON | string): this {
+    const j = typeof json === 'string' ? JSON.parse(json) : json;
+    readEstimatorJSON({ ...j, state: null, params: null }, 'Pipeline');
+    const saved = (j.state as { steps?: [string, EstimatorJSON][] } | null)?.steps;
+    if (!saved) return this;
+    if (saved.length !== this.steps.length || saved.some(([n], i) => n !== this.steps[i]![0])) {
+      throw new Error(`Pipeline: json: steps ${saved.map(([n]) => n).join(', ')} do not match this pipeline's ${this.steps.map(([n]) => n).join(', ')}`);
+    }
+    this.steps.forEach(([name, est], i) => {
+      if (typeof est.fromJSON !== 'function') throw new Error(`Pipeline: step "${name}" has no fromJSON`);
+      est.fromJSON(saved[i]![1]);
+    });
+    return this;
   }
 
   /** The searchlight's batched path applies only to a bare estimator. */

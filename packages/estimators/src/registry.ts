@@ -1,5 +1,6 @@
 // Name -> factory registry: built-ins register themselves on import; third-party packages call
 // registerEstimator from their entry point, and the CLI loads them with --plugin.
+import { suggestName } from '@neurodecode/matrix';
 import type { AnyEstimator, Params } from './types.js';
 import type { LinearSVC } from './linear-svc.js';
 import type { LogisticRegression } from './logistic.js';
@@ -118,7 +119,8 @@ export function listEstimators(): EstimatorEntry[] {
 export function checkParamNames(estimator: string, params: Params, allowed: readonly string[]): void {
   for (const key of Object.keys(params)) {
     if (!allowed.includes(key)) {
-      throw new Error(`${estimator}: unknown parameter "${key}"; valid parameters: ${allowed.join(', ')}`);
+      const best = suggestName(key, allowed);
+      throw new Error(`${estimator}: unknown parameter "${key}"${best ? `; did you mean ${best}?` : ''} (valid parameters: ${allowed.join(', ')})`);
     }
   }
 }

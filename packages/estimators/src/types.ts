@@ -5,6 +5,7 @@
 // - getParams / setParams / clone (an unfitted copy with the same parameters).
 import type { Matrix } from '@neurodecode/matrix';
 import type { WarmStartStore } from './warm-start.js';
+import type { EstimatorJSON } from './serialize.js';
 
 /** A class label or regression target. Classes are sorted as numpy sorts them. */
 export type Label = number | string;
@@ -71,6 +72,13 @@ export interface Estimator<P extends AnyParams = AnyParams> {
    * declines (callers then fit the usual way).
    */
   prepareFixedDesign?(X: Matrix, opts?: FitOptions): ((y: Targets) => Estimator) | undefined;
+  /**
+   * Hyper-parameters and fitted state as plain JSON (state null when unfitted), so a model can be
+   * saved and applied later. Every built-in has it; the conformance kit checks the round trip.
+   */
+  toJSON?(): EstimatorJSON;
+  /** Restore what toJSON() wrote onto an instance of the same class (parameters and fitted state); returns this. */
+  fromJSON?(json: EstimatorJSON | string): this;
 }
 
 /** An estimator that predicts class labels. */

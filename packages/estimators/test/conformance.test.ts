@@ -11,6 +11,7 @@ for (const entry of BUILTIN_ESTIMATORS) {
   test(`built-in "${entry.name}" passes checkEstimator`, () => {
     const report = assertEstimatorConforms(() => entry.create());
     assert.ok(report.passed.length >= 10, `only ${report.passed.length} checks ran`);
+    assert.ok(report.passed.includes('json-round-trip'), 'saved and restored through JSON');
   });
 }
 
@@ -71,7 +72,7 @@ test('checkEstimator stops at the first broken rule, and finds each one in turn'
     assert.equal(report.failed.length, 1);
     found.push(report.failed[0]!.check);
   }
-  for (const check of ['unfitted-before-fit', 'clone-unfitted-independent', 'set-params', 'classes-sorted', 'score-range', 'rejects-nan', 'rejects-length-mismatch', 'rejects-single-class']) {
+  for (const check of ['json-round-trip', 'unfitted-before-fit', 'clone-unfitted-independent', 'set-params', 'classes-sorted', 'score-range', 'rejects-nan', 'rejects-length-mismatch', 'rejects-single-class']) {
     assert.ok(found.includes(check), `${check} should fail; found: ${found.join(', ')}`);
   }
 });
@@ -99,4 +100,17 @@ test('Pipeline params use step__param names; clone is independent; predictions c
   assert.deepEqual(pipe.classes, ['a', 'b']);
   assert.equal(pipe.score(X, y), 1);
   assert.throws(() => new Pipeline([['svc', new LinearSVC()], ['scale', new StandardScaler()]]), /"svc" is a classifier; every step but the last must be a transformer/);
+});
+
+test('toJSON/fromJSON: a restored pipeline predicts as the original; wrong class or format is refused', () => {
+  const X = Matrix.from([[0, 10], [1, 12], [2, 11], [3, 30], [4, 33], [5, 31]]);
+  const y = ['a', 'a', 'a', 'b', 'b', 'b'];
+  const make = () => new Pipeline([['scale', new StandardScaler()], ['svc', new LinearSVC({ C: 3 })]]);
+  const pipe = make().fit(X, y);
+  const restored = make().fromJSON(JSON.stringify(pipe.toJSON()));
+  assert.deepEqual(Array.from(restored.decisionFunction!(X).data), Array.from(pipe.decisionFunction!(X).data));
+  const svcJson = new LinearSVC().fit(X, y).toJSON();
+  assert.throws(() => new StandardScaler().fromJSON(svcJson), /json: holds a LinearSVC, not a StandardScaler/);
+  assert.throws(() => new LinearSVC().fromJSON({ ...svcJson, format: 'other' } as never), /not a saved estimator/);
+  assert.throws(() => new Pipeline([['svc', new LinearSVC()]]).fromJSON(pipe.toJSON()), /steps scale, svc do not match this pipeline's svc/);
 });

@@ -2,6 +2,7 @@
 // coordinates), group statistics (cluster tables, cluster-size inference) and anything else that
 // needs clusters. Works on raw arrays in the images' own voxel order (i fastest) so hot callers
 // can reuse buffers; scipy.ndimage.label's conventions: voxels outside the volume are background.
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 
 /** Voxel neighbourhood: 6 (faces), 18 (+ edges) or 26 (+ corners). */
 export type Connectivity = 6 | 18 | 26;
@@ -49,6 +50,7 @@ export function labelComponents(inside: ArrayLike<number>, shape: readonly numbe
   const [nx, ny, nz] = shape;
   const n = nx * ny * nz;
   if (inside.length !== n) throw new Error(`inside: expected ${n} values for shape [${shape.join(', ')}], got ${inside.length}`);
+  checkOptions('labelComponents', opts, optionKeys<LabelOptions>({ connectivity: true, out: true, queue: true }));
   const offsets = neighbourOffsets(opts.connectivity ?? 6);
   const labels = opts.out ?? new Int32Array(n);
   if (labels.length !== n) throw new Error(`out: expected length ${n}, got ${labels.length}`);

@@ -1,5 +1,6 @@
 // Cropping to the data's bounding box, and voxel <-> mm coordinate conversion.
 import { invertAffine, type Affine, type NiftiImage, type NumericArray } from '@neurodecode/nifti-io';
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { describe, imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
 
 /** Options of cropImg: what counts as data and whether to keep a margin. */
@@ -18,6 +19,7 @@ export interface CropBox {
 
 /** The box cropImg keeps: every voxel (of any volume) whose |value| passes rtol * max|value|. */
 export async function cropBox(img: ImgLike, opts: CropOptions = {}): Promise<CropBox> {
+  checkOptions('cropImg', opts, optionKeys<CropOptions>({ rtol: true, pad: true }));
   const { rtol = 1e-8, pad = true } = opts;
   if (typeof rtol !== 'number' || !(rtol >= 0)) throw new Error(`rtol: expected a number >= 0, got ${describe(rtol)}`);
   const src = await loadImg(img);

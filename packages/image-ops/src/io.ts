@@ -1,5 +1,6 @@
 // Loading, saving and building images: every image-ops function accepts a path or an image.
 import { NiftiImage, readNifti, writeNifti, type Affine, type NumericArray, type ReadOptions } from '@neurodecode/nifti-io';
+import { rejectPromise } from '@neurodecode/matrix';
 
 /** A NIfTI image already in memory, or the path of a .nii / .nii.gz file. */
 export type ImgLike = NiftiImage | string;
@@ -11,6 +12,7 @@ export type VoxelData = NumericArray | ArrayLike<number> | ArrayLike<boolean>;
 export async function loadImg(img: ImgLike, opts: ReadOptions = {}, arg = 'img'): Promise<NiftiImage> {
   if (img instanceof NiftiImage) return img;
   if (typeof img === 'string') return readNifti(img, opts);
+  rejectPromise(img, arg);
   throw new TypeError(`${arg}: expected a NiftiImage or a file path, got ${describe(img)}`);
 }
 

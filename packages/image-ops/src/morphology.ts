@@ -3,6 +3,7 @@
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
 import { neighbourOffsets } from './components.js';
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 
 /** Options of binary dilation: iterations and neighbourhood. */
 export interface DilationOptions {
@@ -41,6 +42,7 @@ function dilateOnce(src: Uint8Array, dst: Uint8Array, nx: number, ny: number, nz
  * binary_dilation with the default 6-connected structuring element. Returns a uint8 0/1 image.
  */
 export async function binaryDilation(mask: ImgLike, opts: DilationOptions = {}): Promise<NiftiImage> {
+  checkOptions('binaryDilation', opts, optionKeys<DilationOptions>({ iterations: true, connectivity: true }));
   const { iterations = 1, connectivity = 6 } = opts;
   if (!Number.isInteger(iterations)) throw new Error(`iterations: expected an integer, got ${iterations}`);
   if (connectivity !== 6 && connectivity !== 18 && connectivity !== 26) {

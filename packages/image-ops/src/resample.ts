@@ -4,6 +4,7 @@
 import {
   checkAffine, invertAffine, multiplyAffines, type Affine, type DtypeName, type NiftiImage, type NumericArray,
 } from '@neurodecode/nifti-io';
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { axisTaps, cubicPrefilterVolume } from './bspline.js';
 import { describe, imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
 
@@ -25,6 +26,8 @@ export interface ResampleOptions {
   /** Clip the result to the source's range (widened to include 0 and fillValue) against spline overshoot (default true). */
   clip?: boolean;
 }
+
+const RESAMPLE_OPTIONS = optionKeys<ResampleOptions>({ targetAffine: true, targetShape: true, interpolation: true, fillValue: true, clip: true });
 
 const INTEGER_RANGE: Partial<Record<DtypeName, [number, number]>> = {
   uint8: [0, 255], uint16: [0, 65535], uint32: [0, 4294967295],
@@ -51,6 +54,7 @@ function toInteger(t: number, [lo, hi]: [number, number]): number {
 
 function checkTarget(opts: ResampleOptions): { affine: Affine; order: number } {
   if (!opts || typeof opts !== 'object') throw new TypeError('opts: expected {targetAffine, targetShape?, interpolation?}');
+  checkOptions('resampleImg', opts, RESAMPLE_OPTIONS);
   const a = opts.targetAffine;
   if (!Array.isArray(a) || a.length !== 4 || a.some((row) => !Array.isArray(row) || row.length !== 4 || row.some((v) => typeof v !== 'number'))) {
     throw new Error(`targetAffine: expected a 4x4 array of numbers, got ${describe(a)}`);
@@ -233,6 +237,7 @@ export async function resampleToImg(
   source: ImgLike, target: ImgLike,
   opts: { interpolation?: Interpolation; fillValue?: number; clip?: boolean } = {},
 ): Promise<NiftiImage> {
+  checkOptions('resampleToImg', opts, ['interpolation', 'fillValue', 'clip']);
   const ref = await loadImg(target, {}, 'target');
   return resampleImg(source, {
     targetAffine: ref.affine,

@@ -2,6 +2,7 @@
 // kernel truncated at 4 sigma (radius int(4 sigma + 0.5)), normalised, edges mode 'reflect'
 // (d c b a | a b c d | d c b a), computed in float64. One pass per axis; the strided axes work on
 // whole rows of i at a time so memory is read in order.
+import { describeValue, rejectPromise } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { imageLike, loadImg, spatialShape, type ImgLike } from './io.js';
 
@@ -119,6 +120,10 @@ export function fwhmToSigmas(fwhm: number | readonly number[], zooms: readonly n
  * Returns float64 data.
  */
 export async function smoothImg(img: ImgLike, fwhm: number | readonly number[] | null): Promise<NiftiImage> {
+  rejectPromise(fwhm, 'fwhm');
+  if (fwhm !== null && fwhm !== undefined && typeof fwhm !== 'number' && !Array.isArray(fwhm)) {
+    throw new TypeError(`fwhm: expected a number of mm, three numbers or null, got ${describeValue(fwhm)}`);
+  }
   const src = await loadImg(img);
   src.assertNumeric('img');
   const shape = spatialShape(src);

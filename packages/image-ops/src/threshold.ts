@@ -1,5 +1,6 @@
 // Thresholding and binarising, following nilearn's threshold_img / binarize_img.
 import type { NiftiImage, NumericArray } from '@neurodecode/nifti-io';
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { describe, imageLike, loadImg, type ImgLike } from './io.js';
 
 /** Options of thresholdImg: sidedness and whether to copy the image. */
@@ -46,6 +47,7 @@ export function resolveThreshold(threshold: number | string, values: NumericArra
  * image's |values| (of its values when one-sided). The data type is kept.
  */
 export async function thresholdImg(img: ImgLike, threshold: number | string, opts: ThresholdOptions = {}): Promise<NiftiImage> {
+  checkOptions('thresholdImg', opts, optionKeys<ThresholdOptions>({ twoSided: true, copy: true }));
   const { twoSided = true, copy = true } = opts;
   const src = await loadImg(img);
   src.assertNumeric('img');
@@ -63,6 +65,7 @@ export async function thresholdImg(img: ImgLike, threshold: number | string, opt
  * so simply "non-zero").
  */
 export async function binarizeImg(img: ImgLike, opts: { threshold?: number | string; twoSided?: boolean } = {}): Promise<NiftiImage> {
+  checkOptions('binarizeImg', opts, ['threshold', 'twoSided']);
   const src = await loadImg(img);
   src.assertNumeric('img');
   const twoSided = opts.twoSided ?? true;

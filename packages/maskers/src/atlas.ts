@@ -27,6 +27,32 @@ export interface LabelSelection {
   labels: number[];
 }
 
+type Box = [number, number][];
+
+/** Bounding box in mm of the voxels where `inside` is true (all voxels when absent). */
+function worldBox(img: NiftiImage, inside?: ArrayLike<number>): Box | undefined {
+  const [nx, ny, nz] = img.shape as [number, number, number];
+  const A = img.affine;
+  const box: Box = [[Infinity, -Infinity], [Infinity, -Infinity], [Infinity, -Infinity]];
+  let any = false;
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
+    if (inside && !inside[i + nx * (j + ny * k)]) continue;
+    // Only the faces of the grid can extend the box when every voxel counts.
+    if (!inside && i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1) continue;
+    any = true;
+    for (let a = 0; a < 3; a++) {
+      const v = A[a]![0]! * i + A[a]![1]! * j + A[a]![2]! * k + A[a]![3]!;
+      if (v < box[a]![0]) box[a]![0] = v;
+      if (v > box[a]![1]) box[a]![1] = v;
+    }
+  }
+  return any ? box : undefined;
+}
+
+function formatBox(box: Box): string {
+  return box.map(([lo, hi], a) => `${'xyz'[a]} ${Math.round(lo)}..${Math.round(hi)}`).join(', ') + ' mm';
+}
+
 async function finishMask(roi: NiftiImage, target: FunctionalTarget, interpolation: 'continuous' | 'nearest'): Promise<NiftiImage> {
   const func = await loadImage(target.funcImg, 'funcImg');
   func.assertNumeric('funcImg');
@@ -40,7 +66,17 @@ async function finishMask(roi: NiftiImage, target: FunctionalTarget, interpolati
   const iterations = target.dilation ?? 0;
   if (!(Number.isInteger(iterations) && iterations >= 0)) throw new Error(`dilation: must be a non-negative integer, got ${iterations}`);
   if (iterations > 0) mask = dilateMask(mask, shape, iterations);
-  for (let v = 0; v < mask.length; v++) if (meanFunc[v] === 0 || Number.isNaN(meanFunc[v]!)) mask[v] = 0;
+  let kept = 0;
+  for (let v = 0; v < mask.length; v++) {
+    if (meanFunc[v] === 0 || Number.isNaN(meanFunc[v]!)) mask[v] = 0;
+    kept += mask[v]!;
+  }
+  // An empty ROI almost always means the image is not in the atlas's space: say so rather than
+  // hand back a mask that makes every later step fail obscurely.
+  if (kept === 0) {
+    const region = worldBox(roi, roi.data as ArrayLike<number>);
+    throw new Error(`funcImg: the ROI has no voxel on this image's grid; the image spans ${formatBox(worldBox(grid)!)} but the region spans ${region ? formatBox(region) : 'nothing'}; is the image in the atlas's space (e.g. MNI)?`);
+  }
   return maskImageLike(grid, mask);
 }
 

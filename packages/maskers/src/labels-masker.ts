@@ -1,4 +1,5 @@
 // NiftiLabelsMasker: one signal per region of a label image (mean, or another summary).
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { loadImages, type SignalOptions, type TransformOptions } from './nifti-masker.js';
@@ -31,6 +32,10 @@ export class NiftiLabelsMasker {
   private template?: NiftiImage;
 
   constructor(opts: LabelsMaskerOptions) {
+    checkOptions('NiftiLabelsMasker', opts, optionKeys<LabelsMaskerOptions>({
+      standardize: true, detrend: true, runs: true, highPass: true, lowPass: true, tR: true,
+      labelsImg: true, backgroundLabel: true, strategy: true, resampleLabels: true,
+    }));
     if (!opts || opts.labelsImg === undefined) throw new Error('labelsImg: NiftiLabelsMasker needs a label image');
     const strategy = opts.strategy ?? 'mean';
     if (!STRATEGIES.includes(strategy)) {

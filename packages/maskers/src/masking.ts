@@ -1,5 +1,6 @@
 // Mask computation: EPI (histogram threshold), background, brain (template or background
 // fallback), intersection; with 6-connected binary morphology and connected components.
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { assertSameGrid, binaryVolume, loadImage, maskImageLike, meanVolume, type ImgLike } from './volume.js';
 
@@ -114,6 +115,7 @@ export interface EpiMaskOptions {
  * keep the largest connected component and apply a binary opening.
  */
 export async function computeEpiMask(img: ImgLike, opts: EpiMaskOptions = {}): Promise<NiftiImage> {
+  checkOptions('computeEpiMask', opts, optionKeys<EpiMaskOptions>({ lowerCutoff: true, upperCutoff: true, connected: true, opening: true, excludeZeros: true }));
   const { lowerCutoff = 0.2, upperCutoff = 0.85, connected = true, opening = 2, excludeZeros = false } = opts;
   if (!(lowerCutoff >= 0 && lowerCutoff < upperCutoff && upperCutoff <= 1)) {
     throw new Error(`lowerCutoff/upperCutoff: need 0 <= lowerCutoff < upperCutoff <= 1, got ${lowerCutoff} and ${upperCutoff}`);
@@ -154,6 +156,7 @@ export interface BackgroundMaskOptions {
  * when the image holds NaNs.
  */
 export async function computeBackgroundMask(img: ImgLike, opts: BackgroundMaskOptions = {}): Promise<NiftiImage> {
+  checkOptions('computeBackgroundMask', opts, optionKeys<BackgroundMaskOptions>({ borderSize: true, connected: true, opening: true }));
   const { borderSize = 2, connected = false, opening = 0 } = opts;
   const image = await loadImage(img, 'img');
   image.assertNumeric('img');
@@ -205,6 +208,7 @@ export interface BrainMaskOptions {
  * this package ships no template, so pass one as `template` to get the same behaviour.
  */
 export async function computeBrainMask(img: ImgLike, opts: BrainMaskOptions = {}): Promise<NiftiImage> {
+  checkOptions('computeBrainMask', opts, optionKeys<BrainMaskOptions>({ threshold: true, connected: true, opening: true, template: true }));
   const { threshold = 0.5, connected = true, opening = 2 } = opts;
   const image = await loadImage(img, 'img');
   let mask: Uint8Array;
@@ -231,6 +235,7 @@ export interface IntersectOptions {
 
 /** Voxels present in more than `threshold` of the masks (nilearn's intersect_masks). */
 export async function intersectMasks(masks: ImgLike[], opts: IntersectOptions = {}): Promise<NiftiImage> {
+  checkOptions('intersectMasks', opts, optionKeys<IntersectOptions>({ threshold: true, connected: true }));
   const { threshold = 0.5, connected = true } = opts;
   if (!(threshold >= 0 && threshold <= 1)) throw new Error(`threshold: must lie in [0, 1], got ${threshold}`);
   if (masks.length === 0) throw new Error('masks: need at least one mask, got an empty list');

@@ -1,4 +1,5 @@
 // NiftiMasker: the bridge from 4-D images to time-by-voxel matrices and back.
+import { checkOptions, optionKeys, rejectPromise } from '@neurodecode/matrix';
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { computeBackgroundMask, computeBrainMask, computeEpiMask, intersectMasks } from './masking.js';
@@ -41,6 +42,12 @@ export interface NiftiMaskerOptions extends SignalOptions {
   resampleMask?: boolean;
 }
 
+const SIGNAL_KEYS = { standardize: true, detrend: true, runs: true, highPass: true, lowPass: true, tR: true } as const;
+export const NIFTI_MASKER_OPTIONS = optionKeys<NiftiMaskerOptions>({
+  ...SIGNAL_KEYS, maskImg: true, maskStrategy: true, maskArgs: true, brainTemplate: true, smoothingFwhm: true,
+  targetAffine: true, targetShape: true, resampleMask: true,
+});
+
 /** Per-call extras of transform: run labels and confounds for cleaning. */
 export interface TransformOptions {
   runs?: ArrayLike<number | string>;
@@ -68,6 +75,8 @@ export class NiftiMasker {
   private template?: NiftiImage;
 
   constructor(opts: NiftiMaskerOptions = {}) {
+    checkOptions('NiftiMasker', opts, NIFTI_MASKER_OPTIONS);
+    rejectPromise(opts.maskImg, 'maskImg');
     this.params = { ...opts };
   }
 
@@ -183,6 +192,7 @@ export class NiftiMasker {
   }
 
   async transform(imgs: ImgsLike, opts: TransformOptions = {}): Promise<Matrix> {
+    checkOptions('transform', opts, optionKeys<TransformOptions>({ runs: true, confounds: true }));
     const X = await this.extract(imgs);
     const p = this.params;
     const runs = opts.runs ?? p.runs;

@@ -1,5 +1,6 @@
 // Signal cleaning on a time-by-feature matrix, in nilearn's signal.clean order: detrend ->
 // Butterworth filter -> confound removal -> standardize, each run on its own when runs are given.
+import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import { Matrix } from '@neurodecode/matrix';
 import { butterworthFor } from './butterworth.js';
 
@@ -189,6 +190,10 @@ function cleanOneRun(X: Matrix, opts: CleanOptions): void {
   standardizeInPlace(X, standardize);
 }
 
+const CLEAN_OPTIONS = optionKeys<CleanOptions>({
+  runs: true, detrend: true, standardize: true, highPass: true, lowPass: true, tR: true, confounds: true, standardizeConfounds: true,
+});
+
 /**
  * Clean the columns of X (rows = time points); returns a new matrix. Order of operations as
  * nilearn's signal.clean: detrend, Butterworth filter (order 5, zero phase), confound
@@ -196,6 +201,7 @@ function cleanOneRun(X: Matrix, opts: CleanOptions): void {
  * where they were (nilearn stacks runs in sorted label order, the same for contiguous runs).
  */
 export function cleanSignals(X: Matrix, opts: CleanOptions = {}): Matrix {
+  checkOptions('cleanSignals', opts, CLEAN_OPTIONS);
   if (!STANDARDIZE_VALUES.includes(opts.standardize ?? false)) {
     throw new Error(`standardize: must be false, 'zscore_sample', 'zscore' or 'psc', got ${JSON.stringify(opts.standardize)}`);
   }

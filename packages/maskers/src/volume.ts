@@ -1,4 +1,5 @@
 // Small shared helpers: loading images, comparing grids, and voxel bookkeeping for masks.
+import { rejectPromise } from '@neurodecode/matrix';
 import { readNifti, NiftiImage, affinesClose, type Affine } from '@neurodecode/nifti-io';
 
 /** An image in memory or a path to a NIfTI file. */
@@ -13,6 +14,7 @@ export async function loadImage(img: ImgLike, arg: string): Promise<NiftiImage> 
       throw new Error(`${arg}: cannot read ${img}: ${(err as Error).message}`);
     }
   }
+  rejectPromise(img, arg);
   throw new Error(`${arg}: expected a NiftiImage or a path, got ${typeof img}`);
 }
 

@@ -161,3 +161,4 @@ export function asMatrix(x: MatrixLike, argName = 'X'): Matrix {
   if (!isMatrixLike(x)) throw new TypeError(`${argName}: expected a Matrix (rows, cols, Float64Array data)`);
   return new Matrix(x.rows, x.cols, x.data);
 }
+export { closestNames, suggestName, checkOptions, rejectPromise, describeValue, checkNumber, optionKeys } from './options.js';

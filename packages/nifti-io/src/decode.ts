@@ -13,6 +13,11 @@ export interface ReadOptions {
   applyScaling?: boolean;
   /** Refuse images whose voxel data would need more bytes than this (default 8 GiB). */
   maxBytes?: number;
+  /**
+   * Keep only these volumes of a 4-D image (ascending indices), in that order; the others are
+   * skipped as they stream past, so a large atlas costs the memory of the volumes asked for.
+   */
+  volumes?: readonly number[];
 }
 
 const DEFAULT_MAX_BYTES = 8 * 1024 ** 3;
@@ -37,7 +42,11 @@ function viewCtor(d: DtypeInfo): Ctor | undefined {
 
 export class NiftiDecoder {
   private readonly where: string;
-  private readonly opts: Required<ReadOptions>;
+  private readonly opts: Required<Omit<ReadOptions, 'volumes'>>;
+  private readonly volumes?: readonly number[];
+  /** Raw data bytes seen so far (volume selection), and the bytes of one source volume. */
+  private rawSeen = 0;
+  private volumeBytes = 0;
   private head: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   private header?: NiftiHeader;
   private info?: DtypeInfo;
@@ -60,6 +69,7 @@ export class NiftiDecoder {
     this.where = where;
     this.opts = { dtype: opts.dtype ?? 'native', applyScaling: opts.applyScaling ?? true, maxBytes: opts.maxBytes ?? DEFAULT_MAX_BYTES };
     this.plausibleBytes = plausibleBytes;
+    this.volumes = opts.volumes;
   }
 
   get done(): boolean {
@@ -78,10 +88,30 @@ export class NiftiDecoder {
       }
       const rest = buf.subarray(this.header!.vox_offset);
       this.head = new Uint8Array(0);
-      if (rest.length) this.consume(rest);
+      if (rest.length) this.select(rest);
       return;
     }
-    this.consume(chunk);
+    this.select(chunk);
+  }
+
+  /** Pass on the parts of `chunk` that belong to the selected volumes (all of it without a selection). */
+  private select(chunk: Uint8Array): void {
+    const vols = this.volumes;
+    if (!vols) return this.consume(chunk);
+    const vb = this.volumeBytes;
+    let pos = this.rawSeen;
+    const end = pos + chunk.length;
+    this.rawSeen = end;
+    // The next selected volume at or after pos is found from how much has been written.
+    while (pos < end && !this.done) {
+      const k = Math.floor((this.written * this.elemSize + this.carryLen) / vb);
+      const start = vols[k]! * vb, stop = start + vb;
+      if (stop <= pos) break; // cannot happen: written data never runs ahead of the stream
+      if (start >= end) return;
+      const from = Math.max(start, pos), to = Math.min(stop, end);
+      this.consume(chunk.subarray(from - (end - chunk.length), to - (end - chunk.length)));
+      pos = to;
+    }
   }
 
   finish(): NiftiImage {
@@ -131,9 +161,11 @@ export class NiftiDecoder {
     let shape = h.dim.slice(1, rank + 1);
     while (shape.length > 3 && shape[shape.length - 1] === 1 && shape.length > 4) shape.pop();
     while (shape.length < 3) shape.push(1);
+    const sourceElems = shape.reduce((a, b) => a * b, 1) * info.components;
+    this.elemSize = info.bytes / info.components;
+    if (this.volumes) this.selectVolumes(shape, h);
     this.shape = shape;
     const nvox = shape.reduce((a, b) => a * b, 1);
-    this.elemSize = info.bytes / info.components;
     this.totalElems = nvox * info.components;
     const wantFloat = this.opts.dtype !== 'native';
     if (wantFloat && !info.numeric) {
@@ -149,7 +181,7 @@ export class NiftiDecoder {
     if (this.totalElems > MAX_ELEMENTS || needBytes > this.opts.maxBytes) {
       throw new Error(`${this.where}: shape [${shape.join(', ')}] would need ${(needBytes / 1024 ** 3).toFixed(1)} GiB, over the ${(this.opts.maxBytes / 1024 ** 3).toFixed(1)} GiB limit`);
     }
-    if (this.totalElems * this.elemSize > this.plausibleBytes) {
+    if (sourceElems * this.elemSize > this.plausibleBytes) {
       throw new Error(`${this.where}: dimensions are inconsistent with the file size: shape [${shape.join(', ')}] needs ${this.totalElems * this.elemSize} data bytes, more than the file can hold`);
     }
     if (h.scl_slope !== 1 || h.scl_inter !== 0) {
@@ -161,6 +193,23 @@ export class NiftiDecoder {
     this.sameLayout = h.littleEndian === HOST_LITTLE_ENDIAN && !this.scaling && viewCtor(info) !== undefined &&
       this.out.BYTES_PER_ELEMENT === this.elemSize && (outName === info.name || (!info.numeric));
     return true;
+  }
+
+  /** Check the volume selection against the 4-D shape and make the header describe the result. */
+  private selectVolumes(shape: number[], h: NiftiHeader): void {
+    const vols = this.volumes!;
+    const nVol = shape.length >= 4 ? shape.slice(3).reduce((a, b) => a * b, 1) : 1;
+    if (shape.length > 4) throw new Error(`${this.where}: volumes: only 4-D images can be read by volume, shape is [${shape.join(', ')}]`);
+    if (vols.length === 0) throw new Error(`${this.where}: volumes: the list of volumes to read is empty`);
+    vols.forEach((v, i) => {
+      if (!Number.isInteger(v) || v < 0 || v >= nVol) throw new Error(`${this.where}: volumes: index ${v} is outside 0..${nVol - 1}`);
+      if (i > 0 && v <= vols[i - 1]!) throw new Error(`${this.where}: volumes: indices must be ascending without repeats, got ${vols.join(', ')}`);
+    });
+    this.volumeBytes = shape[0]! * shape[1]! * shape[2]! * this.info!.bytes;
+    if (shape.length === 3) shape.push(1);
+    shape[3] = vols.length;
+    h.dim[0] = 4;
+    h.dim[4] = vols.length;
   }
 
   private consume(chunk: Uint8Array): void {

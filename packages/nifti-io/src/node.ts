@@ -7,6 +7,7 @@ import { finished } from 'node:stream/promises';
 import { MAX_DEFLATE_RATIO, NiftiDecoder, type ReadOptions } from './decode.js';
 import { NiftiImage } from './image.js';
 import { encodeHeader } from './encode.js';
+import { parseHeader, sniffHeader, type NiftiHeader } from './header.js';
 import { openTemporary, temporaryName, untrackTemporary } from './temporaries.js';
 
 const CHUNK = 1 << 20;
@@ -123,6 +124,34 @@ async function startsGzipMember(path: string, offset: number): Promise<boolean> 
   } finally {
     await fh.close();
   }
+}
+
+/** The header of a .nii or .nii.gz file, reading (and decompressing) only its first bytes. */
+export async function readNiftiHeader(path: string): Promise<NiftiHeader> {
+  let buf = Buffer.alloc(0);
+  const file = createReadStream(path, { highWaterMark: 64 * 1024 });
+  try {
+    const magic = await new Promise<Buffer>((resolve, reject) => {
+      file.once('error', reject);
+      file.once('readable', () => resolve((file.read(2) as Buffer | null) ?? Buffer.alloc(0)));
+    });
+    file.unshift(magic);
+    const gz = magic[0] === 0x1f && magic[1] === 0x8b;
+    const source = gz ? file.pipe(createGunzip()) : file;
+    try {
+      for await (const chunk of source) {
+        buf = Buffer.concat([buf, chunk as Buffer]);
+        if (buf.length >= 4 && buf.length >= sniffHeader(buf.subarray(0, 4), path).size) break;
+      }
+    } finally {
+      if (source !== file) source.destroy();
+    }
+  } catch (err) {
+    throw withPath(path, err);
+  } finally {
+    file.destroy();
+  }
+  return parseHeader(buf, path);
 }
 
 /** An Error whose message starts with the file path (errors from the decoder already do). */

@@ -2,7 +2,7 @@
 // memory, with fast paths for GaussianNB, LinearSVC and logistic regression, shards and checkpoints.
 import { existsSync, promises as fsp } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import type { Matrix } from '@neurodecode/matrix';
+import { checkOptions, optionKeys, rejectPromise, type Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import type { AnyEstimator, Label, Targets } from '@neurodecode/estimators';
 import { SphereComputer, type KernelName } from './compute.js';
@@ -71,8 +71,17 @@ export interface SearchlightResult {
   partial?: PartialFile;
 }
 
+const SEARCHLIGHT_OPTIONS = optionKeys<SearchlightOptions>({
+  func: true, mask: true, processMask: true, y: true, targets: true, groups: true, cv: true, estimator: true, scoring: true,
+  radius: true, standardize: true, threads: true, fastPath: true, onProgress: true, returnFoldScores: true, shard: true,
+  checkpoint: true, checkpointInterval: true, chunkSize: true, signal: true,
+});
+
 /** Cross-validated scores of an estimator in a sphere around every process-mask voxel, on worker threads (nilearn's SearchLight). */
 export async function searchlight(options: SearchlightOptions): Promise<SearchlightResult> {
+  checkOptions('searchlight', options, SEARCHLIGHT_OPTIONS);
+  rejectPromise(options.func, 'func');
+  rejectPromise(options.mask, 'mask');
   const t0 = performance.now();
   const scoring = options.scoring ?? 'accuracy';
   // Plugin modules resolve from the caller's folder (Node's ESM rules) before planning, so the

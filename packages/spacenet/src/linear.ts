@@ -3,7 +3,8 @@
 // LogisticRegression (unpenalised intercept, as scikit-learn's lbfgs). Both objectives are smooth,
 // so L-BFGS applies; every function/gradient evaluation costs one X w and one X^T r on the
 // active tfjs backend. Several classes: one-vs-rest.
-import type { Classifier, FitOptions, Label, Targets } from '@neurodecode/estimators';
+import type { Classifier, EstimatorJSON, FitOptions, Label, Targets } from '@neurodecode/estimators';
+import { readEstimatorJSON, toEstimatorJSON } from '@neurodecode/estimators';
 import { accuracy, argmaxLabels, checkClassification, checkLength, checkMatrix, checkParamNames, linearScores } from '@neurodecode/estimators';
 import { Matrix } from '@neurodecode/matrix';
 import { ensureBackendSync, type BackendName } from './backend.js';
@@ -83,6 +84,18 @@ abstract class TfjsLinearBase<P extends TfjsLinearParams> implements Classifier<
     return this.state;
   }
   get classes(): Label[] { return this.fittedState.classes.slice(); }
+
+  toJSON(): EstimatorJSON {
+    return toEstimatorJSON(this.estimatorName, this.getParams(), this.state);
+  }
+
+  fromJSON(json: EstimatorJSON | string): this {
+    const { params, state } = readEstimatorJSON(json, this.estimatorName);
+    this.setParams(params as Partial<P>);
+    if (state !== undefined && !((state as LinearState).coef instanceof Matrix)) throw new Error(`${this.estimatorName}: json: the saved state has no coefficients`);
+    this.state = state as LinearState | undefined;
+    return this;
+  }
   get coef(): Matrix { return this.fittedState.coef; }
   get intercept(): Float64Array { return this.fittedState.intercept; }
   get nIter(): number { return this.fittedState.nIter; }

@@ -1,6 +1,7 @@
 // SpaceNetClassifier / SpaceNetRegressor: spatially regularised linear models (Graph-Net,
 // TV-L1) with the alpha / l1-ratio path chosen by inner cross-validation.
-import type { Classifier, FitOptions, Label, Regressor, Targets } from '@neurodecode/estimators';
+import type { Classifier, EstimatorJSON, FitOptions, Label, Regressor, Targets } from '@neurodecode/estimators';
+import { readEstimatorJSON, toEstimatorJSON } from '@neurodecode/estimators';
 import { accuracy, argmaxLabels, checkClassification, checkLength, checkMatrix, checkParamNames, linearScores, r2 } from '@neurodecode/estimators';
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
@@ -128,6 +129,27 @@ abstract class SpaceNetBase {
     return this.state;
   }
 
+  /** Parameters (mask geometry included) and fitted state, as the estimator contract's toJSON. */
+  toJSON(): EstimatorJSON {
+    return toEstimatorJSON(this.estimatorName, this.getParams(), this.state ? { ...this.state, ...this.extraState() } : undefined);
+  }
+
+  fromJSON(json: EstimatorJSON | string): this {
+    const { params, state } = readEstimatorJSON(json, this.estimatorName);
+    this.setParams(params as Partial<SpaceNetParams>);
+    const s = state as (Fitted & { classes?: Label[] }) | undefined;
+    if (s !== undefined && !(s.coef instanceof Matrix && s.intercept instanceof Float64Array)) {
+      throw new Error(`${this.estimatorName}: json: the saved state has no coefficients`);
+    }
+    this.state = s;
+    if (s) this.restoreExtraState(s as unknown as Record<string, unknown>);
+    return this;
+  }
+
+  /** Fitted values a subclass keeps outside `state`. */
+  protected extraState(): Record<string, unknown> { return {}; }
+  protected restoreExtraState(_saved: Record<string, unknown>): void {}
+
   get coef(): Matrix { return this.fittedState.coef; }
   get intercept(): Float64Array { return this.fittedState.intercept; }
   /** Chosen alpha (one per binary problem: one for binary classification / regression). */
@@ -234,6 +256,9 @@ export class SpaceNetClassifier extends SpaceNetBase implements Classifier<Space
     this.fittedState;
     return this.classLabels.slice();
   }
+
+  protected override extraState(): Record<string, unknown> { return { classes: this.classLabels }; }
+  protected override restoreExtraState(saved: Record<string, unknown>): void { this.classLabels = (saved.classes as Label[]).slice(); }
 
   fit(X: Matrix, y?: Targets, opts: SpaceNetFitOptions = {}): this {
     if (!y) throw new Error('y: SpaceNetClassifier needs targets');

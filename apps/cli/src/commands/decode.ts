@@ -5,6 +5,10 @@ import { parseCvSpec, splitterUsesGroups, type Splitter } from '@neurodecode/cv'
 import { writeNifti } from '@neurodecode/nifti-io';
 import { addLabelOptions, collect, loadPlugins, pluginForEstimator } from '../inputs.js';
 import { loadDecodingInputs } from '../decoding-inputs.js';
+import { addPreprocessingOptions } from '../preprocessing.js';
+import { buildModel, checkSavable, writeModel } from '../model-file.js';
+import { createEstimator } from '@neurodecode/estimators';
+import { parseList } from '../labels.js';
 import { log, printJson, progressBar } from '../util.js';
 import { outOfFoldSummary, writePredictions } from '../decode-predictions.js';
 import { checkReportPath, decodeReport, REPORT_FLAG } from '../report/commands.js';
@@ -14,11 +18,10 @@ export function addDecodingOptions(cmd: Command): Command {
   cmd
     .requiredOption('--func <file>', 'functional 4-D image (repeat or comma-separate to concatenate runs)', collect)
     .option('--mask <file>', 'mask image (computed from the data when absent)');
-  return addLabelOptions(cmd)
+  return addPreprocessingOptions(addLabelOptions(cmd))
     .option('--estimator <name>', 'a nilearn Decoder string (svc, svc_l1, logistic_l1, ridge_classifier, dummy_classifier...) or a registered estimator name', 'svc')
     .option('--cv <spec>', 'logo | kfold:N | stratified:N | group:N', 'logo')
     .option('--grid <spec>', 'hyper-parameter grid, e.g. C=1,10,100')
-    .option('--standardize <how>', 'zscore_sample | zscore | psc | none', 'zscore_sample')
     .option('--scoring <name>', 'roc_auc | accuracy | balanced_accuracy | r2')
     .option('--plugin <module>', 'import a module that registers estimators (repeatable)', collect);
 }
@@ -39,15 +42,17 @@ export function register(program: Command): void {
     .option('--screening-percentile <p>', 'ANOVA screening percentile, scaled by mask size as nilearn does', '20')
     .option('--coef-out <file>', 'write the coefficient image (.nii.gz)')
     .option('--predictions-out <file>', 'write out-of-fold predictions as TSV (volume, run, true, predicted, decision values)')
+    .option('--save-model <file>', 'save the fitted model (.ndm) for `neurodecode predict`')
     .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
     .action(async (opts) => {
       checkReportPath(opts.report);
-      guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--predictions-out', opts.predictionsOut), ...pathArgs('--report', opts.report)]);
+      guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--predictions-out', opts.predictionsOut), ...pathArgs('--save-model', opts.saveModel), ...pathArgs('--report', opts.report)]);
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
-      const { X, y, groups, maskImg, masker, volumes } = await loadDecodingInputs(opts);
+      if (opts.saveModel) checkSavable(opts.estimator, createEstimator);
+      const { X, y, groups, maskImg, masker, volumes, settings } = await loadDecodingInputs(opts);
       requireGroupsFor(cv, opts.cv, groups, opts.groupColumn);
       const screening = opts.screeningPercentile === 'none' ? null : Number(opts.screeningPercentile);
       if (screening !== null && !(screening > 0 && screening <= 100)) {
@@ -87,6 +92,7 @@ export function register(program: Command): void {
         coefOut = opts.coefOut;
       }
       if (opts.predictionsOut) await writePredictions(opts.predictionsOut, decoder, volumes, y, groups);
+      if (opts.saveModel) writeModel(buildModel(decoder, opts.estimator, maskImg, masker.voxelOffsets, settings, parseList(opts.targets)), opts.saveModel);
       const result = {
         cv_scores: cvScores,
         mean_score: cvScores.reduce((a, b) => a + b, 0) / cvScores.length,
@@ -105,6 +111,7 @@ export function register(program: Command): void {
         coef_out: coefOut ?? null,
         predictions_out: opts.predictionsOut ?? null,
         ...outOfFoldSummary(decoder, y),
+        model_out: opts.saveModel ?? null,
         ...(coefWarning ? { warnings: [coefWarning] } : {}),
       };
       if (opts.report) {

@@ -1,6 +1,9 @@
 // neurodecode fetch haxby|mni152|harvard-oxford: download public data into the cache (or find it
 // there) and print where the files are.
 import type { Command } from 'commander';
+import { existsSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import {
   HARVARD_OXFORD_ATLASES, fetchHarvardOxford, fetchHaxby, fetchMni152, resolveDataDir,
   type FetchProgress, type HarvardOxfordAtlasName,
@@ -15,6 +18,7 @@ interface FetchCliOptions {
   dataDir?: string;
   baseUrl?: string;
   offline?: boolean;
+  from?: string;
   deadline?: string;
   json?: boolean;
 }
@@ -68,6 +72,7 @@ export function register(program: Command): void {
     .option('--data-dir <dir>', 'cache folder (default $NEURODECODE_DATA, else ~/neurodecode_data)')
     .option('--base-url <url>', 'mirror to download from instead of the published location')
     .option('--offline', 'use only the cache; fail listing the missing files (also $NEURODECODE_OFFLINE=1)')
+    .option('--from <dir>', 'install from a local copy (files under their published names, MD5SUMS checked when present)')
     .option('--deadline <seconds>', 'give up on a file not downloaded within this time (default $NEURODECODE_FETCH_DEADLINE, else 7200)')
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', [
@@ -76,16 +81,22 @@ export function register(program: Command): void {
       '  neurodecode fetch haxby --subjects 1,2',
       '  neurodecode fetch harvard-oxford --atlas cort-prob-2mm --json',
       '  neurodecode fetch mni152 --offline',
+      '  neurodecode fetch haxby --from /media/usb/haxby   (a copy of the mirror: subj1-2010.01.14.tar.gz, mask.nii.gz, MD5SUMS)',
     ].join('\n'))
     .action(async (dataset: string, opts: FetchCliOptions) => {
       if (!(DATASETS as readonly string[]).includes(dataset)) {
         throw new Error(`dataset: expected one of ${DATASETS.join(', ')}, got "${dataset}"`);
       }
+      if (opts.from !== undefined) {
+        if (opts.baseUrl) throw new Error('--from: give either --from or --base-url, not both');
+        if (!existsSync(opts.from) || !statSync(opts.from).isDirectory()) throw new Error(`--from: ${opts.from} is not a folder`);
+      }
+      const baseUrl = opts.from !== undefined ? `${pathToFileURL(resolve(opts.from)).href}/` : opts.baseUrl;
       const deadline = opts.deadline === undefined ? undefined : parseNumberArg('--deadline', opts.deadline);
       if (deadline !== undefined && !(deadline > 0)) throw new Error(`--deadline: expected a positive number of seconds, got "${opts.deadline}"`);
       const progress = progressReporter();
       const common = {
-        dataDir: opts.dataDir, baseUrl: opts.baseUrl, offline: opts.offline, onProgress: progress.onProgress,
+        dataDir: opts.dataDir, baseUrl, offline: opts.offline, onProgress: progress.onProgress,
         download: deadline === undefined ? undefined : { deadlineMs: deadline * 1000 },
       };
       let result: Record<string, unknown>;

@@ -1,16 +1,18 @@
 // neurodecode searchlight: cross-validated scores of a classifier in a sphere around every voxel,
 // optionally as one shard of N (merged later by `neurodecode searchlight merge`).
 import type { Command } from 'commander';
-import { readNifti, writeNifti } from '@neurodecode/nifti-io';
+import { readNifti, writeNifti, type NiftiImage } from '@neurodecode/nifti-io';
+import type { Matrix } from '@neurodecode/matrix';
 import { mergeShards, savePartial, searchlight } from '@neurodecode/searchlight';
 import { addLabelOptions, collect, funcList, loadLabels, loadPlugins, pluginForEstimator, readFuncRuns } from '../inputs.js';
-import { parseList, selectTargets } from '../labels.js';
+import { parseList } from '../labels.js';
+import { addPreprocessingOptions, maskAndClean, toStandardize, wantsCleaning, type PreprocessingCliOptions } from '../preprocessing.js';
 import { checkReportPath, mapReport, REPORT_FLAG } from '../report/commands.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 import { runNullMaps, wantsNullMaps, type NullCliOptions } from './searchlight-null.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
-interface SearchlightCliOptions extends NullCliOptions {
+interface SearchlightCliOptions extends NullCliOptions, PreprocessingCliOptions {
   func: string[];
   mask: string;
   processMask?: string;
@@ -19,11 +21,13 @@ interface SearchlightCliOptions extends NullCliOptions {
   labelColumn?: string;
   groupColumn?: string;
   tr?: string;
+  hrfShift?: string;
+  unlabeled?: string;
   radius: string;
   estimator: string;
   cv?: string;
   scoring: string;
-  standardize?: boolean;
+  standardizeFolds?: boolean;
   threads?: string;
   shard?: string;
   checkpoint?: string;
@@ -63,27 +67,41 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   guardPaths(decodingInputPaths(opts), [...pathArgs('--out', opts.out), ...pathArgs('--checkpoint', opts.checkpoint), ...pathArgs('--report', opts.report), ...pathArgs('--null-out', opts.nullOut)]);
   await loadPlugins(opts.plugin);
   const runs = await readFuncRuns(funcList(opts.func));
-  const labels = loadLabels(opts, runs.map((r) => r.nVolumes));
+  const labels = loadLabels(opts, runs);
   const mask = await readNifti(opts.mask);
   if (wantsNullMaps(opts)) {
+    if (wantsCleaning(opts) || toStandardize(opts.standardize)) {
+      throw new Error('--null-out: null maps read the images as they are; run without the preprocessing flags (--detrend, --high-pass, --low-pass, --confounds, --standardize, --smoothing-fwhm)');
+    }
     return runNullMaps(opts, {
       func: runs, mask, processMask: opts.processMask, y: labels.table.labels.map(String), targets: parseList(opts.targets),
       groups: labels.table.groups, cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
-      estimator: { name: opts.estimator }, scoring: opts.scoring, radius, standardize: !!opts.standardize, threads,
+      estimator: { name: opts.estimator }, scoring: opts.scoring, radius, standardize: !!opts.standardizeFolds, threads,
     });
+  }
+  // Preprocessing works on whole runs, so the cleaned, selected volumes go in as a matrix;
+  // without it the engine reads the images itself (less memory).
+  let func: NiftiImage[] | Matrix = runs;
+  let y = labels.table.labels.map(String);
+  let groups = labels.table.groups;
+  let targets = parseList(opts.targets);
+  if (wantsCleaning(opts) || toStandardize(opts.standardize)) {
+    func = (await maskAndClean(runs, mask, labels.keep, opts)).X;
+    y = labels.y.map(String);
+    groups = labels.groups;
+    targets = undefined;
+  } else if (labels.keep.length < y.length && !targets) {
+    targets = [...new Set(labels.keep.map((i) => y[i]!))]; // --unlabeled drop
   }
   const bar = progressBar('searchlight');
   let result;
   try {
     result = await searchlight({
-      func: runs, mask, processMask: opts.processMask,
-      y: labels.table.labels.map(String),
-      targets: parseList(opts.targets),
-      groups: labels.table.groups,
-      cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
+      func, mask, processMask: opts.processMask, y, targets, groups,
+      cv: opts.cv ?? (groups ? 'logo' : 'kfold:5'),
       // Plugins loaded above are known to the registry, which hands their modules to the workers.
       estimator: { name: opts.estimator },
-      scoring: opts.scoring, radius, standardize: !!opts.standardize, threads, shard,
+      scoring: opts.scoring, radius, standardize: !!opts.standardizeFolds, threads, shard,
       checkpoint: opts.checkpoint,
       checkpointInterval: opts.checkpointEvery !== undefined ? parseNumberArg('--checkpoint-every', opts.checkpointEvery) * 1000 : undefined,
       onProgress: (done, total) => bar.update(done, total),
@@ -100,14 +118,13 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
     shard: shard ? `${shard.index}/${shard.count}` : null,
   };
   if (opts.report) {
-    const keep = selectTargets(labels.table.labels, parseList(opts.targets));
-    const y = keep.map((i) => labels.table.labels[i]!);
+    const y = labels.y;
     const chance = opts.scoring === 'roc_auc' ? 0.5 : 1 / new Set(y.map(String)).size;
     let maskVoxels = 0;
     for (let p = 0; p < mask.volumeSize; p++) if (mask.data[p]) maskVoxels++;
     await mapReport(opts.report, {
       command: 'searchlight', result: out, map: result.scoresImg, mapLabel: `searchlight ${opts.scoring}`, kind: 'score', chance,
-      grid: runs[0]!.shape, maskVoxels, y, groups: labels.table.groups ? keep.map((i) => labels.table.groups![i]!) : undefined,
+      grid: runs[0]!.shape, maskVoxels, y, groups: labels.groups,
     });
   }
   if (opts.json) return printJson(out);
@@ -123,12 +140,12 @@ export function register(program: Command): void {
     .option('--mask <file>', 'mask image: the voxels spheres draw from')
     .option('--process-mask <file>', 'sphere centres (a subset of the mask; default: the whole mask)');
   // Not required at this level: `searchlight merge` takes no labels.
-  addLabelOptions(cmd, { required: false })
+  addPreprocessingOptions(addLabelOptions(cmd, { required: false }), { standardizeDefault: 'none' })
     .option('--radius <mm>', 'sphere radius in mm', '5.6')
     .option('--estimator <name>', 'svc | gnb | logistic | any registered name', 'svc')
     .option('--cv <spec>', 'kfold:N | logo | stratified:N | group:N (default: logo with groups, else kfold:5)')
     .option('--scoring <name>', 'accuracy | balanced_accuracy | roc_auc ...', 'accuracy')
-    .option('--standardize', 'z-score each sphere with the training fold\'s mean and std')
+    .option('--standardize-folds', 'z-score each sphere with the training fold\'s mean and std')
     .option('--threads <n>', 'worker threads (default: the core count)')
     .option('--shard <i/N>', 'compute only shard i of N and write a partial result')
     .option('--checkpoint <file>', 'save progress here and resume from it after an interruption')

@@ -1,14 +1,17 @@
 // neurodecode spacenet: SpaceNet (TV-L1 / Graph-Net) decoding on a train/test split of runs or
-// with an outer cross-validation. Masking is done here with @neurodecode/spacenet's applyMask
-// (mask voxels in C order), and each set of volumes is z-scored on its own, as nilearn's
-// NiftiMasker(standardize=True) does on every transform.
+// with an outer cross-validation. Runs are masked and cleaned as every decoding command does
+// (mask voxels in C order), and each set of volumes is standardized on its own (per run within
+// it), as nilearn's NiftiMasker(standardize=True) does on every transform.
 import type { Command } from 'commander';
 import { parseCvSpec } from '@neurodecode/cv';
 import { Matrix } from '@neurodecode/matrix';
 import { readNifti, writeNifti } from '@neurodecode/nifti-io';
 // Types only at the top: TensorFlow.js is loaded when the command runs, not on every CLI start.
 import type { BackendName, Penalty, SpaceNetClassifier } from '@neurodecode/spacenet';
-import { parseList, readLabels, selectTargets } from '../labels.js';
+import { cleanSignals } from '@neurodecode/maskers';
+import { parseList } from '../labels.js';
+import { addLabelOptions, collect, funcList, loadLabels, readFuncRuns } from '../inputs.js';
+import { addPreprocessingOptions, maskAndClean, toStandardize } from '../preprocessing.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 import { chanceScores, checkReportPath, confusionCounts, mapReport, REPORT_FLAG, splitChance } from '../report/commands.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
@@ -28,32 +31,13 @@ export function parseGroupRanges(arg: string, value: string): Set<string> {
   return out;
 }
 
-function zscoreColumns(M: Matrix): Matrix {
-  const out = M.clone();
-  const { rows, cols, data } = out;
-  if (rows < 2) return out;
-  for (let j = 0; j < cols; j++) {
-    let m = 0;
-    for (let i = 0; i < rows; i++) m += data[i * cols + j]!;
-    m /= rows;
-    let ss = 0;
-    for (let i = 0; i < rows; i++) ss += (data[i * cols + j]! - m) ** 2;
-    const sd = Math.sqrt(ss / (rows - 1));
-    for (let i = 0; i < rows; i++) data[i * cols + j] = sd > 0 ? (data[i * cols + j]! - m) / sd : 0;
-  }
-  return out;
-}
-
 export function register(program: Command): void {
-  program
+  const cmd = program
     .command('spacenet')
     .description('SpaceNet decoding (TV-L1 or Graph-Net penalised logistic regression) with inner CV over alpha')
-    .requiredOption('--func <file>', 'functional 4-D image')
-    .requiredOption('--mask <file>', 'mask image (its voxels are the features; their 3-D layout drives the penalty)')
-    .requiredOption('--labels <file>', 'labels file with a header row (e.g. "labels chunks")')
-    .option('--targets <a,b>', 'keep only volumes with these labels')
-    .option('--label-column <name>', 'label column (default: labels)')
-    .option('--group-column <name>', 'group (run) column (default: chunks)')
+    .requiredOption('--func <file>', 'functional 4-D image (repeat or comma-separate to concatenate runs)', collect)
+    .requiredOption('--mask <file>', 'mask image (its voxels are the features; their 3-D layout drives the penalty)');
+  addPreprocessingOptions(addLabelOptions(cmd))
     .option('--penalty <name>', 'tv-l1 | graph-net', 'tv-l1')
     .option('--train-groups <list>', 'groups used for training, e.g. 0-9')
     .option('--test-groups <list>', 'groups used for testing, e.g. 10-11')
@@ -64,7 +48,7 @@ export function register(program: Command): void {
     .option('--max-iter <n>', 'solver iterations', '200')
     .option('--tol <x>', 'solver tolerance', '1e-4')
     .option('--screening-percentile <p>', 'ANOVA screening percentile (of a whole brain, as nilearn)', '20')
-    .option('--no-standardize', 'do not z-score each set of volumes')
+    .option('--no-standardize', 'same as --standardize none')
     .option('--backend <name>', 'tfjs backend: node | wasm | cpu (default: best available)')
     .option('--coef-out <file>', 'write the coefficient map (.nii.gz), fitted on the training groups (or all volumes with --cv)')
     .option(...REPORT_FLAG)
@@ -80,18 +64,20 @@ export function register(program: Command): void {
       if (split && (opts.trainGroups === undefined || opts.testGroups === undefined)) {
         throw new Error(`${opts.trainGroups === undefined ? '--train-groups' : '--test-groups'}: needed with ${opts.trainGroups === undefined ? '--test-groups' : '--train-groups'}`);
       }
-      const { applyMask, initBackend, maskGeometry, SpaceNetClassifier } = await import('@neurodecode/spacenet');
+      const { initBackend, maskGeometry, SpaceNetClassifier } = await import('@neurodecode/spacenet');
       const backend: BackendName = await initBackend(opts.backend);
       const maskImg = await readNifti(opts.mask);
-      const geom = maskGeometry(maskImg, '--mask');
-      const func = await readNifti(opts.func, { dtype: 'float32' });
-      if (func.nVolumes < 2) throw new Error(`--func: expected a 4-D image, got shape [${func.shape.join(', ')}]`);
-      const table = readLabels(opts.labels, { labelColumn: opts.labelColumn, groupColumn: opts.groupColumn, volumesPerRun: [func.nVolumes] });
-      if (table.labels.length !== func.nVolumes) {
-        throw new Error(`--labels: ${table.labels.length} rows do not match the ${func.nVolumes} volumes of --func`);
-      }
-      const X = applyMask(func, geom, '--func');
-      const selected = selectTargets(table.labels, parseList(opts.targets));
+      maskGeometry(maskImg, '--mask'); // checks the mask before the runs are read
+      const runs = await readFuncRuns(funcList(opts.func));
+      if (runs.some((r) => r.nVolumes < 2)) throw new Error(`--func: expected 4-D images, got shape [${runs.find((r) => r.nVolumes < 2)!.shape.join(', ')}]`);
+      const labels = loadLabels(opts, runs);
+      const table = labels.table;
+      const selected = labels.keep;
+      // Cleaning on whole runs here; standardization later, on each set of volumes.
+      const all = table.labels.map((_, i) => i);
+      const X = (await maskAndClean(runs, maskImg, all, { ...opts, standardize: 'none' })).X;
+      const runOf = runs.flatMap((r, i) => new Array<number>(r.nVolumes).fill(i));
+      const how = toStandardize(opts.standardize);
       const params = {
         penalty,
         l1Ratios: parseList(opts.l1Ratios)!.map((v) => {
@@ -105,7 +91,7 @@ export function register(program: Command): void {
         tol: parseNumberArg('--tol', opts.tol),
         screeningPercentile: parseNumberArg('--screening-percentile', opts.screeningPercentile),
       };
-      const prepare = (rows: number[]): Matrix => (opts.standardize ? zscoreColumns(X.selectRows(rows)) : X.selectRows(rows));
+      const prepare = (rows: number[]): Matrix => (how ? cleanSignals(X.selectRows(rows), { standardize: how, runs: rows.map((i) => runOf[i]!) }) : X.selectRows(rows));
       const labelsOf = (rows: number[]): (string | number)[] => rows.map((i) => table.labels[i]!);
       const started = performance.now();
       const fitOn = (rows: number[]): SpaceNetClassifier => SpaceNetClassifier.fromMask(maskImg, params).fit(prepare(rows), labelsOf(rows));
@@ -154,6 +140,7 @@ export function register(program: Command): void {
           bar.update(k + 1, folds.length + 1);
         });
         model = fitOn(selected);
+        bar.update(folds.length + 1, folds.length + 1); // the final fit on all selected volumes
         bar.stop();
         if (opts.report) chance = chanceScores(Matrix.zeros(selected.length, 1), labelsOf(selected), groups, splitter, 'accuracy');
         Object.assign(result, { cv: opts.cv, cv_scores: scores, mean_score: scores.reduce((a, b) => a + b, 0) / scores.length });
@@ -170,7 +157,7 @@ export function register(program: Command): void {
       if (opts.report) {
         await mapReport(opts.report, {
           command: 'spacenet', result, map: model.coefImg(maskImg), mapLabel: `SpaceNet ${penalty} weights`, kind: 'weights',
-          grid: func.shape, maskVoxels: X.cols, y: selected.map((i) => table.labels[i]!), groups: table.groups ? selected.map((i) => table.groups![i]!) : undefined,
+          grid: runs[0]!.shape, maskVoxels: X.cols, y: selected.map((i) => table.labels[i]!), groups: table.groups ? selected.map((i) => table.groups![i]!) : undefined,
           folds: Array.isArray(result.cv_scores) ? { scores: result.cv_scores as number[], scoring: 'accuracy', chance: chance?.scores, chanceNote: chance?.note }
             : typeof result.test_score === 'number' ? { scores: [result.test_score], scoring: 'accuracy', chance: chance?.scores, chanceNote: chance?.note } : undefined,
           confusion: heldOut.truth.length ? { ...confusionCounts(heldOut.truth, heldOut.predicted, model.classes), what: split ? 'test runs' : 'all folds' } : undefined,
