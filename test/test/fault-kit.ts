@@ -52,13 +52,22 @@ export async function pool<T>(jobs: (() => Promise<T>)[], width = 2): Promise<T[
   return out;
 }
 
-/** A failed run: non-zero exit, nothing on stdout, one line on stderr matching `message`. */
+/** A progress line the CLI prints when stderr is not a terminal ("label: 3/4 (75%), elapsed 2s, ETA 1s", "label: 4/4 done in 3s"). */
+const PROGRESS_LINE = /^[^\n]*: \d+\/\d+ (?:done in \S+|\(\S+%\), elapsed \S+, ETA \S+)$/;
+
+/**
+ * A failed run: non-zero exit, nothing on stdout, and on stderr one error line matching `message`,
+ * last, after nothing but progress lines (printed off a terminal, as in these tests).
+ */
 export function assertCleanFailure(r: Run, message: RegExp, what: string): void {
   assert.notEqual(r.status, 0, `${what}: expected a failure, got exit 0`);
   assert.equal(r.signal, null, `${what}: killed by ${r.signal}: ${r.stderr}`);
   assert.equal(r.stdout, '', `${what}: stdout must be empty on failure`);
-  assert.match(r.stderr, /^neurodecode: [^\n]+\n$/, `${what}: one line on stderr, got ${JSON.stringify(r.stderr)}`);
-  assert.match(r.stderr, message, what);
+  assert.match(r.stderr, /(?:^|\n)neurodecode: [^\n]+\n$/, `${what}: one error line, last on stderr, got ${JSON.stringify(r.stderr)}`);
+  const lines = r.stderr.slice(0, -1).split('\n');
+  const error = lines.pop()!;
+  for (const line of lines) assert.match(line, PROGRESS_LINE, `${what}: only progress lines before the error, got ${JSON.stringify(r.stderr)}`);
+  assert.match(error, message, what);
 }
 
 /** Every file under `dir` is unchanged and nothing was added (except names `allowNew` accepts). */

@@ -136,8 +136,14 @@ test('neurodecode group on the reference study: MNI maps get Harvard-Oxford name
   try {
     const out = join(dir, 'group');
     const res = parseJsonResult(await runCliAsync('group', '--maps', ...maps, '--mask', join(ref, 'mask.nii.gz'), '--chance', '0.5',
-      '--n-perm', '500', '--threshold', '0.001', '--out', out, '--json'));
+      '--n-perm', '500', '--threshold', '0.001', '--out', out, '--report', join(dir, 'group.html'), '--json'));
     assert.equal(res.atlas, 'harvard_oxford.nii.gz');
+    // The report: subjects, corrected maps drawn, nothing fetched from outside the page.
+    const html = readFileSync(join(dir, 'group.html'), 'utf8');
+    assert.match(html, /subjects<b>12<\/b>/);
+    assert.match(html, /neurodecode group --maps /);
+    assert.ok((html.match(/<img alt="[^"]*" src="data:image\/png;base64,/g) ?? []).length >= 2, 'the t map and at least one corrected logp map are drawn');
+    assert.ok(!/<(?:script|img|link)[^>]+(?:src|href)="https?:/i.test(html), 'self-contained');
     assert.match(res.clusters[0].region, /^Left_Lateral_Occipital_Cortex/);
     assert.equal(res.clusters[0].size, Math.max(...res.clusters.map((c: { size: number }) => c.size)));
     const rows = readFileSync(join(out, 'clusters.tsv'), 'utf8').trim().split('\n');

@@ -184,8 +184,13 @@ test('simulate: the default simulated set made in the page, as the datasets pack
   await page.fill('#workers', '2');
   await page.evaluate(() => { delete document.body.dataset.searchlightState; });
   await page.click('#run-searchlight');
-  await page.waitForFunction(() => /^[1-9]\d* \/ \d+ spheres/.test(document.querySelector('#job-searchlight .eta')?.textContent ?? ''), undefined, { timeout: 60_000 });
-  await page.click('#job-searchlight button.cancel');
+  // Cancel in the same animation frame as the first progress report (a click from the test process
+  // could arrive after a fast machine has finished the run, or hit a progress bar redrawn meanwhile).
+  await page.waitForFunction(() => {
+    if (!/^[1-9]\d* \/ \d+ spheres/.test(document.querySelector('#job-searchlight .eta')?.textContent ?? '')) return false;
+    (document.querySelector('#job-searchlight button.cancel') as HTMLButtonElement).click();
+    return true;
+  }, undefined, { timeout: 60_000 });
   await page.waitForFunction(() => document.body.dataset.searchlightState === 'done', undefined, { timeout: 10_000 });
   assert.match(await errorText(page), /searchlight: cancelled; nothing was kept from this run/);
   assert.equal(await page.isVisible('#searchlight-results'), false, 'no result from a cancelled run');

@@ -10,11 +10,14 @@ import { collect } from '../inputs.js';
 import { log, parseIntArg, parseNumberArg, printJson, progressBar } from '../util.js';
 import { guardPaths, pathArgs } from '../guard.js';
 import { isMniSpace, resolveAtlas } from '../report/context.js';
+import { checkReportPath, groupReport, REPORT_FLAG } from '../report/commands.js';
+import type { NiftiImage } from '@neurodecode/nifti-io';
 import { readTextFile } from '../text-input.js';
 import { readNifti, trackTemporary, untrackTemporary } from '@neurodecode/nifti-io';
 
 
 export interface GroupCliOptions {
+  report?: string;
   maps?: string[];
   mapsList?: string;
   mask: string;
@@ -58,6 +61,7 @@ export function register(program: Command): void {
     .option('--atlas-labels <file>', 'index,name CSV for --atlas')
     .option('--threads <n>', 'worker threads (default: all cores)')
     .requiredOption('--out <dir>', 'output directory (written atomically: all files or none)')
+    .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
     .addHelpText('after', [
       '',
@@ -85,11 +89,12 @@ export function register(program: Command): void {
       for (const f of [opts.mask, ...maps, ...(opts.atlas ? [opts.atlas, opts.atlasLabels!] : [])]) {
         if (!existsSync(f)) throw new Error(`${f}: no such file`);
       }
+      checkReportPath(opts.report);
       const out = resolve(opts.out);
       const nullMapsGiven = await listInputs('--null-maps', opts.nullMaps, '--null-maps-list', opts.nullMapsList);
       guardPaths(
         [...pathArgs('--maps', maps), ...pathArgs('--mask', opts.mask), ...pathArgs('--covariates', opts.covariates), ...pathArgs('--null-maps', nullMapsGiven), ...pathArgs('--atlas', opts.atlas)],
-        [{ flag: '--out', path: opts.out, kind: 'dir' }],
+        [{ flag: '--out', path: opts.out, kind: 'dir' }, ...pathArgs('--report', opts.report)],
       );
       // Maps in MNI space get their cluster peaks named by default (as reports do): $NEURODECODE_ATLAS
       // or the cached Harvard-Oxford atlas, never a download.
@@ -108,6 +113,8 @@ export function register(program: Command): void {
       const onProgress = (d: number, t: number) => bar.update(d, t);
       let files: Record<string, string>;
       let summary: Record<string, unknown>;
+      let images: Record<string, NiftiImage> = {};
+      let maskVoxels: number | undefined;
       const tmp = join(dirname(out), `.${basename(out)}.partial-${randomBytes(4).toString('hex')}`);
       trackTemporary(tmp);
       try {
@@ -129,6 +136,8 @@ export function register(program: Command): void {
           bar.stop();
           await fsp.mkdir(tmp, { recursive: true });
           files = await writePermutationOutputs(res, tmp, out);
+          images = res.images;
+          maskVoxels = res.stack.graph.nVoxels;
           summary = permutationSummary(res);
         } else {
           const res = await runNullMethod(method as 'stelzer' | 'prevalence', { maps, nullMaps: nullMapsGiven, mask: opts.mask, chance, nPerm, seed, threshold, atlas, onProgress });
@@ -144,6 +153,7 @@ export function register(program: Command): void {
             files.clusters = join(out, 'clusters.tsv');
           }
           summary = res.summary;
+          images = res.images;
         }
         await publish(tmp, out);
       } catch (err) {
@@ -155,6 +165,7 @@ export function register(program: Command): void {
       }
       const seconds = (performance.now() - started) / 1000;
       const result = { method, out, files, ...summary, atlas: atlasName ?? null, ...(atlasNote && !atlas ? { atlas_note: atlasNote } : {}), seconds };
+      if (opts.report) await groupReport(opts.report, { result, images, nSubjects: maps.length, maskVoxels });
       if (opts.json) return printJson(result);
       log(`group (${method}): ${maps.length} maps, ${seconds.toFixed(2)} s; outputs in ${out}`);
       if (atlasNote && !atlas) log(`group: cluster regions not named (${atlasNote})`);
