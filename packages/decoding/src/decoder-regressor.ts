@@ -1,6 +1,6 @@
 // DecoderRegressor: the Decoder workflow for continuous targets (nilearn's default estimator 'svr').
 import { Matrix } from '@neurodecode/matrix';
-import { checkMatrix, type Targets } from '@neurodecode/estimators';
+import type { Targets } from '@neurodecode/estimators';
 import { BaseDecoder } from './decoder.js';
 import { isImageInput, type ImgsLike } from './image-input.js';
 
@@ -25,8 +25,7 @@ export class DecoderRegressor extends BaseDecoder {
   }
 
   fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
-    checkMatrix(X, 'X', undefined, 'DecoderRegressor', false);
-    if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
+    this.checkFitInputs(X, y, opts);
     const yy = Float64Array.from(y as ArrayLike<number>, (v) => Number(v));
     if (yy.some((v) => !Number.isFinite(v))) throw new Error('y: regression targets must be finite numbers');
     this.fitProblems(X, [{ y: yy }], opts.groups);

@@ -181,6 +181,14 @@ export abstract class BaseDecoder {
   }
 
   /** Run the cross-validated fit on an already masked matrix (rows = samples). */
+  /** fitMatrix's argument checks, shared by every decoder: a finite sample matrix, known options, one label and group per row. */
+  protected checkFitInputs(X: Matrix, y: Targets, opts: { groups?: Targets }): void {
+    checkMatrix(X, 'X', undefined, this.constructor.name, false);
+    checkOptions('fitMatrix', opts, ['groups']);
+    if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
+    if (opts.groups && opts.groups.length !== X.rows) throw new Error(`groups: length ${opts.groups.length} does not match the ${X.rows} samples`);
+  }
+
   protected fitProblems(X: Matrix, problems: Problem[], groups?: Targets): FoldResult[][] {
     if (X.hasNonFinite()) throw new Error('X: contains NaN or infinite values');
     this.nSamples = X.rows;
@@ -427,10 +435,7 @@ export class Decoder extends BaseDecoder {
 
   /** Cross-validate and fit on a masked matrix (rows = samples). */
   fitMatrix(X: Matrix, y: Targets, opts: { groups?: Targets } = {}): this {
-    checkMatrix(X, 'X', undefined, 'Decoder', false);
-    checkOptions('fitMatrix', opts, ['groups']);
-    if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
-    if (opts.groups && opts.groups.length !== X.rows) throw new Error(`groups: length ${opts.groups.length} does not match the ${X.rows} samples`);
+    this.checkFitInputs(X, y, opts);
     const { classes, codes } = encodeLabels(y);
     if (classes.length < 2) throw new Error(`y: a single class (${JSON.stringify(classes[0])}); decoding needs at least two`);
     this.classes = classes;

@@ -86,6 +86,12 @@ function checkAlphas(name: string, alphas: readonly number[]): void {
   if (alphas.length === 0) throw new RangeError(`${name}: alphas is empty`);
 }
 
+/** The RidgeCV classes' setParams: only alphas and fitIntercept, over the current values (or the defaults, during construction). */
+function mergeCvParams(name: string, current: RidgeCVParams | undefined, params: Partial<RidgeCVParams>): RidgeCVParams {
+  for (const key of Object.keys(params)) if (key !== 'alphas' && key !== 'fitIntercept') throw new Error(`${name}: unknown parameter "${key}"; valid parameters: alphas, fitIntercept`);
+  return { ...(current ?? RIDGE_CV_DEFAULTS), ...params };
+}
+
 /** scikit-learn's RidgeCV: ridge regression with alpha chosen by efficient leave-one-out over alphas (alpha_ after fit). */
 export class RidgeCV extends Ridge {
   /** The chosen penalty (scikit-learn's alpha_) and every candidate's leave-one-out MSE. */
@@ -103,8 +109,7 @@ export class RidgeCV extends Ridge {
   }
 
   override setParams(params: Partial<RidgeCVParams>): this {
-    for (const key of Object.keys(params)) if (key !== 'alphas' && key !== 'fitIntercept') throw new Error(`RidgeCV: unknown parameter "${key}"; valid parameters: alphas, fitIntercept`);
-    this.cvParams = { ...(this.cvParams ?? RIDGE_CV_DEFAULTS), ...params };
+    this.cvParams = mergeCvParams('RidgeCV', this.cvParams, params);
     return this;
   }
 
@@ -141,8 +146,7 @@ export class RidgeClassifierCV extends RidgeClassifier {
   }
 
   override setParams(params: Partial<RidgeCVParams>): this {
-    for (const key of Object.keys(params)) if (key !== 'alphas' && key !== 'fitIntercept') throw new Error(`RidgeClassifierCV: unknown parameter "${key}"; valid parameters: alphas, fitIntercept`);
-    this.cvParams = { ...(this.cvParams ?? RIDGE_CV_DEFAULTS), ...params };
+    this.cvParams = mergeCvParams('RidgeClassifierCV', this.cvParams, params);
     return this;
   }
 
