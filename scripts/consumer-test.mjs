@@ -60,12 +60,21 @@ try {
   mkdirSync(app);
   const fileSpec = (name) => `file:${relative(app, byName.get(name).tgz)}`;
   const deps = Object.fromEntries([...byName.keys()].map((n) => [n, fileSpec(n)]));
-  writeFileSync(join(app, 'package.json'), JSON.stringify({
-    name: 'neurodecode-consumer', private: true, type: 'module',
-    dependencies: { ...deps, 'cv-second-copy': fileSpec('@neurodecode/cv') },
-    devDependencies: { '@types/node': readJson(join(root, 'package.json')).devDependencies['@types/node'] },
-    overrides: deps,
-  }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'neurodecode-consumer',
+        private: true,
+        type: 'module',
+        dependencies: { ...deps, 'cv-second-copy': fileSpec('@neurodecode/cv') },
+        devDependencies: { '@types/node': readJson(join(root, 'package.json')).devDependencies['@types/node'] },
+        overrides: deps,
+      },
+      null,
+      2,
+    ),
+  );
   if (!sizesOnly) {
     run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app });
     step('npm install');
@@ -100,7 +109,15 @@ try {
 
 function typeCheck(app) {
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-  const base = { strict: true, skipLibCheck: false, noEmit: true, target: 'ES2022', lib: ['ES2022'], types: ['node'], noUnusedLocals: false };
+  const base = {
+    strict: true,
+    skipLibCheck: false,
+    noEmit: true,
+    target: 'ES2022',
+    lib: ['ES2022'],
+    types: ['node'],
+    noUnusedLocals: false,
+  };
   const configs = {
     node16: { module: 'node16', moduleResolution: 'node16' },
     nodenext: { module: 'nodenext', moduleResolution: 'nodenext' },
@@ -129,22 +146,35 @@ async function browserBundles(app, out) {
     const entry = join(entries, `${short}.mjs`);
     writeFileSync(entry, `export * from '${name}';\n`);
     const offenders = [];
-    const result = await esbuild.build({
-      entryPoints: [entry], bundle: true, write: false, minify: true, format: 'esm', platform: 'browser',
-      absWorkingDir: app, metafile: true, logLevel: 'silent',
-      plugins: [{
-        name: 'no-node-builtins',
-        setup(build) {
-          build.onResolve({ filter: /.*/ }, (args) => {
-            if (builtins.has(args.path) || args.path.startsWith('node:')) {
-              offenders.push(`${args.path} (imported by ${relative(app, args.importer)})`);
-              return { path: args.path, external: true };
-            }
-            return undefined;
-          });
-        },
-      }],
-    }).catch((err) => { throw new Error(`browser bundle of ${name} failed: ${err.message}`); });
+    const result = await esbuild
+      .build({
+        entryPoints: [entry],
+        bundle: true,
+        write: false,
+        minify: true,
+        format: 'esm',
+        platform: 'browser',
+        absWorkingDir: app,
+        metafile: true,
+        logLevel: 'silent',
+        plugins: [
+          {
+            name: 'no-node-builtins',
+            setup(build) {
+              build.onResolve({ filter: /.*/ }, (args) => {
+                if (builtins.has(args.path) || args.path.startsWith('node:')) {
+                  offenders.push(`${args.path} (imported by ${relative(app, args.importer)})`);
+                  return { path: args.path, external: true };
+                }
+                return undefined;
+              });
+            },
+          },
+        ],
+      })
+      .catch((err) => {
+        throw new Error(`browser bundle of ${name} failed: ${err.message}`);
+      });
     if (offenders.length) throw new Error(`browser bundle of ${name} pulls Node built-ins: ${offenders.join(', ')}`);
     const code = result.outputFiles[0].contents;
     out.bundles[name] = { bundled_bytes: code.length, bundled_gzip_bytes: gzipSync(code).length };

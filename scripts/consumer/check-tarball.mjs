@@ -32,7 +32,8 @@ export function checkTarball({ unpacked, pkg: source }, byName, { browserSafe })
   const name = source.name;
   const pkg = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'));
   for (const file of ['LICENSE', 'README.md']) if (!existsSync(join(unpacked, file))) fail(name, `tarball has no ${file}`);
-  if (!/MIT License/.test(readFileSync(join(unpacked, 'LICENSE'), 'utf8')) || pkg.license !== 'MIT') fail(name, 'license is not MIT in both LICENSE and package.json');
+  if (!/MIT License/.test(readFileSync(join(unpacked, 'LICENSE'), 'utf8')) || pkg.license !== 'MIT')
+    fail(name, 'license is not MIT in both LICENSE and package.json');
   if (!pkg.engines?.node) fail(name, 'package.json declares no engines.node');
   if (!pkg.repository?.url || !pkg.homepage) fail(name, 'package.json has no repository or homepage');
   for (const field of ['dependencies', 'peerDependencies', 'optionalDependencies']) {

@@ -26,7 +26,11 @@ try {
   await writeNifti(mean, join(out, 'mean.nii.gz'));
   assert.deepEqual((await readNifti(join(out, 'mean.nii.gz'))).shape, [12, 14, 10]);
 
-  const rows = readFileSync(set.labels, 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/[\s,]+/));
+  const rows = readFileSync(set.labels, 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/[\s,]+/));
   const y = rows.map((r) => r[0]);
   const groups = rows.map((r) => Number(r[1]));
   const masker = new NiftiMasker({ maskImg: await readNifti(set.mask) });

@@ -53,11 +53,23 @@ export function labMonorepo({ work, byName, appDir }) {
   writeFileSync(join(lab, 'package.json'), JSON.stringify({ name: 'lab', private: true, pnpm: { overrides } }, null, 2));
   writeFileSync(join(lab, 'pnpm-workspace.yaml'), 'packages:\n  - packages/*\n');
   writeFileSync(join(lab, '.npmrc'), 'hoist=false\n');
-  const deps = ['cli', 'cv', 'datasets', 'decoding', 'estimators', 'maskers', 'searchlight'].map((p) => [`@neurodecode/${p}`, `^${version}`]);
-  writeFileSync(join(analysis, 'package.json'), JSON.stringify({
-    name: 'analysis', private: true, type: 'module',
-    dependencies: { ...Object.fromEntries(deps), 'lab-knn': 'workspace:^' },
-  }, null, 2));
+  const deps = ['cli', 'cv', 'datasets', 'decoding', 'estimators', 'maskers', 'searchlight'].map((p) => [
+    `@neurodecode/${p}`,
+    `^${version}`,
+  ]);
+  writeFileSync(
+    join(analysis, 'package.json'),
+    JSON.stringify(
+      {
+        name: 'analysis',
+        private: true,
+        type: 'module',
+        dependencies: { ...Object.fromEntries(deps), 'lab-knn': 'workspace:^' },
+      },
+      null,
+      2,
+    ),
+  );
   writeFileSync(join(analysis, 'run.mjs'), ANALYSIS);
   // The lab's plugin, scaffolded by the published CLI.
   const neurodecode = join(appDir, 'node_modules', '.bin', 'neurodecode');
@@ -67,15 +79,88 @@ export function labMonorepo({ work, byName, appDir }) {
   run('pnpm', ['--filter', 'lab-knn', 'test'], { cwd: lab });
   const result = JSON.parse(run(process.execPath, ['run.mjs'], { cwd: analysis }).stdout.trim().split('\n').pop());
   // The CLI from the analysis folder, loading the lab's plugin by name.
-  run(process.execPath, [join(appDir, 'node_modules', '@neurodecode', 'cli', 'bin', 'neurodecode.js'), 'simulate', '--out', 'sim', '--volumes', '40', '--seed', '4', '--json'], { cwd: analysis });
-  const sl = JSON.parse(run('pnpm', ['exec', 'neurodecode', 'searchlight', '--func', 'sim/bold.nii.gz', '--mask', 'sim/mask.nii.gz', '--labels', 'sim/labels.txt',
-    '--targets', 'face,house', '--radius', '4', '--threads', '2', '--plugin', 'lab-knn', '--estimator', 'lab-knn', '--out', 'sl.nii.gz', '--json'], { cwd: analysis }).stdout);
+  run(
+    process.execPath,
+    [
+      join(appDir, 'node_modules', '@neurodecode', 'cli', 'bin', 'neurodecode.js'),
+      'simulate',
+      '--out',
+      'sim',
+      '--volumes',
+      '40',
+      '--seed',
+      '4',
+      '--json',
+    ],
+    { cwd: analysis },
+  );
+  const sl = JSON.parse(
+    run(
+      'pnpm',
+      [
+        'exec',
+        'neurodecode',
+        'searchlight',
+        '--func',
+        'sim/bold.nii.gz',
+        '--mask',
+        'sim/mask.nii.gz',
+        '--labels',
+        'sim/labels.txt',
+        '--targets',
+        'face,house',
+        '--radius',
+        '4',
+        '--threads',
+        '2',
+        '--plugin',
+        'lab-knn',
+        '--estimator',
+        'lab-knn',
+        '--out',
+        'sl.nii.gz',
+        '--json',
+      ],
+      { cwd: analysis },
+    ).stdout,
+  );
   if (sl.kernel !== 'plugin' || sl.threads !== 2) throw new Error(`lab CLI searchlight: kernel ${sl.kernel}, threads ${sl.threads}`);
   // The plugin by relative path (a package folder), and --coef-out with a non-linear estimator:
   // a warning, the scores still printed, exit 0, no coefficient image.
-  const dec = JSON.parse(run('pnpm', ['exec', 'neurodecode', 'decode', '--func', 'sim/bold.nii.gz', '--mask', 'sim/mask.nii.gz', '--labels', 'sim/labels.txt',
-    '--targets', 'face,house', '--cv', 'logo', '--plugin', '../lab-knn', '--estimator', 'lab-knn', '--coef-out', 'coef.nii.gz', '--json'], { cwd: analysis }).stdout);
-  if (!(dec.cv_scores?.length > 0) || dec.coef_out !== null || !/--coef-out: estimator "lab-knn" has no linear coefficients/.test(dec.warnings?.[0] ?? '') || existsSync(join(analysis, 'coef.nii.gz'))) {
+  const dec = JSON.parse(
+    run(
+      'pnpm',
+      [
+        'exec',
+        'neurodecode',
+        'decode',
+        '--func',
+        'sim/bold.nii.gz',
+        '--mask',
+        'sim/mask.nii.gz',
+        '--labels',
+        'sim/labels.txt',
+        '--targets',
+        'face,house',
+        '--cv',
+        'logo',
+        '--plugin',
+        '../lab-knn',
+        '--estimator',
+        'lab-knn',
+        '--coef-out',
+        'coef.nii.gz',
+        '--json',
+      ],
+      { cwd: analysis },
+    ).stdout,
+  );
+  if (
+    !(dec.cv_scores?.length > 0) ||
+    dec.coef_out !== null ||
+    !/--coef-out: estimator "lab-knn" has no linear coefficients/.test(dec.warnings?.[0] ?? '') ||
+    existsSync(join(analysis, 'coef.nii.gz'))
+  ) {
     throw new Error(`lab CLI decode --coef-out with a non-linear plugin: ${JSON.stringify(dec)}`);
   }
   return { ...result, cli_searchlight: 'ok', cli_decode_coef_out_warning: 'ok' };

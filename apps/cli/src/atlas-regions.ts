@@ -35,9 +35,13 @@ export function readAtlasLabels(path: string, probabilistic: boolean): AtlasRegi
     const names = parseFslAtlasLabels(text);
     return probabilistic ? names.slice(1).map((name, index) => ({ index, name })) : names.map((name, index) => ({ index, name })).slice(1);
   }
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   const header = lines[0]?.toLowerCase().split(/\s*[,\t]\s*/) ?? [];
-  const ii = header.indexOf('index'), ni = header.indexOf('name');
+  const ii = header.indexOf('index'),
+    ni = header.indexOf('name');
   if (ii >= 0 && ni >= 0) {
     return lines.slice(1).map((l, row) => {
       const f = l.split(/\s*[,\t]\s*/);
@@ -75,21 +79,28 @@ export async function resolveAtlas(src: AtlasSource): Promise<ResolvedAtlas> {
   if (!/\.nii(\.gz)?$/.test(src.atlas)) {
     throw new Error(`--atlas: expected harvard-oxford[:variant] or a .nii/.nii.gz file, got "${src.atlas}"`);
   }
-  const header = await readNiftiHeader(src.atlas).catch((err: Error) => { throw new Error(`--atlas: ${err.message}`); });
+  const header = await readNiftiHeader(src.atlas).catch((err: Error) => {
+    throw new Error(`--atlas: ${err.message}`);
+  });
   const probabilistic = header.dim[0]! >= 4 && header.dim[4]! > 1;
   const labelsPath = src.atlasLabels ?? siblingLabels(src.atlas);
-  if (!labelsPath) throw new Error(`--atlas-labels: no region names for ${src.atlas}; give a CSV (index,name), an FSL XML or one name per line`);
+  if (!labelsPath)
+    throw new Error(`--atlas-labels: no region names for ${src.atlas}; give a CSV (index,name), an FSL XML or one name per line`);
   const regions = readAtlasLabels(labelsPath, probabilistic);
   if (probabilistic) {
     const bad = regions.find((r) => r.index < 0 || r.index >= header.dim[4]!);
-    if (bad) throw new Error(`--atlas-labels: region "${bad.name}" has index ${bad.index}, outside the ${header.dim[4]} volumes of ${src.atlas}`);
+    if (bad)
+      throw new Error(`--atlas-labels: region "${bad.name}" has index ${bad.index}, outside the ${header.dim[4]} volumes of ${src.atlas}`);
   }
   return { path: src.atlas, probabilistic, regions };
 }
 
 /** Lower case, words only: "Left_Heschl's_Gyrus_(includes_H1_and_H2)" -> "left heschl s gyrus includes h1 and h2". */
 function normalise(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 /** The same without parenthesised remarks, so "Heschl's Gyrus" finds "Heschl's Gyrus (includes H1 and H2)". */
@@ -107,10 +118,15 @@ export function matchRegions(requested: string[], regions: AtlasRegion[]): Atlas
   for (const want of requested) {
     const key = normalise(want);
     let hits = regions.filter((r) => normalise(r.name) === key || shortForm(r.name) === key);
-    if (hits.length === 0) hits = regions.filter((r) => [`left ${key}`, `right ${key}`].some((k) => normalise(r.name) === k || shortForm(r.name) === k));
+    if (hits.length === 0)
+      hits = regions.filter((r) => [`left ${key}`, `right ${key}`].some((k) => normalise(r.name) === k || shortForm(r.name) === k));
     if (hits.length === 0 && /^\d+$/.test(want.trim())) hits = regions.filter((r) => r.index === Number(want));
     if (hits.length === 0) {
-      const near = closestNames(want, regions.map((r) => r.name), 3);
+      const near = closestNames(
+        want,
+        regions.map((r) => r.name),
+        3,
+      );
       throw new Error(`--regions: "${want}" is not a region of the atlas; closest: ${near.join(', ')} (list them all with --list)`);
     }
     for (const h of hits) out.set(h.index, h);

@@ -15,7 +15,13 @@ export function outOfFoldSummary(decoder: Decoder, y: readonly (string | number)
     confusion_matrix: { labels: cm.labels.map(String), counts: cm.counts },
     per_class_recall: Object.fromEntries(report.classes.map((c) => [String(c.label), c.recall])),
     classification_report: {
-      classes: report.classes.map((c) => ({ label: String(c.label), precision: c.precision, recall: c.recall, f1: c.f1, support: c.support })),
+      classes: report.classes.map((c) => ({
+        label: String(c.label),
+        precision: c.precision,
+        recall: c.recall,
+        f1: c.f1,
+        support: c.support,
+      })),
       accuracy: report.accuracy,
       macro_avg: report.macroAvg,
       weighted_avg: report.weightedAvg,
@@ -24,7 +30,13 @@ export function outOfFoldSummary(decoder: Decoder, y: readonly (string | number)
 }
 
 /** Write the out-of-fold predictions as TSV (temp file + rename: nothing half-written). */
-export async function writePredictions(path: string, decoder: Decoder, volumes: readonly number[], y: readonly (string | number)[], groups?: readonly (string | number)[]): Promise<void> {
+export async function writePredictions(
+  path: string,
+  decoder: Decoder,
+  volumes: readonly number[],
+  y: readonly (string | number)[],
+  groups?: readonly (string | number)[],
+): Promise<void> {
   const d = decoder.cvDecision!;
   const predicted = decoder.cvPredictions;
   const decisionNames = d.cols === 1 ? [`decision_${decoder.classes[1]}`] : decoder.classes.map((c) => `decision_${c}`);

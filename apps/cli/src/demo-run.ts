@@ -60,7 +60,14 @@ async function chooseData(out: string, forceSimulate: boolean, log: (m: string) 
   }
   log('demo: simulating the default set (40x64x64, 216 volumes, 12 runs, face/house)');
   const sim = await simulateFmri({ outDir: join(out, 'data') });
-  return { dataset: 'simulated', func: sim.bold, labels: sim.labels, decoderMask: sim.mask, searchlightMask: sim.mask, signalMask: sim.signal_mask };
+  return {
+    dataset: 'simulated',
+    func: sim.bold,
+    labels: sim.labels,
+    decoderMask: sim.mask,
+    searchlightMask: sim.mask,
+    signalMask: sim.signal_mask,
+  };
 }
 
 /** Share of the top `fraction` of scores (over voxels where scores are defined) inside `signal`. */
@@ -93,7 +100,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
 
   log(`demo: Decoder (svc, leave-one-run-out) on ${X.rows} samples x ${X.cols} voxels`);
   let t = performance.now();
-  const decoder = new Decoder({ estimator: 'svc', cv: new LeaveOneGroupOut(), maskImg: masker.maskImg_, onProgress: (d, n) => opts.onProgress?.('decoder', d, n) });
+  const decoder = new Decoder({
+    estimator: 'svc',
+    cv: new LeaveOneGroupOut(),
+    maskImg: masker.maskImg_,
+    onProgress: (d, n) => opts.onProgress?.('decoder', d, n),
+  });
   decoder.fitMatrix(X, y, { groups });
   const positive = String(decoder.classes[1]);
   const cvScores = decoder.cvScores[positive]!;
@@ -103,8 +115,15 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   log(`demo: whole-brain searchlight (gnb, radius ${radius} mm, leave-one-run-out)`);
   t = performance.now();
   const sl = await searchlight({
-    func, mask: data.searchlightMask, y: table.labels, groups: table.groups, targets: ['face', 'house'],
-    cv: new LeaveOneGroupOut(), estimator: 'gnb', radius, threads: opts.threads,
+    func,
+    mask: data.searchlightMask,
+    y: table.labels,
+    groups: table.groups,
+    targets: ['face', 'house'],
+    cv: new LeaveOneGroupOut(),
+    estimator: 'gnb',
+    radius,
+    threads: opts.threads,
     onProgress: (d, n) => opts.onProgress?.('searchlight', d, n),
   });
   const slSeconds = (performance.now() - t) / 1000;
@@ -117,8 +136,12 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
   await writeNifti(sl.scoresImg, scoresPath);
   const coefPath = join(out, 'decoder_coef.nii.gz');
   await writeNifti(masker.inverseTransform(decoder.coefByClass().get(positive)!), coefPath);
-  let slMax = -Infinity, slSum = 0;
-  for (const v of sl.scores) { slSum += v; if (v > slMax) slMax = v; }
+  let slMax = -Infinity,
+    slSum = 0;
+  for (const v of sl.scores) {
+    slSum += v;
+    if (v > slMax) slMax = v;
+  }
   const result: DemoResult = {
     dataset: data.dataset,
     out,
@@ -129,14 +152,33 @@ export async function runDemo(opts: DemoOptions): Promise<DemoResult> {
     cv_scores_json: join(out, 'cv_scores.json'),
     summary_txt: join(out, 'summary.txt'),
     decoder: {
-      cv_scores: cvScores, mean_score: cvScores.reduce((a, b) => a + b, 0) / cvScores.length, scoring: 'roc_auc',
-      n_samples: X.rows, n_features: X.cols, seconds: decoderSeconds,
+      cv_scores: cvScores,
+      mean_score: cvScores.reduce((a, b) => a + b, 0) / cvScores.length,
+      scoring: 'roc_auc',
+      n_samples: X.rows,
+      n_features: X.cols,
+      seconds: decoderSeconds,
     },
-    searchlight: { n_spheres: sl.nSpheres, mean_score: slSum / sl.scores.length, max_score: slMax, radius, estimator: 'gnb', cv: 'logo', seconds: slSeconds },
+    searchlight: {
+      n_spheres: sl.nSpheres,
+      mean_score: slSum / sl.scores.length,
+      max_score: slMax,
+      radius,
+      estimator: 'gnb',
+      cv: 'logo',
+      seconds: slSeconds,
+    },
     top1pct_in_signal: top1,
     seconds: (performance.now() - started) / 1000,
   };
-  writeAtomic(result.cv_scores_json, JSON.stringify({ classes: decoder.classes, cv_scores: cvScores, cv_params: decoder.cvParams[positive], scoring: 'roc_auc', cv: 'logo' }, null, 2) + '\n');
+  writeAtomic(
+    result.cv_scores_json,
+    JSON.stringify(
+      { classes: decoder.classes, cv_scores: cvScores, cv_params: decoder.cvParams[positive], scoring: 'roc_auc', cv: 'logo' },
+      null,
+      2,
+    ) + '\n',
+  );
   writeAtomic(result.summary_txt, summaryText(result));
   return result;
 }

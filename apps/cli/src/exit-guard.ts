@@ -25,14 +25,19 @@ export function installExitGuard(): void {
   process.on('exit', (code) => {
     if (finished || code !== 0) return;
     // stderr is synchronous for files and pipes, so this line is written before the process ends.
-    process.stderr.write(`neurodecode: ${step ?? 'the command never finished (it awaited something that can never settle); nothing was written'}\n`);
+    process.stderr.write(
+      `neurodecode: ${step ?? 'the command never finished (it awaited something that can never settle); nothing was written'}\n`,
+    );
     process.exitCode = 1;
   });
 }
 
 /** On SIGINT/SIGTERM: remove the temporaries of atomic writes in flight, say so, exit 130/143. */
 export function installInterruptCleanup(): void {
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
     process.on(signal, () => {
       const n = removeTemporaries();
       process.stderr.write(`neurodecode: interrupted (${signal})${n ? `; removed ${n} unfinished temporary file(s)` : ''}\n`);

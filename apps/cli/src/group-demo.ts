@@ -30,10 +30,20 @@ export async function runGroupDemo(opts: GroupDemoOptions) {
   const maps: string[] = [];
   let slSeconds = 0;
   for (const [s, sub] of study.subjects.entries()) {
-    const rows = (await fsp.readFile(sub.labels, 'utf8')).trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+    const rows = (await fsp.readFile(sub.labels, 'utf8'))
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/));
     const res = await searchlight({
-      func: sub.bold, mask, y: rows.map((r) => r[0]!), groups: rows.map((r) => r[1]!), cv: 'logo',
-      estimator: 'gnb', radius: 8, threads: opts.threads,
+      func: sub.bold,
+      mask,
+      y: rows.map((r) => r[0]!),
+      groups: rows.map((r) => r[1]!),
+      cv: 'logo',
+      estimator: 'gnb',
+      radius: 8,
+      threads: opts.threads,
       onProgress: (d, t) => opts.onProgress?.(`searchlight ${s + 1}/${subjects}`, d, t),
     });
     slSeconds += res.seconds;
@@ -47,7 +57,13 @@ export async function runGroupDemo(opts: GroupDemoOptions) {
   const nPerm = opts.nPerm ?? 5000;
   const groupStarted = performance.now();
   const res = await groupInference(maps, study.mask, {
-    chance: 0.5, nPerm, seed: 0, threshold: 0.001, tfce: true, threads: opts.threads, atlas,
+    chance: 0.5,
+    nPerm,
+    seed: 0,
+    threshold: 0.001,
+    tfce: true,
+    threads: opts.threads,
+    atlas,
     onProgress: (d, t) => opts.onProgress?.('group', d, t),
   });
   const groupSeconds = (performance.now() - groupStarted) / 1000;
@@ -61,17 +77,42 @@ export async function runGroupDemo(opts: GroupDemoOptions) {
     `planted effects: (-40, -70, 0) mm strong, (42, -60, -10) mm weaker; subjects vary in position and amplitude`,
     `group: one-sample t vs chance 0.5, ${nPerm} sign flips in ${groupSeconds.toFixed(1)} s, cluster-forming p < 0.001 (t > ${res.stats.thresholdT!.toFixed(3)}), TFCE`,
     `FWE p < 0.05: ${significant(res.stats.logpMaxT)} voxels (max-t), ${significant(res.stats.logpMaxSize)} (cluster size), ${significant(res.stats.logpMaxTfce)} (TFCE)`,
-    ...res.clusters.filter((c) => c.pSize < 0.05).map((c) => `cluster ${c.id}: ${c.size} voxels, peak t ${c.peakValue.toFixed(2)} at (${c.peakMm.join(', ')}) mm, p(size) ${c.pSize.toPrecision(2)}${c.region ? `, ${c.region}` : ''}`),
-    atlas ? `regions at the peaks: ${atlasName}` : 'region names: run `neurodecode fetch harvard-oxford` once (or set NEURODECODE_ATLAS) to name cluster peaks',
+    ...res.clusters
+      .filter((c) => c.pSize < 0.05)
+      .map(
+        (c) =>
+          `cluster ${c.id}: ${c.size} voxels, peak t ${c.peakValue.toFixed(2)} at (${c.peakMm.join(', ')}) mm, p(size) ${c.pSize.toPrecision(2)}${c.region ? `, ${c.region}` : ''}`,
+      ),
+    atlas
+      ? `regions at the peaks: ${atlasName}`
+      : 'region names: run `neurodecode fetch harvard-oxford` once (or set NEURODECODE_ATLAS) to name cluster peaks',
     `outputs: ${groupDir} (t, logp_max_*, size, mass, tfce, clusters.tsv), subject maps in ${join(out, 'maps')}`,
   ].filter((l) => l !== '');
   const summaryTxt = join(out, 'group_summary.txt');
   await fsp.writeFile(summaryTxt, lines.join('\n') + '\n');
   return {
-    out, subjects, maps, group_dir: groupDir, atlas: atlasName ?? null, summary_txt: summaryTxt,
-    searchlight_seconds: slSeconds, group_seconds: groupSeconds,
-    significant_voxels: { logp_max_t: significant(res.stats.logpMaxT), logp_max_size: significant(res.stats.logpMaxSize), logp_max_mass: significant(res.stats.logpMaxMass), logp_max_tfce: significant(res.stats.logpMaxTfce) },
-    clusters: res.clusters.map((c) => ({ id: c.id, size: c.size, peak_value: c.peakValue, peak_mm: c.peakMm, p_fwe_size: c.pSize, region: c.region })),
+    out,
+    subjects,
+    maps,
+    group_dir: groupDir,
+    atlas: atlasName ?? null,
+    summary_txt: summaryTxt,
+    searchlight_seconds: slSeconds,
+    group_seconds: groupSeconds,
+    significant_voxels: {
+      logp_max_t: significant(res.stats.logpMaxT),
+      logp_max_size: significant(res.stats.logpMaxSize),
+      logp_max_mass: significant(res.stats.logpMaxMass),
+      logp_max_tfce: significant(res.stats.logpMaxTfce),
+    },
+    clusters: res.clusters.map((c) => ({
+      id: c.id,
+      size: c.size,
+      peak_value: c.peakValue,
+      peak_mm: c.peakMm,
+      p_fwe_size: c.pSize,
+      region: c.region,
+    })),
     seconds: (performance.now() - started) / 1000,
   };
 }

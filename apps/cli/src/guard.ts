@@ -91,7 +91,9 @@ export function guardPaths(inputs: readonly PathArg[], outputs: readonly OutputA
   for (const out of outs) {
     for (const input of ins) {
       if (sameFile(out.path, out.stat, input.path, input.stat)) {
-        throw new Error(`${out.flag}: ${out.path} is the input given to ${input.flag}; refusing to overwrite it (choose another output path)`);
+        throw new Error(
+          `${out.flag}: ${out.path} is the input given to ${input.flag}; refusing to overwrite it (choose another output path)`,
+        );
       }
       // A folder output (simulate --out) must not be an input file's folder when it would replace files there.
       if (out.kind === 'dir' && input.stat && inside(canonicalPath(input.path), canonicalPath(out.path))) {
@@ -116,8 +118,23 @@ export function pathArgs(flag: string, paths: string | readonly string[] | undef
 }
 
 /** The input files of the decoding commands (decode, permutation, spacenet, searchlight). */
-export function decodingInputPaths(opts: { func: string | string[]; mask?: string; processMask?: string; labels: string; plugin?: string[]; confounds?: string[] }): PathArg[] {
-  return [...pathArgs('--func', funcList(opts.func)), ...pathArgs('--mask', opts.mask), ...pathArgs('--process-mask', opts.processMask),
-    ...pathArgs('--labels', opts.labels.split(',')), ...pathArgs('--plugin', opts.plugin),
-    ...pathArgs('--confounds', (opts.confounds ?? []).flatMap((c) => c.split(',')))];
+export function decodingInputPaths(opts: {
+  func: string | string[];
+  mask?: string;
+  processMask?: string;
+  labels: string;
+  plugin?: string[];
+  confounds?: string[];
+}): PathArg[] {
+  return [
+    ...pathArgs('--func', funcList(opts.func)),
+    ...pathArgs('--mask', opts.mask),
+    ...pathArgs('--process-mask', opts.processMask),
+    ...pathArgs('--labels', opts.labels.split(',')),
+    ...pathArgs('--plugin', opts.plugin),
+    ...pathArgs(
+      '--confounds',
+      (opts.confounds ?? []).flatMap((c) => c.split(',')),
+    ),
+  ];
 }

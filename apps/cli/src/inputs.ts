@@ -22,7 +22,10 @@ export interface LabelOptions {
 
 /** Split repeated/comma-separated --func values into a list of paths. */
 export function funcList(func: string | string[]): string[] {
-  const list = (Array.isArray(func) ? func : [func]).flatMap((f) => f.split(',')).map((s) => s.trim()).filter(Boolean);
+  const list = (Array.isArray(func) ? func : [func])
+    .flatMap((f) => f.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!list.length) throw new Error('--func: no functional image given');
   return list;
 }
@@ -62,7 +65,14 @@ export function loadLabels(opts: LabelOptions, runs: readonly { nVolumes: number
   if (!Number.isFinite(hrfShift)) throw new Error(`--hrf-shift: expected a number of seconds, got "${opts.hrfShift}"`);
   const unlabeled = opts.unlabeled ?? 'rest';
   if (unlabeled !== 'rest' && unlabeled !== 'drop') throw new Error(`--unlabeled: expected rest or drop, got "${unlabeled}"`);
-  const table = readLabels(opts.labels, { labelColumn: opts.labelColumn, groupColumn: opts.groupColumn, tr, volumesPerRun, hrfShift, unlabeled });
+  const table = readLabels(opts.labels, {
+    labelColumn: opts.labelColumn,
+    groupColumn: opts.groupColumn,
+    tr,
+    volumesPerRun,
+    hrfShift,
+    unlabeled,
+  });
   const nVolumes = volumesPerRun.reduce((a, b) => a + b, 0);
   if (table.labels.length !== nVolumes) {
     throw new Error(`--labels: ${table.labels.length} labels but --func has ${nVolumes} volumes`);

@@ -35,7 +35,10 @@ export interface ReadLabelsOptions {
 export const UNLABELED = '\u0000unlabeled';
 
 function splitRow(line: string, delimiter: RegExp): string[] {
-  return line.trim().split(delimiter).map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
+  return line
+    .trim()
+    .split(delimiter)
+    .map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
 }
 
 /** Bytes a labels/events file may hold: generous per volume, so only a wrong file is refused. */
@@ -73,7 +76,10 @@ export function readLabels(paths: string | string[], opts: ReadLabelsOptions = {
   const list = Array.isArray(paths) ? paths : paths.split(',').filter(Boolean);
   if (list.length === 0) throw new Error('labels: no file given');
   const volumes = opts.volumesPerRun?.reduce((a, b) => a + b, 0);
-  return labelsFromTables(list.map((p) => ({ path: p, ...readTable(p, volumes) })), opts);
+  return labelsFromTables(
+    list.map((p) => ({ path: p, ...readTable(p, volumes) })),
+    opts,
+  );
 }
 
 /** The labels of parsed tables: one labels table, or one BIDS events table per run. */
@@ -97,7 +103,9 @@ function eventsToLabels(tables: { path: string; header: string[]; rows: string[]
   if (!(tr && tr > 0)) throw new Error(`--tr: events.tsv labels need the repetition time in seconds (e.g. --tr 2.5)`);
   const perRun = opts.volumesPerRun;
   if (!perRun || perRun.length !== tables.length) {
-    throw new Error(`labels: ${tables.length} events file(s) given for ${perRun?.length ?? 0} functional run(s); give one events.tsv per run`);
+    throw new Error(
+      `labels: ${tables.length} events file(s) given for ${perRun?.length ?? 0} functional run(s); give one events.tsv per run`,
+    );
   }
   const labelColumn = opts.labelColumn ?? 'trial_type';
   const labels: string[] = [];
@@ -108,8 +116,10 @@ function eventsToLabels(tables: { path: string; header: string[]; rows: string[]
     const on = t.header.indexOf('onset');
     const du = t.header.indexOf('duration');
     const events = t.rows.map((r, i) => {
-      const onset = Number(r[on]), duration = Number(r[du]);
-      if (!Number.isFinite(onset) || !Number.isFinite(duration)) throw new Error(`labels: ${t.path} line ${i + 2}: onset/duration must be numbers`);
+      const onset = Number(r[on]),
+        duration = Number(r[du]);
+      if (!Number.isFinite(onset) || !Number.isFinite(duration))
+        throw new Error(`labels: ${t.path} line ${i + 2}: onset/duration must be numbers`);
       return { onset, end: onset + duration, label: r[col]! };
     });
     const shift = opts.hrfShift ?? 0;
@@ -131,15 +141,22 @@ export function selectTargets(labels: readonly Value[], targets?: string[]): num
   present.delete(UNLABELED);
   const missing = targets.filter((t) => !present.has(t));
   if (missing.length) {
-    throw new Error(`--targets: ${missing.map((m) => `"${m}"`).join(', ')} not found among the labels (${[...present].sort().slice(0, 12).join(', ')})`);
+    throw new Error(
+      `--targets: ${missing.map((m) => `"${m}"`).join(', ')} not found among the labels (${[...present].sort().slice(0, 12).join(', ')})`,
+    );
   }
   const keep = new Set(targets);
   const out: number[] = [];
-  labels.forEach((l, i) => { if (keep.has(String(l))) out.push(i); });
+  labels.forEach((l, i) => {
+    if (keep.has(String(l))) out.push(i);
+  });
   return out;
 }
 
 export function parseList(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }

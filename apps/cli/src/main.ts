@@ -19,7 +19,9 @@ program
   .configureOutput({ outputError: (str, write) => write(str) })
   .option('--quiet', 'no progress bars or progress lines on stderr (errors still print)')
   .exitOverride()
-  .hook('preAction', (_cmd, action) => { if (action.optsWithGlobals().quiet) setQuiet(true); });
+  .hook('preAction', (_cmd, action) => {
+    if (action.optsWithGlobals().quiet) setQuiet(true);
+  });
 
 registerCommands(program);
 

@@ -34,14 +34,22 @@ export interface SavedModel {
   decoder: Decoder;
 }
 
-export function buildModel(decoder: Decoder, estimatorName: string, maskImg: NiftiImage, voxelOffsets: Int32Array,
-  masker: Record<string, unknown>, targets: string[] | undefined): ModelFile {
+export function buildModel(
+  decoder: Decoder,
+  estimatorName: string,
+  maskImg: NiftiImage,
+  voxelOffsets: Int32Array,
+  masker: Record<string, unknown>,
+  targets: string[] | undefined,
+): ModelFile {
   return {
-    format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION,
+    format: MODEL_FORMAT,
+    formatVersion: MODEL_FORMAT_VERSION,
     versions: { neurodecode: cliVersion(), node: process.version },
     created: new Date().toISOString(),
     mask: { shape: maskImg.shape.slice(0, 3), affine: maskImg.affine.map((r) => r.slice()) as Affine, voxels: encodeValue(voxelOffsets) },
-    masker, targets: targets ?? null,
+    masker,
+    targets: targets ?? null,
     decoder: decoderToJSON(decoder, estimatorName),
   };
 }
@@ -67,11 +75,13 @@ export function readModel(path: string, notice: (line: string) => void): SavedMo
     file = JSON.parse(text) as ModelFile;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`--model: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`);
+    throw new Error(`--model: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)})`);
   }
   if (file?.format !== MODEL_FORMAT) throw new Error(`--model: ${path} is not a neurodecode model (written by decode --save-model)`);
   if (file.formatVersion > MODEL_FORMAT_VERSION) {
-    throw new Error(`--model: ${path} has model format ${file.formatVersion} (neurodecode ${file.versions?.neurodecode}); this neurodecode ${cliVersion()} reads format ${MODEL_FORMAT_VERSION}: upgrade it`);
+    throw new Error(
+      `--model: ${path} has model format ${file.formatVersion} (neurodecode ${file.versions?.neurodecode}); this neurodecode ${cliVersion()} reads format ${MODEL_FORMAT_VERSION}: upgrade it`,
+    );
   }
   if (file.versions?.neurodecode !== cliVersion()) {
     notice(`predict: the model was saved by neurodecode ${file.versions?.neurodecode}; this is ${cliVersion()}`);

@@ -25,11 +25,19 @@ export interface PreprocessingCliOptions {
 /** Add --detrend, --high-pass, --low-pass, --confounds, --standardize and --smoothing-fwhm. */
 export function addPreprocessingOptions(cmd: Command, { standardizeDefault = 'zscore_sample' } = {}): Command {
   return cmd
-    .option('--detrend', 'remove each voxel\'s linear trend, per run')
+    .option('--detrend', "remove each voxel's linear trend, per run")
     .option('--high-pass <hz>', 'Butterworth high-pass cutoff in Hz, per run (TR from --tr or the image header)')
     .option('--low-pass <hz>', 'Butterworth low-pass cutoff in Hz, per run')
-    .option('--confounds <file>', 'confound table per run (TSV/CSV with header, e.g. fMRIPrep\'s; repeat or comma-separate, one per --func)', collect)
-    .addOption(new Option('--standardize <how>', 'per-run standardization of the selected volumes').choices(STANDARDIZE_CHOICES).default(standardizeDefault))
+    .option(
+      '--confounds <file>',
+      "confound table per run (TSV/CSV with header, e.g. fMRIPrep's; repeat or comma-separate, one per --func)",
+      collect,
+    )
+    .addOption(
+      new Option('--standardize <how>', 'per-run standardization of the selected volumes')
+        .choices(STANDARDIZE_CHOICES)
+        .default(standardizeDefault),
+    )
     .option('--smoothing-fwhm <mm>', 'Gaussian smoothing of the images before masking');
 }
 
@@ -42,7 +50,13 @@ export function toStandardize(value: string | boolean | undefined): Standardize 
 
 /** Whether anything beyond masking and standardization is asked for. */
 export function wantsCleaning(opts: PreprocessingCliOptions): boolean {
-  return !!(opts.detrend || opts.highPass !== undefined || opts.lowPass !== undefined || opts.confounds?.length || opts.smoothingFwhm !== undefined);
+  return !!(
+    opts.detrend ||
+    opts.highPass !== undefined ||
+    opts.lowPass !== undefined ||
+    opts.confounds?.length ||
+    opts.smoothingFwhm !== undefined
+  );
 }
 
 /** One confounds table: a header row of names (kept only when not numeric), then one row per volume; n/a -> column mean. */
@@ -63,7 +77,10 @@ export function readConfounds(path: string, nVolumes: number, run: number): Matr
   rows.forEach((r, i) => {
     if (r.length !== cols) throw new Error(`--confounds: ${path} line ${i + (hasHeader ? 2 : 1)} has ${r.length} fields, expected ${cols}`);
     r.forEach((v, j) => {
-      if (v === 'n/a' || v === 'NaN' || v === '') { missing.push([i, j]); return; }
+      if (v === 'n/a' || v === 'NaN' || v === '') {
+        missing.push([i, j]);
+        return;
+      }
       const x = Number(v);
       if (!Number.isFinite(x)) throw new Error(`--confounds: ${path} line ${i + (hasHeader ? 2 : 1)}: "${v}" is not a number`);
       m.set(i, j, x);
@@ -71,8 +88,13 @@ export function readConfounds(path: string, nVolumes: number, run: number): Matr
   });
   // fMRIPrep leaves the first row of derivative columns empty; the column mean removes nothing.
   for (const [i, j] of missing) {
-    let s = 0, n = 0;
-    for (let r = 0; r < m.rows; r++) if (!missing.some(([a, b]) => a === r && b === j)) { s += m.get(r, j); n++; }
+    let s = 0,
+      n = 0;
+    for (let r = 0; r < m.rows; r++)
+      if (!missing.some(([a, b]) => a === r && b === j)) {
+        s += m.get(r, j);
+        n++;
+      }
     m.set(i, j, n ? s / n : 0);
   }
   return m;
@@ -82,9 +104,15 @@ function stackRows(parts: Matrix[]): Matrix {
   const cols = parts[0]!.cols;
   const bad = parts.findIndex((p) => p.cols !== cols);
   if (bad >= 0) throw new Error(`--confounds: the file for run ${bad} has ${parts[bad]!.cols} columns, the first has ${cols}`);
-  const out = new Matrix(parts.reduce((s, p) => s + p.rows, 0), cols);
+  const out = new Matrix(
+    parts.reduce((s, p) => s + p.rows, 0),
+    cols,
+  );
   let off = 0;
-  for (const p of parts) { out.data.set(p.data, off); off += p.data.length; }
+  for (const p of parts) {
+    out.data.set(p.data, off);
+    off += p.data.length;
+  }
   return out;
 }
 
@@ -99,7 +127,10 @@ export interface CleanedRuns {
 
 /** Mask the runs, clean each run as a whole, keep the `keep` volumes, standardize per run. */
 export async function maskAndClean(
-  runs: NiftiImage[], maskImg: NiftiImage | undefined, keep: number[], opts: PreprocessingCliOptions,
+  runs: NiftiImage[],
+  maskImg: NiftiImage | undefined,
+  keep: number[],
+  opts: PreprocessingCliOptions,
   { resampleToMask = false, paths }: { resampleToMask?: boolean; paths?: string[] } = {},
 ): Promise<CleanedRuns> {
   const num = (flag: string, v: string | undefined, positive = true): number | undefined => {
@@ -117,7 +148,10 @@ export async function maskAndClean(
   const smoothingFwhm = num('--smoothing-fwhm', opts.smoothingFwhm);
   const standardize = toStandardize(opts.standardize);
   const runOf = runs.flatMap((r, i) => new Array<number>(r.nVolumes).fill(i));
-  const confoundFiles = (opts.confounds ?? []).flatMap((c) => c.split(',')).map((s) => s.trim()).filter(Boolean);
+  const confoundFiles = (opts.confounds ?? [])
+    .flatMap((c) => c.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (confoundFiles.length && confoundFiles.length !== runs.length) {
     throw new Error(`--confounds: ${confoundFiles.length} file(s) for ${runs.length} run(s); give one per --func`);
   }
@@ -139,7 +173,15 @@ export async function maskAndClean(
   assertFiniteSamples(all.data, all.cols, names, runs, masker);
   let X = all.selectRows(keep);
   if (standardize) X = cleanSignals(X, { standardize, runs: keep.map((i) => runOf[i]!) });
-  const settings = { detrend: !!opts.detrend, highPass: highPass ?? null, lowPass: lowPass ?? null, tR: tR ?? null, smoothingFwhm: smoothingFwhm ?? null, standardize, confounds: confoundFiles.length > 0 };
+  const settings = {
+    detrend: !!opts.detrend,
+    highPass: highPass ?? null,
+    lowPass: lowPass ?? null,
+    tR: tR ?? null,
+    smoothingFwhm: smoothingFwhm ?? null,
+    standardize,
+    confounds: confoundFiles.length > 0,
+  };
   return { X, masker, maskImg: masker.maskImg_!, settings };
 }
 
@@ -147,7 +189,10 @@ export async function maskAndClean(
 function assertFiniteSamples(data: Float64Array, cols: number, paths: string[], runs: NiftiImage[], masker: NiftiMasker): void {
   let bad = -1;
   for (let i = 0; i < data.length; i++) {
-    if (!Number.isFinite(data[i]!)) { bad = i; break; }
+    if (!Number.isFinite(data[i]!)) {
+      bad = i;
+      break;
+    }
   }
   if (bad < 0) return;
   let row = Math.floor(bad / cols);

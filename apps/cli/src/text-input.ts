@@ -14,7 +14,7 @@ export function assertRegularFile(path: string, flag: string): void {
     st = statSync(path);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new Error(`${flag}: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message})`);
+    throw new Error(`${flag}: cannot read ${path} (${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)})`);
   }
   if (!st.isFile()) throw new Error(`${flag}: ${path} is not a regular file`);
 }

@@ -77,7 +77,9 @@ export function progressBar(label: string): Progress {
         if (done <= 0 || done >= total || now - lastLine < every) return;
         lastLine = now;
         const pct = total > 0 ? ((100 * done) / total).toFixed(0) : '?';
-        process.stderr.write(`${label}: ${done}/${total} (${pct}%), elapsed ${formatDuration(elapsed())}, ETA ${formatDuration(estimateRemaining(elapsed(), done, total))}\n`);
+        process.stderr.write(
+          `${label}: ${done}/${total} (${pct}%), elapsed ${formatDuration(elapsed())}, ETA ${formatDuration(estimateRemaining(elapsed(), done, total))}\n`,
+        );
       },
       stop() {
         if (last.total > 0) process.stderr.write(`${label}: ${last.done}/${last.total} done in ${formatDuration(elapsed())}\n`);
@@ -93,15 +95,24 @@ export function progressBar(label: string): Progress {
     update(done, total) {
       last = { done, total };
       const honestEta = formatDuration(estimateRemaining(elapsed(), done, total));
-      if (!begun) { bar.start(total, done, { honestEta }); begun = true; } else { bar.setTotal(total); bar.update(done, { honestEta }); }
+      if (!begun) {
+        bar.start(total, done, { honestEta });
+        begun = true;
+      } else {
+        bar.setTotal(total);
+        bar.update(done, { honestEta });
+      }
     },
-    stop() { if (begun) bar.stop(); },
+    stop() {
+      if (begun) bar.stop();
+    },
   };
 }
 
 export function parseIntArg(name: string, value: string, min = -Infinity): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new Error(`${name}: expected an integer${min > -Infinity ? ` >= ${min}` : ''}, got "${value}"`);
+  if (!Number.isInteger(n) || n < min)
+    throw new Error(`${name}: expected an integer${min > -Infinity ? ` >= ${min}` : ''}, got "${value}"`);
   return n;
 }
 

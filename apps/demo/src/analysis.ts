@@ -34,7 +34,8 @@ export async function maskedData(data: DatasetMessage): Promise<MaskedData> {
 
 function splitterFor(cv: string, groups: unknown[] | undefined): Splitter {
   const splitter = parseCvSpec(cv);
-  if (cv === 'logo' && !groups) throw new Error('cv: leave-one-run-out needs runs, but the labels file has no "chunks" column; choose k-fold');
+  if (cv === 'logo' && !groups)
+    throw new Error('cv: leave-one-run-out needs runs, but the labels file has no "chunks" column; choose k-fold');
   return splitter;
 }
 
@@ -62,13 +63,25 @@ function foldDecision(fold: FoldResult, Xte: Matrix): Float64Array {
   const { estimator, support } = fold.model!;
   const Xs = support ? Xte.selectCols(support) : Xte;
   const clf = estimator as unknown as { decisionFunction?: (X: Matrix) => Matrix; predictProba?: (X: Matrix) => Matrix };
-  if (clf.decisionFunction) { const d = clf.decisionFunction(Xs); return Float64Array.from(d.col(d.cols - 1)); }
-  if (clf.predictProba) { const d = clf.predictProba(Xs); return Float64Array.from(d.col(d.cols - 1), (v) => v - 0.5); }
+  if (clf.decisionFunction) {
+    const d = clf.decisionFunction(Xs);
+    return Float64Array.from(d.col(d.cols - 1));
+  }
+  if (clf.predictProba) {
+    const d = clf.predictProba(Xs);
+    return Float64Array.from(d.col(d.cols - 1), (v) => v - 0.5);
+  }
   throw new Error('estimator: offers neither coefficients, decisionFunction nor predictProba');
 }
 
 /** Cross-validated confusion matrix from the Decoder's fold models (rows: truth, columns: predicted). */
-function confusionMatrix(decoder: FoldKeepingDecoder, splitter: Splitter, X: Matrix, y: string[], groups: unknown[] | undefined): number[][] {
+function confusionMatrix(
+  decoder: FoldKeepingDecoder,
+  splitter: Splitter,
+  X: Matrix,
+  y: string[],
+  groups: unknown[] | undefined,
+): number[][] {
   const classes = decoder.classes.map(String);
   const index = new Map(classes.map((c, k) => [c, k]));
   const codes = Float64Array.from(y, (v) => index.get(v)!);
@@ -96,7 +109,10 @@ function majorityShare(y: string[]): number {
   return Math.max(...counts.values()) / y.length;
 }
 
-export async function runDecode(req: Extract<JobRequest, { kind: 'decode' }>, progress: (d: number, t: number) => void): Promise<DecodeResult> {
+export async function runDecode(
+  req: Extract<JobRequest, { kind: 'decode' }>,
+  progress: (d: number, t: number) => void,
+): Promise<DecodeResult> {
   const started = performance.now();
   const { X, y, groups, masker } = await maskedData(req.data);
   const splitter = splitterFor(req.cv, groups);
@@ -120,17 +136,27 @@ export async function runDecode(req: Extract<JobRequest, { kind: 'decode' }>, pr
   let coef: Float64Array | undefined;
   if (decoder.coef) coef = Float64Array.from(decoder.coefByClass().get(classes.length === 2 ? decoder.classes[1]! : decoder.classes[0]!)!);
   return {
-    estimator: req.estimator, cv: req.cv, scoring: 'roc_auc', classes, cvScores,
+    estimator: req.estimator,
+    cv: req.cv,
+    scoring: 'roc_auc',
+    classes,
+    cvScores,
     meanScore: cvScores.reduce((a, b) => a + b, 0) / cvScores.length,
     chance: 0.5,
     cvParams: decoder.cvParams[problemKeys[0]!] ?? [],
     confusion: confusionMatrix(decoder, splitter, X, y, groups),
-    nSamples: X.rows, nFeatures: X.cols, coef, backend: spacenet?.backend,
+    nSamples: X.rows,
+    nFeatures: X.cols,
+    coef,
+    backend: spacenet?.backend,
     seconds: (performance.now() - started) / 1000,
   };
 }
 
-export async function runPermutation(req: Extract<JobRequest, { kind: 'permutation' }>, progress: (d: number, t: number) => void): Promise<PermutationResult> {
+export async function runPermutation(
+  req: Extract<JobRequest, { kind: 'permutation' }>,
+  progress: (d: number, t: number) => void,
+): Promise<PermutationResult> {
   const started = performance.now();
   const { X, y, groups, masker } = await maskedData(req.data);
   const splitter = splitterFor(req.cv, groups);
@@ -138,10 +164,21 @@ export async function runPermutation(req: Extract<JobRequest, { kind: 'permutati
     ? (await makeSpaceNet(req.estimator, masker, req.wasm)).estimator
     : createEstimator(req.estimator);
   const res = permutationTestScore(estimator, X, y, {
-    cv: splitter, groups, nPermutations: req.nPermutations, seed: req.seed, scoring: 'accuracy', onProgress: progress,
+    cv: splitter,
+    groups,
+    nPermutations: req.nPermutations,
+    seed: req.seed,
+    scoring: 'accuracy',
+    onProgress: progress,
   });
   return {
-    estimator: req.estimator, cv: req.cv, score: res.score, pvalue: res.pvalue, nullScores: Array.from(res.nullScores),
-    nPermutations: req.nPermutations, chance: majorityShare(y), seconds: (performance.now() - started) / 1000,
+    estimator: req.estimator,
+    cv: req.cv,
+    score: res.score,
+    pvalue: res.pvalue,
+    nullScores: Array.from(res.nullScores),
+    nPermutations: req.nPermutations,
+    chance: majorityShare(y),
+    seconds: (performance.now() - started) / 1000,
   };
 }

@@ -26,7 +26,8 @@ export interface LoadedImage {
 /** Parse NIfTI bytes as float32 (as the CLI reads functional runs), refusing oversized images up front. */
 export async function readImage(bytes: Uint8Array, name: string, limitBytes = memoryLimitBytes()): Promise<LoadedImage> {
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  if (!gzipped && bytes.length < 348) throw new Error(`${name}: ${bytes.length} bytes is too short to be a NIfTI file (its header alone is 348 bytes)`);
+  if (!gzipped && bytes.length < 348)
+    throw new Error(`${name}: ${bytes.length} bytes is too short to be a NIfTI file (its header alone is 348 bytes)`);
   // The decoder reads the header first and refuses before allocating anything over the limit.
   const img = await readNiftiFromBuffer(bytes, name, { dtype: 'float32', maxBytes: limitBytes });
   return { img, name, bytes };
@@ -40,8 +41,14 @@ export function sameGrid(a: NiftiImage, b: NiftiImage): boolean {
 export function checkMask(mask: LoadedImage, func: LoadedImage): void {
   if (mask.img.nVolumes !== 1) throw new Error(`mask: ${mask.name} has shape [${mask.img.shape.join(', ')}]; a mask is one 3-D volume`);
   if (!sameGrid(mask.img, func.img)) {
-    const grid = (i: NiftiImage) => `[${i.shape.slice(0, 3).join(', ')}] at ${i.zooms.slice(0, 3).map((z) => +z.toFixed(3)).join(' x ')} mm`;
-    throw new Error(`mask: ${mask.name} is on another grid (${grid(mask.img)}) than ${func.name} (${grid(func.img)}); resample it to the functional image first`);
+    const grid = (i: NiftiImage) =>
+      `[${i.shape.slice(0, 3).join(', ')}] at ${i.zooms
+        .slice(0, 3)
+        .map((z) => +z.toFixed(3))
+        .join(' x ')} mm`;
+    throw new Error(
+      `mask: ${mask.name} is on another grid (${grid(mask.img)}) than ${func.name} (${grid(func.img)}); resample it to the functional image first`,
+    );
   }
   if (countVoxels(mask.img) === 0) throw new Error(`mask: ${mask.name} has no non-zero voxel`);
 }
@@ -73,7 +80,10 @@ export function headerTr(img: NiftiImage): number | undefined {
 
 /** A problem with one of the inputs, so the page can set that input aside and keep the others. */
 export class InputError extends Error {
-  constructor(readonly slot: 'func' | 'mask' | 'labels', message: string) {
+  constructor(
+    readonly slot: 'func' | 'mask' | 'labels',
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -87,8 +97,17 @@ function blame<T>(slot: InputError['slot'], work: () => T): T {
 }
 
 /** Put the pieces together; throws the first problem (an InputError naming the input). */
-export async function assembleDataset(func: LoadedImage, mask: LoadedImage | undefined, labels: { text: string; name: string } | undefined, tr: number | undefined): Promise<{ dataset?: Dataset; mean: NiftiImage }> {
-  if (func.img.nVolumes < 2) throw new InputError('func', `func: ${func.name} has shape [${func.img.shape.join(', ')}]; decoding needs a 4-D functional image (volumes over time)`);
+export async function assembleDataset(
+  func: LoadedImage,
+  mask: LoadedImage | undefined,
+  labels: { text: string; name: string } | undefined,
+  tr: number | undefined,
+): Promise<{ dataset?: Dataset; mean: NiftiImage }> {
+  if (func.img.nVolumes < 2)
+    throw new InputError(
+      'func',
+      `func: ${func.name} has shape [${func.img.shape.join(', ')}]; decoding needs a 4-D functional image (volumes over time)`,
+    );
   const mean = await meanImg(func.img);
   if (mask) blame('mask', () => checkMask(mask, func));
   if (!labels) return { mean };
@@ -97,15 +116,23 @@ export async function assembleDataset(func: LoadedImage, mask: LoadedImage | und
   try {
     maskImg = mask ? mask.img : await computeEpiMask(func.img);
   } catch (err) {
-    throw new InputError('func', `mask: no mask file was given, and computing the EPI mask of ${func.name} failed (${(err as Error).message}); give a mask file`);
+    throw new InputError(
+      'func',
+      `mask: no mask file was given, and computing the EPI mask of ${func.name} failed (${(err as Error).message}); give a mask file`,
+    );
   }
   const nMaskVoxels = countVoxels(maskImg);
   if (nMaskVoxels === 0) throw new InputError('func', `mask: the EPI mask computed from ${func.name} is empty; give a mask file`);
   return {
     mean,
     dataset: {
-      func: { ...func, img: inSharedMemory(func.img) }, mask: maskImg, maskSource: mask ? mask.name : `EPI mask computed from ${func.name}`, nMaskVoxels,
-      labels: parsed, labelsName: labels.name, mean,
+      func: { ...func, img: inSharedMemory(func.img) },
+      mask: maskImg,
+      maskSource: mask ? mask.name : `EPI mask computed from ${func.name}`,
+      nMaskVoxels,
+      labels: parsed,
+      labelsName: labels.name,
+      mean,
     },
   };
 }
@@ -124,8 +151,11 @@ export function inSharedMemory(img: NiftiImage): NiftiImage {
 
 export function datasetMessage(d: Dataset, targets: string[]): DatasetMessage {
   return {
-    func: imageMessage(d.func.img), mask: imageMessage(d.mask),
-    labels: d.labels.labels, groups: d.labels.groups, targets,
+    func: imageMessage(d.func.img),
+    mask: imageMessage(d.mask),
+    labels: d.labels.labels,
+    groups: d.labels.groups,
+    targets,
   };
 }
 
@@ -133,7 +163,10 @@ export function datasetMessage(d: Dataset, targets: string[]): DatasetMessage {
 export async function fetchExample(): Promise<{ func: Uint8Array; mask: Uint8Array; labels: string }> {
   const get = async (file: string) => {
     const res = await fetch(`data/haxby-slice/${file}`);
-    if (!res.ok) throw new Error(`example: data/haxby-slice/${file} is not served here (HTTP ${res.status}); the dev server serves it when ../shared/data/haxby-slice exists`);
+    if (!res.ok)
+      throw new Error(
+        `example: data/haxby-slice/${file} is not served here (HTTP ${res.status}); the dev server serves it when ../shared/data/haxby-slice exists`,
+      );
     return res;
   };
   const [func, mask, labels] = await Promise.all([get('bold.nii.gz'), get('mask.nii.gz'), get('labels.txt')]);

@@ -2,8 +2,14 @@
 // chance, the confusion matrix, the permutation null distribution, and the searchlight and
 // coefficient maps over the mean image (the same figures the CLI's reports hold).
 import {
-  confusionMatrix, foldScores, layoutOf, nullHistogram, statMap,
-  type CanvasFactory, type CanvasLike, type Figure,
+  confusionMatrix,
+  foldScores,
+  layoutOf,
+  nullHistogram,
+  statMap,
+  type CanvasFactory,
+  type CanvasLike,
+  type Figure,
 } from '@neurodecode/plotting';
 import type { NiftiImage } from '@neurodecode/nifti-io/browser';
 import type { DecodeResult, PermutationResult } from './protocol.js';
@@ -36,22 +42,61 @@ function element(fig: Figure, label: string): HTMLCanvasElement {
 
 export function decodeFigures(r: DecodeResult): HTMLCanvasElement[] {
   return [
-    element(foldScores(r.cvScores, { canvas: factory, dpi: dpi(), chance: r.chance, ylabel: r.scoring, title: `${r.estimator}: ${r.classes.join(' vs ')}` }), 'fold scores'),
-    element(confusionMatrix(r.confusion, { canvas: factory, dpi: dpi(), labels: r.classes, title: 'confusion (test folds)' }), 'confusion matrix'),
+    element(
+      foldScores(r.cvScores, {
+        canvas: factory,
+        dpi: dpi(),
+        chance: r.chance,
+        ylabel: r.scoring,
+        title: `${r.estimator}: ${r.classes.join(' vs ')}`,
+      }),
+      'fold scores',
+    ),
+    element(
+      confusionMatrix(r.confusion, { canvas: factory, dpi: dpi(), labels: r.classes, title: 'confusion (test folds)' }),
+      'confusion matrix',
+    ),
   ];
 }
 
 export function permutationFigures(r: PermutationResult): HTMLCanvasElement[] {
-  return [element(nullHistogram(r.nullScores, r.score, { canvas: factory, dpi: dpi(), pValue: r.pvalue, xlabel: 'accuracy', title: `${r.nPermutations} permutations` }), 'null distribution')];
+  return [
+    element(
+      nullHistogram(r.nullScores, r.score, {
+        canvas: factory,
+        dpi: dpi(),
+        pValue: r.pvalue,
+        xlabel: 'accuracy',
+        title: `${r.nPermutations} permutations`,
+      }),
+      'null distribution',
+    ),
+  ];
 }
 
 /** A map over the mean image: one axial cut for single-slice data, three orthogonal cuts otherwise. */
-export function mapFigure(map: NiftiImage, mean: NiftiImage, label: string, opts: { threshold?: number; vmax?: number; cmap?: string; title: string }): HTMLCanvasElement {
+export function mapFigure(
+  map: NiftiImage,
+  mean: NiftiImage,
+  label: string,
+  opts: { threshold?: number; vmax?: number; cmap?: string; title: string },
+): HTMLCanvasElement {
   const flat = (map.shape[2] ?? 1) === 1;
-  return element(statMap(map, {
-    canvas: factory, dpi: dpi(), bg: mean, displayMode: flat ? 'z' : 'ortho', cutCoords: flat ? 1 : undefined,
-    threshold: opts.threshold, vmax: opts.vmax, cmap: opts.cmap, title: opts.title, colorbar: true,
-  }), label);
+  return element(
+    statMap(map, {
+      canvas: factory,
+      dpi: dpi(),
+      bg: mean,
+      displayMode: flat ? 'z' : 'ortho',
+      cutCoords: flat ? 1 : undefined,
+      threshold: opts.threshold,
+      vmax: opts.vmax,
+      cmap: opts.cmap,
+      title: opts.title,
+      colorbar: true,
+    }),
+    label,
+  );
 }
 
 /** PNG data URLs of the figures inside `root`, for the HTML report. */

@@ -72,8 +72,15 @@ export function startWorker(onProgress: (m: WorkerMessage) => void): WorkerHandl
   let failure: Error | undefined;
   const deliver = () => {
     if (!waiting) return;
-    if (queue.length) { const w = waiting; waiting = undefined; w.ok(queue.shift()!); }
-    else if (failure) { const w = waiting; waiting = undefined; w.fail(failure); }
+    if (queue.length) {
+      const w = waiting;
+      waiting = undefined;
+      w.ok(queue.shift()!);
+    } else if (failure) {
+      const w = waiting;
+      waiting = undefined;
+      w.fail(failure);
+    }
   };
   worker.onmessage = (e: MessageEvent<WorkerMessage>) => {
     const m = e.data;
@@ -89,15 +96,30 @@ export function startWorker(onProgress: (m: WorkerMessage) => void): WorkerHandl
   };
   return {
     worker,
-    next: () => new Promise<WorkerMessage>((ok, fail) => { waiting = { ok, fail }; deliver(); }),
+    next: () =>
+      new Promise<WorkerMessage>((ok, fail) => {
+        waiting = { ok, fail };
+        deliver();
+      }),
   };
 }
 
 /** Run one request on one worker; cancelling (abort) terminates it. */
-export async function runOnWorker<T>(request: JobRequest, onProgress: (done: number, total: number) => void, signal: AbortSignal, name: string, transfer: Transferable[] = []): Promise<T> {
-  const handle = startWorker((m) => { if (m.type === 'progress') onProgress(m.done, m.total); });
+export async function runOnWorker<T>(
+  request: JobRequest,
+  onProgress: (done: number, total: number) => void,
+  signal: AbortSignal,
+  name: string,
+  transfer: Transferable[] = [],
+): Promise<T> {
+  const handle = startWorker((m) => {
+    if (m.type === 'progress') onProgress(m.done, m.total);
+  });
   const aborted = new Promise<never>((_, fail) => {
-    const stop = () => { handle.worker.terminate(); fail(new CancelledError(name)); };
+    const stop = () => {
+      handle.worker.terminate();
+      fail(new CancelledError(name));
+    };
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
   });

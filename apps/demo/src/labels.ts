@@ -24,11 +24,16 @@ function rowsOf(text: string, name: string): { header: string[]; rows: string[][
   if (lines.length < 2) throw new Error(`labels: ${name} has no rows after its header`);
   const first = lines[0]!;
   const delimiter = first.includes('\t') ? /\t/ : first.includes(',') ? /\s*,\s*/ : /\s+/;
-  const split = (line: string) => line.trim().split(delimiter).map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
+  const split = (line: string) =>
+    line
+      .trim()
+      .split(delimiter)
+      .map((s) => s.trim().replace(/^"(.*)"$/, '$1'));
   const header = split(first);
   const rows = lines.slice(1).map((line, i) => {
     const r = split(line);
-    if (r.length !== header.length) throw new Error(`labels: ${name} line ${i + 2} has ${r.length} fields, its header has ${header.length}`);
+    if (r.length !== header.length)
+      throw new Error(`labels: ${name} line ${i + 2} has ${r.length} fields, its header has ${header.length}`);
     return r;
   });
   return { header, rows };
@@ -42,13 +47,19 @@ export function parseLabels(text: string, name: string, nVolumes: number, tr?: n
   if (text.includes('\u0000')) throw new Error(`labels: ${name} is a binary file, not a text table`);
   const { header, rows } = rowsOf(text, name);
   if (header.includes('onset') && header.includes('duration')) {
-    if (!(tr !== undefined && tr > 0)) throw new Error(`labels: ${name} is a BIDS events.tsv; give the repetition time (TR, seconds) to turn its events into one label per volume`);
+    if (!(tr !== undefined && tr > 0))
+      throw new Error(
+        `labels: ${name} is a BIDS events.tsv; give the repetition time (TR, seconds) to turn its events into one label per volume`,
+      );
     const col = header.indexOf('trial_type');
     if (col < 0) throw new Error(`labels: ${name} has no "trial_type" column (columns: ${header.join(', ')})`);
-    const on = header.indexOf('onset'), du = header.indexOf('duration');
+    const on = header.indexOf('onset'),
+      du = header.indexOf('duration');
     const events = rows.map((r, i) => {
-      const onset = Number(r[on]), duration = Number(r[du]);
-      if (!Number.isFinite(onset) || !Number.isFinite(duration)) throw new Error(`labels: ${name} line ${i + 2}: onset and duration must be numbers`);
+      const onset = Number(r[on]),
+        duration = Number(r[du]);
+      if (!Number.isFinite(onset) || !Number.isFinite(duration))
+        throw new Error(`labels: ${name} line ${i + 2}: onset and duration must be numbers`);
       return { onset, end: onset + duration, label: r[col]! };
     });
     const labels: string[] = [];
@@ -59,7 +70,10 @@ export function parseLabels(text: string, name: string, nVolumes: number, tr?: n
     return { labels, groups: labels.map(() => 0), kind: 'events' };
   }
   const li = header.indexOf('labels');
-  if (li < 0) throw new Error(`labels: ${name} has no "labels" column (columns: ${header.join(', ')}); expected a header such as "labels chunks" or a BIDS events.tsv`);
+  if (li < 0)
+    throw new Error(
+      `labels: ${name} has no "labels" column (columns: ${header.join(', ')}); expected a header such as "labels chunks" or a BIDS events.tsv`,
+    );
   if (rows.length !== nVolumes) {
     throw new Error(`labels: ${name} has ${rows.length} rows but the functional image has ${nVolumes} volumes; they must match one to one`);
   }
@@ -82,10 +96,15 @@ export function labelCounts(labels: readonly Value[]): Array<{ label: string; co
 export function selectTargets(labels: readonly Value[], targets: readonly string[]): number[] {
   const present = new Set(labels.map(String));
   const missing = targets.filter((t) => !present.has(t));
-  if (missing.length) throw new Error(`targets: ${missing.map((m) => `"${m}"`).join(', ')} not among the labels (${[...present].sort().slice(0, 12).join(', ')})`);
+  if (missing.length)
+    throw new Error(
+      `targets: ${missing.map((m) => `"${m}"`).join(', ')} not among the labels (${[...present].sort().slice(0, 12).join(', ')})`,
+    );
   if (targets.length < 2) throw new Error('targets: choose at least two labels to decode between');
   const keep = new Set(targets);
   const out: number[] = [];
-  labels.forEach((l, i) => { if (keep.has(String(l))) out.push(i); });
+  labels.forEach((l, i) => {
+    if (keep.has(String(l))) out.push(i);
+  });
   return out;
 }

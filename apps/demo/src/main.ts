@@ -27,7 +27,9 @@ let dataset: Dataset | undefined;
 
 let viewerPromise: Promise<SliceViewer> | undefined;
 export function viewer(): Promise<SliceViewer> {
-  viewerPromise ??= createSliceViewer(canvas, (text) => { byId('location').textContent = text; });
+  viewerPromise ??= createSliceViewer(canvas, (text) => {
+    byId('location').textContent = text;
+  });
   return viewerPromise;
 }
 
@@ -67,11 +69,19 @@ function renderTargets(d: Dataset | undefined): void {
   targetsBox.querySelector('.hint')!.toggleAttribute('hidden', !!d);
   if (!d) return;
   const counts = labelCounts(d.labels.labels);
-  const current = new Set(text.value.split(',').map((s) => s.trim()).filter(Boolean));
+  const current = new Set(
+    text.value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   if (![...current].some((t) => counts.some((c) => c.label === t))) {
     // Default: the two most frequent labels other than rest.
     current.clear();
-    counts.filter((c) => c.label !== 'rest').slice(0, 2).forEach((c) => current.add(c.label));
+    counts
+      .filter((c) => c.label !== 'rest')
+      .slice(0, 2)
+      .forEach((c) => current.add(c.label));
     text.value = [...current].join(',');
   }
   for (const { label, count } of counts) {
@@ -81,8 +91,14 @@ function renderTargets(d: Dataset | undefined): void {
     box.value = label;
     box.checked = current.has(label);
     box.addEventListener('change', () => {
-      const chosen = new Set(text.value.split(',').map((s) => s.trim()).filter(Boolean));
-      if (box.checked) chosen.add(label); else chosen.delete(label);
+      const chosen = new Set(
+        text.value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      );
+      if (box.checked) chosen.add(label);
+      else chosen.delete(label);
       text.value = [...chosen].join(',');
     });
     l.append(box, ` ${label} (${count})`);
@@ -147,7 +163,12 @@ async function stageImage(slot: 'func' | 'mask', bytes: Uint8Array, name: string
     staged[slot] = await readImage(bytes, name);
   } catch (err) {
     staged[slot] = undefined;
-    if (slot === 'func') { summaryBody.replaceChildren(); canvas.hidden = true; dataset = undefined; runs.datasetChanged(undefined); }
+    if (slot === 'func') {
+      summaryBody.replaceChildren();
+      canvas.hidden = true;
+      dataset = undefined;
+      runs.datasetChanged(undefined);
+    }
     setStatus('');
     showError(`Could not read ${name} as NIfTI: ${errorMessage(err)}`);
     setState('error');
@@ -172,7 +193,11 @@ async function stageFile(file: File, slot: 'func' | 'mask' | 'labels'): Promise<
   }
 }
 
-for (const [input, slot] of [[funcInput, 'func'], [maskInput, 'mask'], [labelsInput, 'labels']] as const) {
+for (const [input, slot] of [
+  [funcInput, 'func'],
+  [maskInput, 'mask'],
+  [labelsInput, 'labels'],
+] as const) {
   input.addEventListener('change', () => {
     const file = input.files?.[0];
     if (file) void stageFile(file, slot);
@@ -181,9 +206,16 @@ for (const [input, slot] of [[funcInput, 'func'], [maskInput, 'mask'], [labelsIn
 }
 byId<HTMLInputElement>('targets-text').addEventListener('input', (e) => {
   const chosen = new Set((e.target as HTMLInputElement).value.split(',').map((t) => t.trim()));
-  targetsBox.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach((box) => { box.checked = chosen.has(box.value); });
+  targetsBox.querySelectorAll<HTMLInputElement>('input[type=checkbox]').forEach((box) => {
+    box.checked = chosen.has(box.value);
+  });
 });
-trInput.addEventListener('change', () => { if (staged.func) { clearError(); void refresh('TR changed'); } });
+trInput.addEventListener('change', () => {
+  if (staged.func) {
+    clearError();
+    void refresh('TR changed');
+  }
+});
 
 byId('load-example').addEventListener('click', () => {
   void (async () => {
@@ -231,7 +263,10 @@ byId('simulate').addEventListener('click', () => {
 });
 
 for (const type of ['dragenter', 'dragover'] as const) {
-  dropZone.addEventListener(type, (e) => { e.preventDefault(); dropZone.classList.add('dragging'); });
+  dropZone.addEventListener(type, (e) => {
+    e.preventDefault();
+    dropZone.classList.add('dragging');
+  });
 }
 dropZone.addEventListener('dragleave', () => dropZone.classList.remove('dragging'));
 dropZone.addEventListener('drop', (e) => {
@@ -252,8 +287,12 @@ window.addEventListener('drop', (e) => e.preventDefault());
 function checkCapabilities(): void {
   const notes: string[] = [];
   if (typeof Worker !== 'function') notes.push('This browser has no Web Workers: analyses cannot run here.');
-  if (typeof WebAssembly !== 'object') notes.push('This browser has no WebAssembly: SpaceNet falls back to TensorFlow.js\'s slower JavaScript backend.');
-  if (!canShareMemory()) notes.push('This page is not cross-origin isolated, so SharedArrayBuffer is unavailable: the searchlight runs on a single worker (serve the page with the COOP/COEP headers, see the README).');
+  if (typeof WebAssembly !== 'object')
+    notes.push("This browser has no WebAssembly: SpaceNet falls back to TensorFlow.js's slower JavaScript backend.");
+  if (!canShareMemory())
+    notes.push(
+      'This page is not cross-origin isolated, so SharedArrayBuffer is unavailable: the searchlight runs on a single worker (serve the page with the COOP/COEP headers, see the README).',
+    );
   const box = byId<HTMLElement>('capabilities');
   box.textContent = notes.join(' ');
   box.hidden = notes.length === 0;

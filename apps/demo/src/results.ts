@@ -18,9 +18,13 @@ function bar(value: number, chance: number, max = 1): string {
 }
 
 export function decodeHtml(r: DecodeResult): string {
-  const rows = r.cvScores.map((s, f) => `<tr data-fold="${f}"><td>fold ${f + 1}</td><td class="score">${fmt(s)}</td><td>${bar(s, r.chance)}</td></tr>`).join('');
+  const rows = r.cvScores
+    .map((s, f) => `<tr data-fold="${f}"><td>fold ${f + 1}</td><td class="score">${fmt(s)}</td><td>${bar(s, r.chance)}</td></tr>`)
+    .join('');
   const head = `<tr><th></th>${r.classes.map((c) => `<th>predicted ${escapeHtml(c)}</th>`).join('')}</tr>`;
-  const body = r.confusion.map((row, i) => `<tr><th>true ${escapeHtml(r.classes[i]!)}</th>${row.map((n) => `<td>${n}</td>`).join('')}</tr>`).join('');
+  const body = r.confusion
+    .map((row, i) => `<tr><th>true ${escapeHtml(r.classes[i]!)}</th>${row.map((n) => `<td>${n}</td>`).join('')}</tr>`)
+    .join('');
   return `<h3>Decoder: ${escapeHtml(r.estimator)}, ${escapeHtml(r.cv)}, ${r.classes.map(escapeHtml).join(' vs ')}</h3>
 <p>${r.nSamples} volumes x ${r.nFeatures} voxels; ${escapeHtml(r.scoring)} per fold (chance ${fmt(r.chance, 2)}); mean <b id="decode-mean">${fmt(r.meanScore, 4)}</b>; ${fmt(r.seconds, 2)} s${r.backend ? `; tfjs backend ${escapeHtml(r.backend)}` : ''}</p>
 <table class="fold-scores"><tr><th>fold</th><th>${escapeHtml(r.scoring)}</th><th>vs chance ${fmt(r.chance, 2)}</th></tr>${rows}</table>
@@ -33,8 +37,12 @@ export function permutationHtml(r: PermutationResult): string {
 }
 
 export function searchlightHtml(o: SearchlightOutcome, settings: { estimator: string; cv: string; radius: number }): string {
-  let sum = 0, max = -Infinity;
-  for (const s of o.scores) { sum += s; if (s > max) max = s; }
+  let sum = 0,
+    max = -Infinity;
+  for (const s of o.scores) {
+    sum += s;
+    if (s > max) max = s;
+  }
   const mean = sum / o.scores.length;
   return `<h3>Searchlight: ${escapeHtml(settings.estimator)}, ${escapeHtml(settings.cv)}, radius ${settings.radius} mm</h3>
 <p>${o.nSpheres} spheres, ${o.nFolds} folds, ${escapeHtml(o.kernel)} path, ${o.workers} worker${o.workers > 1 ? 's' : ''}${o.shared ? ' sharing memory' : ' (no shared memory)'}: <b id="searchlight-seconds">${fmt(o.seconds, 2)}</b> s.
@@ -74,7 +82,8 @@ export interface ReportParts {
 
 /** A self-contained HTML report of what was computed in the page. */
 export function reportHtml(p: ReportParts): string {
-  const style = 'body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;color:#1d2330}table{border-collapse:collapse;margin:.4rem 0}th,td{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}.bar{display:inline-block;height:.7rem;background:#2f6fde}.bar.below{background:#c1c7d3}img{max-width:100%}';
+  const style =
+    'body{font-family:system-ui,sans-serif;max-width:960px;margin:2rem auto;color:#1d2330}table{border-collapse:collapse;margin:.4rem 0}th,td{padding:.2rem .6rem;border-bottom:1px solid #ddd;text-align:right}th:first-child,td:first-child{text-align:left}.bar{display:inline-block;height:.7rem;background:#2f6fde}.bar.below{background:#c1c7d3}img{max-width:100%}';
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>neurodecode report</title><style>${style}</style></head><body>
 <h1>neurodecode report</h1><p>Computed in the browser by the neurodecode demo on ${new Date().toISOString()}.</p>
 <h2>Data</h2><p>${p.dataset}</p><h2>Settings</h2><p>${p.settings}</p>

@@ -29,17 +29,23 @@ const hasWasm = (): boolean => typeof WebAssembly === 'object';
 function positive(id: string, what: string, integer: boolean): number {
   const raw = byId<HTMLInputElement>(id).value;
   const v = Number(raw);
-  if (!(v > 0) || (integer && !Number.isInteger(v))) throw new Error(`${what}: expected a positive ${integer ? 'whole ' : ''}number, got "${raw}"`);
+  if (!(v > 0) || (integer && !Number.isInteger(v)))
+    throw new Error(`${what}: expected a positive ${integer ? 'whole ' : ''}number, got "${raw}"`);
   return v;
 }
 
 function readSettings(d: Dataset): Settings {
-  const targets = byId<HTMLInputElement>('targets-text').value.split(',').map((s) => s.trim()).filter(Boolean);
+  const targets = byId<HTMLInputElement>('targets-text')
+    .value.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   selectTargets(d.labels.labels, targets); // names an absent target before any work starts
   const cvKind = byId<HTMLSelectElement>('cv').value;
   const cv = cvKind === 'logo' ? 'logo' : `kfold:${positive('folds', 'folds', true)}`;
-  if (cv === 'logo' && !d.labels.groups) throw new Error(`cv: leave-one-run-out needs runs, but ${d.labelsName} has no "chunks" column; choose k-fold`);
-  if (cv === 'logo' && new Set(d.labels.groups).size < 2) throw new Error(`cv: leave-one-run-out needs at least two runs, but ${d.labelsName} describes one; choose k-fold`);
+  if (cv === 'logo' && !d.labels.groups)
+    throw new Error(`cv: leave-one-run-out needs runs, but ${d.labelsName} has no "chunks" column; choose k-fold`);
+  if (cv === 'logo' && new Set(d.labels.groups).size < 2)
+    throw new Error(`cv: leave-one-run-out needs at least two runs, but ${d.labelsName} describes one; choose k-fold`);
   return {
     targets,
     estimator: byId<HTMLSelectElement>('estimator').value as EstimatorName,
@@ -54,7 +60,10 @@ function readSettings(d: Dataset): Settings {
 export interface PageResults {
   decode?: DecodeResult;
   permutation?: PermutationResult;
-  searchlight?: Omit<SearchlightOutcome, 'scoresImg' | 'scores'> & { scores: number[]; settings: { estimator: string; cv: string; radius: number } };
+  searchlight?: Omit<SearchlightOutcome, 'scoresImg' | 'scores'> & {
+    scores: number[];
+    settings: { estimator: string; cv: string; radius: number };
+  };
 }
 
 export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () => Promise<SliceViewer> }) {
@@ -67,7 +76,11 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
   let coefMap: NiftiImage | undefined;
   let settingsText = '';
   const running = new Set<string>();
-  const buttons = { decode: byId<HTMLButtonElement>('run-decode'), permutation: byId<HTMLButtonElement>('run-permutation'), searchlight: byId<HTMLButtonElement>('run-searchlight') };
+  const buttons = {
+    decode: byId<HTMLButtonElement>('run-decode'),
+    permutation: byId<HTMLButtonElement>('run-permutation'),
+    searchlight: byId<HTMLButtonElement>('run-searchlight'),
+  };
   const panels = { decode: new JobPanel('decode'), permutation: new JobPanel('permutation'), searchlight: new JobPanel('searchlight') };
   const threshold = byId<HTMLInputElement>('threshold');
 
@@ -124,27 +137,38 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
       refreshButtons();
       panel.begin(() => controller.abort());
       setState('running');
-      void work(d, settings, panel, controller.signal).then(
-        (summary) => panel.end(summary),
-        (err) => { panel.end(''); showError(errorMessage(err)); },
-      ).finally(() => {
-        running.delete(name);
-        refreshButtons();
-        document.body.dataset[`${name}State`] = 'done';
-        if (running.size === 0) setState('ready');
-      });
+      void work(d, settings, panel, controller.signal)
+        .then(
+          (summary) => panel.end(summary),
+          (err) => {
+            panel.end('');
+            showError(errorMessage(err));
+          },
+        )
+        .finally(() => {
+          running.delete(name);
+          refreshButtons();
+          document.body.dataset[`${name}State`] = 'done';
+          if (running.size === 0) setState('ready');
+        });
     });
   };
 
   start('decode', async (d, s, panel, signal) => {
     document.body.dataset.decodeState = 'running';
-    const r = await runOnWorker<DecodeResult>({ kind: 'decode', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, wasm: hasWasm() },
-      (done, total) => panel.update(done, total, ' folds'), signal, 'decode');
+    const r = await runOnWorker<DecodeResult>(
+      { kind: 'decode', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, wasm: hasWasm() },
+      (done, total) => panel.update(done, total, ' folds'),
+      signal,
+      'decode',
+    );
     results.decode = r;
     if (r.coef) {
       const data = new Float32Array(d.mask.data.length);
       const voxels = maskVoxelsCOrder(d.mask.data as ArrayLike<number>, d.mask.shape.slice(0, 3));
-      voxels.forEach((v, c) => { data[v] = r.coef![c]!; });
+      voxels.forEach((v, c) => {
+        data[v] = r.coef![c]!;
+      });
       coefMap = new NiftiImage({ data, shape: d.mask.shape.slice(0, 3), affine: d.mask.affine });
     } else {
       coefMap = undefined;
@@ -153,15 +177,33 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
     html.decode = show('decode-results', decodeHtml(r), () => [
       ...decodeFigures(r),
       // Binary: positive weights favour the second class; more classes: the first class against the rest.
-      ...(coef ? [mapFigure(coef, d.mean, 'coefficient map', { title: r.classes.length === 2 ? `coefficients (${r.classes[1]} > ${r.classes[0]})` : `coefficients (${r.classes[0]} vs rest)` })] : []),
+      ...(coef
+        ? [
+            mapFigure(coef, d.mean, 'coefficient map', {
+              title: r.classes.length === 2 ? `coefficients (${r.classes[1]} > ${r.classes[0]})` : `coefficients (${r.classes[0]} vs rest)`,
+            }),
+          ]
+        : []),
     ]);
     return `Decoder done in ${r.seconds.toFixed(2)} s`;
   });
 
   start('permutation', async (d, s, panel, signal) => {
     document.body.dataset.permutationState = 'running';
-    const r = await runOnWorker<PermutationResult>({ kind: 'permutation', data: datasetMessage(d, s.targets), estimator: s.estimator, cv: s.cv, nPermutations: s.permutations, seed: 0, wasm: hasWasm() },
-      (done, total) => panel.update(done, total, ' fits'), signal, 'permutation test');
+    const r = await runOnWorker<PermutationResult>(
+      {
+        kind: 'permutation',
+        data: datasetMessage(d, s.targets),
+        estimator: s.estimator,
+        cv: s.cv,
+        nPermutations: s.permutations,
+        seed: 0,
+        wasm: hasWasm(),
+      },
+      (done, total) => panel.update(done, total, ' fits'),
+      signal,
+      'permutation test',
+    );
     results.permutation = r;
     html.permutation = show('permutation-results', permutationHtml(r), () => permutationFigures(r));
     return `permutation test done in ${r.seconds.toFixed(2)} s`;
@@ -170,17 +212,31 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
   start('searchlight', async (d, s, panel, signal) => {
     document.body.dataset.searchlightState = 'running';
     const settings = { estimator: s.slEstimator, cv: s.cv, radius: s.radius };
-    const o = await runSearchlight(datasetMessage(d, s.targets), { ...settings, workers: s.workers }, (done, total) => panel.update(done, total, ' spheres'), signal);
+    const o = await runSearchlight(
+      datasetMessage(d, s.targets),
+      { ...settings, workers: s.workers },
+      (done, total) => panel.update(done, total, ' spheres'),
+      signal,
+    );
     const { scoresImg, scores, ...rest } = o;
     results.searchlight = { ...rest, scores: Array.from(scores), settings };
     const chance = 1 / o.classes.length;
     html.searchlight = show('searchlight-results', searchlightHtml(o, settings), () => [
       // Accuracy runs 0..1: the colour scale tops at 1, so maps of different runs read alike.
-      mapFigure(scoresImg, d.mean, 'searchlight map', { threshold: chance, vmax: 1, cmap: 'hot', title: `${settings.estimator} searchlight accuracy >= ${chance.toFixed(2)}` }),
+      mapFigure(scoresImg, d.mean, 'searchlight map', {
+        threshold: chance,
+        vmax: 1,
+        cmap: 'hot',
+        title: `${settings.estimator} searchlight accuracy >= ${chance.toFixed(2)}`,
+      }),
     ]);
     searchlightMap = scoresImg;
-    let lo = Infinity, hi = -Infinity;
-    for (const v of scores) { if (v < lo) lo = v; if (hi < v) hi = v; }
+    let lo = Infinity,
+      hi = -Infinity;
+    for (const v of scores) {
+      if (v < lo) lo = v;
+      if (hi < v) hi = v;
+    }
     threshold.min = String(lo);
     threshold.max = String(hi);
     threshold.step = String((hi - lo) / 100 || 0.01);
@@ -201,17 +257,36 @@ export function setupRuns(ctx: { dataset: () => Dataset | undefined; viewer: () 
   });
 
   byId('download-searchlight').addEventListener('click', () => {
-    if (searchlightMap) void niftiGz(searchlightMap).then((b) => download(b, `searchlight_${results.searchlight?.settings.estimator ?? 'map'}.nii.gz`, 'application/gzip'));
+    if (searchlightMap)
+      void niftiGz(searchlightMap).then((b) =>
+        download(b, `searchlight_${results.searchlight?.settings.estimator ?? 'map'}.nii.gz`, 'application/gzip'),
+      );
   });
   byId('download-coef').addEventListener('click', () => {
-    if (coefMap) void niftiGz(coefMap).then((b) => download(b, `decoder_coef_${results.decode?.estimator ?? 'map'}.nii.gz`, 'application/gzip'));
+    if (coefMap)
+      void niftiGz(coefMap).then((b) => download(b, `decoder_coef_${results.decode?.estimator ?? 'map'}.nii.gz`, 'application/gzip'));
   });
   byId('download-report').addEventListener('click', () => {
     void (async () => {
       const d = ctx.dataset();
       const view = searchlightMap ? (await ctx.viewer()).snapshot() : undefined;
-      const dataset = d ? escapeHtml(`${d.func.name}: ${d.func.img.shape.join(' x ')}, mask ${d.maskSource} (${d.nMaskVoxels} voxels), labels ${d.labelsName}`) : '-';
-      download(reportHtml({ dataset, settings: escapeHtml(settingsText), decode: html.decode?.(), permutation: html.permutation?.(), searchlight: html.searchlight?.(), view }), 'neurodecode_report.html', 'text/html');
+      const dataset = d
+        ? escapeHtml(
+            `${d.func.name}: ${d.func.img.shape.join(' x ')}, mask ${d.maskSource} (${d.nMaskVoxels} voxels), labels ${d.labelsName}`,
+          )
+        : '-';
+      download(
+        reportHtml({
+          dataset,
+          settings: escapeHtml(settingsText),
+          decode: html.decode?.(),
+          permutation: html.permutation?.(),
+          searchlight: html.searchlight?.(),
+          view,
+        }),
+        'neurodecode_report.html',
+        'text/html',
+      );
     })();
   });
 

@@ -35,17 +35,26 @@ export function canShareMemory(): boolean {
 }
 
 export async function runSearchlight(
-  data: DatasetMessage, settings: SearchlightSettings, onProgress: (done: number, total: number) => void, signal: AbortSignal,
+  data: DatasetMessage,
+  settings: SearchlightSettings,
+  onProgress: (done: number, total: number) => void,
+  signal: AbortSignal,
 ): Promise<SearchlightOutcome> {
   const started = performance.now();
   let done = 0;
   let total = 0;
   const onMessage = (m: WorkerMessage) => {
-    if (m.type === 'chunk') { done += m.spheres; onProgress(done, total); }
+    if (m.type === 'chunk') {
+      done += m.spheres;
+      onProgress(done, total);
+    }
   };
   const handles: WorkerHandle[] = [startWorker(onMessage)];
   const aborted = new Promise<never>((_, fail) => {
-    const stop = () => { for (const h of handles) h.worker.terminate(); fail(new CancelledError('searchlight')); };
+    const stop = () => {
+      for (const h of handles) h.worker.terminate();
+      fail(new CancelledError('searchlight'));
+    };
     if (signal.aborted) stop();
     else signal.addEventListener('abort', stop, { once: true });
   });
@@ -57,7 +66,14 @@ export async function runSearchlight(
   };
   try {
     const chunkSize = settings.chunkSize ?? 16;
-    const planRequest: JobRequest = { kind: 'searchlight-plan', data, estimator: settings.estimator, cv: settings.cv, radius: settings.radius, chunkSize };
+    const planRequest: JobRequest = {
+      kind: 'searchlight-plan',
+      data,
+      estimator: settings.estimator,
+      cv: settings.cv,
+      radius: settings.radius,
+      chunkSize,
+    };
     handles[0]!.worker.postMessage(planRequest);
     const planned = ((await expect(handles[0]!, 'plan')) as { plan: SearchlightPlanMessage }).plan;
     total = planned.nSpheres;
@@ -67,18 +83,28 @@ export async function runSearchlight(
     const nWorkers = shared ? Math.max(1, Math.min(settings.workers, nChunks)) : 1;
     while (handles.length < nWorkers) handles.push(startWorker(onMessage));
     const compute: JobRequest = {
-      kind: 'searchlight-compute', plan: planned.plan, queue: planned.queue, estimator: settings.estimator,
-      labels: planned.labels, returnScores: !shared,
+      kind: 'searchlight-compute',
+      plan: planned.plan,
+      queue: planned.queue,
+      estimator: settings.estimator,
+      labels: planned.labels,
+      returnScores: !shared,
     };
     for (const h of handles) h.worker.postMessage(compute);
     const results = await Promise.all(handles.map((h) => expect(h, 'result')));
     const scores = shared
       ? meanOverFolds(planned.plan.foldScores, planned.nFolds)
-      : ((results[0] as { result: { scores: Float64Array } }).result.scores);
+      : (results[0] as { result: { scores: Float64Array } }).result.scores;
     return {
       scoresImg: scoresImage(planned.shape, planned.affine, planned.centres, scores),
-      scores, nSpheres: planned.nSpheres, nFolds: planned.nFolds, kernel: planned.kernel, workers: nWorkers, shared,
-      classes: planned.classes, seconds: (performance.now() - started) / 1000,
+      scores,
+      nSpheres: planned.nSpheres,
+      nFolds: planned.nFolds,
+      kernel: planned.kernel,
+      workers: nWorkers,
+      shared,
+      classes: planned.classes,
+      seconds: (performance.now() - started) / 1000,
     };
   } finally {
     for (const h of handles) h.worker.terminate();

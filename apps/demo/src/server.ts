@@ -50,9 +50,14 @@ export interface ServerOptions {
   exampleDir?: string | null;
 }
 
-export async function startStaticServer(root = WEB_ROOT, port = 5173, host = '127.0.0.1', opts: ServerOptions = {}): Promise<{ server: Server; url: string }> {
+export async function startStaticServer(
+  root = WEB_ROOT,
+  port = 5173,
+  host = '127.0.0.1',
+  opts: ServerOptions = {},
+): Promise<{ server: Server; url: string }> {
   const base = resolve(root);
-  const exampleDir = opts.exampleDir === null ? undefined : opts.exampleDir ?? exampleDataDir();
+  const exampleDir = opts.exampleDir === null ? undefined : (opts.exampleDir ?? exampleDataDir());
   const isolation = opts.isolate === false ? {} : ISOLATION_HEADERS;
   try {
     await stat(join(base, 'index.html'));
@@ -65,7 +70,9 @@ export async function startStaticServer(root = WEB_ROOT, port = 5173, host = '12
       const inExample = path.startsWith(EXAMPLE_ROUTE);
       const dir = inExample ? exampleDir : base;
       if (!dir) {
-        res.writeHead(404, { 'content-type': 'text/plain', ...isolation }).end('the example data (../shared/data/haxby-slice) is not on this machine');
+        res
+          .writeHead(404, { 'content-type': 'text/plain', ...isolation })
+          .end('the example data (../shared/data/haxby-slice) is not on this machine');
         return;
       }
       const rel = inExample ? path.slice(EXAMPLE_ROUTE.length - 1) : path;
@@ -76,7 +83,11 @@ export async function startStaticServer(root = WEB_ROOT, port = 5173, host = '12
         return;
       }
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store', ...isolation });
+      res.writeHead(200, {
+        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-store',
+        ...isolation,
+      });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain', ...isolation }).end('not found');

@@ -61,8 +61,12 @@ export async function createSliceViewer(canvas: HTMLCanvasElement, onLocation: (
       while (nv.volumes.length > 1) nv.removeVolume(nv.volumes[1]!);
       const gz = bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
       const overlay = await NVImage.loadFromUrl({
-        url: bytes.slice().buffer, name: gz ? 'overlay.nii.gz' : 'overlay.nii',
-        colormap: 'warm', opacity: 0.85, cal_min: threshold, cal_max: max,
+        url: bytes.slice().buffer,
+        name: gz ? 'overlay.nii.gz' : 'overlay.nii',
+        colormap: 'warm',
+        opacity: 0.85,
+        cal_min: threshold,
+        cal_max: max,
       });
       nv.addVolume(overlay);
       nv.drawScene();

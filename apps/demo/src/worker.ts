@@ -3,14 +3,25 @@
 // over one shared plan (see searchlight-job.ts).
 import { simulateFmriImages, SIMULATED_TR } from '@neurodecode/datasets/browser';
 import {
-  makeGenericScorer, factoryFromSpec, makeQueue, meanOverFolds, planSearchlight, resolveScorer, SphereComputer, takeChunks,
-  type ChunkQueue, type ComputePlan,
+  makeGenericScorer,
+  factoryFromSpec,
+  makeQueue,
+  meanOverFolds,
+  planSearchlight,
+  resolveScorer,
+  SphereComputer,
+  takeChunks,
+  type ChunkQueue,
+  type ComputePlan,
 } from '@neurodecode/searchlight/core';
 import { runDecode, runPermutation } from './analysis.js';
 import { imageFromMessage, imageMessage, type JobRequest, type SearchlightPlanMessage, type WorkerMessage } from './protocol.js';
 import type { Value } from './labels.js';
 
-const scope = self as unknown as { postMessage(m: WorkerMessage, transfer?: Transferable[]): void; onmessage: ((e: MessageEvent<JobRequest>) => void) | null };
+const scope = self as unknown as {
+  postMessage(m: WorkerMessage, transfer?: Transferable[]): void;
+  onmessage: ((e: MessageEvent<JobRequest>) => void) | null;
+};
 const post = (m: WorkerMessage, transfer?: Transferable[]) => scope.postMessage(m, transfer);
 const progress = (done: number, total: number) => post({ type: 'progress', done, total });
 
@@ -30,16 +41,30 @@ async function searchlightPlan(req: Extract<JobRequest, { kind: 'searchlight-pla
     chunkSize: req.chunkSize,
   });
   return {
-    plan: sp.plan, queue: makeQueue(sp.nSpheres, sp.chunkSize), labels: sp.labels, centres: sp.centres,
-    shape: sp.geometry.shape, affine: sp.geometry.affine, nSpheres: sp.nSpheres, nFolds: sp.nFolds,
-    kernel: sp.chosen.kernel, classes: sp.classes.map(String),
+    plan: sp.plan,
+    queue: makeQueue(sp.nSpheres, sp.chunkSize),
+    labels: sp.labels,
+    centres: sp.centres,
+    shape: sp.geometry.shape,
+    affine: sp.geometry.affine,
+    nSpheres: sp.nSpheres,
+    nFolds: sp.nFolds,
+    kernel: sp.chosen.kernel,
+    classes: sp.classes.map(String),
   };
 }
 
-async function searchlightCompute(plan: ComputePlan, queue: ChunkQueue, estimator: string, labels: Value[], returnScores: boolean): Promise<unknown> {
-  const generic = plan.kernel === 'generic'
-    ? makeGenericScorer(factoryFromSpec({ name: estimator }), await resolveScorer(plan.scoring), labels.map(String), plan.folds)
-    : undefined;
+async function searchlightCompute(
+  plan: ComputePlan,
+  queue: ChunkQueue,
+  estimator: string,
+  labels: Value[],
+  returnScores: boolean,
+): Promise<unknown> {
+  const generic =
+    plan.kernel === 'generic'
+      ? makeGenericScorer(factoryFromSpec({ name: estimator }), await resolveScorer(plan.scoring), labels.map(String), plan.folds)
+      : undefined;
   const computer = new SphereComputer(plan, generic);
   takeChunks(queue, (chunk, start, end) => {
     computer.run(start, end);
@@ -55,7 +80,8 @@ async function handle(req: JobRequest): Promise<void> {
   switch (req.kind) {
     case 'simulate': {
       const sim = simulateFmriImages({ seed: req.seed });
-      const bold = imageMessage(sim.bold), mask = imageMessage(sim.mask);
+      const bold = imageMessage(sim.bold),
+        mask = imageMessage(sim.mask);
       post({ type: 'result', result: { bold, mask, labelsText: sim.labelsText, tr: SIMULATED_TR } }, [bold.data.buffer as ArrayBuffer]);
       return;
     }

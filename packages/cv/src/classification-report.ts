@@ -23,7 +23,10 @@ export function perClassScores(yTrue: Targets, yPred: Targets, labels?: readonly
     const tp = counts[k]![k]!;
     let predicted = 0;
     let actual = 0;
-    for (let j = 0; j < order.length; j++) { predicted += counts[j]![k]!; actual += counts[k]![j]!; }
+    for (let j = 0; j < order.length; j++) {
+      predicted += counts[j]![k]!;
+      actual += counts[k]![j]!;
+    }
     const precision = predicted ? tp / predicted : 0;
     const recall = actual ? tp / actual : 0;
     const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
@@ -31,7 +34,12 @@ export function perClassScores(yTrue: Targets, yPred: Targets, labels?: readonly
   });
 }
 
-function averaged(metric: 'precision' | 'recall' | 'f1', yTrue: Targets, yPred: Targets, opts: { average?: Average; posLabel?: Label }): number {
+function averaged(
+  metric: 'precision' | 'recall' | 'f1',
+  yTrue: Targets,
+  yPred: Targets,
+  opts: { average?: Average; posLabel?: Label },
+): number {
   const average = opts.average ?? 'binary';
   const scores = perClassScores(yTrue, yPred);
   if (average === 'binary') {
@@ -75,7 +83,8 @@ export interface ClassificationReport {
 export function classificationReport(yTrue: Targets, yPred: Targets, labels?: readonly Label[]): ClassificationReport {
   const classes = perClassScores(yTrue, yPred, labels);
   const total = classes.reduce((a, s) => a + s.support, 0);
-  const mean = (k: 'precision' | 'recall' | 'f1', w: boolean) => classes.reduce((a, s) => a + s[k] * (w ? s.support / total : 1 / classes.length), 0);
+  const mean = (k: 'precision' | 'recall' | 'f1', w: boolean) =>
+    classes.reduce((a, s) => a + s[k] * (w ? s.support / total : 1 / classes.length), 0);
   let hits = 0;
   for (let i = 0; i < yTrue.length; i++) if (yTrue[i] === yPred[i]) hits++;
   return {
@@ -89,10 +98,17 @@ export function classificationReport(yTrue: Targets, yPred: Targets, labels?: re
 /** The report as scikit-learn prints it: one row per class, then accuracy and the averages. */
 export function formatClassificationReport(r: ClassificationReport): string {
   const width = Math.max(12, ...r.classes.map((c) => String(c.label).length));
-  const row = (name: string, p: number, rc: number, f: number, n: number) => `${name.padStart(width)} ${p.toFixed(2).padStart(9)} ${rc.toFixed(2).padStart(9)} ${f.toFixed(2).padStart(9)} ${String(n).padStart(9)}`;
-  const lines = [`${''.padStart(width)} ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'f1-score'.padStart(9)} ${'support'.padStart(9)}`, ''];
+  const row = (name: string, p: number, rc: number, f: number, n: number) =>
+    `${name.padStart(width)} ${p.toFixed(2).padStart(9)} ${rc.toFixed(2).padStart(9)} ${f.toFixed(2).padStart(9)} ${String(n).padStart(9)}`;
+  const lines = [
+    `${''.padStart(width)} ${'precision'.padStart(9)} ${'recall'.padStart(9)} ${'f1-score'.padStart(9)} ${'support'.padStart(9)}`,
+    '',
+  ];
   for (const c of r.classes) lines.push(row(String(c.label), c.precision, c.recall, c.f1, c.support));
-  lines.push('', `${'accuracy'.padStart(width)} ${''.padStart(9)} ${''.padStart(9)} ${r.accuracy.toFixed(2).padStart(9)} ${String(r.macroAvg.support).padStart(9)}`);
+  lines.push(
+    '',
+    `${'accuracy'.padStart(width)} ${''.padStart(9)} ${''.padStart(9)} ${r.accuracy.toFixed(2).padStart(9)} ${String(r.macroAvg.support).padStart(9)}`,
+  );
   lines.push(row('macro avg', r.macroAvg.precision, r.macroAvg.recall, r.macroAvg.f1, r.macroAvg.support));
   lines.push(row('weighted avg', r.weightedAvg.precision, r.weightedAvg.recall, r.weightedAvg.f1, r.weightedAvg.support));
   return lines.join('\n');

@@ -25,14 +25,23 @@ export interface CrossValPredictOptions {
  * 'predict' gives labels (or numbers for regressors); the other methods a matrix with one row
  * per sample.
  */
-export function crossValPredict(estimator: Estimator, X: MatrixLike, y: Targets, opts: CrossValPredictOptions = {}): Label[] | Float64Array | Matrix {
+export function crossValPredict(
+  estimator: Estimator,
+  X: MatrixLike,
+  y: Targets,
+  opts: CrossValPredictOptions = {},
+): Label[] | Float64Array | Matrix {
   const matrix = checkXy(X, y, opts.groups);
   const splits = resolveCv(opts.cv, estimator).split(matrix.rows, y, opts.groups);
   const seen = new Uint8Array(matrix.rows);
-  for (const s of splits) for (const i of s.test) {
-    if (seen[i]) throw new RangeError(`cv: sample ${i} is tested in more than one fold; crossValPredict needs a partition (use k-fold or leave-one-group-out)`);
-    seen[i] = 1;
-  }
+  for (const s of splits)
+    for (const i of s.test) {
+      if (seen[i])
+        throw new RangeError(
+          `cv: sample ${i} is tested in more than one fold; crossValPredict needs a partition (use k-fold or leave-one-group-out)`,
+        );
+      seen[i] = 1;
+    }
   const missing = seen.indexOf(0);
   if (missing >= 0) throw new RangeError(`cv: sample ${missing} is never tested; crossValPredict needs every sample in one test fold`);
   const method = opts.method ?? 'predict';
@@ -58,12 +67,15 @@ export function crossValPredict(estimator: Estimator, X: MatrixLike, y: Targets,
       if (typeof fn !== 'function') throw new TypeError(`method: the estimator has no ${method}`);
       const out = fn.call(est, fold.XTest);
       scores ??= new Matrix(matrix.rows, out.cols);
-      if (out.cols !== scores.cols) throw new RangeError(`method: fold ${f} gave ${out.cols} columns, an earlier fold ${scores.cols} (a class missing from a training fold)`);
+      if (out.cols !== scores.cols)
+        throw new RangeError(
+          `method: fold ${f} gave ${out.cols} columns, an earlier fold ${scores.cols} (a class missing from a training fold)`,
+        );
       split.test.forEach((i, a) => scores!.data.set(out.data.subarray(a * out.cols, (a + 1) * out.cols), i * out.cols));
     }
     opts.onProgress?.(f + 1, splits.length);
   });
-  return (method === 'predict' ? labels ?? numbers : scores)!;
+  return (method === 'predict' ? (labels ?? numbers) : scores)!;
 }
 
 /** Options of learningCurve: training-set sizes (fractions or counts), splitter, groups and scoring. */
@@ -95,13 +107,19 @@ export function learningCurve(estimator: Estimator, X: MatrixLike, y: Targets, o
   const given = opts.trainSizes ?? [0.1, 0.325, 0.55, 0.775, 1];
   // All sizes <= 1: fractions of the smallest training fold; otherwise absolute counts.
   const fractions = given.every((v) => v <= 1);
-  const sizes = [...new Set(given.map((v) => {
-    if (!(v > 0)) throw new RangeError(`trainSizes: every size must be > 0, got ${v}`);
-    const n = fractions ? Math.floor(v * minTrain) : v;
-    if (n < 1 || n > minTrain) throw new RangeError(`trainSizes: ${v} gives ${n} samples; the smallest training fold has ${minTrain}`);
-    return n;
-  }))].sort((a, b) => a - b);
-  const scorer = opts.scoring ? getScorer(opts.scoring) : (e: Predictor, A: Matrix, b: Targets) => (e as unknown as { score(A: Matrix, b: Targets): number }).score(A, b);
+  const sizes = [
+    ...new Set(
+      given.map((v) => {
+        if (!(v > 0)) throw new RangeError(`trainSizes: every size must be > 0, got ${v}`);
+        const n = fractions ? Math.floor(v * minTrain) : v;
+        if (n < 1 || n > minTrain) throw new RangeError(`trainSizes: ${v} gives ${n} samples; the smallest training fold has ${minTrain}`);
+        return n;
+      }),
+    ),
+  ].sort((a, b) => a - b);
+  const scorer = opts.scoring
+    ? getScorer(opts.scoring)
+    : (e: Predictor, A: Matrix, b: Targets) => (e as unknown as { score(A: Matrix, b: Targets): number }).score(A, b);
   const trainScores = sizes.map(() => [] as number[]);
   const testScores = sizes.map(() => [] as number[]);
   for (const split of splits) {

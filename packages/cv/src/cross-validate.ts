@@ -112,7 +112,12 @@ export interface FoldResult {
 
 /** Fit `estimator` (already a fresh clone) on the fold and score it with every scorer. */
 export function fitAndScoreFold(
-  estimator: Estimator, fold: FoldData, yTrain: Targets, yTest: Targets, scorers: Scorer[], withTrain: boolean,
+  estimator: Estimator,
+  fold: FoldData,
+  yTrain: Targets,
+  yTest: Targets,
+  scorers: Scorer[],
+  withTrain: boolean,
 ): FoldResult {
   const t0 = now();
   estimator.fit(fold.XTrain, yTrain, fold.fitOptions);
@@ -155,7 +160,13 @@ export interface CrossValidateResult {
 }
 
 const CROSS_VALIDATE_OPTIONS = optionKeys<CrossValidateOptions>({
-  cv: true, groups: true, scoring: true, returnTrainScore: true, returnEstimator: true, fitOptions: true, onProgress: true,
+  cv: true,
+  groups: true,
+  scoring: true,
+  returnTrainScore: true,
+  returnEstimator: true,
+  fitOptions: true,
+  onProgress: true,
 });
 
 /** Evaluate an estimator by cross-validation, cloning it for every fold. */
@@ -176,9 +187,7 @@ export function crossValidate(estimator: Estimator, X: MatrixLike, y: Targets, o
   const fitOptions = nFolds > 1 ? withSharedGram(estimator, matrix, opts.fitOptions) : opts.fitOptions;
   splits.forEach((split, f) => {
     const fold = buildFold(matrix, split, opts.groups, fitOptions);
-    const result = fitAndScoreFold(
-      estimator.clone(), fold, takeTargets(y, split.train), takeTargets(y, split.test), scorers, withTrain,
-    );
+    const result = fitAndScoreFold(estimator.clone(), fold, takeTargets(y, split.train), takeTargets(y, split.test), scorers, withTrain);
     result.test.forEach((v, s) => (test[s]![f] = v));
     result.train?.forEach((v, s) => (train![s]![f] = v));
     fitTimes[f] = result.fitTime;
@@ -186,8 +195,7 @@ export function crossValidate(estimator: Estimator, X: MatrixLike, y: Targets, o
     if (opts.returnEstimator) estimators.push(result.estimator);
     opts.onProgress?.(f + 1, nFolds);
   });
-  const byName = (arrays: Float64Array[]): Record<string, Float64Array> =>
-    Object.fromEntries(names.map((n, s) => [n, arrays[s]!]));
+  const byName = (arrays: Float64Array[]): Record<string, Float64Array> => Object.fromEntries(names.map((n, s) => [n, arrays[s]!]));
   return {
     testScores: test[0]!,
     trainScores: train?.[0],

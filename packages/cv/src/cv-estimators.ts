@@ -3,9 +3,28 @@
 // (coordinate descent along a warm-started alpha path). nilearn's Decoder uses both.
 import { Matrix } from '@neurodecode/matrix';
 import {
-  BaseEstimator, cdDesign, checkClassification, checkMatrix, checkRegression, enetAlphaGrid,
-  enetCoordinateDescent, linearScores, tronLogisticGram, featureMajor, solveL1Linear, tiledRowGram, selectGram, argmaxLabels, r2, registerEstimator,
-  type Classifier, type FitOptions, type Label, type LinearModel, type Regressor, type Targets,
+  BaseEstimator,
+  cdDesign,
+  checkClassification,
+  checkMatrix,
+  checkRegression,
+  enetAlphaGrid,
+  enetCoordinateDescent,
+  linearScores,
+  tronLogisticGram,
+  featureMajor,
+  solveL1Linear,
+  tiledRowGram,
+  selectGram,
+  argmaxLabels,
+  r2,
+  registerEstimator,
+  type Classifier,
+  type FitOptions,
+  type Label,
+  type LinearModel,
+  type Regressor,
+  type Targets,
 } from '@neurodecode/estimators';
 import { KFold, StratifiedKFold, type Splitter } from './splitters.js';
 
@@ -24,7 +43,15 @@ export interface LogisticRegressionCVParams {
   maxIter: number;
 }
 
-const LOGISTIC_CV_DEFAULTS: LogisticRegressionCVParams = { Cs: 10, penalty: 'l2', cv: 5, fitIntercept: true, interceptScaling: 1, tol: 1e-4, maxIter: 100 };
+const LOGISTIC_CV_DEFAULTS: LogisticRegressionCVParams = {
+  Cs: 10,
+  penalty: 'l2',
+  cv: 5,
+  fitIntercept: true,
+  interceptScaling: 1,
+  tol: 1e-4,
+  maxIter: 100,
+};
 
 /** The candidate grid: an explicit list, or n values log-spaced over 1e-4..1e4. */
 export function resolveCs(Cs: readonly number[] | number): number[] {
@@ -37,10 +64,20 @@ export function resolveCs(Cs: readonly number[] | number): number[] {
   return list;
 }
 
-interface LogisticCVState { classes: Label[]; nFeatures: number; coef: Matrix; intercept: Float64Array; C: Float64Array; scores: Float64Array[] }
+interface LogisticCVState {
+  classes: Label[];
+  nFeatures: number;
+  coef: Matrix;
+  intercept: Float64Array;
+  C: Float64Array;
+  scores: Float64Array[];
+}
 
 /** scikit-learn's LogisticRegressionCV (liblinear): C chosen per class by inner cross-validation over Cs (C_ after fit), then refitted on all rows. */
-export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVParams> implements Classifier<LogisticRegressionCVParams>, LinearModel {
+export class LogisticRegressionCV
+  extends BaseEstimator<LogisticRegressionCVParams>
+  implements Classifier<LogisticRegressionCVParams>, LinearModel
+{
   readonly kind = 'classifier' as const;
   private state: LogisticCVState | undefined;
 
@@ -48,24 +85,37 @@ export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVPara
     super('LogisticRegressionCV', LOGISTIC_CV_DEFAULTS, params);
   }
 
-  get fitted(): boolean { return this.state !== undefined; }
+  get fitted(): boolean {
+    return this.state !== undefined;
+  }
   private need(what: string): LogisticCVState {
     if (!this.state) throw this.notFitted(what);
     return this.state;
   }
-  get classes(): Label[] { return this.need('classes').classes.slice(); }
-  get coef(): Matrix { return this.need('coef').coef; }
-  get intercept(): Float64Array { return this.need('intercept').intercept; }
+  get classes(): Label[] {
+    return this.need('classes').classes.slice();
+  }
+  get coef(): Matrix {
+    return this.need('coef').coef;
+  }
+  get intercept(): Float64Array {
+    return this.need('intercept').intercept;
+  }
   /** The chosen C per binary problem (scikit-learn's C_). */
-  get C_(): Float64Array { return this.need('C_').C; }
+  get C_(): Float64Array {
+    return this.need('C_').C;
+  }
   /** Mean inner accuracy per problem and candidate C. */
-  get cvScoresPerC(): Float64Array[] { return this.need('scores').scores; }
+  get cvScoresPerC(): Float64Array[] {
+    return this.need('scores').scores;
+  }
 
   fit(X: Matrix, y?: Targets, opts: FitOptions = {}): this {
     if (opts.sampleWeight) throw new Error('LogisticRegressionCV: sampleWeight is not supported');
     const { X: m, classes, codes } = checkClassification(X, y);
     const P = this.params;
-    if (P.penalty !== 'l1' && P.penalty !== 'l2') throw new RangeError(`LogisticRegressionCV: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);
+    if (P.penalty !== 'l1' && P.penalty !== 'l2')
+      throw new RangeError(`LogisticRegressionCV: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);
     const Cs = resolveCs(P.Cs);
     const bias = P.fitIntercept ? P.interceptScaling : 0;
     const n = m.rows;
@@ -78,7 +128,12 @@ export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVPara
     /** Dual coefficients (L2) or weights with the bias last (L1) of one fit on rows `rows`. */
     // L1: the previous C's weights (same rows) start the next fit; the optimum is the same.
     const fitRows = (rows: Int32Array, signs: Int8Array, C: number, warm?: Float64Array) => {
-      if (K) return tronLogisticGram(selectGram(K, n, rows), rows.length, signs, { C: new Float64Array(rows.length).fill(C), tol: P.tol, maxIter: P.maxIter }).coef;
+      if (K)
+        return tronLogisticGram(selectGram(K, n, rows), rows.length, signs, {
+          C: new Float64Array(rows.length).fill(C),
+          tol: P.tol,
+          maxIter: P.maxIter,
+        }).coef;
       const q = A!.nFeatures;
       const sub = new Float64Array(q * rows.length);
       for (let j = 0; j < q; j++) for (let a = 0; a < rows.length; a++) sub[j * rows.length + a] = A!.cols[j * n + rows[a]!]!;
@@ -158,7 +213,11 @@ export class LogisticRegressionCV extends BaseEstimator<LogisticRegressionCVPara
       } else {
         // one-vs-rest: normalised sigmoids, as scikit-learn
         let s = 0;
-        for (let c = 0; c < k; c++) { const v = 1 / (1 + Math.exp(-d.data[i * k + c]!)); out.data[i * k + c] = v; s += v; }
+        for (let c = 0; c < k; c++) {
+          const v = 1 / (1 + Math.exp(-d.data[i * k + c]!));
+          out.data[i * k + c] = v;
+          s += v;
+        }
         for (let c = 0; c < k; c++) out.data[i * k + c]! /= s;
       }
     }
@@ -195,7 +254,14 @@ export interface LassoCVParams {
 
 const LASSO_CV_DEFAULTS: LassoCVParams = { alphas: null, nAlphas: 100, eps: 1e-3, cv: 5, fitIntercept: true, tol: 1e-4, maxIter: 1000 };
 
-interface LassoCVState { nFeatures: number; coef: Matrix; intercept: Float64Array; alpha: number; alphas: Float64Array; mse: Float64Array }
+interface LassoCVState {
+  nFeatures: number;
+  coef: Matrix;
+  intercept: Float64Array;
+  alpha: number;
+  alphas: Float64Array;
+  mse: Float64Array;
+}
 
 /** scikit-learn's LassoCV: the Lasso with alpha chosen by inner cross-validation along a path of alphas (alpha_ after fit). */
 export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<LassoCVParams>, LinearModel {
@@ -206,25 +272,45 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
     super('LassoCV', LASSO_CV_DEFAULTS, params);
   }
 
-  get fitted(): boolean { return this.state !== undefined; }
+  get fitted(): boolean {
+    return this.state !== undefined;
+  }
   private need(what: string): LassoCVState {
     if (!this.state) throw this.notFitted(what);
     return this.state;
   }
-  get coef(): Matrix { return this.need('coef').coef; }
-  get intercept(): Float64Array { return this.need('intercept').intercept; }
+  get coef(): Matrix {
+    return this.need('coef').coef;
+  }
+  get intercept(): Float64Array {
+    return this.need('intercept').intercept;
+  }
   /** The chosen penalty (scikit-learn's alpha_). */
-  get alpha_(): number { return this.need('alpha_').alpha; }
-  get alphas_(): Float64Array { return this.need('alphas_').alphas; }
+  get alpha_(): number {
+    return this.need('alpha_').alpha;
+  }
+  get alphas_(): Float64Array {
+    return this.need('alphas_').alphas;
+  }
   /** Mean held-out squared error per alpha. */
-  get mse(): Float64Array { return this.need('mse').mse; }
+  get mse(): Float64Array {
+    return this.need('mse').mse;
+  }
 
   fit(X: Matrix, y?: Targets, opts: FitOptions = {}): this {
     if (opts.sampleWeight) throw new Error('LassoCV: sampleWeight is not supported');
     const { X: m, y: t } = checkRegression(X, y);
     const P = this.params;
-    if (!Number.isInteger(P.nAlphas) || P.nAlphas < 1) throw new RangeError(`LassoCV: nAlphas must be a positive integer, got ${P.nAlphas}`);
-    const centre = (v: Float64Array) => { let s = 0; if (P.fitIntercept) { for (const a of v) s += a; s /= v.length; } return { mean: s, c: Float64Array.from(v, (a) => a - s) }; };
+    if (!Number.isInteger(P.nAlphas) || P.nAlphas < 1)
+      throw new RangeError(`LassoCV: nAlphas must be a positive integer, got ${P.nAlphas}`);
+    const centre = (v: Float64Array) => {
+      let s = 0;
+      if (P.fitIntercept) {
+        for (const a of v) s += a;
+        s /= v.length;
+      }
+      return { mean: s, c: Float64Array.from(v, (a) => a - s) };
+    };
     const full = cdDesign(m, P.fitIntercept);
     const { c: yc } = centre(t);
     let alphas: Float64Array;
@@ -274,5 +360,21 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
   }
 }
 
-registerEstimator({ name: 'logistic-cv', kind: 'classifier', description: 'Logistic regression with C chosen by inner cross-validation (liblinear semantics)', create: (p) => new LogisticRegressionCV(p) }, { replace: true });
-registerEstimator({ name: 'lasso-cv', kind: 'regressor', description: 'Lasso with alpha chosen along a cross-validated path', create: (p) => new LassoCV(p) }, { replace: true });
+registerEstimator(
+  {
+    name: 'logistic-cv',
+    kind: 'classifier',
+    description: 'Logistic regression with C chosen by inner cross-validation (liblinear semantics)',
+    create: (p) => new LogisticRegressionCV(p),
+  },
+  { replace: true },
+);
+registerEstimator(
+  {
+    name: 'lasso-cv',
+    kind: 'regressor',
+    description: 'Lasso with alpha chosen along a cross-validated path',
+    create: (p) => new LassoCV(p),
+  },
+  { replace: true },
+);

@@ -7,7 +7,14 @@ import { readEstimatorJSON, toEstimatorJSON, type EstimatorJSON } from '@neurode
 import { takeTargets } from './labels.js';
 import { getScorer, defaultScorer, type Predictor, type Scorer, type ScorerName } from './scorers.js';
 import {
-  buildFold, checkXy, fitAndScoreFold, resolveCv, withSharedGram, type CvArg, type FoldFitOptions, type ProgressCallback,
+  buildFold,
+  checkXy,
+  fitAndScoreFold,
+  resolveCv,
+  withSharedGram,
+  type CvArg,
+  type FoldFitOptions,
+  type ProgressCallback,
 } from './cross-validate.js';
 
 /** Parameter name -> candidate values; every combination is tried. */
@@ -128,9 +135,19 @@ export class GridSearchCV implements Estimator {
   private bestIdx = -1;
 
   constructor(opts: GridSearchOptions) {
-    checkOptions('GridSearchCV', opts, optionKeys<GridSearchOptions>({
-      estimator: true, paramGrid: true, cv: true, scoring: true, refit: true, returnTrainScore: true, onProgress: true,
-    }));
+    checkOptions(
+      'GridSearchCV',
+      opts,
+      optionKeys<GridSearchOptions>({
+        estimator: true,
+        paramGrid: true,
+        cv: true,
+        scoring: true,
+        refit: true,
+        returnTrainScore: true,
+        onProgress: true,
+      }),
+    );
     if (!opts || !opts.estimator) throw new TypeError('GridSearchCV: estimator is required');
     this.estimator = opts.estimator;
     this.paramGrid = opts.paramGrid;
@@ -151,7 +168,14 @@ export class GridSearchCV implements Estimator {
   }
 
   getParams(): Params {
-    return { estimator: this.estimator, paramGrid: this.paramGrid, cv: this.cv, scoring: this.scoring, refit: this.refit, returnTrainScore: this.returnTrainScore };
+    return {
+      estimator: this.estimator,
+      paramGrid: this.paramGrid,
+      cv: this.cv,
+      scoring: this.scoring,
+      refit: this.refit,
+      returnTrainScore: this.returnTrainScore,
+    };
   }
   setParams(params: Partial<Params>): this {
     for (const [key, value] of Object.entries(params)) {
@@ -160,7 +184,10 @@ export class GridSearchCV implements Estimator {
       else if (key === 'refit') this.refit = Boolean(value);
       else if (key === 'returnTrainScore') this.returnTrainScore = Boolean(value);
       else if (key.startsWith('estimator__')) this.estimator.setParams({ [key.slice('estimator__'.length)]: value });
-      else throw new RangeError(`GridSearchCV: cannot set parameter "${key}"; settable: cv, scoring, refit, returnTrainScore, estimator__<name>`);
+      else
+        throw new RangeError(
+          `GridSearchCV: cannot set parameter "${key}"; settable: cv, scoring, refit, returnTrainScore, estimator__<name>`,
+        );
     }
     this.results = undefined;
     this.best = undefined;
@@ -170,8 +197,13 @@ export class GridSearchCV implements Estimator {
   }
   clone(): GridSearchCV {
     return new GridSearchCV({
-      estimator: this.estimator.clone(), paramGrid: this.paramGrid, cv: this.cv, scoring: this.scoring,
-      refit: this.refit, returnTrainScore: this.returnTrainScore, onProgress: this.onProgress,
+      estimator: this.estimator.clone(),
+      paramGrid: this.paramGrid,
+      cv: this.cv,
+      scoring: this.scoring,
+      refit: this.refit,
+      returnTrainScore: this.returnTrainScore,
+      onProgress: this.onProgress,
     });
   }
 
@@ -225,10 +257,18 @@ export class GridSearchCV implements Estimator {
     let bestIdx = 0;
     for (let c = 1; c < nC; c++) if (rankTestScore[c]! < rankTestScore[bestIdx]!) bestIdx = c;
     this.results = {
-      params: candidates, meanTestScore, stdTestScore, rankTestScore, splitTestScores: testScores,
-      meanTrainScore: train?.[0], stdTrainScore: train?.[1], splitTrainScores: trainScores,
-      meanFitTime: Float64Array.from(fitStats, (m) => m[0]), stdFitTime: Float64Array.from(fitStats, (m) => m[1]),
-      meanScoreTime: Float64Array.from(scoreStats, (m) => m[0]), stdScoreTime: Float64Array.from(scoreStats, (m) => m[1]),
+      params: candidates,
+      meanTestScore,
+      stdTestScore,
+      rankTestScore,
+      splitTestScores: testScores,
+      meanTrainScore: train?.[0],
+      stdTrainScore: train?.[1],
+      splitTrainScores: trainScores,
+      meanFitTime: Float64Array.from(fitStats, (m) => m[0]),
+      stdFitTime: Float64Array.from(fitStats, (m) => m[1]),
+      meanScoreTime: Float64Array.from(scoreStats, (m) => m[0]),
+      stdScoreTime: Float64Array.from(scoreStats, (m) => m[1]),
     };
     this.bestIdx = bestIdx;
     this.best = undefined;
@@ -236,7 +276,10 @@ export class GridSearchCV implements Estimator {
     this.predictProba = undefined;
     if (this.refit) {
       const hasFitOptions = Object.keys(fitOptions).length > 0;
-      this.best = this.estimator.clone().setParams(candidates[bestIdx]!).fit(matrix, y, hasFitOptions ? fitOptions : undefined);
+      this.best = this.estimator
+        .clone()
+        .setParams(candidates[bestIdx]!)
+        .fit(matrix, y, hasFitOptions ? fitOptions : undefined);
       const best = this.best as Predictor;
       if (typeof best.decisionFunction === 'function') this.decisionFunction = (Xn) => best.decisionFunction!(asMatrix(Xn));
       if (typeof best.predictProba === 'function') this.predictProba = (Xn) => best.predictProba!(asMatrix(Xn));

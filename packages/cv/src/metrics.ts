@@ -82,7 +82,7 @@ export function binaryAuc(isPositive: ArrayLike<number | boolean>, scores: Array
   order.sort((a, b) => scores[a]! - scores[b]!);
   let nPos = 0;
   let positiveRankSum = 0;
-  for (let start = 0; start < n;) {
+  for (let start = 0; start < n; ) {
     let end = start + 1;
     while (end < n && scores[order[end]!] === scores[order[start]!]) end++;
     // Ranks start..end-1 (0-based) share their average, which is how ties count one half.
@@ -124,7 +124,8 @@ export function rocAucScore(yTrue: Targets, scores: ArrayLike<number> | MatrixLi
   const present = encodeSorted(yTrue, 'yTrue').classes;
   const classes = opts.classes ? opts.classes.slice() : present;
   for (const c of present) {
-    if (!classes.some((k) => k === c)) throw new RangeError(`yTrue: label ${describeLabel(c)} is not among classes ${classes.map(describeLabel).join(', ')}`);
+    if (!classes.some((k) => k === c))
+      throw new RangeError(`yTrue: label ${describeLabel(c)} is not among classes ${classes.map(describeLabel).join(', ')}`);
   }
   const binary = !matrix || matrix.cols <= 2;
   if (binary) {
@@ -143,7 +144,9 @@ export function rocAucScore(yTrue: Targets, scores: ArrayLike<number> | MatrixLi
     return binaryAuc(isPositive, column);
   }
   if (matrix.cols !== classes.length) {
-    throw new RangeError(`scores: ${matrix.cols} columns do not match the ${classes.length} classes ${classes.map(describeLabel).join(', ')}`);
+    throw new RangeError(
+      `scores: ${matrix.cols} columns do not match the ${classes.length} classes ${classes.map(describeLabel).join(', ')}`,
+    );
   }
   const codes = codesAgainst(yTrue, classes);
   let sum = 0;
@@ -156,7 +159,8 @@ export function rocAucScore(yTrue: Targets, scores: ArrayLike<number> | MatrixLi
       isPositive[i] = codes[i] === c ? 1 : 0;
       nPos += isPositive[i]!;
     }
-    if (nPos === 0) throw new RangeError(`yTrue: class ${describeLabel(classes[c]!)} has no samples, so its one-vs-rest ROC AUC is undefined`);
+    if (nPos === 0)
+      throw new RangeError(`yTrue: class ${describeLabel(classes[c]!)} has no samples, so its one-vs-rest ROC AUC is undefined`);
     sum += binaryAuc(isPositive, column);
   }
   return sum / classes.length;

@@ -12,7 +12,9 @@ export class PredefinedSplit implements Splitter {
   constructor(testFold: ArrayLike<number>) {
     this.testFold = Int32Array.from(testFold);
     if (this.testFold.length === 0) throw new RangeError('testFold: empty');
-    for (let i = 0; i < testFold.length; i++) if (!Number.isInteger(testFold[i]) || testFold[i]! < -1) throw new RangeError(`testFold: entry ${i} is ${testFold[i]}, expected an integer >= -1`);
+    for (let i = 0; i < testFold.length; i++)
+      if (!Number.isInteger(testFold[i]) || testFold[i]! < -1)
+        throw new RangeError(`testFold: entry ${i} is ${testFold[i]}, expected an integer >= -1`);
     this.ids = [...new Set(Array.from(this.testFold).filter((v) => v !== -1))].sort((a, b) => a - b);
     if (this.ids.length === 0) throw new RangeError('testFold: every entry is -1, so there is no test fold');
   }
@@ -24,7 +26,8 @@ export class PredefinedSplit implements Splitter {
   }
   split(nSamples: number): Split[] {
     checkNSamples(nSamples);
-    if (nSamples !== this.testFold.length) throw new RangeError(`cv: PredefinedSplit has ${this.testFold.length} entries, the data ${nSamples} samples`);
+    if (nSamples !== this.testFold.length)
+      throw new RangeError(`cv: PredefinedSplit has ${this.testFold.length} entries, the data ${nSamples} samples`);
     const foldOf = Int32Array.from(this.testFold, (v) => (v === -1 ? -1 : this.ids.indexOf(v)));
     return splitsFromFoldIds(foldOf, this.ids.length);
   }
@@ -42,11 +45,15 @@ abstract class Repeated implements Splitter {
   readonly nSplits: number;
   readonly nRepeats: number;
   readonly seed: number;
-  constructor(private readonly kind: string, opts: RepeatedKFoldOptions) {
+  constructor(
+    private readonly kind: string,
+    opts: RepeatedKFoldOptions,
+  ) {
     this.nSplits = opts.nSplits ?? 5;
     this.nRepeats = opts.nRepeats ?? 10;
     this.seed = opts.seed ?? 0;
-    if (!Number.isInteger(this.nRepeats) || this.nRepeats < 1) throw new RangeError(`${kind}: nRepeats must be an integer >= 1, got ${this.nRepeats}`);
+    if (!Number.isInteger(this.nRepeats) || this.nRepeats < 1)
+      throw new RangeError(`${kind}: nRepeats must be an integer >= 1, got ${this.nRepeats}`);
   }
   get name(): string {
     return `${this.kind}(nSplits=${this.nSplits}, nRepeats=${this.nRepeats}, seed=${this.seed})`;

@@ -6,7 +6,16 @@ import type { Estimator, FitOptions, Targets } from '@neurodecode/estimators';
 import { encodeSorted, takeTargets } from './labels.js';
 import { createRandom, shuffleInPlace, type Random } from './random.js';
 import { defaultScorer, getScorer, type Predictor, type Scorer, type ScorerName } from './scorers.js';
-import { buildFold, checkXy, fitAndScoreFold, resolveCv, rowGram, withSharedGram, type CvArg, type ProgressCallback } from './cross-validate.js';
+import {
+  buildFold,
+  checkXy,
+  fitAndScoreFold,
+  resolveCv,
+  rowGram,
+  withSharedGram,
+  type CvArg,
+  type ProgressCallback,
+} from './cross-validate.js';
 
 /**
  * The estimator capability permutation tests use (now part of the Estimator interface as the
@@ -73,12 +82,26 @@ export function labelPermutation(n: number, random: Random, groupCodes?: Int32Ar
 
 /** Significance of a cross-validated score by refitting on permuted labels (optionally permuted within groups), as scikit-learn's permutation_test_score. */
 export function permutationTestScore(
-  estimator: Estimator, X: MatrixLike, y: Targets, opts: PermutationTestOptions = {},
+  estimator: Estimator,
+  X: MatrixLike,
+  y: Targets,
+  opts: PermutationTestOptions = {},
 ): PermutationTestResult {
-  checkOptions('permutationTestScore', opts, optionKeys<PermutationTestOptions>({
-    cv: true, groups: true, nPermutations: true, scoring: true, seed: true, permuteWithinGroups: true,
-    fitOptions: true, precomputeGram: true, onProgress: true,
-  }));
+  checkOptions(
+    'permutationTestScore',
+    opts,
+    optionKeys<PermutationTestOptions>({
+      cv: true,
+      groups: true,
+      nPermutations: true,
+      scoring: true,
+      seed: true,
+      permuteWithinGroups: true,
+      fitOptions: true,
+      precomputeGram: true,
+      onProgress: true,
+    }),
+  );
   const matrix = checkXy(X, y, opts.groups);
   const nPermutations = opts.nPermutations ?? 100;
   if (!Number.isInteger(nPermutations) || nPermutations < 1) {
@@ -100,9 +123,10 @@ export function permutationTestScore(
     permutedY.push(takeTargets(y, perm));
   }
 
-  const fitOptions = opts.precomputeGram && opts.fitOptions?.gram === undefined
-    ? { ...opts.fitOptions, gram: rowGram(matrix) }
-    : withSharedGram(estimator, matrix, opts.fitOptions);
+  const fitOptions =
+    opts.precomputeGram && opts.fitOptions?.gram === undefined
+      ? { ...opts.fitOptions, gram: rowGram(matrix) }
+      : withSharedGram(estimator, matrix, opts.fitOptions);
   const nFolds = splits.length;
   const foldScores = new Float64Array(nFolds);
   const nullFoldScores = new Float64Array(nPermutations * nFolds);

@@ -16,8 +16,21 @@ export interface Predictor extends Estimator {
 export type Scorer = (estimator: Predictor, X: Matrix, y: Targets) => number;
 
 /** Names of the built-in scorers (scikit-learn's). */
-export type ScorerName = 'accuracy' | 'balanced_accuracy' | 'roc_auc' | 'r2' | 'neg_mean_squared_error'
-  | 'f1' | 'f1_macro' | 'f1_weighted' | 'precision' | 'precision_macro' | 'precision_weighted' | 'recall' | 'recall_macro' | 'recall_weighted';
+export type ScorerName =
+  | 'accuracy'
+  | 'balanced_accuracy'
+  | 'roc_auc'
+  | 'r2'
+  | 'neg_mean_squared_error'
+  | 'f1'
+  | 'f1_macro'
+  | 'f1_weighted'
+  | 'precision'
+  | 'precision_macro'
+  | 'precision_weighted'
+  | 'recall'
+  | 'recall_macro'
+  | 'recall_weighted';
 
 /** Scores whose column order follows estimator.classes: decision function, else probabilities. */
 function rankingScores(estimator: Predictor, X: Matrix): Matrix {

@@ -3,8 +3,15 @@
 import type { Targets } from '@neurodecode/estimators';
 import { createRandom, permutation, shuffleInPlace, type Random } from './random.js';
 import {
-  checkNSamples, requireY, KFold, StratifiedKFold, GroupKFold, LeaveOneGroupOut, LeavePGroupsOut,
-  type Split, type Splitter,
+  checkNSamples,
+  requireY,
+  KFold,
+  StratifiedKFold,
+  GroupKFold,
+  LeaveOneGroupOut,
+  LeavePGroupsOut,
+  type Split,
+  type Splitter,
 } from './splitters.js';
 
 /** A size: a number strictly between 0 and 1 is a proportion, an integer >= 1 a count. */
@@ -21,7 +28,10 @@ function checkSize(arg: string, v: SplitSize | undefined): void {
 
 /** Train and test set sizes following scikit-learn: test rounds up, train rounds down. */
 export function resolveSplitSizes(
-  nSamples: number, testSize: SplitSize | undefined, trainSize: SplitSize | undefined, defaultTest: number,
+  nSamples: number,
+  testSize: SplitSize | undefined,
+  trainSize: SplitSize | undefined,
+  defaultTest: number,
 ): { nTrain: number; nTest: number } {
   checkSize('testSize', testSize);
   checkSize('trainSize', trainSize);
@@ -29,7 +39,8 @@ export function resolveSplitSizes(
   let nTest = testSize === undefined ? undefined : testSize < 1 ? Math.ceil(testSize * nSamples) : testSize;
   let nTrain = trainSize === undefined ? undefined : trainSize < 1 ? Math.floor(trainSize * nSamples) : trainSize;
   if (nTest !== undefined && nTest > nSamples) throw new RangeError(`testSize: ${nTest} test samples requested, only ${nSamples} samples`);
-  if (nTrain !== undefined && nTrain > nSamples) throw new RangeError(`trainSize: ${nTrain} training samples requested, only ${nSamples} samples`);
+  if (nTrain !== undefined && nTrain > nSamples)
+    throw new RangeError(`trainSize: ${nTrain} training samples requested, only ${nSamples} samples`);
   nTrain ??= nSamples - nTest!;
   nTest ??= nSamples - nTrain;
   if (nTrain + nTest > nSamples) {
@@ -57,7 +68,8 @@ export class ShuffleSplit implements Splitter {
   readonly seed: number;
   constructor(opts: ShuffleSplitOptions = {}) {
     this.nSplits = opts.nSplits ?? 10;
-    if (!Number.isInteger(this.nSplits) || this.nSplits < 1) throw new RangeError(`ShuffleSplit: nSplits must be an integer >= 1, got ${this.nSplits}`);
+    if (!Number.isInteger(this.nSplits) || this.nSplits < 1)
+      throw new RangeError(`ShuffleSplit: nSplits must be an integer >= 1, got ${this.nSplits}`);
     this.testSize = opts.testSize;
     this.trainSize = opts.trainSize;
     this.seed = opts.seed ?? 0;
@@ -125,9 +137,7 @@ export class StratifiedShuffleSplit extends ShuffleSplit {
   }
 }
 
-function stratifiedSplits(
-  codes: Int32Array, nClasses: number, nTrain: number, nTest: number, nSplits: number, random: Random,
-): Split[] {
+function stratifiedSplits(codes: Int32Array, nClasses: number, nTrain: number, nTest: number, nSplits: number, random: Random): Split[] {
   const counts = new Int32Array(nClasses);
   for (const c of codes) counts[c]!++;
   for (let c = 0; c < nClasses; c++) {

@@ -67,9 +67,7 @@ export function requireGroups(what: string, nSamples: number, groups: Targets | 
   const enc = encodeSorted(groups, 'groups');
   if (enc.classes.length < minGroups) {
     const noun = enc.classes.length === 1 ? 'value' : 'values';
-    throw new RangeError(
-      `cv: ${what} needs at least ${minGroups} groups, got ${enc.classes.length} (${noun} ${listValues(enc)})`,
-    );
+    throw new RangeError(`cv: ${what} needs at least ${minGroups} groups, got ${enc.classes.length} (${noun} ${listValues(enc)})`);
   }
   return enc;
 }

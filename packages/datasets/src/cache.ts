@@ -48,7 +48,10 @@ export function parseMd5Sums(text: string): Map<string, string> {
 }
 
 export class OfflineError extends Error {
-  constructor(readonly dataDir: string, readonly missing: string[]) {
+  constructor(
+    readonly dataDir: string,
+    readonly missing: string[],
+  ) {
     super(`offline mode: ${missing.length} file(s) missing from the cache ${dataDir}: ${missing.join(', ')}`);
     this.name = 'OfflineError';
   }
@@ -91,7 +94,11 @@ export async function ensureDataset(spec: DatasetSpec, opts: FetchOptions = {}):
   const missingFiles = () => spec.resources.filter((r) => expectedFiles(r).some((f) => !existsSync(join(dir, f))));
   if (missingFiles().length === 0) return dir;
   if (isOffline(opts.offline)) {
-    const files = missingFiles().flatMap((r) => expectedFiles(r).filter((f) => !existsSync(join(dir, f))).map((f) => `${spec.name}/${f}`));
+    const files = missingFiles().flatMap((r) =>
+      expectedFiles(r)
+        .filter((f) => !existsSync(join(dir, f)))
+        .map((f) => `${spec.name}/${f}`),
+    );
     throw new OfflineError(dataDir, files);
   }
   await mkdir(dir, { recursive: true });
@@ -157,7 +164,11 @@ class Manifest {
   private fresh = false;
   private readonly path: string;
 
-  constructor(private readonly spec: DatasetSpec, dir: string, private readonly download: DownloadOptions) {
+  constructor(
+    private readonly spec: DatasetSpec,
+    dir: string,
+    private readonly download: DownloadOptions,
+  ) {
     this.path = join(dir, 'MD5SUMS');
   }
 

@@ -51,14 +51,24 @@ export interface DownloadResult {
 
 /** An HTTP or network failure; `retryable` says whether another attempt may succeed. */
 export class DownloadError extends Error {
-  constructor(message: string, readonly url: string, readonly status: number | undefined, readonly retryable: boolean) {
+  constructor(
+    message: string,
+    readonly url: string,
+    readonly status: number | undefined,
+    readonly retryable: boolean,
+  ) {
     super(message);
     this.name = 'DownloadError';
   }
 }
 
 export class ChecksumError extends Error {
-  constructor(readonly file: string, readonly expected: string, readonly actual: string, detail = '') {
+  constructor(
+    readonly file: string,
+    readonly expected: string,
+    readonly actual: string,
+    detail = '',
+  ) {
     super(`checksum mismatch for ${basename(file)}: expected ${expected}, got ${actual}${detail}`);
     this.name = 'ChecksumError';
   }
@@ -81,8 +91,14 @@ async function fileSize(path: string): Promise<number> {
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    const onAbort = () => { clearTimeout(timer); reject(signal!.reason); };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
@@ -99,7 +115,11 @@ function request(url: URL, headers: Record<string, string>, opts: DownloadOption
 }
 
 /** GET with redirects followed; the response is returned unread. */
-async function get(url: string, headers: Record<string, string>, opts: DownloadOptions): Promise<{ res: IncomingMessage; finalUrl: string }> {
+async function get(
+  url: string,
+  headers: Record<string, string>,
+  opts: DownloadOptions,
+): Promise<{ res: IncomingMessage; finalUrl: string }> {
   let current = new URL(url);
   const maxRedirects = opts.maxRedirects ?? 5;
   for (let hop = 0; hop <= maxRedirects; hop++) {
@@ -206,7 +226,9 @@ async function receiveInto(out: FileHandle, url: string, dest: string, opts: Dow
       });
       res.on('end', resolve);
       res.on('error', reject);
-      res.on('close', () => { if (!res.complete) reject(new Error('aborted')); });
+      res.on('close', () => {
+        if (!res.complete) reject(new Error('aborted'));
+      });
       if (res.destroyed && !res.complete) reject(new Error('aborted'));
     });
     await written;
@@ -230,7 +252,12 @@ async function copyLocal(url: string, part: string): Promise<void> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     // A missing file behaves as a 404, so optional manifests stay optional.
-    throw new DownloadError(`copy failed: ${fileURLToPath(url)}: ${code === 'ENOENT' ? 'no such file' : code ?? (err as Error).message}`, url, code === 'ENOENT' ? 404 : undefined, false);
+    throw new DownloadError(
+      `copy failed: ${fileURLToPath(url)}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`,
+      url,
+      code === 'ENOENT' ? 404 : undefined,
+      false,
+    );
   }
 }
 
@@ -242,16 +269,20 @@ async function copyLocal(url: string, part: string): Promise<void> {
 export async function downloadFile(url: string, dest: string, opts: DownloadOptions = {}): Promise<DownloadResult> {
   await mkdir(dirname(dest), { recursive: true });
   // One process at a time per file: the others wait, then find it done (verified again here).
-  return withLock(`${dest}.lock`, async () => {
-    if (existsSync(dest)) {
-      const md5 = await md5File(dest);
-      if (!opts.expectedMd5 || md5 === opts.expectedMd5.toLowerCase()) {
-        return { path: dest, bytes: await fileSize(dest), md5, resumedAttempts: 0 };
+  return withLock(
+    `${dest}.lock`,
+    async () => {
+      if (existsSync(dest)) {
+        const md5 = await md5File(dest);
+        if (!opts.expectedMd5 || md5 === opts.expectedMd5.toLowerCase()) {
+          return { path: dest, bytes: await fileSize(dest), md5, resumedAttempts: 0 };
+        }
+        await rm(dest, { force: true });
       }
-      await rm(dest, { force: true });
-    }
-    return downloadLocked(url, dest, opts);
-  }, { signal: opts.signal });
+      return downloadLocked(url, dest, opts);
+    },
+    { signal: opts.signal },
+  );
 }
 
 function deadlineFor(opts: DownloadOptions): number {
@@ -274,7 +305,12 @@ async function downloadLocked(url: string, dest: string, userOpts: DownloadOptio
     // The caller's reason, whichever step the abort interrupted (Node's http gives its own AbortError).
     if (userOpts.signal?.aborted) throw userOpts.signal.reason;
     if (deadline.aborted) {
-      throw new DownloadError(`download failed: GET ${url}: not finished within ${deadlineMs / 1000} s (the per-file deadline; raise it with --deadline or $NEURODECODE_FETCH_DEADLINE)`, url, undefined, false);
+      throw new DownloadError(
+        `download failed: GET ${url}: not finished within ${deadlineMs / 1000} s (the per-file deadline; raise it with --deadline or $NEURODECODE_FETCH_DEADLINE)`,
+        url,
+        undefined,
+        false,
+      );
     }
     throw err;
   }
@@ -298,8 +334,10 @@ async function downloadAttempts(url: string, dest: string, opts: DownloadOptions
       break;
     } catch (err) {
       if (opts.signal?.aborted) throw err;
-      const e = err instanceof DownloadError ? err
-        : new DownloadError(`download failed: GET ${url}: ${err instanceof Error ? err.message : String(err)}`, url, undefined, true);
+      const e =
+        err instanceof DownloadError
+          ? err
+          : new DownloadError(`download failed: GET ${url}: ${err instanceof Error ? err.message : String(err)}`, url, undefined, true);
       if (!e.retryable) throw e;
       lastError = e;
     }

@@ -46,7 +46,8 @@ const HO_KINDS = ['cort', 'cortl', 'sub'] as const;
 const HO_RESOLUTIONS = ['1mm', '2mm'] as const;
 /** Every atlas the bundle holds: `{cort|cortl|sub}-prob-{1,2}mm` and `{...}-maxprob-thr{0,25,50}-{1,2}mm`. */
 export const HARVARD_OXFORD_ATLASES: readonly string[] = HO_KINDS.flatMap((k) =>
-  HO_RESOLUTIONS.flatMap((r) => [`${k}-prob-${r}`, ...[0, 25, 50].map((t) => `${k}-maxprob-thr${t}-${r}`)]));
+  HO_RESOLUTIONS.flatMap((r) => [`${k}-prob-${r}`, ...[0, 25, 50].map((t) => `${k}-maxprob-thr${t}-${r}`)]),
+);
 
 export type HarvardOxfordAtlasName = `${'cort' | 'cortl' | 'sub'}-${'prob' | `maxprob-thr${0 | 25 | 50}`}-${'1mm' | '2mm'}`;
 

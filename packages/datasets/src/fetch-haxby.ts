@@ -9,8 +9,14 @@ export const HAXBY_MASK_URL = 'https://www.nitrc.org/frs/download.php/7868/mask.
 export const HAXBY_BASE_URL = 'http://data.pymvpa.org/datasets/haxby2001/';
 
 export const HAXBY_SUBJECT_FILES = [
-  'bold.nii.gz', 'labels.txt', 'mask4_vt.nii.gz', 'mask8b_face_vt.nii.gz', 'mask8b_house_vt.nii.gz',
-  'mask8_face_vt.nii.gz', 'mask8_house_vt.nii.gz', 'anat.nii.gz',
+  'bold.nii.gz',
+  'labels.txt',
+  'mask4_vt.nii.gz',
+  'mask8b_face_vt.nii.gz',
+  'mask8b_house_vt.nii.gz',
+  'mask8_face_vt.nii.gz',
+  'mask8_house_vt.nii.gz',
+  'anat.nii.gz',
 ] as const;
 
 export interface FetchHaxbyOptions extends FetchOptions {
@@ -70,7 +76,11 @@ export async function fetchHaxby(opts: FetchHaxbyOptions = {}): Promise<HaxbyDat
   const base = withSlash(opts.baseUrl ?? HAXBY_BASE_URL);
   const resources: Resource[] = [
     { url: opts.baseUrl ? `${base}mask.nii.gz` : HAXBY_MASK_URL, fileName: 'mask.nii.gz', outsideManifest: !opts.baseUrl },
-    ...subjects.map((s) => ({ url: `${base}subj${s}-2010.01.14.tar.gz`, fileName: `subj${s}-2010.01.14.tar.gz`, provides: subjectFiles(s) })),
+    ...subjects.map((s) => ({
+      url: `${base}subj${s}-2010.01.14.tar.gz`,
+      fileName: `subj${s}-2010.01.14.tar.gz`,
+      provides: subjectFiles(s),
+    })),
   ];
   const dir = await ensureDataset({ name: 'haxby2001', resources, checksums: { url: `${base}MD5SUMS`, optional: false } }, opts);
   const perSubject = (file: string) => subjects.map((s) => join(dir, `subj${s}`, file));

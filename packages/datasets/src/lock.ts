@@ -42,7 +42,14 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => { clearTimeout(t); reject(signal.reason); }, { once: true });
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
   });
 }
 
@@ -86,7 +93,10 @@ export async function withLock<T>(lockPath: string, fn: () => Promise<T>, opts: 
     if (opts.waitMs !== undefined && Date.now() - started > opts.waitMs) {
       throw new Error(`${lockPath}: still locked by ${text.trim()} after ${Math.round(opts.waitMs / 1000)} s`);
     }
-    if (!told) { opts.onWait?.(text.trim()); told = true; }
+    if (!told) {
+      opts.onWait?.(text.trim());
+      told = true;
+    }
     await sleep(opts.pollMs ?? 100, opts.signal);
   }
   try {

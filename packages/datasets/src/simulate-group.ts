@@ -35,7 +35,12 @@ export interface SimulatedGroup {
 
 /** The 4 mm MNI152 grid nilearn's 4 mm templates use (46 x 55 x 46). */
 export const MNI_4MM_SHAPE: [number, number, number] = [46, 55, 46];
-export const MNI_4MM_AFFINE: Affine = [[4, 0, 0, -90], [0, 4, 0, -126], [0, 0, 4, -72], [0, 0, 0, 1]];
+export const MNI_4MM_AFFINE: Affine = [
+  [4, 0, 0, -90],
+  [0, 4, 0, -126],
+  [0, 0, 4, -72],
+  [0, 0, 0, 1],
+];
 export const GROUP_EFFECTS = [
   { centerMm: [-40, -70, 0] as [number, number, number], radiusMm: 12, relativeAmplitude: 1 },
   { centerMm: [42, -60, -10] as [number, number, number], radiusMm: 10, relativeAmplitude: 0.6 },
@@ -46,18 +51,23 @@ const TR = 2;
 function brainMask(): Uint8Array {
   const [nx, ny, nz] = MNI_4MM_SHAPE;
   const mask = new Uint8Array(nx * ny * nz);
-  for (let k = 0, v = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, v++) {
-    const x = 4 * i - 90, y = 4 * j - 126, z = 4 * k - 72;
-    const r2 = (x / 68) ** 2 + ((y + 18) / 88) ** 2 + ((z - 8) / 66) ** 2;
-    mask[v] = r2 <= 1 ? 1 : 0;
-  }
+  for (let k = 0, v = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, v++) {
+        const x = 4 * i - 90,
+          y = 4 * j - 126,
+          z = 4 * k - 72;
+        const r2 = (x / 68) ** 2 + ((y + 18) / 88) ** 2 + ((z - 8) / 66) ** 2;
+        mask[v] = r2 <= 1 ? 1 : 0;
+      }
   return mask;
 }
 
 function check(o: SimulateGroupOptions) {
   if (!o || typeof o.outDir !== 'string' || !o.outDir) throw new Error('outDir: a folder to write the simulated study into is required');
   const subjects = o.subjects ?? 12;
-  if (!Number.isInteger(subjects) || subjects < 2 || subjects > 200) throw new Error(`subjects: expected an integer in 2..200, got ${subjects}`);
+  if (!Number.isInteger(subjects) || subjects < 2 || subjects > 200)
+    throw new Error(`subjects: expected an integer in 2..200, got ${subjects}`);
   const volumes = o.volumes ?? 96;
   const runs = o.runs ?? 8;
   if (!Number.isInteger(runs) || runs < 2) throw new Error(`runs: expected an integer >= 2, got ${runs}`);
@@ -80,14 +90,17 @@ export async function simulateGroup(opts: SimulateGroupOptions): Promise<Simulat
   const mask = brainMask();
   const inside = Int32Array.from({ length: nvox }, (_x, v) => v).filter((v) => mask[v]);
   const mm = (v: number): [number, number, number] => {
-    const i = v % nx, j = Math.floor(v / nx) % ny, k = Math.floor(v / (nx * ny));
+    const i = v % nx,
+      j = Math.floor(v / nx) % ny,
+      k = Math.floor(v / (nx * ny));
     return [4 * i - 90, 4 * j - 126, 4 * k - 72];
   };
   const profile = (v: number, shift: readonly number[]) => {
     const p = mm(v);
     let a = 0;
     for (const e of GROUP_EFFECTS) {
-      const d2 = (p[0] - e.centerMm[0] - shift[0]!) ** 2 + (p[1] - e.centerMm[1] - shift[1]!) ** 2 + (p[2] - e.centerMm[2] - shift[2]!) ** 2;
+      const d2 =
+        (p[0] - e.centerMm[0] - shift[0]!) ** 2 + (p[1] - e.centerMm[1] - shift[1]!) ** 2 + (p[2] - e.centerMm[2] - shift[2]!) ** 2;
       if (d2 <= e.radiusMm ** 2) a += e.relativeAmplitude * Math.exp(-d2 / (2 * (e.radiusMm / 2) ** 2));
     }
     return a;
@@ -108,7 +121,8 @@ export async function simulateGroup(opts: SimulateGroupOptions): Promise<Simulat
     const amplitude = 0.5 + random.uniform();
     const signal = new Float32Array(nvox);
     for (const v of inside) signal[v] = o.snr * amplitude * profile(v, shift);
-    const conditions: string[] = [], runs: number[] = [];
+    const conditions: string[] = [],
+      runs: number[] = [];
     const perRun = o.volumes / o.runs;
     for (let r = 0; r < o.runs; r++) {
       const order: string[] = Array.from({ length: perRun }, (_x, i) => (i < perRun / 2 ? 'face' : 'house'));
@@ -116,21 +130,38 @@ export async function simulateGroup(opts: SimulateGroupOptions): Promise<Simulat
         const j = Math.floor(random.uniform() * (i + 1));
         [order[i], order[j]] = [order[j]!, order[i]!];
       }
-      for (const c of order) { conditions.push(c); runs.push(r); }
+      for (const c of order) {
+        conditions.push(c);
+        runs.push(r);
+      }
     }
-    const bold = join(dir, 'bold.nii.gz'), labels = join(dir, 'labels.txt');
+    const bold = join(dir, 'bold.nii.gz'),
+      labels = join(dir, 'labels.txt');
     await writeSubjectBold(bold, inside, signal, conditions, random, nvox);
     await writeAtomically(labels, 'labels chunks\n' + conditions.map((c, t) => `${c} ${runs[t]}`).join('\n') + '\n');
     subjects.push({ id, bold, labels, amplitude, shiftMm: shift });
   }
   return {
-    out: o.outDir, ...paths, subjects, shape: MNI_4MM_SHAPE, affine: MNI_4MM_AFFINE, n_mask_voxels: inside.length,
-    effects: GROUP_EFFECTS, seed: o.seed,
+    out: o.outDir,
+    ...paths,
+    subjects,
+    shape: MNI_4MM_SHAPE,
+    affine: MNI_4MM_AFFINE,
+    n_mask_voxels: inside.length,
+    effects: GROUP_EFFECTS,
+    seed: o.seed,
   };
 }
 
 /** int16 series: baseline 1000, AR(1) noise of sd 20 inside the brain, +/- signal * sd for face/house. */
-async function writeSubjectBold(path: string, inside: Int32Array, signal: Float32Array, conditions: string[], random: Random, nvox: number): Promise<void> {
+async function writeSubjectBold(
+  path: string,
+  inside: Int32Array,
+  signal: Float32Array,
+  conditions: string[],
+  random: Random,
+  nvox: number,
+): Promise<void> {
   const [nx, ny, nz] = MNI_4MM_SHAPE;
   const h = emptyHeader();
   h.dim = [4, nx, ny, nz, conditions.length, 1, 1, 1];
@@ -144,7 +175,9 @@ async function writeSubjectBold(path: string, inside: Int32Array, signal: Float3
   setHeaderAffine(h, MNI_4MM_AFFINE);
   h.pixdim[4] = TR;
   const state = new Float32Array(inside.length);
-  const rho = 0.4, innov = Math.sqrt(1 - rho * rho), sd = 20;
+  const rho = 0.4,
+    innov = Math.sqrt(1 - rho * rho),
+    sd = 20;
   await writeSeries(path, serializeHeader(h), conditions.length, (t) => {
     const sign = conditions[t] === 'face' ? 1 : -1;
     const out = new Int16Array(nvox);

@@ -51,7 +51,11 @@ export function simulatedClassNames(k: number): string[] {
 // Large enough that the signal (~770 voxels, ~2% of the brain) exceeds a top-1% cut of any map.
 const BLOB_RADIUS = 4;
 /** Blob centres as fractions of the ellipsoid's semi-axes (all well inside the brain). */
-const BLOB_OFFSETS: [number, number, number][] = [[-0.45, -0.45, -0.2], [0.45, -0.3, 0.15], [0.05, 0.45, 0.35]];
+const BLOB_OFFSETS: [number, number, number][] = [
+  [-0.45, -0.45, -0.2],
+  [0.45, -0.3, 0.15],
+  [0.05, 0.45, 0.35],
+];
 
 /** mulberry32 with Box-Muller normals: small, fast and identical on every platform. */
 export class Random {
@@ -91,7 +95,8 @@ export function checkSimulationParams(o: SimulationOptions): SimulationParams {
     throw new Error(`shape: expected 3 integers in 8..1024, got [${shape.join(', ')}]`);
   }
   const zooms = o.zooms ?? [3.5, 3.75, 3.75];
-  if (zooms.length !== 3 || zooms.some((z) => !(z > 0) || !Number.isFinite(z))) throw new Error(`zooms: expected 3 positive numbers, got [${zooms.join(', ')}]`);
+  if (zooms.length !== 3 || zooms.some((z) => !(z > 0) || !Number.isFinite(z)))
+    throw new Error(`zooms: expected 3 positive numbers, got [${zooms.join(', ')}]`);
   const seed = o.seed ?? 0;
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) throw new Error(`seed: expected an integer in 0..2^32-1, got ${seed}`);
   const snr = o.snr ?? 0.5;
@@ -99,12 +104,15 @@ export function checkSimulationParams(o: SimulationOptions): SimulationParams {
   const dtype = o.dtype ?? 'int16';
   if (dtype !== 'int16' && dtype !== 'float32') throw new Error(`dtype: expected "int16" or "float32", got "${dtype}"`);
   const runs = o.runs ?? Math.min(12, Math.floor(volumes / 2));
-  if (!Number.isInteger(runs) || runs < 1 || runs * 2 > volumes) throw new Error(`runs: expected an integer in 1..${Math.floor(volumes / 2)}, got ${runs}`);
+  if (!Number.isInteger(runs) || runs < 1 || runs * 2 > volumes)
+    throw new Error(`runs: expected an integer in 1..${Math.floor(volumes / 2)}, got ${runs}`);
   const classes = o.classes ?? 2;
   if (!Number.isInteger(classes) || classes < 2 || classes > 16) throw new Error(`classes: expected an integer in 2..16, got ${classes}`);
-  if (runs * classes > volumes) throw new Error(`classes: ${classes} classes in each of ${runs} runs need at least ${runs * classes} volumes, got ${volumes}`);
+  if (runs * classes > volumes)
+    throw new Error(`classes: ${classes} classes in each of ${runs} runs need at least ${runs * classes} volumes, got ${volumes}`);
   const variability = o.variability ?? DEFAULT_VARIABILITY;
-  if (!(variability >= 0) || !Number.isFinite(variability)) throw new Error(`variability: expected a non-negative number, got ${variability}`);
+  if (!(variability >= 0) || !Number.isFinite(variability))
+    throw new Error(`variability: expected a non-negative number, got ${variability}`);
   return { volumes, shape, zooms, seed, snr, dtype, runs, classes, variability };
 }
 
@@ -120,12 +128,18 @@ function makeMultiClassDesign(volumes: number, nRuns: number, names: string[], r
     const len = Math.floor(volumes / nRuns) + (r < volumes % nRuns ? 1 : 0);
     const order: string[] = [];
     for (let c = 0; c < names.length; c++) for (let i = 0; i < Math.floor(len / names.length); i++) order.push(names[c]!);
-    while (order.length < len) { order.push(names[next]!); next = (next + 1) % names.length; }
+    while (order.length < len) {
+      order.push(names[next]!);
+      next = (next + 1) % names.length;
+    }
     for (let i = len - 1; i > 0; i--) {
       const j = Math.floor(random.uniform() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    for (const c of order) { conditions.push(c); runs.push(r); }
+    for (const c of order) {
+      conditions.push(c);
+      runs.push(r);
+    }
   }
   return { conditions, runs };
 }
@@ -144,7 +158,10 @@ function makeDesign(volumes: number, nRuns: number, random: Random): { condition
       const j = Math.floor(random.uniform() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    for (const c of order) { conditions.push(c); runs.push(r); }
+    for (const c of order) {
+      conditions.push(c);
+      runs.push(r);
+    }
   }
   return { conditions, runs };
 }
@@ -160,7 +177,8 @@ function smoothAxis(a: Float32Array, tmp: Float32Array, shape: readonly number[]
     if (Math.floor(start / stride) % n !== 0) continue;
     for (let i = 0; i < n; i++) tmp[i] = a[start + i * stride]!;
     for (let i = 0; i < n; i++) {
-      const left = tmp[i > 0 ? i - 1 : 1]!, right = tmp[i < n - 1 ? i + 1 : n - 2]!;
+      const left = tmp[i > 0 ? i - 1 : 1]!,
+        right = tmp[i < n - 1 ? i + 1 : n - 2]!;
       a[start + i * stride] = 0.25 * left + 0.5 * tmp[i]! + 0.25 * right;
     }
   }
@@ -189,7 +207,7 @@ export function simulationLayout(o: SimulationParams): SimulationLayout {
   const nvox = nx * ny * nz;
   const random = new Random(o.seed);
   // Ellipsoid brain filling ~24% of the grid (40,000 of the 163,840 Haxby voxels).
-  const semi = [0.7753 * nx / 2, 0.7753 * ny / 2, 0.7753 * nz / 2];
+  const semi = [(0.7753 * nx) / 2, (0.7753 * ny) / 2, (0.7753 * nz) / 2];
   const centre = [(nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2];
   const mask = new Uint8Array(nvox);
   const baseline = new Float32Array(nvox);
@@ -200,30 +218,42 @@ export function simulationLayout(o: SimulationParams): SimulationLayout {
   }));
   // Smooth spatial variation of the baseline, different for each seed.
   const phase = [random.uniform(), random.uniform(), random.uniform()].map((u) => u * 2 * Math.PI);
-  let nMask = 0, nSignal = 0;
-  for (let k = 0, v = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, v++) {
-    const dx = (i - centre[0]!) / semi[0]!, dy = (j - centre[1]!) / semi[1]!, dz = (k - centre[2]!) / semi[2]!;
-    const r2 = dx * dx + dy * dy + dz * dz;
-    if (r2 <= 1) {
-      mask[v] = 1;
-      nMask++;
-      const texture = Math.sin(3 * dx + phase[0]!) * Math.cos(2.5 * dy + phase[1]!) * Math.sin(2 * dz + phase[2]!);
-      baseline[v] = 1000 + 150 * (1 - r2) + 120 * texture;
-      for (const b of blobs) {
-        const bx = i - b.center[0], by = j - b.center[1], bz = k - b.center[2];
-        if (bx * bx + by * by + bz * bz <= b.radius * b.radius) { blobSign[v] = 1; nSignal++; break; }
+  let nMask = 0,
+    nSignal = 0;
+  for (let k = 0, v = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, v++) {
+        const dx = (i - centre[0]!) / semi[0]!,
+          dy = (j - centre[1]!) / semi[1]!,
+          dz = (k - centre[2]!) / semi[2]!;
+        const r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 <= 1) {
+          mask[v] = 1;
+          nMask++;
+          const texture = Math.sin(3 * dx + phase[0]!) * Math.cos(2.5 * dy + phase[1]!) * Math.sin(2 * dz + phase[2]!);
+          baseline[v] = 1000 + 150 * (1 - r2) + 120 * texture;
+          for (const b of blobs) {
+            const bx = i - b.center[0],
+              by = j - b.center[1],
+              bz = k - b.center[2];
+            if (bx * bx + by * by + bz * bz <= b.radius * b.radius) {
+              blobSign[v] = 1;
+              nSignal++;
+              break;
+            }
+          }
+        } else {
+          baseline[v] = 40 * Math.exp(-4 * (r2 - 1)) + 5; // faint spill-over outside the brain
+        }
       }
-    } else {
-      baseline[v] = 40 * Math.exp(-4 * (r2 - 1)) + 5; // faint spill-over outside the brain
-    }
-  }
 
   const classes = simulatedClassNames(o.classes);
-  const { conditions, runs } = o.classes === 2 ? makeDesign(o.volumes, o.runs, random) : makeMultiClassDesign(o.volumes, o.runs, classes, random);
+  const { conditions, runs } =
+    o.classes === 2 ? makeDesign(o.volumes, o.runs, random) : makeMultiClassDesign(o.volumes, o.runs, classes, random);
   const affine: Affine = [
-    [-o.zooms[0], 0, 0, o.zooms[0] * (nx - 1) / 2],
-    [0, o.zooms[1], 0, -o.zooms[1] * (ny - 1) / 2],
-    [0, 0, o.zooms[2], -o.zooms[2] * (nz - 1) / 2],
+    [-o.zooms[0], 0, 0, (o.zooms[0] * (nx - 1)) / 2],
+    [0, o.zooms[1], 0, (-o.zooms[1] * (ny - 1)) / 2],
+    [0, 0, o.zooms[2], (-o.zooms[2] * (nz - 1)) / 2],
     [0, 0, 0, 1],
   ];
   return { params: o, mask, baseline, blobSign, blobs, classes, conditions, runs, affine, nMask, nSignal, random };

@@ -6,14 +6,35 @@ import { createWriteStream, promises as fsp } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { finished } from 'node:stream/promises';
-import { NiftiImage, openTemporary, serializeHeader, temporaryName, untrackTemporary, writeFileAtomicSync, writeNifti } from '@neurodecode/nifti-io';
 import {
-  BoldVolumes, boldHeader, checkSimulationParams, labelsText, layoutHeader, simulationLayout, SIMULATED_TR,
-  type SimulationLayout, type SimulationOptions, type SimulationParams,
+  NiftiImage,
+  openTemporary,
+  serializeHeader,
+  temporaryName,
+  untrackTemporary,
+  writeFileAtomicSync,
+  writeNifti,
+} from '@neurodecode/nifti-io';
+import {
+  BoldVolumes,
+  boldHeader,
+  checkSimulationParams,
+  labelsText,
+  layoutHeader,
+  simulationLayout,
+  SIMULATED_TR,
+  type SimulationLayout,
+  type SimulationOptions,
+  type SimulationParams,
 } from './simulate-volumes.js';
 
 export {
-  DEFAULT_VARIABILITY, SIMULATED_TR, simulatedClassNames, simulateFmriImages, type SimulatedImages, type SimulationOptions,
+  DEFAULT_VARIABILITY,
+  SIMULATED_TR,
+  simulatedClassNames,
+  simulateFmriImages,
+  type SimulatedImages,
+  type SimulationOptions,
 } from './simulate-volumes.js';
 
 export interface SimulateOptions extends SimulationOptions {
@@ -73,9 +94,22 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
   await writeAtomically(paths.labels, labelsText(layout));
 
   return {
-    out: o.outDir, ...paths, shape: [nx, ny, nz, o.volumes], zooms: [...o.zooms], tr: SIMULATED_TR,
-    n_volumes: o.volumes, n_runs: o.runs, n_mask_voxels: nMask, n_signal_voxels: nSignal, seed: o.seed,
-    snr: o.snr, variability: o.variability, classes: layout.classes, blobs, conditions, runs,
+    out: o.outDir,
+    ...paths,
+    shape: [nx, ny, nz, o.volumes],
+    zooms: [...o.zooms],
+    tr: SIMULATED_TR,
+    n_volumes: o.volumes,
+    n_runs: o.runs,
+    n_mask_voxels: nMask,
+    n_signal_voxels: nSignal,
+    seed: o.seed,
+    snr: o.snr,
+    variability: o.variability,
+    classes: layout.classes,
+    blobs,
+    conditions,
+    runs,
   };
 }
 
@@ -103,9 +137,14 @@ export async function writeSeries(path: string, header: Uint8Array, count: numbe
   // it waiting for a 'drain' that never comes.
   let failure: Error | undefined;
   let onFailure: (e: Error) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => { onFailure = reject; });
+  const failed = new Promise<never>((_, reject) => {
+    onFailure = reject;
+  });
   failed.catch(() => undefined);
-  const fail = (e: Error) => { failure ??= e; onFailure(failure); };
+  const fail = (e: Error) => {
+    failure ??= e;
+    onFailure(failure);
+  };
   gz.on('error', fail);
   file.on('error', fail);
   const write = (chunk: Uint8Array): Promise<void> =>

@@ -20,7 +20,10 @@ function hasParentComponent(p: string): boolean {
 
 /** Archive paths as components, with "" and "." dropped. */
 function components(p: string): string[] {
-  return p.replace(/\\/g, '/').split('/').filter((c) => c !== '' && c !== '.');
+  return p
+    .replace(/\\/g, '/')
+    .split('/')
+    .filter((c) => c !== '' && c !== '.');
 }
 
 const MAX_LINK_HOPS = 40;
@@ -88,13 +91,15 @@ export class ArchiveChecker {
       // A hard link's target is read from the archive root, lexically (node-tar resolves it with
       // path.resolve and refuses ".." in it): a ".." after a symlink would mean one place to the
       // unpacker and another to the file system, so it is refused, as in entry paths.
-      if (hasParentComponent(target)) return `link "${path}" points to "${target}" outside the target folder (a hard link's target may not contain "..")`;
+      if (hasParentComponent(target))
+        return `link "${path}" points to "${target}" outside the target folder (a hard link's target may not contain "..")`;
       // The hard link replaces whatever was at its path, a symlink included.
       this.links.delete(key);
     } else {
       this.links.set(key, target);
     }
-    const resolved = type === 'Link' ? this.resolve([], components(target), true) : this.resolve(where.slice(0, -1), components(target), true);
+    const resolved =
+      type === 'Link' ? this.resolve([], components(target), true) : this.resolve(where.slice(0, -1), components(target), true);
     let reason: string | undefined;
     if (resolved === 'loop') reason = `link "${path}" -> "${target}" goes through too many levels of symbolic links`;
     else if (resolved === undefined) reason = `link "${path}" points to "${target}" outside the target folder`;
@@ -127,17 +132,22 @@ export async function checkTarGz(archive: string): Promise<string[]> {
   const problems: string[] = [];
   const paths: string[] = [];
   const checker = new ArchiveChecker();
-  await readArchive(archive, () => tar.t({
-    file: archive,
-    strict: true,
-    onReadEntry: (entry) => {
-      const reason = checker.check(entry.type, entry.path, entry.linkpath);
-      if (reason) problems.push(reason);
-      paths.push(entry.path);
-      entry.resume();
-    },
-  }));
-  if (problems.length) throw new Error(`unsafe archive ${basename(archive)}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`);
+  await readArchive(archive, () =>
+    tar.t({
+      file: archive,
+      strict: true,
+      onReadEntry: (entry) => {
+        const reason = checker.check(entry.type, entry.path, entry.linkpath);
+        if (reason) problems.push(reason);
+        paths.push(entry.path);
+        entry.resume();
+      },
+    }),
+  );
+  if (problems.length)
+    throw new Error(
+      `unsafe archive ${basename(archive)}: ${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+    );
   return paths;
 }
 
@@ -154,21 +164,23 @@ export async function extractTarGz(archive: string, targetDir: string): Promise<
   let lateProblem: string | undefined;
   const checker = new ArchiveChecker();
   try {
-    await readArchive(archive, () => tar.x({
-      file: archive,
-      cwd: staging,
-      strict: true,
-      preservePaths: false,
-      preserveOwner: false,
-      // Checked above already; kept so the unpacker never sees an unsafe entry even if the
-      // archive changed between the two reads.
-      filter: (path, entry) => {
-        const e = entry as tar.ReadEntry;
-        const reason = checker.check(e.type, path, e.linkpath);
-        if (reason) lateProblem ??= reason;
-        return !reason;
-      },
-    }));
+    await readArchive(archive, () =>
+      tar.x({
+        file: archive,
+        cwd: staging,
+        strict: true,
+        preservePaths: false,
+        preserveOwner: false,
+        // Checked above already; kept so the unpacker never sees an unsafe entry even if the
+        // archive changed between the two reads.
+        filter: (path, entry) => {
+          const e = entry as tar.ReadEntry;
+          const reason = checker.check(e.type, path, e.linkpath);
+          if (reason) lateProblem ??= reason;
+          return !reason;
+        },
+      }),
+    );
     if (lateProblem) throw new Error(`unsafe archive ${basename(archive)}: ${lateProblem}`);
     for (const name of await readdir(staging)) {
       const dest = join(targetDir, name);

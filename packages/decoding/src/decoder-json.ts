@@ -1,9 +1,7 @@
 // A fitted Decoder as JSON and back: what `decode --save-model` writes and `predict` applies.
 // Linear models are saved as the fold-averaged coefficients; other models as every fold's model
 // (through the estimator contract's toJSON), restored through the registry by name.
-import {
-  createEstimator, decodeValue, encodeValue, type Estimator, type EstimatorJSON, type Label,
-} from '@neurodecode/estimators';
+import { createEstimator, decodeValue, encodeValue, type Estimator, type EstimatorJSON, type Label } from '@neurodecode/estimators';
 import type { Matrix } from '@neurodecode/matrix';
 import { Decoder } from './decoder.js';
 
@@ -28,16 +26,22 @@ export interface DecoderJSON {
 export function decoderToJSON(decoder: Decoder, estimatorName: string): DecoderJSON {
   if (!decoder.classes.length) throw new Error('Decoder: call fit() before saving it');
   const out: DecoderJSON = {
-    format: DECODER_JSON_FORMAT, estimator: estimatorName, classes: decoder.classes.slice(), nFeatures: decoder.nFeatures,
-    screeningPercentileUsed: decoder.screeningPercentileUsed, cvScores: decoder.cvScores,
+    format: DECODER_JSON_FORMAT,
+    estimator: estimatorName,
+    classes: decoder.classes.slice(),
+    nFeatures: decoder.nFeatures,
+    screeningPercentileUsed: decoder.screeningPercentileUsed,
+    cvScores: decoder.cvScores,
   };
   if (decoder.foldModels) {
-    out.foldModels = decoder.foldModels.map((folds) => folds.map(({ estimator, support }) => {
-      if (typeof estimator.toJSON !== 'function') {
-        throw new Error(`estimator: "${estimatorName}" has no toJSON(), so its fitted models cannot be saved`);
-      }
-      return { estimator: estimator.toJSON(), support: encodeValue(support ?? null) };
-    }));
+    out.foldModels = decoder.foldModels.map((folds) =>
+      folds.map(({ estimator, support }) => {
+        if (typeof estimator.toJSON !== 'function') {
+          throw new Error(`estimator: "${estimatorName}" has no toJSON(), so its fitted models cannot be saved`);
+        }
+        return { estimator: estimator.toJSON(), support: encodeValue(support ?? null) };
+      }),
+    );
   } else {
     out.coef = encodeValue(decoder.coef);
     out.intercept = encodeValue(decoder.intercept);
@@ -56,12 +60,15 @@ export function decoderFromJSON(json: DecoderJSON): Decoder {
   decoder.screeningPercentileUsed = json.screeningPercentileUsed;
   decoder.cvScores = json.cvScores;
   if (json.foldModels) {
-    decoder.foldModels = json.foldModels.map((folds) => folds.map(({ estimator, support }) => {
-      const est: Estimator = createEstimator(json.estimator);
-      if (typeof est.fromJSON !== 'function') throw new Error(`estimator: "${json.estimator}" has no fromJSON(), so the saved models cannot be restored`);
-      const s = decodeValue(support);
-      return { estimator: est.fromJSON(estimator), support: s === null ? undefined : (s as Int32Array) };
-    }));
+    decoder.foldModels = json.foldModels.map((folds) =>
+      folds.map(({ estimator, support }) => {
+        const est: Estimator = createEstimator(json.estimator);
+        if (typeof est.fromJSON !== 'function')
+          throw new Error(`estimator: "${json.estimator}" has no fromJSON(), so the saved models cannot be restored`);
+        const s = decodeValue(support);
+        return { estimator: est.fromJSON(estimator), support: s === null ? undefined : (s as Int32Array) };
+      }),
+    );
   } else {
     decoder.coef = decodeValue(json.coef) as Matrix;
     decoder.intercept = decodeValue(json.intercept) as Float64Array;

@@ -44,4 +44,3 @@ export class DecoderRegressor extends BaseDecoder {
     return s.reduce((a, b) => a + b, 0) / s.length;
   }
 }
-

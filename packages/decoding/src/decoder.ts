@@ -6,10 +6,35 @@
 import { checkOptions, Matrix, optionKeys, rejectPromise } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import {
-  checkMatrix, createEstimator, encodeLabels, tiledRowGram, SelectPercentile, WarmStartStore, DummyClassifier, DummyRegressor,
-  type Classifier, type Estimator, type FitOptions, type Label, type LinearModel, type Params, type Regressor, type Targets,
+  checkMatrix,
+  createEstimator,
+  encodeLabels,
+  tiledRowGram,
+  SelectPercentile,
+  WarmStartStore,
+  DummyClassifier,
+  DummyRegressor,
+  type Classifier,
+  type Estimator,
+  type FitOptions,
+  type Label,
+  type LinearModel,
+  type Params,
+  type Regressor,
+  type Targets,
 } from '@neurodecode/estimators';
-import { GridSearchCV, expandParamGrid, gramBlock, getScorer, LeaveOneGroupOut, StratifiedKFold, KFold, type ParamGrid, type Predictor, type Splitter } from '@neurodecode/cv';
+import {
+  GridSearchCV,
+  expandParamGrid,
+  gramBlock,
+  getScorer,
+  LeaveOneGroupOut,
+  StratifiedKFold,
+  KFold,
+  type ParamGrid,
+  type Predictor,
+  type Splitter,
+} from '@neurodecode/cv';
 import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
 import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
@@ -69,10 +94,25 @@ export interface Problem {
 }
 
 const DECODER_OPTIONS = optionKeys<DecoderOptions>({
-  estimator: true, paramGrid: true, cv: true, innerCv: true, scoring: true, selection: true, screeningPercentile: true,
-  maskImg: true, onProgress: true,
-  mask: true, maskStrategy: true, smoothingFwhm: true, standardize: true, lowPass: true, highPass: true, tR: true,
-  targetAffine: true, targetShape: true, onNotice: true,
+  estimator: true,
+  paramGrid: true,
+  cv: true,
+  innerCv: true,
+  scoring: true,
+  selection: true,
+  screeningPercentile: true,
+  maskImg: true,
+  onProgress: true,
+  mask: true,
+  maskStrategy: true,
+  smoothingFwhm: true,
+  standardize: true,
+  lowPass: true,
+  highPass: true,
+  tR: true,
+  targetAffine: true,
+  targetShape: true,
+  onNotice: true,
 });
 
 /** What Decoder, DecoderRegressor and FREM share: masking images, outer folds, screening, grid choice, fold averaging. */
@@ -120,8 +160,12 @@ export abstract class BaseDecoder {
     const spec = this.nilearnSpec();
     const est = spec ? spec.create() : typeof e === 'string' ? createEstimator(e) : e.clone();
     const name = typeof e === 'string' ? e : est.constructor.name;
-    if (this.isClassifier && est.kind !== 'classifier') throw new Error(`estimator: "${name}" is a ${est.kind}, the Decoder needs a classifier (use DecoderRegressor for continuous targets)`);
-    if (!this.isClassifier && est.kind !== 'regressor') throw new Error(`estimator: "${name}" is a ${est.kind}, DecoderRegressor needs a regressor (use Decoder for class labels)`);
+    if (this.isClassifier && est.kind !== 'classifier')
+      throw new Error(
+        `estimator: "${name}" is a ${est.kind}, the Decoder needs a classifier (use DecoderRegressor for continuous targets)`,
+      );
+    if (!this.isClassifier && est.kind !== 'regressor')
+      throw new Error(`estimator: "${name}" is a ${est.kind}, DecoderRegressor needs a regressor (use Decoder for class labels)`);
     return est;
   }
 
@@ -186,7 +230,8 @@ export abstract class BaseDecoder {
     checkMatrix(X, 'X', undefined, this.constructor.name, false);
     checkOptions('fitMatrix', opts, ['groups']);
     if (y.length !== X.rows) throw new Error(`y: length ${y.length} does not match the ${X.rows} samples`);
-    if (opts.groups && opts.groups.length !== X.rows) throw new Error(`groups: length ${opts.groups.length} does not match the ${X.rows} samples`);
+    if (opts.groups && opts.groups.length !== X.rows)
+      throw new Error(`groups: length ${opts.groups.length} does not match the ${X.rows} samples`);
   }
 
   protected fitProblems(X: Matrix, problems: Problem[], groups?: Targets): FoldResult[][] {
@@ -197,12 +242,20 @@ export abstract class BaseDecoder {
     const splits = cv.split(X.rows, problems[0]!.y, groups);
     const base = this.baseEstimator();
     const spec = this.nilearnSpec();
-    const fixedGrid = this.opts.paramGrid ? adaptGridToCvModel(base, this.opts.paramGrid) : (spec ? undefined : defaultParamGrid(typeof this.opts.estimator === 'string' ? this.opts.estimator : undefined, base));
+    const fixedGrid = this.opts.paramGrid
+      ? adaptGridToCvModel(base, this.opts.paramGrid)
+      : spec
+        ? undefined
+        : defaultParamGrid(typeof this.opts.estimator === 'string' ? this.opts.estimator : undefined, base);
     this.dummyOutput = undefined;
     const scorer = getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'));
     const selection = this.opts.selection ?? 'nested';
-    if (selection !== 'nested' && selection !== 'test-fold') throw new Error(`selection: expected "nested" or "test-fold", got "${selection}"`);
-    const percentile = adjustScreeningPercentile(this.opts.screeningPercentile === undefined ? 20 : this.opts.screeningPercentile, this.opts.maskImg ?? this.maskImg);
+    if (selection !== 'nested' && selection !== 'test-fold')
+      throw new Error(`selection: expected "nested" or "test-fold", got "${selection}"`);
+    const percentile = adjustScreeningPercentile(
+      this.opts.screeningPercentile === undefined ? 20 : this.opts.screeningPercentile,
+      this.opts.maskImg ?? this.maskImg,
+    );
     this.screeningPercentileUsed = percentile;
     const groupList = groups ? Array.from(groups as ArrayLike<Label>) : undefined;
     const total = splits.length * problems.length;
@@ -220,7 +273,8 @@ export abstract class BaseDecoder {
     // so one clustering serves every problem of the fold, and all folds read one transposed copy.
     const clustering = this.clusteringPercentile;
     const clusterMask = this.opts.maskImg ?? this.maskImg;
-    if (clustering < 100 && !clusterMask) throw new Error('clusteringPercentile: clustering needs the mask (fit on images, or pass maskImg with fitMatrix)');
+    if (clustering < 100 && !clusterMask)
+      throw new Error('clusteringPercentile: clustering needs the mask (fit on images, or pass maskImg with fitMatrix)');
     const nClusters = Math.max(1, Math.floor((X.cols * clustering) / 100));
     const featureMajorX = clustering < 100 ? featureMajor(X) : undefined;
     const allRows = Int32Array.from({ length: X.rows }, (_, i) => i);
@@ -248,11 +302,14 @@ export abstract class BaseDecoder {
           throw new Error(`cv: a training fold holds a single class (${problemName(problems[p]!)}); choose another cv or targets`);
         }
         let support: Int32Array | undefined;
-        let A = Xtr, B = Xte;
+        let A = Xtr,
+          B = Xte;
         // After clustering nilearn screens only when more than 100 features remain.
         if (percentile < 100 && (!rena || Xtr.cols > 100)) {
           // nilearn screens float32 data: f_classif in float32 picks exactly its features.
-          const sel = new SelectPercentile(this.isClassifier ? { scoreFunc: 'f_classif', percentile, precision: 'float32' } : { scoreFunc: 'f_regression', percentile });
+          const sel = new SelectPercentile(
+            this.isClassifier ? { scoreFunc: 'f_classif', percentile, precision: 'float32' } : { scoreFunc: 'f_regression', percentile },
+          );
           sel.fit(Xtr, ytr);
           support = sel.support;
           A = Xtr.selectCols(support);
@@ -266,9 +323,10 @@ export abstract class BaseDecoder {
         if (base.acceptsGram?.(A.rows, A.cols)) {
           // Unscreened and unclustered, every problem and fold shares one Gram matrix of all rows
           // (its blocks); screened or clustered (FREM) training rows get their own.
-          const gram = support || rena
-            ? tiledRowGram(A.data, A.rows, A.cols)
-            : (splitGram ??= gramBlock(fullGram ??= tiledRowGram(X.data, X.rows, X.cols), X.rows, split.train));
+          const gram =
+            support || rena
+              ? tiledRowGram(A.data, A.rows, A.cols)
+              : (splitGram ??= gramBlock((fullGram ??= tiledRowGram(X.data, X.rows, X.cols)), X.rows, split.train));
           fitOptions = { gram, warmStart, rowIds: split.train };
         }
         // nilearn derives some grids from the training fold (l1_min_c).
@@ -287,17 +345,27 @@ export abstract class BaseDecoder {
             const est = base.clone().setParams(params).fit(A, ytr, fitOptions);
             const s = this.isClassifier && allZeroWeights(est) ? 0 : scorer(est as unknown as Predictor, B, yte);
             // Ties go to the later candidate, as nilearn's loop does.
-            if (s >= bestScore) { bestScore = s; best = est; bestParams = params; }
+            if (s >= bestScore) {
+              bestScore = s;
+              best = est;
+              bestParams = params;
+            }
           }
         } else {
           const trainGroups = groupList ? split.train.reduce<Label[]>((acc, i) => (acc.push(groupList[i]!), acc), []) : undefined;
-          const gs = new GridSearchCV({ estimator: base, paramGrid: gridSpec, cv: this.innerCv(cv, trainGroups), scoring: this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2') });
+          const gs = new GridSearchCV({
+            estimator: base,
+            paramGrid: gridSpec,
+            cv: this.innerCv(cv, trainGroups),
+            scoring: this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'),
+          });
           gs.fit(A, ytr, { groups: trainGroups, ...fitOptions });
           best = gs.bestEstimator!;
           bestParams = gs.bestParams!;
         }
         // nilearn scores an all-zero linear model 0 (test-fold selection reproduces nilearn).
-        const score = selection === 'test-fold' && this.isClassifier && allZeroWeights(best) ? 0 : scorer(best as unknown as Predictor, B, yte);
+        const score =
+          selection === 'test-fold' && this.isClassifier && allZeroWeights(best) ? 0 : scorer(best as unknown as Predictor, B, yte);
         const held = foldDecision(best, B, this.isClassifier);
         for (let a = 0; a < split.test.length; a++) outOfFold.data[split.test[a]! * problems.length + p] = held[a]!;
         const weights = linearWeights(best, Xtr.cols, support);
@@ -307,9 +375,11 @@ export abstract class BaseDecoder {
         }
         const params = { ...bestParams, ...spec?.chosen?.(best) };
         const dummy = dummyOutputOf(best);
-        results[p]!.push(weights
-          ? { score, params, coef: weights.coef, intercept: weights.intercept }
-          : { score, params, model: { estimator: best, support }, dummy });
+        results[p]!.push(
+          weights
+            ? { score, params, coef: weights.coef, intercept: weights.intercept }
+            : { score, params, model: { estimator: best, support }, dummy },
+        );
         this.opts.onProgress?.(++done, total);
       }
     }
@@ -372,12 +442,21 @@ export abstract class BaseDecoder {
     models.forEach((folds, p) => {
       for (const { estimator, support } of folds) {
         const Xs = support ? X.selectCols(support) : X;
-        const clf = estimator as unknown as { decisionFunction?: (X: Matrix) => Matrix; predictProba?: (X: Matrix) => Matrix; predict: (X: Matrix) => ArrayLike<unknown> };
+        const clf = estimator as unknown as {
+          decisionFunction?: (X: Matrix) => Matrix;
+          predictProba?: (X: Matrix) => Matrix;
+          predict: (X: Matrix) => ArrayLike<unknown>;
+        };
         let col: Float64Array;
-        if (clf.decisionFunction) { const d = clf.decisionFunction(Xs); col = d.col(d.cols - 1); }
-        else if (clf.predictProba) { const d = clf.predictProba(Xs); col = d.col(d.cols - 1).map((v) => v - 0.5); }
-        else if (!this.isClassifier) col = Float64Array.from(clf.predict(Xs) as ArrayLike<number>);
-        else throw new Error('estimator: has neither coefficients, decisionFunction nor predictProba, so the decoder cannot predict with it');
+        if (clf.decisionFunction) {
+          const d = clf.decisionFunction(Xs);
+          col = d.col(d.cols - 1);
+        } else if (clf.predictProba) {
+          const d = clf.predictProba(Xs);
+          col = d.col(d.cols - 1).map((v) => v - 0.5);
+        } else if (!this.isClassifier) col = Float64Array.from(clf.predict(Xs) as ArrayLike<number>);
+        else
+          throw new Error('estimator: has neither coefficients, decisionFunction nor predictProba, so the decoder cannot predict with it');
         for (let i = 0; i < X.rows; i++) out.data[i * out.cols + p]! += col[i]! / folds.length;
       }
     });
@@ -398,7 +477,10 @@ export function defaultInnerCv(outer: Splitter, trainGroups: readonly Label[] | 
 function labelsFromDecision(d: Matrix, classes: Label[]): (Label | undefined)[] {
   const out: (Label | undefined)[] = [];
   for (let i = 0; i < d.rows; i++) {
-    if (Number.isNaN(d.data[i * d.cols]!)) { out.push(undefined); continue; }
+    if (Number.isNaN(d.data[i * d.cols]!)) {
+      out.push(undefined);
+      continue;
+    }
     if (d.cols === 1) out.push(classes[d.data[i]! > 0 ? 1 : 0]!);
     else {
       let best = 0;
@@ -439,13 +521,15 @@ export class Decoder extends BaseDecoder {
     const { classes, codes } = encodeLabels(y);
     if (classes.length < 2) throw new Error(`y: a single class (${JSON.stringify(classes[0])}); decoding needs at least two`);
     this.classes = classes;
-    const problems: Problem[] = classes.length === 2
-      ? [{ label: classes[1], y: Float64Array.from(codes) }]
-      : classes.map((c, k) => ({ label: c, y: Float64Array.from(codes, (v) => (v === k ? 1 : 0)) }));
+    const problems: Problem[] =
+      classes.length === 2
+        ? [{ label: classes[1], y: Float64Array.from(codes) }]
+        : classes.map((c, k) => ({ label: c, y: Float64Array.from(codes, (v) => (v === k ? 1 : 0)) }));
     this.fitProblems(X, problems, opts.groups);
     if (classes.length === 2) {
       // One problem scores both classes, as nilearn reports them.
-      const k1 = String(classes[1]), k0 = String(classes[0]);
+      const k1 = String(classes[1]),
+        k0 = String(classes[0]);
       this.cvScores[k0] = this.cvScores[k1]!.slice();
       this.cvParams[k0] = this.cvParams[k1]!.slice();
       if (this.dummyOutput) this.dummyOutput[k0] = this.dummyOutput[k1]!.slice();

@@ -33,7 +33,11 @@ export function dummyOutputOf(est: Estimator): number[] | undefined {
 }
 
 /** The fitted model's weights, expanded back to all features (zeros where screened out). */
-export function linearWeights(est: Estimator, nFeatures: number, support?: Int32Array): { coef: Float64Array; intercept: number } | undefined {
+export function linearWeights(
+  est: Estimator,
+  nFeatures: number,
+  support?: Int32Array,
+): { coef: Float64Array; intercept: number } | undefined {
   const lin = est as unknown as Partial<LinearModel>;
   if (!lin.coef || !lin.intercept) return undefined;
   const coef = new Float64Array(nFeatures);
@@ -43,15 +47,24 @@ export function linearWeights(est: Estimator, nFeatures: number, support?: Int32
   return { coef, intercept: lin.intercept[lin.intercept.length - 1]! };
 }
 
-
 /**
  * Decision values of a fold's model on its test rows: the linear score, the decision function's
  * positive column, probability - 0.5 when only probabilities exist, or regression predictions.
  */
 export function foldDecision(est: Estimator, B: Matrix, classifier: boolean): Float64Array {
-  const m = est as unknown as { decisionFunction?: (X: Matrix) => Matrix; predictProba?: (X: Matrix) => Matrix; predict: (X: Matrix) => ArrayLike<unknown> };
+  const m = est as unknown as {
+    decisionFunction?: (X: Matrix) => Matrix;
+    predictProba?: (X: Matrix) => Matrix;
+    predict: (X: Matrix) => ArrayLike<unknown>;
+  };
   if (!classifier) return Float64Array.from(m.predict(B) as ArrayLike<number>);
-  if (m.decisionFunction) { const d = m.decisionFunction(B); return d.col(d.cols - 1); }
-  if (m.predictProba) { const d = m.predictProba(B); return d.col(d.cols - 1).map((v) => v - 0.5); }
+  if (m.decisionFunction) {
+    const d = m.decisionFunction(B);
+    return d.col(d.cols - 1);
+  }
+  if (m.predictProba) {
+    const d = m.predictProba(B);
+    return d.col(d.cols - 1).map((v) => v - 0.5);
+  }
   throw new Error('estimator: has neither decisionFunction nor predictProba, so the decoder cannot rank test samples');
 }

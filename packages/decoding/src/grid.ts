@@ -20,7 +20,10 @@ export function parseGridSpec(spec: string): Record<string, unknown[]> {
     const eq = part.indexOf('=');
     if (eq <= 0) throw new Error(`--grid: "${part}" should look like NAME=v1,v2`);
     const name = part.slice(0, eq);
-    const values = part.slice(eq + 1).split(',').filter((v) => v !== '');
+    const values = part
+      .slice(eq + 1)
+      .split(',')
+      .filter((v) => v !== '');
     if (!values.length) throw new Error(`--grid: "${name}" has no values`);
     grid[name] = values.map((v) => (v === 'true' ? true : v === 'false' ? false : Number.isFinite(Number(v)) ? Number(v) : v));
   }

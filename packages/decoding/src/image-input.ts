@@ -85,7 +85,9 @@ export async function maskImages(masker: NiftiMasker, imgs: ImgsLike, onNotice?:
     let im = images[i]!;
     // With a target grid the masker resamples everything itself.
     if (!targetGrid && !sameGrid(im, mask)) {
-      (onNotice ?? ((m: string) => console.warn(m)))(`imgs${Array.isArray(imgs) ? `[${i}]` : ''}: shape ${im.shape.slice(0, 3).join('x')} differs from the mask's grid ${mask.shape.slice(0, 3).join('x')}; resampling the images to the mask (continuous interpolation), as nilearn does`);
+      (onNotice ?? ((m: string) => console.warn(m)))(
+        `imgs${Array.isArray(imgs) ? `[${i}]` : ''}: shape ${im.shape.slice(0, 3).join('x')} differs from the mask's grid ${mask.shape.slice(0, 3).join('x')}; resampling the images to the mask (continuous interpolation), as nilearn does`,
+      );
       im = await resampleToImg(im, mask, { interpolation: 'continuous' });
     }
     out.push(im);

@@ -2,8 +2,17 @@
 // default grid nilearn derives from the training fold (l1_min_c for the L1 models).
 import type { Matrix } from '@neurodecode/matrix';
 import {
-  createEstimator, LinearSVC, SVR, DummyClassifier, DummyRegressor, RidgeCV, RidgeClassifierCV, l1MinC,
-  type Estimator, type Targets, type Params,
+  createEstimator,
+  LinearSVC,
+  SVR,
+  DummyClassifier,
+  DummyRegressor,
+  RidgeCV,
+  RidgeClassifierCV,
+  l1MinC,
+  type Estimator,
+  type Targets,
+  type Params,
 } from '@neurodecode/estimators';
 import { LogisticRegressionCV, LassoCV, type ParamGrid } from '@neurodecode/cv';
 
@@ -120,11 +129,19 @@ export const NILEARN_ESTIMATOR_NAMES: readonly string[] = Object.keys(NILEARN_ES
  */
 export function adaptGridToCvModel(est: Estimator, grid: ParamGrid | ParamGrid[]): ParamGrid | ParamGrid[] {
   const list = Array.isArray(grid) ? grid : [grid];
-  const key = est instanceof LogisticRegressionCV ? 'Cs' : est instanceof RidgeCV || est instanceof RidgeClassifierCV || est instanceof LassoCV ? 'alphas' : undefined;
+  const key =
+    est instanceof LogisticRegressionCV
+      ? 'Cs'
+      : est instanceof RidgeCV || est instanceof RidgeClassifierCV || est instanceof LassoCV
+        ? 'alphas'
+        : undefined;
   if (!key) return grid;
   const out = list.map((g) => {
     const copy: Record<string, readonly unknown[]> = { ...g };
-    if (key === 'Cs' && 'C' in copy) { copy.Cs = copy.C!; delete copy.C; }
+    if (key === 'Cs' && 'C' in copy) {
+      copy.Cs = copy.C!;
+      delete copy.C;
+    }
     const values = copy[key];
     if (values && values.length && typeof values[0] === 'number') copy[key] = [values];
     return copy;

@@ -27,27 +27,43 @@ export function maskGridEdges(mask: NiftiImage): GridEdges {
   // column index of voxel (i, j, k), numbered in C order as masked data are
   const column = new Int32Array(nx * ny * nz).fill(-1);
   let nVoxels = 0;
-  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) for (let k = 0; k < nz; k++) {
-    if (Number(mask.data[i + nx * (j + ny * k)]) !== 0) column[(i * ny + j) * nz + k] = nVoxels++;
-  }
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++)
+      for (let k = 0; k < nz; k++) {
+        if (Number(mask.data[i + nx * (j + ny * k)]) !== 0) column[(i * ny + j) * nz + k] = nVoxels++;
+      }
   const a = new Int32Array(3 * nVoxels);
   const b = new Int32Array(3 * nVoxels);
   let m = 0;
-  for (let i = 0; i < nx; i++) for (let j = 0; j < ny; j++) for (let k = 0; k < nz; k++) {
-    const at = (i * ny + j) * nz + k;
-    const c = column[at]!;
-    if (c < 0) continue;
-    if (k + 1 < nz && column[at + 1]! >= 0) { a[m] = c; b[m++] = column[at + 1]!; }
-    if (j + 1 < ny && column[at + nz]! >= 0) { a[m] = c; b[m++] = column[at + nz]!; }
-    if (i + 1 < nx && column[at + ny * nz]! >= 0) { a[m] = c; b[m++] = column[at + ny * nz]!; }
-  }
+  for (let i = 0; i < nx; i++)
+    for (let j = 0; j < ny; j++)
+      for (let k = 0; k < nz; k++) {
+        const at = (i * ny + j) * nz + k;
+        const c = column[at]!;
+        if (c < 0) continue;
+        if (k + 1 < nz && column[at + 1]! >= 0) {
+          a[m] = c;
+          b[m++] = column[at + 1]!;
+        }
+        if (j + 1 < ny && column[at + nz]! >= 0) {
+          a[m] = c;
+          b[m++] = column[at + nz]!;
+        }
+        if (i + 1 < nx && column[at + ny * nz]! >= 0) {
+          a[m] = c;
+          b[m++] = column[at + ny * nz]!;
+        }
+      }
   const edges = { a: a.slice(0, m), b: b.slice(0, m), nVoxels };
   edgeCache.set(mask, edges);
   return edges;
 }
 
 function find(parent: Int32Array, x: number): number {
-  while (parent[x] !== x) { parent[x] = parent[parent[x]!]!; x = parent[x]!; }
+  while (parent[x] !== x) {
+    parent[x] = parent[parent[x]!]!;
+    x = parent[x]!;
+  }
   return x;
 }
 
@@ -68,7 +84,8 @@ export interface ReNAOptions {
 
 /** Feature-major copy of X (out[j * rows + i] = X[i, j]), transposed in cache-sized tiles. */
 export function featureMajor(X: Matrix): Float64Array {
-  const n = X.rows, p = X.cols;
+  const n = X.rows,
+    p = X.cols;
   const out = new Float64Array(n * p);
   const T = 64;
   for (let i0 = 0; i0 < n; i0 += T) {
@@ -88,21 +105,37 @@ export function featureMajor(X: Matrix): Float64Array {
 // `rows` picks samples of a full-width series (stride = all samples); without it series are compact.
 
 /** Squared Euclidean distance between the two series of every edge. */
-function edgeDistances(data: Float64Array, stride: number, rows: Int32Array | undefined, n: number, ea: Int32Array, eb: Int32Array): Float64Array {
+function edgeDistances(
+  data: Float64Array,
+  stride: number,
+  rows: Int32Array | undefined,
+  n: number,
+  ea: Int32Array,
+  eb: Int32Array,
+): Float64Array {
   const m = ea.length;
   const w = new Float64Array(m);
   if (rows) {
     for (let e = 0; e < m; e++) {
-      const ou = ea[e]! * stride, ov = eb[e]! * stride;
+      const ou = ea[e]! * stride,
+        ov = eb[e]! * stride;
       let s = 0;
-      for (let t = 0; t < n; t++) { const r = rows[t]!; const d = data[ou + r]! - data[ov + r]!; s += d * d; }
+      for (let t = 0; t < n; t++) {
+        const r = rows[t]!;
+        const d = data[ou + r]! - data[ov + r]!;
+        s += d * d;
+      }
       w[e] = s;
     }
   } else {
     for (let e = 0; e < m; e++) {
-      const ou = ea[e]! * stride, ov = eb[e]! * stride;
+      const ou = ea[e]! * stride,
+        ov = eb[e]! * stride;
       let s = 0;
-      for (let t = 0; t < n; t++) { const d = data[ou + t]! - data[ov + t]!; s += d * d; }
+      for (let t = 0; t < n; t++) {
+        const d = data[ou + t]! - data[ov + t]!;
+        s += d * d;
+      }
       w[e] = s;
     }
   }
@@ -110,10 +143,18 @@ function edgeDistances(data: Float64Array, stride: number, rows: Int32Array | un
 }
 
 /** Per cluster, the sum of its nodes' series (compact, cluster-major). */
-function sumSeries(data: Float64Array, stride: number, rows: Int32Array | undefined, n: number, cluster: Int32Array, k: number): Float64Array {
+function sumSeries(
+  data: Float64Array,
+  stride: number,
+  rows: Int32Array | undefined,
+  n: number,
+  cluster: Int32Array,
+  k: number,
+): Float64Array {
   const out = new Float64Array(k * n);
   for (let v = 0; v < cluster.length; v++) {
-    const o = v * stride, q = cluster[v]! * n;
+    const o = v * stride,
+      q = cluster[v]! * n;
     if (rows) for (let t = 0; t < n; t++) out[q + t]! += data[o + rows[t]!]!;
     else for (let t = 0; t < n; t++) out[q + t]! += data[o + t]!;
   }
@@ -142,20 +183,29 @@ export class ReNA {
    * Cluster from feature-major data (`data[v * nSamples + i]`, see featureMajor) using only the
    * samples in `rows` (all when undefined): one transposed copy serves every fold of a fit.
    */
-  static fitFeatureMajor(data: Float64Array, nSamples: number, rows: Int32Array | undefined, mask: NiftiImage, nClusters: number, opts: ReNAOptions = {}): ReNA {
+  static fitFeatureMajor(
+    data: Float64Array,
+    nSamples: number,
+    rows: Int32Array | undefined,
+    mask: NiftiImage,
+    nClusters: number,
+    opts: ReNAOptions = {},
+  ): ReNA {
     const { a, b, nVoxels } = maskGridEdges(mask);
     if (data.length !== nVoxels * nSamples) throw new Error(`mask: has ${nVoxels} voxels, the data ${data.length / nSamples} columns`);
     if (!(Number.isInteger(nClusters) && nClusters >= 1)) throw new RangeError(`nClusters: must be an integer >= 1, got ${nClusters}`);
     const thr = opts.threshold ?? 1e-7;
     const nIter = opts.nIter ?? 20;
     const overshoot = opts.overshoot ?? 'nilearn';
-    if (overshoot !== 'nilearn' && overshoot !== 'shortest') throw new Error(`overshoot: expected "nilearn" or "shortest", got "${String(overshoot)}"`);
+    if (overshoot !== 'nilearn' && overshoot !== 'shortest')
+      throw new Error(`overshoot: expected "nilearn" or "shortest", got "${String(overshoot)}"`);
     // The first round reads the chosen samples of the full copy (stride nSamples); later rounds
     // read their own compact cluster means (stride n).
     const n = rows ? rows.length : nSamples;
     let stride = nSamples;
     let nodes = nVoxels;
-    let ea = a, eb = b;
+    let ea = a,
+      eb = b;
     const labels = Int32Array.from({ length: nodes }, (_, i) => i);
     for (let iter = 0; iter < nIter && nodes > nClusters; iter++) {
       const m = ea.length;
@@ -164,7 +214,7 @@ export class ReNA {
       const w = edgeDistances(data, stride, iter === 0 ? rows : undefined, n, ea, eb);
       const nearest = new Float64Array(nodes).fill(Infinity);
       for (let e = 0; e < m; e++) {
-        const d = w[e] = Math.max(thr, w[e]!);
+        const d = (w[e] = Math.max(thr, w[e]!));
         if (d < nearest[ea[e]!]!) nearest[ea[e]!] = d;
         if (d < nearest[eb[e]!]!) nearest[eb[e]!] = d;
       }
@@ -177,7 +227,8 @@ export class ReNA {
       }
       const parent = Int32Array.from({ length: nodes }, (_, i) => i);
       const merge = (e: number) => {
-        const ra = find(parent, ea[e]!), rb = find(parent, eb[e]!);
+        const ra = find(parent, ea[e]!),
+          rb = find(parent, eb[e]!);
         if (ra === rb) return false;
         parent[ra] = rb;
         return true;
@@ -192,7 +243,7 @@ export class ReNA {
           for (let c = 0; c < nChosen && comps > nClusters; c++) if (merge(list[c]!)) comps--;
         } else {
           // edges are stored a < b in (a, b) order; nilearn takes the widest index spans first
-          list.sort((x, y) => (eb[y]! - ea[y]!) - (eb[x]! - ea[x]!) || ea[x]! - ea[y]! || eb[x]! - eb[y]!);
+          list.sort((x, y) => eb[y]! - ea[y]! - (eb[x]! - ea[x]!) || ea[x]! - ea[y]! || eb[x]! - eb[y]!);
           for (let c = 0; c < nodes - nClusters; c++) if (merge(list[c]!)) comps--;
         }
       }
@@ -211,14 +262,16 @@ export class ReNA {
       for (let v = 0; v < nodes; v++) inv[newId[v]!]!++;
       const merged = sumSeries(data, stride, iter === 0 ? rows : undefined, n, newId, next);
       for (let c = 0; c < next; c++) {
-        const q = c * n, f = 1 / inv[c]!;
+        const q = c * n,
+          f = 1 / inv[c]!;
         for (let t = 0; t < n; t++) merged[q + t]! *= f;
       }
       // edges between distinct clusters, deduplicated through sorted keys (u < v, in (u, v) order)
       const keys = new Float64Array(m);
       let nk = 0;
       for (let e = 0; e < m; e++) {
-        const u = newId[ea[e]!]!, v = newId[eb[e]!]!;
+        const u = newId[ea[e]!]!,
+          v = newId[eb[e]!]!;
         if (u !== v) keys[nk++] = u < v ? u * next + v : v * next + u;
       }
       const sorted = keys.subarray(0, nk).sort();
@@ -226,7 +279,11 @@ export class ReNA {
       for (let e = 0; e < nk; e++) if (e === 0 || sorted[e] !== sorted[e - 1]) sorted[nu++] = sorted[e]!;
       ea = new Int32Array(nu);
       eb = new Int32Array(nu);
-      for (let e = 0; e < nu; e++) { const u = Math.floor(sorted[e]! / next); ea[e] = u; eb[e] = sorted[e]! - u * next; }
+      for (let e = 0; e < nu; e++) {
+        const u = Math.floor(sorted[e]! / next);
+        ea[e] = u;
+        eb[e] = sorted[e]! - u * next;
+      }
       for (let v = 0; v < labels.length; v++) labels[v] = newId[labels[v]!]!;
       stride = n;
       data = merged;
@@ -242,7 +299,8 @@ export class ReNA {
     const out = new Matrix(X.rows, k);
     const inv = this.sizes.map((s) => 1 / s);
     for (let i = 0; i < X.rows; i++) {
-      const o = i * X.cols, q = i * k;
+      const o = i * X.cols,
+        q = i * k;
       for (let j = 0; j < X.cols; j++) out.data[q + this.labels[j]!]! += X.data[o + j]!;
       for (let c = 0; c < k; c++) out.data[q + c]! *= inv[c]!;
     }
@@ -254,11 +312,14 @@ export class ReNA {
    * matrix (rows = those samples): transform() without a second full-width pass per fold.
    */
   transformFeatureMajor(data: Float64Array, nSamples: number, rows: Int32Array): Matrix {
-    const p = this.labels.length, k = this.nClusters, n = rows.length;
+    const p = this.labels.length,
+      k = this.nClusters,
+      n = rows.length;
     if (data.length !== p * nSamples) throw new Error(`data: has ${data.length / nSamples} columns, the clustering was fitted on ${p}`);
     const sums = new Float64Array(k * n);
     for (let v = 0; v < p; v++) {
-      const o = v * nSamples, q = this.labels[v]! * n;
+      const o = v * nSamples,
+        q = this.labels[v]! * n;
       for (let t = 0; t < n; t++) sums[q + t]! += data[o + rows[t]!]!;
     }
     const out = new Matrix(n, k);

@@ -61,7 +61,10 @@ export abstract class BaseEstimator<P extends AnyParams> {
   fromJSON(json: EstimatorJSON | string): this {
     const { params, state } = readEstimatorJSON(json, this.estimatorName);
     this.setParams(params as Partial<P>);
-    if (state !== undefined && (typeof state !== 'object' || state === null || typeof (state as { nFeatures?: unknown }).nFeatures !== 'number')) {
+    if (
+      state !== undefined &&
+      (typeof state !== 'object' || state === null || typeof (state as { nFeatures?: unknown }).nFeatures !== 'number')
+    ) {
       throw new Error(`${this.estimatorName}: json: the saved state has no feature count, so it is not this estimator's`);
     }
     (this as unknown as Stateful).state = state;

@@ -176,61 +176,89 @@ export function checkEstimator(factory: () => Estimator, opts: ConformanceOption
       for (const v of pred as Label[]) if (!classes.includes(v)) fail(`predict returned ${JSON.stringify(v)}, not one of classes`);
     }
   });
-  run('classes-sorted', () => {
-    const a = fresh().fit(tri.X, yTri);
-    const expected = [...new Set(yTri)].sort(compareLabels);
-    if (!isDeepStrictEqual(a.classes, expected)) fail(`classes ${JSON.stringify(a.classes)}, expected ${JSON.stringify(expected)}`);
-  }, isClassifier);
+  run(
+    'classes-sorted',
+    () => {
+      const a = fresh().fit(tri.X, yTri);
+      const expected = [...new Set(yTri)].sort(compareLabels);
+      if (!isDeepStrictEqual(a.classes, expected)) fail(`classes ${JSON.stringify(a.classes)}, expected ${JSON.stringify(expected)}`);
+    },
+    isClassifier,
+  );
   run('deterministic', () => {
     const a = outputOf(fresh().fit(bin.X, yFit), bin.X);
     const b = outputOf(fresh().fit(bin.X, yFit), bin.X);
     if (!isDeepStrictEqual(a, b)) fail('two fits with the same parameters gave different outputs');
   });
-  run('numeric-and-string-labels', () => {
-    const num = fresh().fit(bin.X, yNum);
-    if (!isDeepStrictEqual(num.classes, [3, 7])) fail(`numeric classes ${JSON.stringify(num.classes)}, expected [3,7]`);
-    for (const v of num.predict!(bin.X) as Label[]) if (typeof v !== 'number') fail('numeric labels predicted as non-numbers');
-    const str = fresh().fit(bin.X, yStr);
-    if (!isDeepStrictEqual(str.classes, ['face', 'house'])) fail(`string classes ${JSON.stringify(str.classes)}, expected ["face","house"]`);
-    for (const v of str.predict!(bin.X) as Label[]) if (typeof v !== 'string') fail('string labels predicted as non-strings');
-  }, isClassifier);
-  run('multiclass', () => {
-    const a = fresh().fit(tri.X, yTri);
-    const pred = a.predict!(tri.X) as Label[];
-    if (pred.length !== tri.X.rows) fail('wrong prediction length on three classes');
-    for (const v of pred) if (!a.classes!.includes(v)) fail(`three-class predict returned ${JSON.stringify(v)}, not one of classes`);
-  }, isClassifier);
-  run('decision-function-shape', () => {
-    const a = fresh().fit(bin.X, yStr);
-    const d = a.decisionFunction!(bin.X);
-    if (d.rows !== bin.X.rows || d.cols !== 1) fail(`binary decisionFunction is ${d.rows}x${d.cols}, expected ${bin.X.rows}x1`);
-    const pred = a.predict!(bin.X) as Label[];
-    for (let i = 0; i < d.rows; i++) {
-      if (d.data[i]! > 0 && pred[i] !== a.classes![1]) fail(`row ${i}: positive score but predicted ${String(pred[i])}, not classes[1]`);
-    }
-    const m = fresh().fit(tri.X, yTri).decisionFunction!(tri.X);
-    if (m.rows !== tri.X.rows || m.cols !== 3) fail(`three-class decisionFunction is ${m.rows}x${m.cols}, expected ${tri.X.rows}x3`);
-  }, isClassifier && typeof probe.decisionFunction === 'function');
-  run('predict-proba', () => {
-    for (const [X, y, k] of [[bin.X, yStr, 2], [tri.X, yTri, 3]] as const) {
-      const pr = fresh().fit(X, y).predictProba!(X);
-      if (pr.rows !== X.rows || pr.cols !== k) fail(`predictProba is ${pr.rows}x${pr.cols}, expected ${X.rows}x${k}`);
-      for (let i = 0; i < pr.rows; i++) {
-        let s = 0;
-        for (let c = 0; c < k; c++) {
-          const v = pr.get(i, c);
-          if (!(v >= 0 && v <= 1)) fail(`row ${i}: probability ${v} outside [0, 1]`);
-          s += v;
-        }
-        if (Math.abs(s - 1) > 1e-9) fail(`row ${i}: probabilities sum to ${s}`);
+  run(
+    'numeric-and-string-labels',
+    () => {
+      const num = fresh().fit(bin.X, yNum);
+      if (!isDeepStrictEqual(num.classes, [3, 7])) fail(`numeric classes ${JSON.stringify(num.classes)}, expected [3,7]`);
+      for (const v of num.predict!(bin.X) as Label[]) if (typeof v !== 'number') fail('numeric labels predicted as non-numbers');
+      const str = fresh().fit(bin.X, yStr);
+      if (!isDeepStrictEqual(str.classes, ['face', 'house']))
+        fail(`string classes ${JSON.stringify(str.classes)}, expected ["face","house"]`);
+      for (const v of str.predict!(bin.X) as Label[]) if (typeof v !== 'string') fail('string labels predicted as non-strings');
+    },
+    isClassifier,
+  );
+  run(
+    'multiclass',
+    () => {
+      const a = fresh().fit(tri.X, yTri);
+      const pred = a.predict!(tri.X) as Label[];
+      if (pred.length !== tri.X.rows) fail('wrong prediction length on three classes');
+      for (const v of pred) if (!a.classes!.includes(v)) fail(`three-class predict returned ${JSON.stringify(v)}, not one of classes`);
+    },
+    isClassifier,
+  );
+  run(
+    'decision-function-shape',
+    () => {
+      const a = fresh().fit(bin.X, yStr);
+      const d = a.decisionFunction!(bin.X);
+      if (d.rows !== bin.X.rows || d.cols !== 1) fail(`binary decisionFunction is ${d.rows}x${d.cols}, expected ${bin.X.rows}x1`);
+      const pred = a.predict!(bin.X) as Label[];
+      for (let i = 0; i < d.rows; i++) {
+        if (d.data[i]! > 0 && pred[i] !== a.classes![1]) fail(`row ${i}: positive score but predicted ${String(pred[i])}, not classes[1]`);
       }
-    }
-  }, isClassifier && typeof probe.predictProba === 'function');
-  run('score-range', () => {
-    const s = fresh().fit(bin.X, yFit).score!(bin.X, yFit);
-    if (isClassifier && !(s >= 0 && s <= 1)) fail(`accuracy ${s} outside [0, 1]`);
-    if (kind === 'regressor' && !(Number.isFinite(s) && s <= 1)) fail(`R^2 ${s} is not finite and <= 1`);
-  }, kind !== 'transformer');
+      const m = fresh().fit(tri.X, yTri).decisionFunction!(tri.X);
+      if (m.rows !== tri.X.rows || m.cols !== 3) fail(`three-class decisionFunction is ${m.rows}x${m.cols}, expected ${tri.X.rows}x3`);
+    },
+    isClassifier && typeof probe.decisionFunction === 'function',
+  );
+  run(
+    'predict-proba',
+    () => {
+      for (const [X, y, k] of [
+        [bin.X, yStr, 2],
+        [tri.X, yTri, 3],
+      ] as const) {
+        const pr = fresh().fit(X, y).predictProba!(X);
+        if (pr.rows !== X.rows || pr.cols !== k) fail(`predictProba is ${pr.rows}x${pr.cols}, expected ${X.rows}x${k}`);
+        for (let i = 0; i < pr.rows; i++) {
+          let s = 0;
+          for (let c = 0; c < k; c++) {
+            const v = pr.get(i, c);
+            if (!(v >= 0 && v <= 1)) fail(`row ${i}: probability ${v} outside [0, 1]`);
+            s += v;
+          }
+          if (Math.abs(s - 1) > 1e-9) fail(`row ${i}: probabilities sum to ${s}`);
+        }
+      }
+    },
+    isClassifier && typeof probe.predictProba === 'function',
+  );
+  run(
+    'score-range',
+    () => {
+      const s = fresh().fit(bin.X, yFit).score!(bin.X, yFit);
+      if (isClassifier && !(s >= 0 && s <= 1)) fail(`accuracy ${s} outside [0, 1]`);
+      if (kind === 'regressor' && !(Number.isFinite(s) && s <= 1)) fail(`R^2 ${s} is not finite and <= 1`);
+    },
+    kind !== 'transformer',
+  );
   run('rejects-nan', () => {
     const bad = bin.X.clone();
     bad.set(3, 1, NaN);
@@ -250,23 +278,33 @@ export function checkEstimator(factory: () => Estimator, opts: ConformanceOption
     if (kind === 'transformer') expectThrow(() => a.transform!(narrow), 'transform with fewer columns', /column/);
     else expectThrow(() => a.predict!(narrow), 'predict with fewer columns', /column/);
   });
-  run('rejects-single-class', () => {
-    const single = yStr.map(() => 'face');
-    expectThrow(() => fresh().fit(bin.X, single), 'fit with a single class', /single class|one class|two/);
-  }, isClassifier);
+  run(
+    'rejects-single-class',
+    () => {
+      const single = yStr.map(() => 'face');
+      expectThrow(() => fresh().fit(bin.X, single), 'fit with a single class', /single class|one class|two/);
+    },
+    isClassifier,
+  );
   run('json-round-trip', () => {
     const fresh2 = fresh();
     if (typeof fresh2.toJSON !== 'function' || typeof fresh2.fromJSON !== 'function') {
       fail('no toJSON/fromJSON, so a fitted model cannot be saved and applied later');
     }
-    for (const [X, y] of (isClassifier ? [[bin.X, yStr], [tri.X, yTri]] : [[bin.X, yFit]]) as [Matrix, Targets][]) {
+    for (const [X, y] of (isClassifier
+      ? [
+          [bin.X, yStr],
+          [tri.X, yTri],
+        ]
+      : [[bin.X, yFit]]) as [Matrix, Targets][]) {
       const a = fresh().fit(X, y);
       const text = JSON.stringify(a.toJSON!());
       const b = fresh().fromJSON!(JSON.parse(text)) as Probe;
       if (b.fitted !== true) fail('fromJSON(toJSON()) of a fitted estimator is not fitted');
       if (!isDeepStrictEqual(outputOf(b, X), outputOf(a, X))) fail('the restored estimator predicts differently from the original');
       for (const m of ['decisionFunction', 'predictProba'] as const) {
-        if (typeof a[m] === 'function' && !isDeepStrictEqual(Array.from(b[m]!(X).data), Array.from(a[m]!(X).data))) fail(`the restored estimator's ${m} differs`);
+        if (typeof a[m] === 'function' && !isDeepStrictEqual(Array.from(b[m]!(X).data), Array.from(a[m]!(X).data)))
+          fail(`the restored estimator's ${m} differs`);
       }
       if (!isDeepStrictEqual(b.getParams(), a.getParams())) fail('the restored estimator has different parameters');
     }

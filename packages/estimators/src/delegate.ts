@@ -13,10 +13,19 @@ export interface DelegatedFit {
   backend?: string;
 }
 
-export function fitWithRegisteredSolver(owner: string, name: string, params: Params, X: Matrix, y: Targets, opts?: FitOptions): DelegatedFit {
+export function fitWithRegisteredSolver(
+  owner: string,
+  name: string,
+  params: Params,
+  X: Matrix,
+  y: Targets,
+  opts?: FitOptions,
+): DelegatedFit {
   const entry = getEstimatorEntry(name);
   if (!entry) {
-    throw new Error(`${owner}: solver "tfjs" needs @neurodecode/spacenet, which registers "${name}"; import it first (CLI: --plugin @neurodecode/spacenet)`);
+    throw new Error(
+      `${owner}: solver "tfjs" needs @neurodecode/spacenet, which registers "${name}"; import it first (CLI: --plugin @neurodecode/spacenet)`,
+    );
   }
   const est = entry.create(params) as unknown as Classifier & LinearModel & { nIter?: number; backend?: string };
   est.fit(X, y, opts);

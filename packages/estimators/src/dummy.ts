@@ -31,7 +31,9 @@ export class DummyClassifier extends BaseClassifier<DummyClassifierParams, Dummy
 
   fit(X: Matrix, y?: Targets, opts: FitOptions = {}): this {
     if (!STRATEGIES.includes(this.params.strategy)) {
-      throw new RangeError(`DummyClassifier: strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(this.params.strategy)}`);
+      throw new RangeError(
+        `DummyClassifier: strategy must be one of ${STRATEGIES.join(', ')}, got ${JSON.stringify(this.params.strategy)}`,
+      );
     }
     const { X: m, classes, codes } = checkClassification(X, y);
     const prior = new Float64Array(classes.length);
@@ -110,7 +112,6 @@ function argmaxIndex(v: Float64Array): number {
   return best;
 }
 
-
 /** Hyper-parameters of DummyRegressor: strategy 'mean' (default), 'median' or 'quantile'. */
 export interface DummyRegressorParams {
   [key: string]: unknown;
@@ -128,7 +129,9 @@ export class DummyRegressor extends BaseEstimator<DummyRegressorParams> implemen
     super('DummyRegressor', { strategy: 'mean', quantile: 0.5 }, params);
   }
 
-  get fitted(): boolean { return this.state !== undefined; }
+  get fitted(): boolean {
+    return this.state !== undefined;
+  }
 
   /** The constant every prediction returns (scikit-learn's constant_). */
   get constant(): number {
@@ -138,13 +141,19 @@ export class DummyRegressor extends BaseEstimator<DummyRegressorParams> implemen
 
   fit(X: Matrix, y?: Targets, opts: FitOptions = {}): this {
     const { strategy, quantile } = this.params;
-    if (!['mean', 'median', 'quantile'].includes(strategy)) throw new RangeError(`DummyRegressor: strategy must be "mean", "median" or "quantile", got ${JSON.stringify(strategy)}`);
+    if (!['mean', 'median', 'quantile'].includes(strategy))
+      throw new RangeError(`DummyRegressor: strategy must be "mean", "median" or "quantile", got ${JSON.stringify(strategy)}`);
     const { X: m, y: yy } = checkRegression(X, y);
     const w = opts.sampleWeight;
     let constant: number;
     if (strategy === 'mean') {
-      let s = 0, t = 0;
-      for (let i = 0; i < yy.length; i++) { const wi = w ? w[i]! : 1; s += wi * yy[i]!; t += wi; }
+      let s = 0,
+        t = 0;
+      for (let i = 0; i < yy.length; i++) {
+        const wi = w ? w[i]! : 1;
+        s += wi * yy[i]!;
+        t += wi;
+      }
       constant = s / t;
     } else {
       const q = strategy === 'median' ? 0.5 : quantile;

@@ -58,7 +58,7 @@ export function fClassif(X: Matrix, y: Targets, opts: FTestOptions = {}): FScore
     let ssBetween = -(total[j]! * total[j]!) / n;
     for (let c = 0; c < k; c++) ssBetween += (classSums[c * p + j]! * classSums[c * p + j]!) / counts[c]!;
     const ssWithin = ssTotal - ssBetween;
-    F[j] = (ssBetween / dfBetween) / (ssWithin / dfWithin);
+    F[j] = ssBetween / dfBetween / (ssWithin / dfWithin);
     pv[j] = fSurvival(F[j]!, dfBetween, dfWithin);
   }
   return { F, p: pv };
@@ -161,10 +161,17 @@ export function percentileSupport(scores: Float64Array, percentile: number): Uin
   const hi = Math.min(lo + 1, n - 1);
   const threshold = sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
   let kept = 0;
-  for (let j = 0; j < n; j++) if (clean[j]! > threshold) { mask[j] = 1; kept++; }
+  for (let j = 0; j < n; j++)
+    if (clean[j]! > threshold) {
+      mask[j] = 1;
+      kept++;
+    }
   let room = Math.floor((n * percentile) / 100) - kept;
   for (let j = 0; j < n && room > 0; j++) {
-    if (clean[j] === threshold) { mask[j] = 1; room--; }
+    if (clean[j] === threshold) {
+      mask[j] = 1;
+      room--;
+    }
   }
   return mask;
 }
@@ -214,17 +221,20 @@ export class SelectPercentile extends BaseEstimator<SelectPercentileParams> impl
 
   fit(X: Matrix, y?: Targets, _opts?: FitOptions): this {
     const { scoreFunc, percentile } = this.params;
-    if (!(percentile >= 0 && percentile <= 100)) throw new RangeError(`SelectPercentile: percentile must be in [0, 100], got ${percentile}`);
+    if (!(percentile >= 0 && percentile <= 100))
+      throw new RangeError(`SelectPercentile: percentile must be in [0, 100], got ${percentile}`);
     let result: FScores;
     if (scoreFunc === 'f_classif') result = fClassif(X, y as Targets, { precision: this.params.precision });
     else if (scoreFunc === 'f_regression') {
-      if (this.params.precision === 'float32') throw new RangeError('SelectPercentile: precision "float32" is implemented for f_classif only');
+      if (this.params.precision === 'float32')
+        throw new RangeError('SelectPercentile: precision "float32" is implemented for f_classif only');
       result = fRegression(X, y as Targets);
-    }
-    else throw new RangeError(`SelectPercentile: scoreFunc must be "f_classif" or "f_regression", got ${JSON.stringify(scoreFunc)}`);
+    } else throw new RangeError(`SelectPercentile: scoreFunc must be "f_classif" or "f_regression", got ${JSON.stringify(scoreFunc)}`);
     const mask = percentileSupport(result.F, percentile);
     const support: number[] = [];
-    mask.forEach((v, j) => { if (v) support.push(j); });
+    mask.forEach((v, j) => {
+      if (v) support.push(j);
+    });
     this.state = { scores: result.F, pvalues: result.p, support: Int32Array.from(support), nFeatures: X.cols };
     return this;
   }

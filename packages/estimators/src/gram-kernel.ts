@@ -21,7 +21,14 @@ export function tiledRowGram(data: Float64Array, n: number, p: number): Float64A
         const o1 = o0 + p;
         const o2 = o1 + p;
         const o3 = o2 + p;
-        let s00 = 0, s01 = 0, s02 = 0, s03 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0;
+        let s00 = 0,
+          s01 = 0,
+          s02 = 0,
+          s03 = 0,
+          s10 = 0,
+          s11 = 0,
+          s12 = 0,
+          s13 = 0;
         for (let j = start; j < end; j++) {
           const x0 = data[oa + j]!;
           const x1 = data[oa1 + j]!;
@@ -29,13 +36,25 @@ export function tiledRowGram(data: Float64Array, n: number, p: number): Float64A
           const y1 = data[o1 + j]!;
           const y2 = data[o2 + j]!;
           const y3 = data[o3 + j]!;
-          s00 += x0 * y0; s01 += x0 * y1; s02 += x0 * y2; s03 += x0 * y3;
-          s10 += x1 * y0; s11 += x1 * y1; s12 += x1 * y2; s13 += x1 * y3;
+          s00 += x0 * y0;
+          s01 += x0 * y1;
+          s02 += x0 * y2;
+          s03 += x0 * y3;
+          s10 += x1 * y0;
+          s11 += x1 * y1;
+          s12 += x1 * y2;
+          s13 += x1 * y3;
         }
         const k0 = a * n + b;
         const k1 = k0 + n;
-        K[k0]! += s00; K[k0 + 1]! += s01; K[k0 + 2]! += s02; K[k0 + 3]! += s03;
-        K[k1]! += s10; K[k1 + 1]! += s11; K[k1 + 2]! += s12; K[k1 + 3]! += s13;
+        K[k0]! += s00;
+        K[k0 + 1]! += s01;
+        K[k0 + 2]! += s02;
+        K[k0 + 3]! += s03;
+        K[k1]! += s10;
+        K[k1 + 1]! += s11;
+        K[k1 + 2]! += s12;
+        K[k1 + 3]! += s13;
       }
       for (; b < n; b++) {
         const ob = b * p;

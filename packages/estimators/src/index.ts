@@ -1,10 +1,38 @@
 export * from './types.js';
 export * from './registry.js';
-export { encodeLabels, compareLabels, checkMatrix, checkLength, checkClassification, checkRegression, targetsToArray, accuracy, r2 } from './labels.js';
+export {
+  encodeLabels,
+  compareLabels,
+  checkMatrix,
+  checkLength,
+  checkClassification,
+  checkRegression,
+  targetsToArray,
+  accuracy,
+  r2,
+} from './labels.js';
 export { seededRandom } from './random.js';
-export { BaseEstimator, BaseClassifier, LinearClassifierBase, argmaxLabels, linearScores, type ClassifierState, type LinearClassifierState } from './base.js';
+export {
+  BaseEstimator,
+  BaseClassifier,
+  LinearClassifierBase,
+  argmaxLabels,
+  linearScores,
+  type ClassifierState,
+  type LinearClassifierState,
+} from './base.js';
 export { BaseRegressor, BaseTransformer, FittedEstimator, type FittedWidth } from './plugin-bases.js';
-export { LinearSVC, solveLinearSvcDual, solveLinearSvcDualGram, resolveLinearSvcSolver, LINEAR_SVC_DEFAULTS, EXACT_SVC_MAX_SAMPLES, type LinearSVCParams, type LinearSvcSolver, type DualSvmOptions } from './linear-svc.js';
+export {
+  LinearSVC,
+  solveLinearSvcDual,
+  solveLinearSvcDualGram,
+  resolveLinearSvcSolver,
+  LINEAR_SVC_DEFAULTS,
+  EXACT_SVC_MAX_SAMPLES,
+  type LinearSVCParams,
+  type LinearSvcSolver,
+  type DualSvmOptions,
+} from './linear-svc.js';
 export { SquaredHingeDual, weightsFromDual, type ExactSolveInfo } from './svc-exact.js';
 export { LogisticRegression, LOGISTIC_DEFAULTS, type LogisticRegressionParams } from './logistic.js';
 export { Ridge, RidgeClassifier, solveRidge, solveWeightedRidge, type RidgeParams, type RidgeClassifierParams } from './ridge.js';
@@ -17,7 +45,15 @@ export { tronLogisticGram, type TronOptions } from './tron-logistic.js';
 export { SVR, solveSvrDual, type SVRParams } from './svr.js';
 export { l1MinC, solveL1SquaredHinge, solveL1Linear, featureMajor, type L1MinCLoss, type L1Loss } from './l1-svc.js';
 export { StandardScaler, type StandardScalerParams } from './preprocessing.js';
-export { SelectPercentile, fClassif, fRegression, percentileSupport, type FScores, type FTestOptions, type SelectPercentileParams } from './feature-selection.js';
+export {
+  SelectPercentile,
+  fClassif,
+  fRegression,
+  percentileSupport,
+  type FScores,
+  type FTestOptions,
+  type SelectPercentileParams,
+} from './feature-selection.js';
 export { Pipeline, type PipelineStep } from './pipeline.js';
 export { rowGram, columnGram, columnMeans, selectGram, choleskySolveInPlace } from './linalg.js';
 export { tiledRowGram } from './gram-kernel.js';

@@ -44,7 +44,10 @@ export function featureMajor(X: Matrix, bias: number): { cols: Float64Array; nFe
 export type L1Loss = 'squared_hinge' | 'log';
 
 function lossValue(loss: L1Loss, m: number): number {
-  if (loss === 'squared_hinge') { const b = 1 - m; return b > 0 ? b * b : 0; }
+  if (loss === 'squared_hinge') {
+    const b = 1 - m;
+    return b > 0 ? b * b : 0;
+  }
   return m >= 0 ? Math.log1p(Math.exp(-m)) : -m + Math.log1p(Math.exp(m));
 }
 function lossDerivatives(loss: L1Loss, m: number, out: Float64Array): void {
@@ -68,12 +71,27 @@ function lossDerivatives(loss: L1Loss, m: number, out: Float64Array): void {
  * optimum of correlated voxels. A full sweep confirms optimality. `cols` is feature-major
  * (featureMajor). Returns the number of full sweeps.
  */
-export function solveL1SquaredHinge(cols: Float64Array, n: number, q: number, signs: Int8Array, opts: L1SvcOptions, w: Float64Array): number {
+export function solveL1SquaredHinge(
+  cols: Float64Array,
+  n: number,
+  q: number,
+  signs: Int8Array,
+  opts: L1SvcOptions,
+  w: Float64Array,
+): number {
   return solveL1Linear(cols, n, q, signs, 'squared_hinge', opts, w);
 }
 
 /** L1-penalised squared-hinge or logistic loss by coordinate descent with shrinking and a Newton finish; weights in w, returns the sweeps used. */
-export function solveL1Linear(cols: Float64Array, n: number, q: number, signs: Int8Array, loss: L1Loss, opts: L1SvcOptions, w: Float64Array): number {
+export function solveL1Linear(
+  cols: Float64Array,
+  n: number,
+  q: number,
+  signs: Int8Array,
+  loss: L1Loss,
+  opts: L1SvcOptions,
+  w: Float64Array,
+): number {
   const { C, maxIter } = opts;
   const s = opts.sampleWeight;
   const der = new Float64Array(2);
@@ -157,10 +175,14 @@ export function solveL1Linear(cols: Float64Array, n: number, q: number, signs: I
   while (sweeps < maxIter) {
     sweeps++;
     let maxViolation = 0;
-    for (let k = 0; k < nActive;) {
+    for (let k = 0; k < nActive; ) {
       const j = active[k]!;
       const v = step(j, bound);
-      if (v < 0) { active[k] = active[--nActive]!; active[nActive] = j; continue; }
+      if (v < 0) {
+        active[k] = active[--nActive]!;
+        active[nActive] = j;
+        continue;
+      }
       if (v > maxViolation) maxViolation = v;
       k++;
     }
@@ -184,7 +206,18 @@ export function solveL1Linear(cols: Float64Array, n: number, q: number, signs: I
  * it to zero instead (it leaves the support, and coordinate descent decides whether it comes
  * back); the step is halved until the objective decreases. Updates w and the margins in place.
  */
-function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Array, loss: L1Loss, C: number, s: Float64Array | undefined, w: Float64Array, margin: Float64Array, tol: number): void {
+function newtonOnSupport(
+  cols: Float64Array,
+  n: number,
+  q: number,
+  signs: Int8Array,
+  loss: L1Loss,
+  C: number,
+  s: Float64Array | undefined,
+  w: Float64Array,
+  margin: Float64Array,
+  tol: number,
+): void {
   const objective = (mm: Float64Array, weights: Float64Array): number => {
     let v = 0;
     for (let i = 0; i < n; i++) v += (s ? s[i]! : 1) * lossValue(loss, mm[i]!);
@@ -253,7 +286,10 @@ function newtonOnSupport(cols: Float64Array, n: number, q: number, signs: Int8Ar
         const xa = support[a]! * n;
         for (let i = 0; i < n; i++) trialM[i]! += dj * signs[i]! * cols[xa + i]!;
       }
-      if (objective(trialM, trialW) < before) { accepted = true; break; }
+      if (objective(trialM, trialW) < before) {
+        accepted = true;
+        break;
+      }
       t *= 0.5;
     }
     if (!accepted) return;
@@ -272,7 +308,8 @@ export type L1MinCLoss = 'squared_hinge' | 'log';
  */
 export function l1MinC(X: Matrix, y: Targets, opts: { loss?: L1MinCLoss; fitIntercept?: boolean; interceptScaling?: number } = {}): number {
   const loss = opts.loss ?? 'squared_hinge';
-  if (loss !== 'squared_hinge' && loss !== 'log') throw new RangeError(`l1MinC: loss must be "squared_hinge" or "log", got ${JSON.stringify(loss)}`);
+  if (loss !== 'squared_hinge' && loss !== 'log')
+    throw new RangeError(`l1MinC: loss must be "squared_hinge" or "log", got ${JSON.stringify(loss)}`);
   if (y.length !== X.rows) throw new RangeError(`y: length ${y.length} does not match the ${X.rows} rows of X`);
   const { classes, codes } = encodeLabels(y);
   if (classes.length < 2) throw new RangeError('y: l1MinC needs at least two classes');

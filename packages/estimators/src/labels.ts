@@ -103,13 +103,19 @@ export function checkLength(y: Targets | undefined, rows: number, argName = 'y')
 export function checkRowsFiniteByGram(gram: Float64Array, n: number, argName = 'X'): void {
   for (let i = 0; i < n; i++) {
     if (!Number.isFinite(gram[i * n + i]!)) {
-      throw new RangeError(`${argName}: row ${i} holds a NaN or infinite value (its squared norm is ${gram[i * n + i]}); NaN and infinite values are not allowed`);
+      throw new RangeError(
+        `${argName}: row ${i} holds a NaN or infinite value (its squared norm is ${gram[i * n + i]}); NaN and infinite values are not allowed`,
+      );
     }
   }
 }
 
 /** Validate X and classification targets; returns the encoded labels (at least two classes). */
-export function checkClassification(X: unknown, y: Targets | undefined, scanValues = true): { X: Matrix; classes: Label[]; codes: Int32Array } {
+export function checkClassification(
+  X: unknown,
+  y: Targets | undefined,
+  scanValues = true,
+): { X: Matrix; classes: Label[]; codes: Int32Array } {
   const m = checkMatrix(X, 'X', undefined, undefined, scanValues);
   checkLength(y, m.rows);
   const { classes, codes } = encodeLabels(y!);

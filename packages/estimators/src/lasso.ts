@@ -57,7 +57,15 @@ export function cdDesign(X: Matrix, fitIntercept: boolean): CdDesign {
  * One coordinate-descent solve at penalty (alpha, l1Ratio) on centred targets yc, starting from w
  * (warm start; updated in place). Returns the sweep count.
  */
-export function enetCoordinateDescent(D: CdDesign, yc: Float64Array, alpha: number, l1Ratio: number, tol: number, maxIter: number, w: Float64Array): number {
+export function enetCoordinateDescent(
+  D: CdDesign,
+  yc: Float64Array,
+  alpha: number,
+  l1Ratio: number,
+  tol: number,
+  maxIter: number,
+  w: Float64Array,
+): number {
   const { n, p, cols, norms } = D;
   const l1 = alpha * l1Ratio * n;
   const l2 = alpha * (1 - l1Ratio) * n;
@@ -109,7 +117,10 @@ function dualityGap(D: CdDesign, yc: Float64Array, R: Float64Array, w: Float64Ar
   }
   let rNorm2 = 0;
   let ry = 0;
-  for (let i = 0; i < n; i++) { rNorm2 += R[i]! * R[i]!; ry += R[i]! * yc[i]!; }
+  for (let i = 0; i < n; i++) {
+    rNorm2 += R[i]! * R[i]!;
+    ry += R[i]! * yc[i]!;
+  }
   let scale = 1;
   let gap: number;
   if (dualNorm > l1) {
@@ -120,7 +131,11 @@ function dualityGap(D: CdDesign, yc: Float64Array, R: Float64Array, w: Float64Ar
 }
 
 /** scikit-learn's alpha grid: alphaMax = max|Xc^T yc| / (n l1Ratio), down to eps * alphaMax, log-spaced, largest first. */
-export function enetAlphaGrid(D: CdDesign, yc: Float64Array, opts: { l1Ratio?: number; eps?: number; nAlphas?: number } = {}): Float64Array {
+export function enetAlphaGrid(
+  D: CdDesign,
+  yc: Float64Array,
+  opts: { l1Ratio?: number; eps?: number; nAlphas?: number } = {},
+): Float64Array {
   const l1Ratio = opts.l1Ratio ?? 1;
   const eps = opts.eps ?? 1e-3;
   const nAlphas = opts.nAlphas ?? 100;
@@ -156,10 +171,18 @@ export class ElasticNet extends BaseEstimator<ElasticNetParams> implements Regre
     super(name, defaults, params);
   }
 
-  get fitted(): boolean { return this.state !== undefined; }
-  get coef(): Matrix { return this.need('coef').coef; }
-  get intercept(): Float64Array { return this.need('intercept').intercept; }
-  get nIter(): number { return this.need('nIter').nIter; }
+  get fitted(): boolean {
+    return this.state !== undefined;
+  }
+  get coef(): Matrix {
+    return this.need('coef').coef;
+  }
+  get intercept(): Float64Array {
+    return this.need('intercept').intercept;
+  }
+  get nIter(): number {
+    return this.need('nIter').nIter;
+  }
 
   private need(what: string): EnetState {
     if (!this.state) throw this.notFitted(what);
@@ -175,7 +198,10 @@ export class ElasticNet extends BaseEstimator<ElasticNetParams> implements Regre
     if (!(P.tol > 0)) throw new RangeError(`${this.estimatorName}: tol must be > 0, got ${P.tol}`);
     const D = cdDesign(m, P.fitIntercept);
     let yMean = 0;
-    if (P.fitIntercept) { for (const v of yy) yMean += v; yMean /= yy.length; }
+    if (P.fitIntercept) {
+      for (const v of yy) yMean += v;
+      yMean /= yy.length;
+    }
     const yc = Float64Array.from(yy, (v) => v - yMean);
     const w = new Float64Array(m.cols);
     const nIter = enetCoordinateDescent(D, yc, P.alpha, P.l1Ratio, P.tol, P.maxIter, w);

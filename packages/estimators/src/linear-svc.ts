@@ -65,9 +65,15 @@ function projectedGradient(a: number, G: number, upper: number, shrinking: boole
 }
 
 /** The solver a LinearSVC with these parameters uses on n samples x p features. */
-export function resolveLinearSvcSolver(params: Pick<LinearSVCParams, 'solver' | 'loss'>, n: number, p: number, hasGram: boolean): LinearSvcSolver {
+export function resolveLinearSvcSolver(
+  params: Pick<LinearSVCParams, 'solver' | 'loss'>,
+  n: number,
+  p: number,
+  hasGram: boolean,
+): LinearSvcSolver {
   if (params.solver === 'exact') {
-    if (params.loss !== 'squared_hinge') throw new RangeError(`LinearSVC: solver "exact" needs loss "squared_hinge", got ${JSON.stringify(params.loss)}`);
+    if (params.loss !== 'squared_hinge')
+      throw new RangeError(`LinearSVC: solver "exact" needs loss "squared_hinge", got ${JSON.stringify(params.loss)}`);
     return 'exact';
   }
   if (params.solver !== 'auto') return params.solver;
@@ -77,8 +83,17 @@ export function resolveLinearSvcSolver(params: Pick<LinearSVCParams, 'solver' | 
 
 /** LinearSVC's default parameters (scikit-learn's). */
 export const LINEAR_SVC_DEFAULTS: LinearSVCParams = {
-  C: 1, loss: 'squared_hinge', penalty: 'l2', fitIntercept: true, interceptScaling: 1, classWeight: null,
-  tol: 1e-4, maxIter: 1000, shrinking: true, seed: 0, solver: 'auto',
+  C: 1,
+  loss: 'squared_hinge',
+  penalty: 'l2',
+  fitIntercept: true,
+  interceptScaling: 1,
+  classWeight: null,
+  tol: 1e-4,
+  maxIter: 1000,
+  shrinking: true,
+  seed: 0,
+  solver: 'auto',
 };
 
 /** Options of the dual coordinate-descent solvers. */
@@ -101,8 +116,15 @@ export interface DualSvmOptions {
  * w: output, length p + 1 (last entry: weight of the bias feature). Returns the epochs used.
  */
 export function solveLinearSvcDual(
-  X: Float64Array, n: number, p: number, y: Int8Array, rowNormsSq: Float64Array,
-  opts: DualSvmOptions, w: Float64Array, alpha: Float64Array, order: Int32Array,
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Int8Array,
+  rowNormsSq: Float64Array,
+  opts: DualSvmOptions,
+  w: Float64Array,
+  alpha: Float64Array,
+  order: Int32Array,
 ): number {
   const { C, bias, tol, maxIter, shrinking, random, sampleWeight } = opts;
   const squared = opts.loss === 'squared_hinge';
@@ -178,7 +200,12 @@ export function solveLinearSvcDual(
  * the dual solution (w = X^T (alpha * y), bias weight = bias * sum(alpha * y)).
  */
 export function solveLinearSvcDualGram(
-  K: Float64Array, n: number, y: Int8Array, opts: DualSvmOptions, alpha: Float64Array, order: Int32Array,
+  K: Float64Array,
+  n: number,
+  y: Int8Array,
+  opts: DualSvmOptions,
+  alpha: Float64Array,
+  order: Int32Array,
 ): number {
   const { C, bias, tol, maxIter, shrinking, random, sampleWeight } = opts;
   const squared = opts.loss === 'squared_hinge';
@@ -262,7 +289,11 @@ function squaredRowNorms(X: Float64Array, n: number, p: number): Float64Array {
  * With `hints`, each problem's pivoting starts where a fit with the same labels ended.
  */
 function fitFromDual(
-  dual: SquaredHingeDual, m: Matrix, classes: Label[], codes: Int32Array, bias: number,
+  dual: SquaredHingeDual,
+  m: Matrix,
+  classes: Label[],
+  codes: Int32Array,
+  bias: number,
   hints?: { rowIds: Int32Array; store: WarmStartStore },
 ): LinearSVCState {
   const n = m.rows;
@@ -310,7 +341,10 @@ function fitL1(m: Matrix, classes: Label[], codes: Int32Array, P: LinearSVCParam
   for (let c = 0; c < problems; c++) {
     const positive = problems === 1 ? 1 : c;
     for (let i = 0; i < n; i++) signs[i] = codes[i] === positive ? 1 : -1;
-    nIter = Math.max(nIter, solveL1SquaredHinge(cols, n, q, signs, { C: P.C, bias, tol: P.tol * 1e-4, maxIter: Math.max(P.maxIter, 1000) * 10, sampleWeight }, w));
+    nIter = Math.max(
+      nIter,
+      solveL1SquaredHinge(cols, n, q, signs, { C: P.C, bias, tol: P.tol * 1e-4, maxIter: Math.max(P.maxIter, 1000) * 10, sampleWeight }, w),
+    );
     coef.data.set(w.subarray(0, p), c * p);
     intercept[c] = bias !== 0 ? w[p]! * bias : 0;
   }
@@ -340,12 +374,15 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
     const weights = combinedSampleWeights('LinearSVC', classes, codes, P.classWeight, opts.sampleWeight);
     if (weights !== opts.sampleWeight) opts = { ...opts, sampleWeight: weights };
     if (!(P.C > 0)) throw new RangeError(`LinearSVC: C must be > 0, got ${P.C}`);
-    if (P.loss !== 'squared_hinge' && P.loss !== 'hinge') throw new RangeError(`LinearSVC: loss must be "squared_hinge" or "hinge", got ${JSON.stringify(P.loss)}`);
-    if (P.penalty !== 'l2' && P.penalty !== 'l1') throw new RangeError(`LinearSVC: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);
+    if (P.loss !== 'squared_hinge' && P.loss !== 'hinge')
+      throw new RangeError(`LinearSVC: loss must be "squared_hinge" or "hinge", got ${JSON.stringify(P.loss)}`);
+    if (P.penalty !== 'l2' && P.penalty !== 'l1')
+      throw new RangeError(`LinearSVC: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);
     if (!(P.tol > 0)) throw new RangeError(`LinearSVC: tol must be > 0, got ${P.tol}`);
     if (!(P.maxIter >= 1)) throw new RangeError(`LinearSVC: maxIter must be >= 1, got ${P.maxIter}`);
     if (P.penalty === 'l1') {
-      if (P.loss !== 'squared_hinge') throw new RangeError(`LinearSVC: penalty "l1" needs loss "squared_hinge", got ${JSON.stringify(P.loss)}`);
+      if (P.loss !== 'squared_hinge')
+        throw new RangeError(`LinearSVC: penalty "l1" needs loss "squared_hinge", got ${JSON.stringify(P.loss)}`);
       this.state = fitL1(m, classes, codes, P, opts.sampleWeight);
       return this;
     }
@@ -362,13 +399,28 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
     const signs = new Int8Array(n);
     let nIter = 0;
     const solverOpts: DualSvmOptions = {
-      C: P.C, loss: P.loss, bias, tol: P.tol, maxIter: P.maxIter, shrinking: P.shrinking !== false,
-      random, sampleWeight: opts.sampleWeight,
+      C: P.C,
+      loss: P.loss,
+      bias,
+      tol: P.tol,
+      maxIter: P.maxIter,
+      shrinking: P.shrinking !== false,
+      random,
+      sampleWeight: opts.sampleWeight,
     };
-    if (!['auto', 'primal', 'gram', 'exact', 'tfjs'].includes(P.solver)) throw new RangeError(`LinearSVC: solver must be "auto", "primal", "gram", "exact" or "tfjs", got ${JSON.stringify(P.solver)}`);
+    if (!['auto', 'primal', 'gram', 'exact', 'tfjs'].includes(P.solver))
+      throw new RangeError(`LinearSVC: solver must be "auto", "primal", "gram", "exact" or "tfjs", got ${JSON.stringify(P.solver)}`);
     if (P.solver === 'tfjs') {
-      if (P.loss !== 'squared_hinge') throw new RangeError(`LinearSVC: solver "tfjs" needs loss "squared_hinge", got ${JSON.stringify(P.loss)}`);
-      const r = fitWithRegisteredSolver('LinearSVC', 'svc-tfjs', { C: P.C, fitIntercept: P.fitIntercept, interceptScaling: P.interceptScaling, maxIter: P.maxIter }, m, y!, opts);
+      if (P.loss !== 'squared_hinge')
+        throw new RangeError(`LinearSVC: solver "tfjs" needs loss "squared_hinge", got ${JSON.stringify(P.loss)}`);
+      const r = fitWithRegisteredSolver(
+        'LinearSVC',
+        'svc-tfjs',
+        { C: P.C, fitIntercept: P.fitIntercept, interceptScaling: P.interceptScaling, maxIter: P.maxIter },
+        m,
+        y!,
+        opts,
+      );
       this.state = { classes: r.classes, nFeatures: p, coef: r.coef, intercept: r.intercept, nIter: r.nIter };
       return this;
     }
@@ -416,7 +468,6 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
     return this;
   }
 
-
   /** True when fit on n x p data would compute X X^T itself (callers may then pass FitOptions.gram). */
   acceptsGram(nSamples: number, nFeatures: number): boolean {
     if (this.params.solver === 'tfjs' || this.params.penalty === 'l1') return false;
@@ -433,9 +484,11 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
     const P = this.params;
     const m = checkMatrix(X, 'X');
     const n = m.rows;
-    if (P.solver === 'tfjs' || P.penalty === 'l1' || P.loss !== 'squared_hinge' || !(P.C > 0) || opts.sampleWeight?.some((v) => !(v > 0))) return undefined;
+    if (P.solver === 'tfjs' || P.penalty === 'l1' || P.loss !== 'squared_hinge' || !(P.C > 0) || opts.sampleWeight?.some((v) => !(v > 0)))
+      return undefined;
     if (resolveLinearSvcSolver(P, n, m.cols, opts.gram !== undefined) !== 'exact') return undefined;
-    if (opts.gram && opts.gram.length !== n * n) throw new RangeError(`gram: length ${opts.gram.length} does not match X rows ${n} (expected ${n}x${n})`);
+    if (opts.gram && opts.gram.length !== n * n)
+      throw new RangeError(`gram: length ${opts.gram.length} does not match X rows ${n} (expected ${n}x${n})`);
     const bias = P.fitIntercept ? P.interceptScaling : 0;
     const dual = new SquaredHingeDual(opts.gram ?? rowGram(m.data, n, m.cols), n, { C: P.C, bias, sampleWeight: opts.sampleWeight });
     dual.prepareInverse();
@@ -449,7 +502,6 @@ export class LinearSVC extends LinearClassifierBase<LinearSVCParams, LinearSVCSt
       return fitted;
     };
   }
-
 
   batchedKernel(): BatchedKernel {
     return { name: 'linear-svc', params: this.getParams() };

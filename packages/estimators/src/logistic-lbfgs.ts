@@ -22,7 +22,12 @@ export interface LbfgsOptions {
 }
 
 export const SCIPY_LBFGSB_DEFAULTS: LbfgsOptions = {
-  maxIter: 15000, gtol: 1e-5, ftol: 2.220446049250313e-9, memory: 10, maxLineSearch: 20, maxFun: 15000,
+  maxIter: 15000,
+  gtol: 1e-5,
+  ftol: 2.220446049250313e-9,
+  memory: 10,
+  maxLineSearch: 20,
+  maxFun: 15000,
 };
 
 export type LbfgsStatus = 'gtol' | 'ftol' | 'maxIter' | 'maxFun' | 'lineSearchFailed';
@@ -65,16 +70,34 @@ interface LineSearch {
   finit: number;
   width: number;
   width1: number;
-  stx: number; fx: number; gx: number;
-  sty: number; fy: number; gy: number;
-  stmin: number; stmax: number;
+  stx: number;
+  fx: number;
+  gx: number;
+  sty: number;
+  fy: number;
+  gy: number;
+  stmin: number;
+  stmax: number;
 }
 
 function startLineSearch(f: number, g: number, stp: number): LineSearch {
   const width = STEP_MAX;
   return {
-    brackt: false, stage: 1, ginit: g, gtest: LS_FTOL * g, finit: f, width, width1: width / 0.5,
-    stx: 0, fx: f, gx: g, sty: 0, fy: f, gy: g, stmin: 0, stmax: stp + 4 * stp,
+    brackt: false,
+    stage: 1,
+    ginit: g,
+    gtest: LS_FTOL * g,
+    finit: f,
+    width,
+    width1: width / 0.5,
+    stx: 0,
+    fx: f,
+    gx: g,
+    sty: 0,
+    fy: f,
+    gy: g,
+    stmin: 0,
+    stmax: stp + 4 * stp,
   };
 }
 
@@ -95,14 +118,22 @@ function lineSearchStep(ls: LineSearch, f: number, g: number, stp: number): { do
     const sx = { st: ls.stx, f: ls.fx - ls.stx * ls.gtest, d: ls.gx - ls.gtest };
     const sy = { st: ls.sty, f: ls.fy - ls.sty * ls.gtest, d: ls.gy - ls.gtest };
     stp = safeguardedStep(ls, sx, sy, stp, f - stp * ls.gtest, g - ls.gtest);
-    ls.stx = sx.st; ls.fx = sx.f + sx.st * ls.gtest; ls.gx = sx.d + ls.gtest;
-    ls.sty = sy.st; ls.fy = sy.f + sy.st * ls.gtest; ls.gy = sy.d + ls.gtest;
+    ls.stx = sx.st;
+    ls.fx = sx.f + sx.st * ls.gtest;
+    ls.gx = sx.d + ls.gtest;
+    ls.sty = sy.st;
+    ls.fy = sy.f + sy.st * ls.gtest;
+    ls.gy = sy.d + ls.gtest;
   } else {
     const sx = { st: ls.stx, f: ls.fx, d: ls.gx };
     const sy = { st: ls.sty, f: ls.fy, d: ls.gy };
     stp = safeguardedStep(ls, sx, sy, stp, f, g);
-    ls.stx = sx.st; ls.fx = sx.f; ls.gx = sx.d;
-    ls.sty = sy.st; ls.fy = sy.f; ls.gy = sy.d;
+    ls.stx = sx.st;
+    ls.fx = sx.f;
+    ls.gx = sx.d;
+    ls.sty = sy.st;
+    ls.fy = sy.f;
+    ls.gy = sy.d;
   }
   if (ls.brackt) {
     if (Math.abs(ls.sty - ls.stx) >= 0.66 * ls.width1) stp = ls.stx + 0.5 * (ls.sty - ls.stx);
@@ -119,7 +150,11 @@ function lineSearchStep(ls: LineSearch, f: number, g: number, stp: number): { do
   return { done: false, stp };
 }
 
-interface StepEnd { st: number; f: number; d: number }
+interface StepEnd {
+  st: number;
+  f: number;
+  d: number;
+}
 
 /** dcstep: the next trial step from cubic / quadratic fits, and the updated bracket x, y. */
 function safeguardedStep(ls: LineSearch, x: StepEnd, y: StepEnd, stp: number, fp: number, dp: number): number {
@@ -180,12 +215,18 @@ function safeguardedStep(ls: LineSearch, x: StepEnd, y: StepEnd, stp: number, fp
     stpf = stp > x.st ? hi : lo;
   }
   if (fp > x.f) {
-    y.st = stp; y.f = fp; y.d = dp;
+    y.st = stp;
+    y.f = fp;
+    y.d = dp;
   } else {
     if (sgnd < 0) {
-      y.st = x.st; y.f = x.f; y.d = x.d;
+      y.st = x.st;
+      y.f = x.f;
+      y.d = x.d;
     }
-    x.st = stp; x.f = fp; x.d = dp;
+    x.st = stp;
+    x.f = fp;
+    x.d = dp;
   }
   return stpf;
 }
@@ -255,7 +296,10 @@ export function lbfgsMinimize(fg: ObjectiveWithGradient, x0: Float64Array, optio
         const next = lineSearchStep(ls, f, gd, stp);
         if (next.done) break;
         stp = next.stp;
-        if (evals >= o.maxLineSearch) { failed = true; break; }
+        if (evals >= o.maxLineSearch) {
+          failed = true;
+          break;
+        }
       }
     }
     if (failed) {
@@ -314,8 +358,15 @@ function softplus(t: number): number {
  * Parameters are laid out as [W (k x p, row-major), b (k, when fitting intercepts)].
  */
 export function lbfgsLogistic(
-  X: Float64Array, n: number, p: number, target: Float64Array | Int32Array, k: number,
-  C: number, fitIntercept: boolean, maxIter: number, tol: number,
+  X: Float64Array,
+  n: number,
+  p: number,
+  target: Float64Array | Int32Array,
+  k: number,
+  C: number,
+  fitIntercept: boolean,
+  maxIter: number,
+  tol: number,
 ): { W: Float64Array; b: Float64Array; nIter: number; status: LbfgsStatus } {
   const nw = k * p;
   const Z = new Float64Array(n * k);
@@ -343,7 +394,7 @@ export function lbfgsLogistic(
         let max = -Infinity;
         for (let c = 0; c < k; c++) max = Math.max(max, Z[i * k + c]!);
         let sum = 0;
-        for (let c = 0; c < k; c++) sum += (R[i * k + c] = Math.exp(Z[i * k + c]! - max));
+        for (let c = 0; c < k; c++) sum += R[i * k + c] = Math.exp(Z[i * k + c]! - max);
         loss += max + Math.log(sum) - Z[i * k + target[i]!]!;
         for (let c = 0; c < k; c++) R[i * k + c]! /= sum;
         R[i * k + target[i]!]! -= 1;

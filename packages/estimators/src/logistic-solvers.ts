@@ -28,8 +28,15 @@ export interface LogisticSolution {
  * k > 1: softmax cross-entropy with `target` holding class codes 0..k-1.
  */
 export function newtonLogistic(
-  X: Float64Array, n: number, p: number, target: Float64Array | Int32Array, k: number,
-  C: number, fitIntercept: boolean, maxIter: number, relTol: number,
+  X: Float64Array,
+  n: number,
+  p: number,
+  target: Float64Array | Int32Array,
+  k: number,
+  C: number,
+  fitIntercept: boolean,
+  maxIter: number,
+  relTol: number,
 ): LogisticSolution {
   const W = new Float64Array(k * p);
   const b = new Float64Array(k);
@@ -76,7 +83,7 @@ export function newtonLogistic(
       let max = -Infinity;
       for (let c = 0; c < k; c++) max = Math.max(max, Z[i * k + c]!);
       let s = 0;
-      for (let c = 0; c < k; c++) s += (P[i * k + c] = Math.exp(Z[i * k + c]! - max));
+      for (let c = 0; c < k; c++) s += P[i * k + c] = Math.exp(Z[i * k + c]! - max);
       for (let c = 0; c < k; c++) P[i * k + c]! /= s;
     }
   };
@@ -149,8 +156,14 @@ export function newtonLogistic(
       const sHs = dot(sW, hW, 0, 0, sW.length) + dot(sb, hb, 0, 0, k);
       if (!(sHs > 0)) break;
       const a = rr / sHs;
-      for (let j = 0; j < dW.length; j++) { dW[j]! += a * sW[j]!; rW[j]! -= a * hW[j]!; }
-      for (let c = 0; c < k; c++) { db[c]! += a * sb[c]!; rb[c]! -= a * hb[c]!; }
+      for (let j = 0; j < dW.length; j++) {
+        dW[j]! += a * sW[j]!;
+        rW[j]! -= a * hW[j]!;
+      }
+      for (let c = 0; c < k; c++) {
+        db[c]! += a * sb[c]!;
+        rb[c]! -= a * hb[c]!;
+      }
       const rrNew = norm2(rW) + norm2(rb);
       if (Math.sqrt(rrNew) <= cgTol) break;
       const beta = rrNew / rr;
@@ -192,8 +205,14 @@ export function newtonLogistic(
  * coordinate descent on the quadratic upper bound of the loss (curvature <= 1/4).
  */
 export function coordinateDescentL1Logistic(
-  X: Float64Array, n: number, p: number, y: Float64Array, C: number, fitIntercept: boolean,
-  maxIter: number, tol: number,
+  X: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  C: number,
+  fitIntercept: boolean,
+  maxIter: number,
+  tol: number,
 ): { w: Float64Array; b: number; nIter: number } {
   const Xt = new Float64Array(p * n);
   for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Xt[j * n + i] = X[i * p + j]!;
@@ -234,7 +253,10 @@ export function coordinateDescentL1Logistic(
       maxDelta = Math.max(maxDelta, Math.abs(delta));
       maxW = Math.max(maxW, Math.abs(b));
     }
-    if (maxDelta <= tol * Math.max(1, maxW)) { iter++; break; }
+    if (maxDelta <= tol * Math.max(1, maxW)) {
+      iter++;
+      break;
+    }
   }
   return { w, b, nIter: iter };
 }
@@ -245,7 +267,13 @@ export function coordinateDescentL1Logistic(
  * step instead of touching the p features. Same objective and optimum as newtonLogistic(k = 1).
  */
 export function kernelNewtonLogistic(
-  K: Float64Array, n: number, y: Float64Array, C: number, fitIntercept: boolean, maxIter: number, relTol: number,
+  K: Float64Array,
+  n: number,
+  y: Float64Array,
+  C: number,
+  fitIntercept: boolean,
+  maxIter: number,
+  relTol: number,
 ): { a: Float64Array; b: number; nIter: number } {
   const m = fitIntercept ? n + 1 : n;
   const a = new Float64Array(n);
@@ -354,7 +382,10 @@ function gaussianSolveInPlace(M: Float64Array, m: number, rhs: Float64Array): bo
     let best = Math.abs(M[c * m + c]!);
     for (let r = c + 1; r < m; r++) {
       const v = Math.abs(M[r * m + c]!);
-      if (v > best) { best = v; piv = r; }
+      if (v > best) {
+        best = v;
+        piv = r;
+      }
     }
     if (!(best > 0)) return false;
     if (piv !== c) {

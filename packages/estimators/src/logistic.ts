@@ -38,7 +38,13 @@ export interface LogisticRegressionParams {
 
 /** LogisticRegression's default parameters. */
 export const LOGISTIC_DEFAULTS: LogisticRegressionParams = {
-  C: 1, penalty: 'l2', multiClass: 'auto', fitIntercept: true, tol: 1e-4, maxIter: 100, solver: 'auto',
+  C: 1,
+  penalty: 'l2',
+  multiClass: 'auto',
+  fitIntercept: true,
+  tol: 1e-4,
+  maxIter: 100,
+  solver: 'auto',
 };
 
 interface LogisticState extends LinearClassifierState {
@@ -47,7 +53,10 @@ interface LogisticState extends LinearClassifierState {
 }
 
 /** Logistic regression, L2 (Newton or lbfgs) or L1 (coordinate descent), one-vs-rest or multinomial. */
-export class LogisticRegression extends LinearClassifierBase<LogisticRegressionParams, LogisticState> implements Classifier<LogisticRegressionParams>, LinearModel {
+export class LogisticRegression
+  extends LinearClassifierBase<LogisticRegressionParams, LogisticState>
+  implements Classifier<LogisticRegressionParams>, LinearModel
+{
   constructor(params: Partial<LogisticRegressionParams> = {}) {
     super('LogisticRegression', LOGISTIC_DEFAULTS, params);
   }
@@ -61,17 +70,31 @@ export class LogisticRegression extends LinearClassifierBase<LogisticRegressionP
     const { X: m, classes, codes } = checkClassification(X, y);
     const P = this.params;
     if (!(P.C > 0)) throw new RangeError(`LogisticRegression: C must be > 0, got ${P.C}`);
-    if (P.penalty !== 'l2' && P.penalty !== 'l1') throw new RangeError(`LogisticRegression: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);
-    if (!['auto', 'ovr', 'multinomial'].includes(P.multiClass)) throw new RangeError(`LogisticRegression: multiClass must be "auto", "ovr" or "multinomial", got ${JSON.stringify(P.multiClass)}`);
-    if (!['auto', 'newton-cg', 'lbfgs', 'coordinate-descent', 'tfjs'].includes(P.solver)) throw new RangeError(`LogisticRegression: solver must be "auto", "newton-cg", "lbfgs", "coordinate-descent" or "tfjs", got ${JSON.stringify(P.solver)}`);
+    if (P.penalty !== 'l2' && P.penalty !== 'l1')
+      throw new RangeError(`LogisticRegression: penalty must be "l2" or "l1", got ${JSON.stringify(P.penalty)}`);
+    if (!['auto', 'ovr', 'multinomial'].includes(P.multiClass))
+      throw new RangeError(`LogisticRegression: multiClass must be "auto", "ovr" or "multinomial", got ${JSON.stringify(P.multiClass)}`);
+    if (!['auto', 'newton-cg', 'lbfgs', 'coordinate-descent', 'tfjs'].includes(P.solver))
+      throw new RangeError(
+        `LogisticRegression: solver must be "auto", "newton-cg", "lbfgs", "coordinate-descent" or "tfjs", got ${JSON.stringify(P.solver)}`,
+      );
     if (P.solver === 'tfjs') {
-      if (P.penalty !== 'l2' || P.multiClass === 'multinomial') throw new RangeError('LogisticRegression: solver "tfjs" supports penalty "l2" with one-vs-rest only');
-      const r = fitWithRegisteredSolver('LogisticRegression', 'logistic-tfjs', { C: P.C, fitIntercept: P.fitIntercept, maxIter: Math.max(P.maxIter, 1000) }, m, y!, opts);
+      if (P.penalty !== 'l2' || P.multiClass === 'multinomial')
+        throw new RangeError('LogisticRegression: solver "tfjs" supports penalty "l2" with one-vs-rest only');
+      const r = fitWithRegisteredSolver(
+        'LogisticRegression',
+        'logistic-tfjs',
+        { C: P.C, fitIntercept: P.fitIntercept, maxIter: Math.max(P.maxIter, 1000) },
+        m,
+        y!,
+        opts,
+      );
       this.state = { classes: r.classes, nFeatures: m.cols, coef: r.coef, intercept: r.intercept, multinomial: false, nIter: r.nIter };
       return this;
     }
     const solver = P.solver === 'auto' ? (P.penalty === 'l1' ? 'coordinate-descent' : 'newton-cg') : P.solver;
-    if ((solver !== 'coordinate-descent') !== (P.penalty === 'l2')) throw new RangeError(`LogisticRegression: solver "${solver}" does not support penalty "${P.penalty}"`);
+    if ((solver !== 'coordinate-descent') !== (P.penalty === 'l2'))
+      throw new RangeError(`LogisticRegression: solver "${solver}" does not support penalty "${P.penalty}"`);
     if (!(P.tol > 0)) throw new RangeError(`LogisticRegression: tol must be > 0, got ${P.tol}`);
     if (!(P.maxIter >= 1)) throw new RangeError(`LogisticRegression: maxIter must be >= 1, got ${P.maxIter}`);
     const k = classes.length;
@@ -85,9 +108,10 @@ export class LogisticRegression extends LinearClassifierBase<LogisticRegressionP
     let nIter = 0;
     const relTol = P.tol * 1e-6;
     if (multinomial) {
-      const sol = solver === 'lbfgs'
-        ? lbfgsLogistic(m.data, n, p, codes, k, P.C, P.fitIntercept, P.maxIter, P.tol)
-        : newtonLogistic(m.data, n, p, codes, k, P.C, P.fitIntercept, P.maxIter, relTol);
+      const sol =
+        solver === 'lbfgs'
+          ? lbfgsLogistic(m.data, n, p, codes, k, P.C, P.fitIntercept, P.maxIter, P.tol)
+          : newtonLogistic(m.data, n, p, codes, k, P.C, P.fitIntercept, P.maxIter, relTol);
       nIter = sol.nIter;
       if (k === 2) {
         for (let j = 0; j < p; j++) coef.data[j] = sol.W[p + j]! - sol.W[j]!;
@@ -99,7 +123,8 @@ export class LogisticRegression extends LinearClassifierBase<LogisticRegressionP
     } else {
       const signs = new Float64Array(n);
       // More features than samples: Newton in kernel form (n + 1 unknowns) beats touching p.
-      if (opts?.gram && opts.gram.length !== n * n) throw new RangeError(`gram: length ${opts.gram.length} does not match X rows ${n} (expected ${n}x${n})`);
+      if (opts?.gram && opts.gram.length !== n * n)
+        throw new RangeError(`gram: length ${opts.gram.length} does not match X rows ${n} (expected ${n}x${n})`);
       const kernel = solver === 'newton-cg' && p > n ? (opts?.gram ?? rowGram(m.data, n, p)) : undefined;
       for (let r = 0; r < rows; r++) {
         const positive = rows === 1 ? 1 : r;
@@ -136,8 +161,6 @@ export class LogisticRegression extends LinearClassifierBase<LogisticRegressionP
     return this;
   }
 
-
-
   predictProba(X: Matrix): Matrix {
     const s = this.fittedState('predictProba');
     const z = this.decisionFunction(X);
@@ -154,10 +177,10 @@ export class LogisticRegression extends LinearClassifierBase<LogisticRegressionP
       if (s.multinomial) {
         let max = -Infinity;
         for (let c = 0; c < k; c++) max = Math.max(max, z.data[i * k + c]!);
-        for (let c = 0; c < k; c++) sum += (out.data[i * k + c] = Math.exp(z.data[i * k + c]! - max));
+        for (let c = 0; c < k; c++) sum += out.data[i * k + c] = Math.exp(z.data[i * k + c]! - max);
       } else {
         // One-vs-rest: each problem's probability, renormalised across classes.
-        for (let c = 0; c < k; c++) sum += (out.data[i * k + c] = 1 / (1 + Math.exp(-z.data[i * k + c]!)));
+        for (let c = 0; c < k; c++) sum += out.data[i * k + c] = 1 / (1 + Math.exp(-z.data[i * k + c]!));
       }
       for (let c = 0; c < k; c++) out.data[i * k + c]! /= sum;
     }

@@ -80,7 +80,8 @@ export class Pipeline {
     const grouped = new Map<string, Params>();
     for (const [key, value] of Object.entries(params)) {
       const cut = key.indexOf('__');
-      if (cut < 0) throw new RangeError(`Pipeline: parameter "${key}" must be written step__param (steps: ${this.steps.map(([n]) => n).join(', ')})`);
+      if (cut < 0)
+        throw new RangeError(`Pipeline: parameter "${key}" must be written step__param (steps: ${this.steps.map(([n]) => n).join(', ')})`);
       const stepName = key.slice(0, cut);
       this.namedStep(stepName);
       if (!grouped.has(stepName)) grouped.set(stepName, {});
@@ -90,7 +91,8 @@ export class Pipeline {
     for (const [stepName, p] of grouped) {
       const allowed = Object.keys(this.namedStep(stepName).getParams());
       for (const k of Object.keys(p)) {
-        if (!allowed.includes(k)) throw new RangeError(`Pipeline: step "${stepName}" has no parameter "${k}"; valid: ${allowed.join(', ')}`);
+        if (!allowed.includes(k))
+          throw new RangeError(`Pipeline: step "${stepName}" has no parameter "${k}"; valid: ${allowed.join(', ')}`);
       }
     }
     for (const [stepName, p] of grouped) this.namedStep(stepName).setParams(p);
@@ -151,7 +153,8 @@ export class Pipeline {
   /** Every step's toJSON(), by name. */
   toJSON(): EstimatorJSON {
     const steps = this.steps.map(([name, est]) => {
-      if (typeof est.toJSON !== 'function') throw new Error(`Pipeline: step "${name}" (${est.constructor.name}) has no toJSON, so the pipeline cannot be saved`);
+      if (typeof est.toJSON !== 'function')
+        throw new Error(`Pipeline: step "${name}" (${est.constructor.name}) has no toJSON, so the pipeline cannot be saved`);
       return [name, est.toJSON()];
     });
     return { format: ESTIMATOR_JSON_FORMAT, estimator: 'Pipeline', params: null, state: { steps } };
@@ -164,7 +167,9 @@ export class Pipeline {
     const saved = (j.state as { steps?: [string, EstimatorJSON][] } | null)?.steps;
     if (!saved) return this;
     if (saved.length !== this.steps.length || saved.some(([n], i) => n !== this.steps[i]![0])) {
-      throw new Error(`Pipeline: json: steps ${saved.map(([n]) => n).join(', ')} do not match this pipeline's ${this.steps.map(([n]) => n).join(', ')}`);
+      throw new Error(
+        `Pipeline: json: steps ${saved.map(([n]) => n).join(', ')} do not match this pipeline's ${this.steps.map(([n]) => n).join(', ')}`,
+      );
     }
     this.steps.forEach(([name, est], i) => {
       if (typeof est.fromJSON !== 'function') throw new Error(`Pipeline: step "${name}" has no fromJSON`);

@@ -40,15 +40,18 @@ function conditionalTarget(value: unknown): string | undefined {
 
 /** Resolve `subpath` ('.' or './x') through a package's `exports`, including `*` patterns. */
 function exportsTarget(exportsField: unknown, subpath: string): string | undefined {
-  const map = typeof exportsField === 'string' || Array.isArray(exportsField)
-    || (exportsField && typeof exportsField === 'object' && !Object.keys(exportsField).some((k) => k.startsWith('.')))
-    ? { '.': exportsField }
-    : (exportsField as Record<string, unknown>);
+  const map =
+    typeof exportsField === 'string' ||
+    Array.isArray(exportsField) ||
+    (exportsField && typeof exportsField === 'object' && !Object.keys(exportsField).some((k) => k.startsWith('.')))
+      ? { '.': exportsField }
+      : (exportsField as Record<string, unknown>);
   if (subpath in map) return conditionalTarget(map[subpath]);
   for (const [key, value] of Object.entries(map)) {
     const star = key.indexOf('*');
     if (star < 0) continue;
-    const head = key.slice(0, star), tail = key.slice(star + 1);
+    const head = key.slice(0, star),
+      tail = key.slice(star + 1);
     if (subpath.startsWith(head) && subpath.endsWith(tail) && subpath.length >= key.length - 1) {
       const target = conditionalTarget(value);
       return target?.replaceAll('*', subpath.slice(head.length, subpath.length - tail.length));
@@ -92,7 +95,10 @@ export function resolvePlugin(specifier: string, from: string = process.cwd()): 
     let dir: string | undefined;
     for (let d = folderOf(from); ; d = dirname(d)) {
       const candidate = join(d, 'node_modules', name);
-      if (existsSync(join(candidate, 'package.json'))) { dir = candidate; break; }
+      if (existsSync(join(candidate, 'package.json'))) {
+        dir = candidate;
+        break;
+      }
       if (dirname(d) === d) break;
     }
     if (!dir) throw new Error(`"${specifier}": no package of that name in the node_modules folders above ${folderOf(from)}`);
@@ -114,7 +120,9 @@ export async function loadPlugins(specifiers: readonly string[], from: string = 
     try {
       url = resolvePlugin(specifier, from);
     } catch (err) {
-      throw new Error(`${what}: cannot find ${(err as Error).message.startsWith('"') ? (err as Error).message : `"${specifier}" (${(err as Error).message})`}`);
+      throw new Error(
+        `${what}: cannot find ${(err as Error).message.startsWith('"') ? (err as Error).message : `"${specifier}" (${(err as Error).message})`}`,
+      );
     }
     try {
       await import(url);

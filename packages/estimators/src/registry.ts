@@ -120,7 +120,9 @@ export function checkParamNames(estimator: string, params: Params, allowed: read
   for (const key of Object.keys(params)) {
     if (!allowed.includes(key)) {
       const best = suggestName(key, allowed);
-      throw new Error(`${estimator}: unknown parameter "${key}"${best ? `; did you mean ${best}?` : ''} (valid parameters: ${allowed.join(', ')})`);
+      throw new Error(
+        `${estimator}: unknown parameter "${key}"${best ? `; did you mean ${best}?` : ''} (valid parameters: ${allowed.join(', ')})`,
+      );
     }
   }
 }

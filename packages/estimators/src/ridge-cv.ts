@@ -24,7 +24,13 @@ const RIDGE_CV_DEFAULTS: RidgeCVParams = { alphas: [0.1, 1, 10], fitIntercept: t
  * Leave-one-out mean squared error of ridge for every alpha, on X (n x p) and Y (n x k,
  * row-major). Returns the errors and the index of the best (smallest error, first on ties).
  */
-export function ridgeLooErrors(X: Matrix, Y: Float64Array, k: number, alphas: readonly number[], fitIntercept: boolean): { errors: Float64Array; best: number } {
+export function ridgeLooErrors(
+  X: Matrix,
+  Y: Float64Array,
+  k: number,
+  alphas: readonly number[],
+  fitIntercept: boolean,
+): { errors: Float64Array; best: number } {
   const n = X.rows;
   const p = X.cols;
   let Xc = X.data;
@@ -53,7 +59,10 @@ export function ridgeLooErrors(X: Matrix, Y: Float64Array, k: number, alphas: re
     for (let m = 0; m < n; m++) {
       let s = 0;
       for (let i = 0; i < n; i++) s += q[i * n + m]!;
-      if (Math.abs(s) > bestCos) { bestCos = Math.abs(s); interceptDim = m; }
+      if (Math.abs(s) > bestCos) {
+        bestCos = Math.abs(s);
+        interceptDim = m;
+      }
     }
   }
   const qty = new Float64Array(n * k);
@@ -88,7 +97,9 @@ function checkAlphas(name: string, alphas: readonly number[]): void {
 
 /** The RidgeCV classes' setParams: only alphas and fitIntercept, over the current values (or the defaults, during construction). */
 function mergeCvParams(name: string, current: RidgeCVParams | undefined, params: Partial<RidgeCVParams>): RidgeCVParams {
-  for (const key of Object.keys(params)) if (key !== 'alphas' && key !== 'fitIntercept') throw new Error(`${name}: unknown parameter "${key}"; valid parameters: alphas, fitIntercept`);
+  for (const key of Object.keys(params))
+    if (key !== 'alphas' && key !== 'fitIntercept')
+      throw new Error(`${name}: unknown parameter "${key}"; valid parameters: alphas, fitIntercept`);
   return { ...(current ?? RIDGE_CV_DEFAULTS), ...params };
 }
 
@@ -142,7 +153,8 @@ export class RidgeClassifierCV extends RidgeClassifier {
   }
 
   override getParams(): RidgeClassifierParams & RidgeCVParams {
-    return { alphas: [...this.cvParams.alphas], fitIntercept: this.cvParams.fitIntercept } as unknown as RidgeClassifierParams & RidgeCVParams;
+    return { alphas: [...this.cvParams.alphas], fitIntercept: this.cvParams.fitIntercept } as unknown as RidgeClassifierParams &
+      RidgeCVParams;
   }
 
   override setParams(params: Partial<RidgeCVParams>): this {

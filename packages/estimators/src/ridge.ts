@@ -25,11 +25,21 @@ export interface RidgeClassifierParams extends RidgeParams {
  * Weighted ridge: sum_i s_i ||y_i - x_i W^T - b||^2 + alpha ||W||^2, as plain ridge on rows
  * scaled by sqrt(s_i) after centring with the weighted means (the intercept stays unpenalised).
  */
-export function solveWeightedRidge(X: Matrix, Y: Float64Array, k: number, alpha: number, fitIntercept: boolean, weights: Float64Array, what: string): { coef: Matrix; intercept: Float64Array } {
-  const n = X.rows, p = X.cols;
+export function solveWeightedRidge(
+  X: Matrix,
+  Y: Float64Array,
+  k: number,
+  alpha: number,
+  fitIntercept: boolean,
+  weights: Float64Array,
+  what: string,
+): { coef: Matrix; intercept: Float64Array } {
+  const n = X.rows,
+    p = X.cols;
   let total = 0;
   for (let i = 0; i < n; i++) total += weights[i]!;
-  const xMean = new Float64Array(p), yMean = new Float64Array(k);
+  const xMean = new Float64Array(p),
+    yMean = new Float64Array(k);
   if (fitIntercept) {
     for (let i = 0; i < n; i++) {
       const w = weights[i]! / total;
@@ -56,13 +66,17 @@ export function solveWeightedRidge(X: Matrix, Y: Float64Array, k: number, alpha:
 
 const RIDGE_DEFAULTS: RidgeParams = { alpha: 1, fitIntercept: true };
 
-
 /**
  * Solve min ||Y - X W^T - 1 b^T||^2 + alpha ||W||^2 for k target columns.
  * Y: n x k row-major. Returns coef (k x p) and intercept (k).
  */
 export function solveRidge(
-  X: Matrix, Y: Float64Array, k: number, alpha: number, fitIntercept: boolean, what: string,
+  X: Matrix,
+  Y: Float64Array,
+  k: number,
+  alpha: number,
+  fitIntercept: boolean,
+  what: string,
 ): { coef: Matrix; intercept: Float64Array } {
   if (!(alpha >= 0)) throw new RangeError(`${what}: alpha must be >= 0, got ${alpha}`);
   const n = X.rows;
@@ -171,7 +185,10 @@ export class Ridge extends BaseEstimator<RidgeParams> implements Regressor<Ridge
 type RidgeClassifierState = LinearClassifierState;
 
 /** Ridge regression on targets coded -1 / +1 per class (one column for two classes). */
-export class RidgeClassifier extends LinearClassifierBase<RidgeClassifierParams, RidgeClassifierState> implements Classifier<RidgeClassifierParams>, LinearModel {
+export class RidgeClassifier
+  extends LinearClassifierBase<RidgeClassifierParams, RidgeClassifierState>
+  implements Classifier<RidgeClassifierParams>, LinearModel
+{
   constructor(params: Partial<RidgeClassifierParams> = {}) {
     super('RidgeClassifier', { ...RIDGE_DEFAULTS, classWeight: null }, params);
   }
@@ -192,6 +209,4 @@ export class RidgeClassifier extends LinearClassifierBase<RidgeClassifierParams,
     this.state = { classes, nFeatures: m.cols, coef, intercept };
     return this;
   }
-
-
 }

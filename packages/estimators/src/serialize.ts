@@ -17,7 +17,14 @@ export interface EstimatorJSON {
 type Tagged = { $type: string; values: unknown[]; rows?: number; cols?: number };
 
 const TYPED: Record<string, new (values: ArrayLike<number>) => ArrayLike<number>> = {
-  Float64Array, Float32Array, Int32Array, Uint32Array, Int16Array, Uint16Array, Int8Array, Uint8Array,
+  Float64Array,
+  Float32Array,
+  Int32Array,
+  Uint32Array,
+  Int16Array,
+  Uint16Array,
+  Int8Array,
+  Uint8Array,
 };
 
 function num(v: number): number | string {
@@ -76,7 +83,12 @@ export function decodeValue(value: unknown): unknown {
 
 /** Build toJSON()'s object from the estimator's name, parameters and fitted state (undefined when unfitted). */
 export function toEstimatorJSON(estimator: string, params: unknown, state: unknown): EstimatorJSON {
-  return { format: ESTIMATOR_JSON_FORMAT, estimator, params: encodeValue(params, 'params'), state: state === undefined ? null : encodeValue(state) };
+  return {
+    format: ESTIMATOR_JSON_FORMAT,
+    estimator,
+    params: encodeValue(params, 'params'),
+    state: state === undefined ? null : encodeValue(state),
+  };
 }
 
 /** Check that `json` is an EstimatorJSON written by `estimator` and decode its parts. */

@@ -64,7 +64,10 @@ class FreeSetFactor {
   private readonly x: Float64Array;
   private readonly z: Float64Array;
 
-  constructor(private readonly M: Float64Array, private readonly n: number) {
+  constructor(
+    private readonly M: Float64Array,
+    private readonly n: number,
+  ) {
     this.L = new Float64Array(n * n);
     this.order = new Int32Array(n);
     this.pos = new Int32Array(n).fill(-1);
@@ -122,7 +125,8 @@ class FreeSetFactor {
     }
     // Drop row q and column q.
     for (let r = q + 1; r < m; r++) {
-      const src = r * n, dst = (r - 1) * n;
+      const src = r * n,
+        dst = (r - 1) * n;
       for (let t = 0; t < q; t++) L[dst + t] = L[src + t]!;
       for (let t = q + 1; t <= r; t++) L[dst + t - 1] = L[src + t]!;
       order[r - 1] = order[r]!;
@@ -243,7 +247,10 @@ export class SquaredHingeDual {
     beta.fill(0);
     for (let a = 0; a < m; a++) beta[index[a]!] = rhs[a]!;
     for (let i = 0; i < n; i++) {
-      if (free[i]) { gradient[i] = 0; continue; }
+      if (free[i]) {
+        gradient[i] = 0;
+        continue;
+      }
       const row = i * n;
       let s = -signs[i]!;
       for (let a = 0; a < m; a++) s += M[row + index[a]!]! * rhs[a]!;
@@ -259,7 +266,8 @@ export class SquaredHingeDual {
    */
   private solveWithFactor(factor: FreeSetFactor, signs: Int8Array, beta: Float64Array): boolean {
     const { n, M, free, rhs, gradient } = this;
-    let removals = 0, additions = 0;
+    let removals = 0,
+      additions = 0;
     for (let i = 0; i < n; i++) {
       const inFactor = factor.pos[i]! >= 0;
       if (inFactor && !free[i]) removals++;
@@ -285,7 +293,10 @@ export class SquaredHingeDual {
     beta.fill(0);
     for (let a = 0; a < mf; a++) beta[order[a]!] = rhs[a]!;
     for (let i = 0; i < n; i++) {
-      if (free[i]) { gradient[i] = 0; continue; }
+      if (free[i]) {
+        gradient[i] = 0;
+        continue;
+      }
       const row = i * n;
       let g = -signs[i]!;
       for (let a = 0; a < mf; a++) g += M[row + order[a]!]! * rhs[a]!;
@@ -314,7 +325,10 @@ export class SquaredHingeDual {
     gradient.fill(0);
     for (let a = 0; a < m; a++) gradient[index[a]!] = rhs[a]!;
     for (let i = 0; i < n; i++) {
-      if (!free[i]) { beta[i] = 0; continue; }
+      if (!free[i]) {
+        beta[i] = 0;
+        continue;
+      }
       const row = i * n;
       let s = u[i]!;
       for (let a = 0; a < m; a++) s += P[row + index[a]!]! * rhs[a]!;
@@ -358,8 +372,11 @@ export class SquaredHingeDual {
       iterations++;
       let nFree = 0;
       for (let i = 0; i < n; i++) nFree += free[i]!;
-      const solved = factor ? this.solveWithFactor(factor, signs, beta)
-        : n - nFree < nFree ? this.solveBoundBlock(beta) : this.solveFreeBlock(signs, beta);
+      const solved = factor
+        ? this.solveWithFactor(factor, signs, beta)
+        : n - nFree < nFree
+          ? this.solveBoundBlock(beta)
+          : this.solveFreeBlock(signs, beta);
       if (!solved) break;
       // Infeasible: free samples whose alpha came out negative, bound ones with a descent direction.
       // Rounding-level violations (degenerate samples with alpha = 0 and zero gradient) are not
@@ -370,10 +387,20 @@ export class SquaredHingeDual {
       const isBad = (i: number): boolean => (free[i] ? signs[i]! * beta[i]! < alphaSlack : signs[i]! * gradient[i]! < -1e-12);
       let infeasible = 0;
       let last = -1;
-      for (let i = 0; i < n; i++) if (isBad(i)) { infeasible++; last = i; }
-      if (infeasible === 0) { ok = true; break; }
+      for (let i = 0; i < n; i++)
+        if (isBad(i)) {
+          infeasible++;
+          last = i;
+        }
+      if (infeasible === 0) {
+        ok = true;
+        break;
+      }
       if (infeasible < bestInfeasible || chances > 0) {
-        if (infeasible < bestInfeasible) { bestInfeasible = infeasible; chances = 3; } else chances--;
+        if (infeasible < bestInfeasible) {
+          bestInfeasible = infeasible;
+          chances = 3;
+        } else chances--;
         for (let i = 0; i < n; i++) if (isBad(i)) free[i] = free[i] ? 0 : 1;
       } else {
         // Murty's single exchange (largest infeasible index) cannot cycle on an SPD matrix.
@@ -422,20 +449,46 @@ export class SquaredHingeDual {
   roughGuess(signs: Int8Array, guess: Float64Array, epochs = 10): void {
     const n = this.n;
     const alpha = new Float64Array(n);
-    solveLinearSvcDualGram(this.K, n, signs, {
-      C: this.C, loss: 'squared_hinge', bias: this.bias, tol: 1e-3, maxIter: epochs, shrinking: true,
-      random: seededRandom(0), sampleWeight: this.sampleWeight,
-    }, alpha, new Int32Array(n));
+    solveLinearSvcDualGram(
+      this.K,
+      n,
+      signs,
+      {
+        C: this.C,
+        loss: 'squared_hinge',
+        bias: this.bias,
+        tol: 1e-3,
+        maxIter: epochs,
+        shrinking: true,
+        random: seededRandom(0),
+        sampleWeight: this.sampleWeight,
+      },
+      alpha,
+      new Int32Array(n),
+    );
     for (let i = 0; i < n; i++) guess[i] = alpha[i]! * signs[i]!;
   }
 
   private coordinateDescent(signs: Int8Array, beta: Float64Array): void {
     const n = this.n;
     const alpha = new Float64Array(n);
-    solveLinearSvcDualGram(this.K, n, signs, {
-      C: this.C, loss: 'squared_hinge', bias: this.bias, tol: 1e-10, maxIter: 100000, shrinking: true,
-      random: seededRandom(0), sampleWeight: this.sampleWeight,
-    }, alpha, new Int32Array(n));
+    solveLinearSvcDualGram(
+      this.K,
+      n,
+      signs,
+      {
+        C: this.C,
+        loss: 'squared_hinge',
+        bias: this.bias,
+        tol: 1e-10,
+        maxIter: 100000,
+        shrinking: true,
+        random: seededRandom(0),
+        sampleWeight: this.sampleWeight,
+      },
+      alpha,
+      new Int32Array(n),
+    );
     for (let i = 0; i < n; i++) beta[i] = alpha[i]! * signs[i]!;
   }
 }

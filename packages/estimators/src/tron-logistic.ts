@@ -29,10 +29,20 @@ export function tronLogisticGram(K: Float64Array, n: number, y: Int8Array, opts:
   const C = opts.C;
   const vec = () => ({ a: new Float64Array(n), m: new Float64Array(n) });
   type Vec = ReturnType<typeof vec>;
-  const w = vec(), g = vec(), s = vec(), r = vec(), d = vec(), Hd = vec(), wNew = vec();
+  const w = vec(),
+    g = vec(),
+    s = vec(),
+    r = vec(),
+    d = vec(),
+    Hd = vec(),
+    wNew = vec();
   const D = new Float64Array(n);
   const tmp = new Float64Array(n);
-  const dot = (u: Vec, v: Vec) => { let t = 0; for (let i = 0; i < n; i++) t += u.a[i]! * v.m[i]!; return t; };
+  const dot = (u: Vec, v: Vec) => {
+    let t = 0;
+    for (let i = 0; i < n; i++) t += u.a[i]! * v.m[i]!;
+    return t;
+  };
   const norm = (u: Vec) => Math.sqrt(Math.max(0, dot(u, u)));
   // out = K v
   const kTimes = (v: Float64Array, out: Float64Array) => {
@@ -43,9 +53,15 @@ export function tronLogisticGram(K: Float64Array, n: number, y: Int8Array, opts:
     }
   };
   const axpy = (alpha: number, x: Vec, yv: Vec) => {
-    for (let i = 0; i < n; i++) { yv.a[i]! += alpha * x.a[i]!; yv.m[i]! += alpha * x.m[i]!; }
+    for (let i = 0; i < n; i++) {
+      yv.a[i]! += alpha * x.a[i]!;
+      yv.m[i]! += alpha * x.m[i]!;
+    }
   };
-  const copy = (from: Vec, to: Vec) => { to.a.set(from.a); to.m.set(from.m); };
+  const copy = (from: Vec, to: Vec) => {
+    to.a.set(from.a);
+    to.m.set(from.m);
+  };
   const fun = (ww: Vec): number => {
     let f = 0.5 * dot(ww, ww);
     for (let i = 0; i < n; i++) {
@@ -61,16 +77,26 @@ export function tronLogisticGram(K: Float64Array, n: number, y: Int8Array, opts:
       tmp[i] = C[i]! * (sig - 1) * y[i]!;
     }
     kTimes(tmp, g.m);
-    for (let i = 0; i < n; i++) { g.a[i] = ww.a[i]! + tmp[i]!; g.m[i]! += ww.m[i]!; }
+    for (let i = 0; i < n; i++) {
+      g.a[i] = ww.a[i]! + tmp[i]!;
+      g.m[i]! += ww.m[i]!;
+    }
   };
   const hessVec = (v: Vec, out: Vec) => {
     for (let i = 0; i < n; i++) tmp[i] = C[i]! * D[i]! * v.m[i]!;
     kTimes(tmp, out.m);
-    for (let i = 0; i < n; i++) { out.a[i] = v.a[i]! + tmp[i]!; out.m[i]! += v.m[i]!; }
+    for (let i = 0; i < n; i++) {
+      out.a[i] = v.a[i]! + tmp[i]!;
+      out.m[i]! += v.m[i]!;
+    }
   };
   const trustCg = (delta: number) => {
-    s.a.fill(0); s.m.fill(0);
-    for (let i = 0; i < n; i++) { r.a[i] = -g.a[i]!; r.m[i] = -g.m[i]!; }
+    s.a.fill(0);
+    s.m.fill(0);
+    for (let i = 0; i < n; i++) {
+      r.a[i] = -g.a[i]!;
+      r.m[i] = -g.m[i]!;
+    }
     copy(r, d);
     const cgTol = 0.1 * norm(g);
     let rTr = dot(r, r);
@@ -81,7 +107,9 @@ export function tronLogisticGram(K: Float64Array, n: number, y: Int8Array, opts:
       axpy(alpha, d, s);
       if (norm(s) > delta) {
         axpy(-alpha, d, s);
-        const std = dot(s, d), sts = dot(s, s), dtd = dot(d, d);
+        const std = dot(s, d),
+          sts = dot(s, s),
+          dtd = dot(d, d);
         const dsq = delta * delta;
         const rad = Math.sqrt(std * std + dtd * (dsq - sts));
         alpha = std >= 0 ? (dsq - sts) / (std + rad) : (rad - std) / dtd;
@@ -92,12 +120,20 @@ export function tronLogisticGram(K: Float64Array, n: number, y: Int8Array, opts:
       axpy(-alpha, Hd, r);
       const rNew = dot(r, r);
       const beta = rNew / rTr;
-      for (let i = 0; i < n; i++) { d.a[i] = beta * d.a[i]! + r.a[i]!; d.m[i] = beta * d.m[i]! + r.m[i]!; }
+      for (let i = 0; i < n; i++) {
+        d.a[i] = beta * d.a[i]! + r.a[i]!;
+        d.m[i] = beta * d.m[i]! + r.m[i]!;
+      }
       rTr = rNew;
     }
   };
 
-  const eta0 = 1e-4, eta1 = 0.25, eta2 = 0.75, sigma1 = 0.25, sigma2 = 0.5, sigma3 = 4;
+  const eta0 = 1e-4,
+    eta1 = 0.25,
+    eta2 = 0.75,
+    sigma1 = 0.25,
+    sigma2 = 0.5,
+    sigma3 = 4;
   let f = fun(w);
   grad(w);
   let delta = norm(g);

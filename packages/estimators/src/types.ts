@@ -154,8 +154,13 @@ export interface FoldPredictorSizes {
  * `test` into `out`. The arrays are reused between calls: copy what must outlive the call.
  */
 export type FoldPredictor = (
-  train: Float64Array, trainCodes: Int32Array, nTrain: number,
-  test: Float64Array, nTest: number, nFeatures: number, out: Int32Array,
+  train: Float64Array,
+  trainCodes: Int32Array,
+  nTrain: number,
+  test: Float64Array,
+  nTest: number,
+  nFeatures: number,
+  out: Int32Array,
 ) => void;
 
 /** Any estimator, with its parameter type erased. */

@@ -72,13 +72,17 @@ export class WarmStartStore {
 }
 
 /** rowIds and a store given together and consistent with n rows, or undefined. */
-export function warmStartOf(opts: { rowIds?: Int32Array; warmStart?: WarmStartStore }, n: number): { rowIds: Int32Array; store: WarmStartStore } | undefined {
+export function warmStartOf(
+  opts: { rowIds?: Int32Array; warmStart?: WarmStartStore },
+  n: number,
+): { rowIds: Int32Array; store: WarmStartStore } | undefined {
   const { rowIds, warmStart } = opts;
   if (!rowIds || !warmStart) return undefined;
   if (rowIds.length !== n) throw new RangeError(`rowIds: length ${rowIds.length} does not match the ${n} rows of X`);
   for (let i = 0; i < n; i++) {
     const id = rowIds[i]!;
-    if (!(id >= 0 && id < warmStart.nRows)) throw new RangeError(`rowIds: entry ${i} is ${id}, outside the warm-start store's ${warmStart.nRows} rows`);
+    if (!(id >= 0 && id < warmStart.nRows))
+      throw new RangeError(`rowIds: entry ${i} is ${id}, outside the warm-start store's ${warmStart.nRows} rows`);
   }
   return { rowIds, store: warmStart };
 }

@@ -8,7 +8,8 @@ export type ClassWeight = null | 'balanced' | Record<string, number>;
 /** Checks sample weights (length n, finite, >= 0, not all 0) and copies them; undefined passes through. */
 export function checkSampleWeight(sampleWeight: ArrayLike<number> | undefined, n: number, who: string): Float64Array | undefined {
   if (sampleWeight === undefined) return undefined;
-  if (sampleWeight.length !== n) throw new RangeError(`sampleWeight: length ${sampleWeight.length} does not match the ${n} samples (${who})`);
+  if (sampleWeight.length !== n)
+    throw new RangeError(`sampleWeight: length ${sampleWeight.length} does not match the ${n} samples (${who})`);
   let total = 0;
   for (let i = 0; i < n; i++) {
     const v = sampleWeight[i]!;
@@ -23,7 +24,13 @@ export function checkSampleWeight(sampleWeight: ArrayLike<number> | undefined, n
  * The weight of each sample: its class weight times its sample weight, or undefined when both
  * are absent. Throws on a class weight naming a class absent from y, or a bad value.
  */
-export function combinedSampleWeights(who: string, classes: readonly Label[], codes: Int32Array, classWeight: ClassWeight | undefined, sampleWeight?: ArrayLike<number>): Float64Array | undefined {
+export function combinedSampleWeights(
+  who: string,
+  classes: readonly Label[],
+  codes: Int32Array,
+  classWeight: ClassWeight | undefined,
+  sampleWeight?: ArrayLike<number>,
+): Float64Array | undefined {
   const n = codes.length;
   const sw = checkSampleWeight(sampleWeight, n, who);
   if (classWeight === null || classWeight === undefined) return sw;
@@ -37,7 +44,8 @@ export function combinedSampleWeights(who: string, classes: readonly Label[], co
     for (const [key, value] of Object.entries(classWeight)) {
       const c = names.indexOf(key);
       if (c < 0) throw new RangeError(`classWeight: class "${key}" is not in y (classes: ${names.join(', ')})`);
-      if (!Number.isFinite(value) || value < 0) throw new RangeError(`classWeight: the weight of "${key}" is ${value}; it must be finite and >= 0`);
+      if (!Number.isFinite(value) || value < 0)
+        throw new RangeError(`classWeight: the weight of "${key}" is ${value}; it must be finite and >= 0`);
       perClass[c] = value;
     }
   } else {

@@ -13,9 +13,20 @@ function nodeFs(): typeof import('node:fs') {
 }
 
 function nodeZlib(): typeof import('node:zlib') {
-  return (globalThis as unknown as { process: { getBuiltinModule(id: string): unknown } }).process.getBuiltinModule('node:zlib') as typeof import('node:zlib');
+  return (globalThis as unknown as { process: { getBuiltinModule(id: string): unknown } }).process.getBuiltinModule(
+    'node:zlib',
+  ) as typeof import('node:zlib');
 }
-import { dtypeFromCode, invertAffine, NiftiImage, parseHeader, sniffHeader, affineFromHeader, type Affine, type NiftiHeader } from '@neurodecode/nifti-io';
+import {
+  dtypeFromCode,
+  invertAffine,
+  NiftiImage,
+  parseHeader,
+  sniffHeader,
+  affineFromHeader,
+  type Affine,
+  type NiftiHeader,
+} from '@neurodecode/nifti-io';
 
 /** An atlas: its image (path or in memory) and its region names. */
 export interface AtlasSpec {
@@ -54,7 +65,10 @@ export async function readAtlasLabels(path: string): Promise<string[]> {
       if (n === 0) continue; // header line
       throw new Error(`atlas labels: ${path} line ${n + 1}: expected "index,name", got "${line}"`);
     }
-    names[idx] = line.slice(comma + 1).trim().replace(/^"(.*)"$/, '$1');
+    names[idx] = line
+      .slice(comma + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   return names;
 }
@@ -100,7 +114,8 @@ function atlasVoxels(points: readonly (readonly number[])[], affine: Affine, sha
 function sampleImage(img: NiftiImage, points: readonly (readonly number[])[]): Samples {
   img.assertNumeric('atlas.img');
   const vox = atlasVoxels(points, img.affine, img.shape);
-  const nVol = img.nVolumes, vol = img.volumeSize;
+  const nVol = img.nVolumes,
+    vol = img.volumeSize;
   const out = Array.from(vox, (v) => {
     if (v < 0) return undefined;
     const values = new Float64Array(nVol);
@@ -116,7 +131,11 @@ async function sampleFile(path: string, points: readonly (readonly number[])[]):
   const magic = Buffer.alloc(2);
   try {
     const fh = await nodeFs().promises.open(path, 'r');
-    try { await fh.read(magic, 0, 2, 0); } finally { await fh.close(); }
+    try {
+      await fh.read(magic, 0, 2, 0);
+    } finally {
+      await fh.close();
+    }
   } catch (err) {
     throw new Error(`atlas.img: cannot read ${path} (${(err as Error).message})`);
   }
@@ -163,7 +182,14 @@ async function sampleFile(path: string, points: readonly (readonly number[])[]):
 }
 
 /** Which unpacked-file bytes to keep: offsets[n], visited in increasing order through `order`. */
-interface Plan { offsets: Float64Array; order: Int32Array; bytes: Uint8Array; vox: Int32Array; nVol: number; elem: number }
+interface Plan {
+  offsets: Float64Array;
+  order: Int32Array;
+  bytes: Uint8Array;
+  vox: Int32Array;
+  nVol: number;
+  elem: number;
+}
 
 function makePlan(h: NiftiHeader, path: string, points: readonly (readonly number[])[]): Plan {
   const info = dtypeFromCode(h.datatype, path);
@@ -192,15 +218,24 @@ function decodeSamples(h: NiftiHeader, plan: Plan): Samples {
   const inter = h.scl_slope && Number.isFinite(h.scl_inter) ? h.scl_inter : 0;
   const read = (off: number): number => {
     switch (info.name) {
-      case 'uint8': return view.getUint8(off);
-      case 'int8': return view.getInt8(off);
-      case 'int16': return view.getInt16(off, little);
-      case 'uint16': return view.getUint16(off, little);
-      case 'int32': return view.getInt32(off, little);
-      case 'uint32': return view.getUint32(off, little);
-      case 'float32': return view.getFloat32(off, little);
-      case 'float64': return view.getFloat64(off, little);
-      default: throw new Error(`atlas: ${info.name} atlases are not supported`);
+      case 'uint8':
+        return view.getUint8(off);
+      case 'int8':
+        return view.getInt8(off);
+      case 'int16':
+        return view.getInt16(off, little);
+      case 'uint16':
+        return view.getUint16(off, little);
+      case 'int32':
+        return view.getInt32(off, little);
+      case 'uint32':
+        return view.getUint32(off, little);
+      case 'float32':
+        return view.getFloat32(off, little);
+      case 'float64':
+        return view.getFloat64(off, little);
+      default:
+        throw new Error(`atlas: ${info.name} atlases are not supported`);
     }
   };
   let n = 0;

@@ -39,10 +39,11 @@ export function cubicPrefilterLine(c: Float64Array, n: number): void {
 export function cubicPrefilterVolume(data: Float64Array, shape: readonly [number, number, number]): void {
   const [nx, ny, nz] = shape;
   const line = new Float64Array(Math.max(nx, ny, nz));
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) {
-    const off = nx * (j + ny * k);
-    cubicPrefilterLine(data.subarray(off, off + nx), nx);
-  }
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++) {
+      const off = nx * (j + ny * k);
+      cubicPrefilterLine(data.subarray(off, off + nx), nx);
+    }
   const strided = (n: number, stride: number, starts: Iterable<number>): void => {
     if (n < 2) return;
     for (const off of starts) {
@@ -51,12 +52,20 @@ export function cubicPrefilterVolume(data: Float64Array, shape: readonly [number
       for (let p = 0; p < n; p++) data[off + p * stride] = line[p]!;
     }
   };
-  strided(ny, nx, (function* () {
-    for (let k = 0; k < nz; k++) for (let i = 0; i < nx; i++) yield i + nx * ny * k;
-  })());
-  strided(nz, nx * ny, (function* () {
-    for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) yield i + nx * j;
-  })());
+  strided(
+    ny,
+    nx,
+    (function* () {
+      for (let k = 0; k < nz; k++) for (let i = 0; i < nx; i++) yield i + nx * ny * k;
+    })(),
+  );
+  strided(
+    nz,
+    nx * ny,
+    (function* () {
+      for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) yield i + nx * j;
+    })(),
+  );
 }
 
 /** Cubic B-spline basis at distance y >= 0. */

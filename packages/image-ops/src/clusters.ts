@@ -44,11 +44,14 @@ export interface ClusterRow {
 
 /** The synchronous core of clustersTable, on raw values (Fortran order, i fastest); no atlas. */
 export function findClusters(
-  values: ArrayLike<number>, shape: readonly number[], affine: Affine,
+  values: ArrayLike<number>,
+  shape: readonly number[],
+  affine: Affine,
   opts: Omit<ClustersTableOptions, 'atlas' | 'mask'> & { mask?: ArrayLike<number> },
 ): ClusterRow[] {
   const { threshold } = opts;
-  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new Error(`threshold: expected a finite number, got ${String(threshold)}`);
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold))
+    throw new Error(`threshold: expected a finite number, got ${String(threshold)}`);
   const minSize = opts.minSize ?? 1;
   if (!Number.isInteger(minSize) || minSize < 1) throw new Error(`minSize: expected a positive integer, got ${String(minSize)}`);
   const [nx, ny, nz] = shape as [number, number, number];
@@ -56,9 +59,10 @@ export function findClusters(
   if (values.length < n) throw new Error(`map: expected ${n} voxels, got ${values.length}`);
   if (opts.mask && opts.mask.length !== n) throw new Error(`mask: expected ${n} voxels, got ${opts.mask.length}`);
   const inside = new Uint8Array(n);
-  const labelsBuf = new Int32Array(n), queue = new Int32Array(n);
+  const labelsBuf = new Int32Array(n),
+    queue = new Int32Array(n);
   const rows: Omit<ClusterRow, 'id'>[] = [];
-  for (const sign of opts.twoSided ? [1, -1] as const : [1] as const) {
+  for (const sign of opts.twoSided ? ([1, -1] as const) : ([1] as const)) {
     for (let v = 0; v < n; v++) inside[v] = sign * values[v]! > threshold && (!opts.mask || opts.mask[v] !== 0) ? 1 : 0;
     const { labels, count, sizes } = labelComponents(inside, shape, { connectivity: opts.connectivity ?? 6, out: labelsBuf, queue });
     const peakAt = new Int32Array(count).fill(-1);
@@ -70,7 +74,9 @@ export function findClusters(
     for (let c = 0; c < count; c++) {
       if (sizes[c]! < minSize) continue;
       const v = peakAt[c]!;
-      const k = Math.floor(v / (nx * ny)), j = Math.floor((v - k * nx * ny) / nx), i = v - nx * (j + ny * k);
+      const k = Math.floor(v / (nx * ny)),
+        j = Math.floor((v - k * nx * ny) / nx),
+        i = v - nx * (j + ny * k);
       const mm = [0, 1, 2].map((r) => affine[r]![0]! * i + affine[r]![1]! * j + affine[r]![2]! * k + affine[r]![3]!);
       rows.push({ size: sizes[c]!, sign, peakValue: values[v]!, peakMm: mm as [number, number, number], peakVoxel: [i, j, k] });
     }
@@ -91,13 +97,17 @@ export async function clustersTable(map: ImgLike, opts: ClustersTableOptions): P
   let mask: ArrayLike<number> | undefined;
   if (opts.mask !== undefined) {
     const m = await loadImg(opts.mask, {}, 'mask');
-    const a = spatialShape(img), b = spatialShape(m);
+    const a = spatialShape(img),
+      b = spatialShape(m);
     if (a.some((s, d) => s !== b[d])) throw new Error(`mask: shape [${b.join(', ')}] differs from the map's [${a.join(', ')}]`);
     mask = m.data;
   }
   const rows = findClusters(img.data, spatialShape(img), img.affine, { ...opts, mask });
   if (opts.atlas && rows.length > 0) {
-    const hits = await atlasRegionsAt(rows.map((r) => r.peakMm), opts.atlas);
+    const hits = await atlasRegionsAt(
+      rows.map((r) => r.peakMm),
+      opts.atlas,
+    );
     rows.forEach((r, idx) => {
       const hit = hits[idx];
       if (hit) {

@@ -13,11 +13,13 @@ export function neighbourOffsets(connectivity: Connectivity): [number, number, n
     throw new Error(`connectivity: expected 6, 18 or 26, got ${String(connectivity)}`);
   }
   const out: [number, number, number][] = [];
-  for (let dz = -1; dz <= 1; dz++) for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-    const order = Math.abs(dx) + Math.abs(dy) + Math.abs(dz);
-    if (order === 0) continue;
-    if (order === 1 || (order === 2 && connectivity >= 18) || (order === 3 && connectivity === 26)) out.push([dx, dy, dz]);
-  }
+  for (let dz = -1; dz <= 1; dz++)
+    for (let dy = -1; dy <= 1; dy++)
+      for (let dx = -1; dx <= 1; dx++) {
+        const order = Math.abs(dx) + Math.abs(dy) + Math.abs(dz);
+        if (order === 0) continue;
+        if (order === 1 || (order === 2 && connectivity >= 18) || (order === 3 && connectivity === 26)) out.push([dx, dy, dz]);
+      }
   return out;
 }
 
@@ -57,7 +59,9 @@ export function labelComponents(inside: ArrayLike<number>, shape: readonly numbe
   labels.fill(0);
   const queue = opts.queue ?? new Int32Array(n);
   const sizes: number[] = [];
-  const dxs = offsets.map((o) => o[0]), dys = offsets.map((o) => o[1]), dzs = offsets.map((o) => o[2]);
+  const dxs = offsets.map((o) => o[0]),
+    dys = offsets.map((o) => o[1]),
+    dzs = offsets.map((o) => o[2]);
   const nOff = offsets.length;
   const nxy = nx * ny;
   let count = 0;
@@ -65,7 +69,8 @@ export function labelComponents(inside: ArrayLike<number>, shape: readonly numbe
     if (inside[seed] === 0 || labels[seed] !== 0) continue;
     count++;
     labels[seed] = count;
-    let head = 0, tail = 0;
+    let head = 0,
+      tail = 0;
     queue[tail++] = seed;
     while (head < tail) {
       const v = queue[head++];
@@ -74,7 +79,9 @@ export function labelComponents(inside: ArrayLike<number>, shape: readonly numbe
       const j = (rem / nx) | 0;
       const i = rem - j * nx;
       for (let o = 0; o < nOff; o++) {
-        const ii = i + dxs[o], jj = j + dys[o], kk = k + dzs[o];
+        const ii = i + dxs[o],
+          jj = j + dys[o],
+          kk = k + dzs[o];
         if (ii < 0 || jj < 0 || kk < 0 || ii >= nx || jj >= ny || kk >= nz) continue;
         const w = ii + nx * jj + nxy * kk;
         if (inside[w] !== 0 && labels[w] === 0) {

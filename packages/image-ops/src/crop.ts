@@ -34,13 +34,16 @@ export async function cropBox(img: ImgLike, opts: CropOptions = {}): Promise<Cro
   const shape = spatialShape(src);
   const [nx, ny] = shape;
   const vol = src.volumeSize;
-  const lo = [Infinity, Infinity, Infinity], hi = [-1, -1, -1];
+  const lo = [Infinity, Infinity, Infinity],
+    hi = [-1, -1, -1];
   for (let t = 0; t < src.nVolumes; t++) {
     const off = t * vol;
     for (let v = 0; v < vol; v++) {
       const x = data[off + v]!;
       if (!(x > cut || x < -cut)) continue;
-      const i = v % nx, j = Math.floor(v / nx) % ny, k = Math.floor(v / (nx * ny));
+      const i = v % nx,
+        j = Math.floor(v / nx) % ny,
+        k = Math.floor(v / (nx * ny));
       if (i < lo[0]!) lo[0] = i;
       if (i > hi[0]!) hi[0] = i;
       if (j < lo[1]!) lo[1] = j;
@@ -70,11 +73,12 @@ export async function cropImg(img: ImgLike, opts: CropOptions = {}): Promise<Nif
   let o = 0;
   for (let t = 0; t < src.nVolumes; t++) {
     const base = t * src.volumeSize;
-    for (let k = start[2]; k < end[2]; k++) for (let j = start[1]; j < end[1]; j++) {
-      const row = base + start[0] + nx * (j + ny * k);
-      out.set(src.data.subarray(row, row + size[0]), o);
-      o += size[0];
-    }
+    for (let k = start[2]; k < end[2]; k++)
+      for (let j = start[1]; j < end[1]; j++) {
+        const row = base + start[0] + nx * (j + ny * k);
+        out.set(src.data.subarray(row, row + size[0]), o);
+        o += size[0];
+      }
   }
   const affine = src.affine.map((row) => row.slice());
   for (let r = 0; r < 3; r++) {
@@ -85,7 +89,13 @@ export async function cropImg(img: ImgLike, opts: CropOptions = {}): Promise<Nif
 
 type Coord = number | ArrayLike<number>;
 
-function transformPoints(x: Coord, y: Coord, z: Coord, a: Affine, what: string): [number, number, number] | [Float64Array, Float64Array, Float64Array] {
+function transformPoints(
+  x: Coord,
+  y: Coord,
+  z: Coord,
+  a: Affine,
+  what: string,
+): [number, number, number] | [Float64Array, Float64Array, Float64Array] {
   if (!Array.isArray(a) || a.length < 3 || a.some((row) => !Array.isArray(row) || row.length < 4)) {
     throw new Error(`affine: expected a 4x4 array, got ${describe(a)}`);
   }
@@ -101,7 +111,9 @@ function transformPoints(x: Coord, y: Coord, z: Coord, a: Affine, what: string):
   }
   const out = [new Float64Array(x.length), new Float64Array(x.length), new Float64Array(x.length)] as const;
   for (let n = 0; n < x.length; n++) {
-    const px = x[n]!, py = y[n]!, pz = z[n]!;
+    const px = x[n]!,
+      py = y[n]!,
+      pz = z[n]!;
     for (let r = 0; r < 3; r++) out[r][n] = m(r, 0) * px + m(r, 1) * py + m(r, 2) * pz + m(r, 3);
   }
   return [out[0], out[1], out[2]];
@@ -112,8 +124,18 @@ function transformPoints(x: Coord, y: Coord, z: Coord, a: Affine, what: string):
  * indices (i, j, k) -> mm (x, y, z). Numbers give a tuple of numbers; arrays give Float64Arrays.
  */
 export function coordTransform(x: number, y: number, z: number, affine: Affine): [number, number, number];
-export function coordTransform(x: ArrayLike<number>, y: ArrayLike<number>, z: ArrayLike<number>, affine: Affine): [Float64Array, Float64Array, Float64Array];
-export function coordTransform(x: Coord, y: Coord, z: Coord, affine: Affine): [number, number, number] | [Float64Array, Float64Array, Float64Array] {
+export function coordTransform(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  z: ArrayLike<number>,
+  affine: Affine,
+): [Float64Array, Float64Array, Float64Array];
+export function coordTransform(
+  x: Coord,
+  y: Coord,
+  z: Coord,
+  affine: Affine,
+): [number, number, number] | [Float64Array, Float64Array, Float64Array] {
   return transformPoints(x, y, z, affine, 'coordTransform');
 }
 

@@ -1,8 +1,17 @@
 // @neurodecode/image-ops: image-level operations. Every function that takes an image accepts a
 // NiftiImage or the path of a .nii / .nii.gz file, and is async.
 export {
-  loadImg, saveImg, newImgLike, meanImg, indexImg, iterImg, concatImgs,
-  type ImgLike, type VoxelData, type VolumeIndex, type VolumeRange,
+  loadImg,
+  saveImg,
+  newImgLike,
+  meanImg,
+  indexImg,
+  iterImg,
+  concatImgs,
+  type ImgLike,
+  type VoxelData,
+  type VolumeIndex,
+  type VolumeRange,
 } from './io.js';
 export { mathImg } from './math-img.js';
 export { parseExpression, ExpressionError, FUNCTIONS as MATH_FUNCTIONS, type ExprNode } from './math-expr.js';

@@ -72,7 +72,9 @@ export async function newImgLike(ref: ImgLike, data: VoxelData, affine?: Affine,
   } else {
     const vol = base.volumeSize;
     if (values.length === 0 || values.length % vol !== 0) {
-      throw new Error(`data: ${values.length} values do not fill whole volumes of ref's ${spatialShape(base).join('x')} grid; pass a shape`);
+      throw new Error(
+        `data: ${values.length} values do not fill whole volumes of ref's ${spatialShape(base).join('x')} grid; pass a shape`,
+      );
     }
     const nVol = values.length / vol;
     outShape = nVol === 1 ? spatialShape(base) : [...spatialShape(base), nVol];
@@ -111,16 +113,19 @@ export async function meanImg(imgs: ImgLike | readonly ImgLike[]): Promise<Nifti
 
 /** Throw unless `img` has the spatial shape and (to 1e-4 mm) the affine of `ref`. */
 export function checkSameGrid(ref: NiftiImage, img: NiftiImage, where: string, refName: string): void {
-  const a = spatialShape(ref), b = spatialShape(img);
+  const a = spatialShape(ref),
+    b = spatialShape(img);
   if (a[0] !== b[0] || a[1] !== b[1] || a[2] !== b[2]) {
     throw new Error(`${where}: shape [${b.join(', ')}] differs from ${refName} [${a.join(', ')}]`);
   }
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) {
-    const x = ref.affine[r]![c]!, y = img.affine[r]![c]!;
-    if (Math.abs(x - y) > 1e-4 * Math.max(1, Math.abs(x))) {
-      throw new Error(`${where}: affine differs from ${refName} (entry [${r}][${c}]: ${y} vs ${x}); resample it first`);
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 4; c++) {
+      const x = ref.affine[r]![c]!,
+        y = img.affine[r]![c]!;
+      if (Math.abs(x - y) > 1e-4 * Math.max(1, Math.abs(x))) {
+        throw new Error(`${where}: affine differs from ${refName} (entry [${r}][${c}]: ${y} vs ${x}); resample it first`);
+      }
     }
-  }
 }
 
 /** Python-style slice over volumes; negative start/stop count from the end. */

@@ -25,10 +25,18 @@ export type ExprNode =
   | { type: 'call'; fn: string; args: ExprNode[]; pos: number };
 
 /** Functions and how many arguments each accepts (no prototype: "toString" is not a function here). */
-export const FUNCTIONS: Readonly<Record<string, readonly number[]>> = Object.freeze(Object.assign(Object.create(null), {
-  abs: [1], sqrt: [1], exp: [1], log: [1],
-  mean: [1], std: [1], max: [1, 2], min: [1, 2],
-}));
+export const FUNCTIONS: Readonly<Record<string, readonly number[]>> = Object.freeze(
+  Object.assign(Object.create(null), {
+    abs: [1],
+    sqrt: [1],
+    exp: [1],
+    log: [1],
+    mean: [1],
+    std: [1],
+    max: [1, 2],
+    min: [1, 2],
+  }),
+);
 
 interface Token {
   kind: 'number' | 'name' | 'op' | 'end';
@@ -45,7 +53,10 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*/;
 
 /** A mathImg expression that does not parse or evaluate; position is the character offset of the problem. */
 export class ExpressionError extends Error {
-  constructor(message: string, readonly position: number) {
+  constructor(
+    message: string,
+    readonly position: number,
+  ) {
     super(message);
     this.name = 'ExpressionError';
   }
@@ -90,7 +101,10 @@ const COMPARISONS = new Set(['<', '<=', '>', '>=', '==', '!=']);
 
 class Parser {
   private at = 0;
-  constructor(private readonly tokens: Token[], private readonly names: ReadonlySet<string>) {}
+  constructor(
+    private readonly tokens: Token[],
+    private readonly names: ReadonlySet<string>,
+  ) {}
 
   parse(): ExprNode {
     const node = this.or();
@@ -161,7 +175,10 @@ class Parser {
     const node: ExprNode = { type: 'binary', op: t.text as BinaryOp, left, right: this.additive(), pos: t.pos };
     const after = this.peek();
     if (after.kind === 'op' && COMPARISONS.has(after.text)) {
-      throw new ExpressionError(`syntax error at position ${after.pos}: chained comparisons are not supported; combine them with "and"`, after.pos);
+      throw new ExpressionError(
+        `syntax error at position ${after.pos}: chained comparisons are not supported; combine them with "and"`,
+        after.pos,
+      );
     }
     return node;
   }

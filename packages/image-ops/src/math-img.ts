@@ -40,7 +40,10 @@ const ELEMENTWISE: Record<string, (a: number) => number> = Object.assign(Object.
 });
 
 class Evaluator {
-  constructor(private readonly images: ReadonlyMap<string, Volumes>, private readonly volumeSize: number) {}
+  constructor(
+    private readonly images: ReadonlyMap<string, Volumes>,
+    private readonly volumeSize: number,
+  ) {}
 
   evaluate(node: ExprNode): Value {
     switch (node.type) {
@@ -75,12 +78,14 @@ class Evaluator {
   private combine(a: Value, b: Value, f: (x: number, y: number) => number, pos: number): Value {
     if (typeof a === 'number' && typeof b === 'number') return f(a, b);
     if (typeof a === 'number') {
-      const y = (b as Volumes).data, out = new Float64Array(y.length);
+      const y = (b as Volumes).data,
+        out = new Float64Array(y.length);
       for (let i = 0; i < out.length; i++) out[i] = f(a, y[i]!);
       return { ...(b as Volumes), data: out };
     }
     if (typeof b === 'number') {
-      const x = a.data, out = new Float64Array(x.length);
+      const x = a.data,
+        out = new Float64Array(x.length);
       for (let i = 0; i < out.length; i++) out[i] = f(x[i]!, b);
       return { ...a, data: out };
     }
@@ -93,10 +98,14 @@ class Evaluator {
     const v = this.volumeSize;
     const n = Math.max(a.nVolumes, b.nVolumes);
     const out = new Float64Array(v * n);
-    const x = a.data, y = b.data;
-    const aStep = a.nVolumes === n ? v : 0, bStep = b.nVolumes === n ? v : 0;
+    const x = a.data,
+      y = b.data;
+    const aStep = a.nVolumes === n ? v : 0,
+      bStep = b.nVolumes === n ? v : 0;
     for (let t = 0; t < n; t++) {
-      const xo = t * aStep, yo = t * bStep, oo = t * v;
+      const xo = t * aStep,
+        yo = t * bStep,
+        oo = t * v;
       for (let i = 0; i < v; i++) out[oo + i] = f(x[xo + i]!, y[yo + i]!);
     }
     return { data: out, nVolumes: n, fourD: a.fourD || b.fourD };
@@ -105,7 +114,9 @@ class Evaluator {
   /** mean / std (population) / max / min over the 4th axis; NaN propagates as in numpy. */
   private reduce(arg: Value, fn: string): Value {
     if (typeof arg === 'number') return fn === 'std' ? 0 : arg;
-    const v = this.volumeSize, n = arg.nVolumes, src = arg.data;
+    const v = this.volumeSize,
+      n = arg.nVolumes,
+      src = arg.data;
     const out = new Float64Array(v);
     if (fn === 'mean' || fn === 'std') {
       for (let t = 0; t < n; t++) for (let i = 0; i < v; i++) out[i]! += src[t * v + i]!;

@@ -23,7 +23,9 @@ function dilateOnce(src: Uint8Array, dst: Uint8Array, nx: number, ny: number, nz
       for (let x = 0; x < nx; x++) {
         if (src[row + x] === 0) continue;
         for (const [dx, dy, dz] of offsets) {
-          const xx = x + dx, yy = y + dy, zz = z + dz;
+          const xx = x + dx,
+            yy = y + dy,
+            zz = z + dz;
           if (xx < 0 || yy < 0 || zz < 0 || xx >= nx || yy >= ny || zz >= nz) continue;
           const idx = xx + nx * (yy + ny * zz);
           if (dst[idx] === 0) {

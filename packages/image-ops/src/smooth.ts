@@ -52,8 +52,15 @@ function smoothContiguous(data: Float64Array, n: number, lines: number, w: Float
  * `rowLen` contiguous values spaced `rowStride` apart, the groups `blockStride` apart.
  */
 function smoothStrided(
-  data: Float64Array, n: number, rowLen: number, rowStride: number,
-  blocks: number, blockStride: number, w: Float64Array, buf: Float64Array, src: Int32Array,
+  data: Float64Array,
+  n: number,
+  rowLen: number,
+  rowStride: number,
+  blocks: number,
+  blockStride: number,
+  w: Float64Array,
+  buf: Float64Array,
+  src: Int32Array,
 ): void {
   const r = w.length - 1;
   for (let b = 0; b < blocks; b++) {
@@ -65,7 +72,8 @@ function smoothStrided(
       const w0 = w[0]!;
       for (let i = 0; i < rowLen; i++) data[out + i] = buf[centre + i]! * w0;
       for (let t = 1; t <= r; t++) {
-        const lo = src[row - t + r]! * rowLen, hi = src[row + t + r]! * rowLen;
+        const lo = src[row - t + r]! * rowLen,
+          hi = src[row + t + r]! * rowLen;
         const wt = w[t]!;
         for (let i = 0; i < rowLen; i++) data[out + i]! += (buf[lo + i]! + buf[hi + i]!) * wt;
       }

@@ -33,19 +33,25 @@ type Box = [number, number][];
 function worldBox(img: NiftiImage, inside?: ArrayLike<number>): Box | undefined {
   const [nx, ny, nz] = img.shape as [number, number, number];
   const A = img.affine;
-  const box: Box = [[Infinity, -Infinity], [Infinity, -Infinity], [Infinity, -Infinity]];
+  const box: Box = [
+    [Infinity, -Infinity],
+    [Infinity, -Infinity],
+    [Infinity, -Infinity],
+  ];
   let any = false;
-  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-    if (inside && !inside[i + nx * (j + ny * k)]) continue;
-    // Only the faces of the grid can extend the box when every voxel counts.
-    if (!inside && i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1) continue;
-    any = true;
-    for (let a = 0; a < 3; a++) {
-      const v = A[a]![0]! * i + A[a]![1]! * j + A[a]![2]! * k + A[a]![3]!;
-      if (v < box[a]![0]) box[a]![0] = v;
-      if (v > box[a]![1]) box[a]![1] = v;
-    }
-  }
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) {
+        if (inside && !inside[i + nx * (j + ny * k)]) continue;
+        // Only the faces of the grid can extend the box when every voxel counts.
+        if (!inside && i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1) continue;
+        any = true;
+        for (let a = 0; a < 3; a++) {
+          const v = A[a]![0]! * i + A[a]![1]! * j + A[a]![2]! * k + A[a]![3]!;
+          if (v < box[a]![0]) box[a]![0] = v;
+          if (v > box[a]![1]) box[a]![1] = v;
+        }
+      }
   return any ? box : undefined;
 }
 
@@ -75,7 +81,9 @@ async function finishMask(roi: NiftiImage, target: FunctionalTarget, interpolati
   // hand back a mask that makes every later step fail obscurely.
   if (kept === 0) {
     const region = worldBox(roi, roi.data as ArrayLike<number>);
-    throw new Error(`funcImg: the ROI has no voxel on this image's grid; the image spans ${formatBox(worldBox(grid)!)} but the region spans ${region ? formatBox(region) : 'nothing'}; is the image in the atlas's space (e.g. MNI)?`);
+    throw new Error(
+      `funcImg: the ROI has no voxel on this image's grid; the image spans ${formatBox(worldBox(grid)!)} but the region spans ${region ? formatBox(region) : 'nothing'}; is the image in the atlas's space (e.g. MNI)?`,
+    );
   }
   return maskImageLike(grid, mask);
 }
@@ -87,7 +95,9 @@ async function finishMask(roi: NiftiImage, target: FunctionalTarget, interpolati
  * functional image is non-zero. Returns a uint8 image on the functional grid.
  */
 export async function maskFromProbabilisticAtlas(
-  atlas: ImgLike, selection: ProbabilisticSelection, target: FunctionalTarget,
+  atlas: ImgLike,
+  selection: ProbabilisticSelection,
+  target: FunctionalTarget,
 ): Promise<NiftiImage> {
   const img = await loadImage(atlas, 'atlas');
   img.assertNumeric('atlas');
@@ -99,7 +109,8 @@ export async function maskFromProbabilisticAtlas(
       throw new Error(`volumes: index ${v} is outside 0..${nVol - 1} for the atlas of shape ${formatShape(img.shape)}`);
     }
   }
-  const n = img.volumeSize, data = img.data;
+  const n = img.volumeSize,
+    data = img.data;
   const sum = new Float64Array(n);
   for (const t of volumes) {
     const base = t * n;
@@ -108,7 +119,11 @@ export async function maskFromProbabilisticAtlas(
   const roi = new Uint8Array(n);
   const cut = threshold * volumes.length;
   let any = false;
-  for (let i = 0; i < n; i++) if (sum[i]! > cut) { roi[i] = 1; any = true; }
+  for (let i = 0; i < n; i++)
+    if (sum[i]! > cut) {
+      roi[i] = 1;
+      any = true;
+    }
   if (!any) throw new Error(`volumes: the mean of atlas volumes [${volumes.join(', ')}] never exceeds threshold ${threshold}`);
   // Float data so the spline result is not truncated to integers (nilearn casts to float too).
   const roiImg = new NiftiImage({ data: Float64Array.from(roi), shape: img.shape.slice(0, 3), affine: img.affine });
@@ -119,20 +134,22 @@ export async function maskFromProbabilisticAtlas(
  * ROI mask from a 3-D label image: voxels whose label is one of `labels`, resampled (nearest) to
  * the functional grid and kept where the mean functional image is non-zero.
  */
-export async function maskFromLabelImage(
-  labelImg: ImgLike, selection: LabelSelection, target: FunctionalTarget,
-): Promise<NiftiImage> {
+export async function maskFromLabelImage(labelImg: ImgLike, selection: LabelSelection, target: FunctionalTarget): Promise<NiftiImage> {
   const img = await loadImage(labelImg, 'labelImg');
   img.assertNumeric('labelImg');
   if (img.nVolumes !== 1) throw new Error(`labelImg: expected a 3-D label image, got shape ${formatShape(img.shape)}`);
   const wanted = new Set(selection.labels);
   if (wanted.size === 0) throw new Error('labels: need at least one label value');
-  const n = img.volumeSize, data = img.data;
+  const n = img.volumeSize,
+    data = img.data;
   const roi = new Uint8Array(n);
   const found = new Set<number>();
   for (let i = 0; i < n; i++) {
     const x = data[i] as number;
-    if (wanted.has(x)) { roi[i] = 1; found.add(x); }
+    if (wanted.has(x)) {
+      roi[i] = 1;
+      found.add(x);
+    }
   }
   const missing = [...wanted].filter((l) => !found.has(l));
   if (missing.length === wanted.size) throw new Error(`labels: none of [${[...wanted].join(', ')}] occurs in labelImg`);

@@ -125,8 +125,13 @@ export function butterworthDesign(
  * from state `zi` scaled by `ziScale`. Coefficient arrays have equal length, a[0] = 1.
  */
 function lfilterInto(
-  b: Float64Array, a: Float64Array, x: Float64Array, out: Float64Array,
-  state: Float64Array, zi: Float64Array, ziScale: number,
+  b: Float64Array,
+  a: Float64Array,
+  x: Float64Array,
+  out: Float64Array,
+  state: Float64Array,
+  zi: Float64Array,
+  ziScale: number,
 ): void {
   const order = state.length;
   for (let i = 0; i < order; i++) state[i] = zi[i]! * ziScale;
@@ -143,8 +148,12 @@ function lfilterInto(
 /** Steady-state filter state for a unit step input (scipy's lfilter_zi). */
 export function steadyStateInitial(b: Float64Array, a: Float64Array): Float64Array {
   const n = a.length;
-  let sumB = 0, sumA = 0;
-  for (let i = 0; i < n; i++) { sumB += b[i]!; sumA += a[i]!; }
+  let sumB = 0,
+    sumA = 0;
+  for (let i = 0; i < n; i++) {
+    sumB += b[i]!;
+    sumA += a[i]!;
+  }
   const y = sumB / sumA;
   const zi = new Float64Array(n - 1);
   let acc = 0;
@@ -182,7 +191,9 @@ export class ZeroPhaseFilter {
     const n = signal.length;
     const pad = this.padLength;
     if (n <= pad) {
-      throw new Error(`signal: ${n} time points are too few for Butterworth filtering, which pads ${pad} points on each side (needs more than ${pad})`);
+      throw new Error(
+        `signal: ${n} time points are too few for Butterworth filtering, which pads ${pad} points on each side (needs more than ${pad})`,
+      );
     }
     const total = n + 2 * pad;
     if (this.extended.length !== total) {
@@ -190,7 +201,8 @@ export class ZeroPhaseFilter {
       this.pass = new Float64Array(total);
     }
     const ext = this.extended;
-    const first = signal[0]!, last = signal[n - 1]!;
+    const first = signal[0]!,
+      last = signal[n - 1]!;
     // Odd extension: reflect about the end points so the padded signal stays smooth.
     for (let i = 0; i < pad; i++) ext[i] = 2 * first - signal[pad - i]!;
     ext.set(signal, pad);

@@ -1,19 +1,41 @@
 export { cleanSignals, detrendInPlace, standardizeInPlace, type CleanOptions, type Standardize } from './signal.js';
 export {
-  butterworthDesign, butterworthFilter, butterworthFor, steadyStateInitial, ZeroPhaseFilter,
-  type ButterworthOptions, type FilterCoefficients, type FilterKind,
+  butterworthDesign,
+  butterworthFilter,
+  butterworthFor,
+  steadyStateInitial,
+  ZeroPhaseFilter,
+  type ButterworthOptions,
+  type FilterCoefficients,
+  type FilterKind,
 } from './butterworth.js';
 export {
-  computeEpiMask, computeBackgroundMask, computeBrainMask, intersectMasks,
-  erodeMask, dilateMask, largestConnectedComponent,
-  type EpiMaskOptions, type BackgroundMaskOptions, type BrainMaskOptions, type IntersectOptions,
+  computeEpiMask,
+  computeBackgroundMask,
+  computeBrainMask,
+  intersectMasks,
+  erodeMask,
+  dilateMask,
+  largestConnectedComponent,
+  type EpiMaskOptions,
+  type BackgroundMaskOptions,
+  type BrainMaskOptions,
+  type IntersectOptions,
 } from './masking.js';
 export {
-  NiftiMasker, loadImages, type NiftiMaskerOptions, type MaskStrategy, type SignalOptions, type TransformOptions,
+  NiftiMasker,
+  loadImages,
+  type NiftiMaskerOptions,
+  type MaskStrategy,
+  type SignalOptions,
+  type TransformOptions,
 } from './nifti-masker.js';
 export { NiftiLabelsMasker, type LabelsMaskerOptions, type RegionStrategy } from './labels-masker.js';
 export {
-  maskFromProbabilisticAtlas, maskFromLabelImage,
-  type FunctionalTarget, type ProbabilisticSelection, type LabelSelection,
+  maskFromProbabilisticAtlas,
+  maskFromLabelImage,
+  type FunctionalTarget,
+  type ProbabilisticSelection,
+  type LabelSelection,
 } from './atlas.js';
 export { maskOffsetsCOrder, type ImgLike } from './volume.js';

@@ -32,10 +32,22 @@ export class NiftiLabelsMasker {
   private template?: NiftiImage;
 
   constructor(opts: LabelsMaskerOptions) {
-    checkOptions('NiftiLabelsMasker', opts, optionKeys<LabelsMaskerOptions>({
-      standardize: true, detrend: true, runs: true, highPass: true, lowPass: true, tR: true,
-      labelsImg: true, backgroundLabel: true, strategy: true, resampleLabels: true,
-    }));
+    checkOptions(
+      'NiftiLabelsMasker',
+      opts,
+      optionKeys<LabelsMaskerOptions>({
+        standardize: true,
+        detrend: true,
+        runs: true,
+        highPass: true,
+        lowPass: true,
+        tR: true,
+        labelsImg: true,
+        backgroundLabel: true,
+        strategy: true,
+        resampleLabels: true,
+      }),
+    );
     if (!opts || opts.labelsImg === undefined) throw new Error('labelsImg: NiftiLabelsMasker needs a label image');
     const strategy = opts.strategy ?? 'mean';
     if (!STRATEGIES.includes(strategy)) {
@@ -76,7 +88,10 @@ export class NiftiLabelsMasker {
     const sizes = new Int32Array(sorted.length);
     for (let v = 0; v < regionOf.length; v++) {
       const c = column.get(data[v] as number);
-      if (c !== undefined) { regionOf[v] = c; sizes[c]++; }
+      if (c !== undefined) {
+        regionOf[v] = c;
+        sizes[c]++;
+      }
     }
     this.labelsImg_ = labels;
     this.labels_ = sorted;
@@ -97,7 +112,8 @@ export class NiftiLabelsMasker {
     const strategy = this.params.strategy ?? 'mean';
     const nRows = images.reduce((s, im) => s + im.nVolumes, 0);
     const X = Matrix.zeros(nRows, nRegions);
-    const acc = new Float64Array(nRegions), acc2 = new Float64Array(nRegions);
+    const acc = new Float64Array(nRegions),
+      acc2 = new Float64Array(nRegions);
     let row = 0;
     for (let i = 0; i < images.length; i++) {
       let im = images[i]!;
@@ -107,7 +123,8 @@ export class NiftiLabelsMasker {
         if (!this.params.resampleLabels) assertSameGrid(im, arg, labels, 'labelsImg', ' (pass resampleLabels: true to resample)');
         im = await resampleTemplate(im, labels, 'continuous');
       }
-      const n = im.volumeSize, data = im.data;
+      const n = im.volumeSize,
+        data = im.data;
       for (let t = 0; t < im.nVolumes; t++, row++) {
         const init = strategy === 'minimum' ? Infinity : strategy === 'maximum' ? -Infinity : 0;
         acc.fill(init);
@@ -118,9 +135,14 @@ export class NiftiLabelsMasker {
           if (c < 0) continue;
           const x = data[base + v] as number;
           if (x !== x) throw new Error(`${arg}: NaN in volume ${t} inside region ${this.labels_![c]}`);
-          if (strategy === 'minimum') { if (x < acc[c]!) acc[c] = x; }
-          else if (strategy === 'maximum') { if (x > acc[c]!) acc[c] = x; }
-          else { acc[c] += x; acc2[c] += x * x; }
+          if (strategy === 'minimum') {
+            if (x < acc[c]!) acc[c] = x;
+          } else if (strategy === 'maximum') {
+            if (x > acc[c]!) acc[c] = x;
+          } else {
+            acc[c] += x;
+            acc2[c] += x * x;
+          }
         }
         const dst = row * nRegions;
         for (let c = 0; c < nRegions; c++) {
@@ -128,9 +150,16 @@ export class NiftiLabelsMasker {
           const mean = acc[c]! / size;
           let value: number;
           switch (strategy) {
-            case 'sum': value = acc[c]!; break;
-            case 'mean': value = mean; break;
-            case 'minimum': case 'maximum': value = acc[c]!; break;
+            case 'sum':
+              value = acc[c]!;
+              break;
+            case 'mean':
+              value = mean;
+              break;
+            case 'minimum':
+            case 'maximum':
+              value = acc[c]!;
+              break;
             default: {
               const variance = Math.max(0, acc2[c]! / size - mean * mean);
               value = strategy === 'variance' ? variance : Math.sqrt(variance);
@@ -145,8 +174,13 @@ export class NiftiLabelsMasker {
     if (runs && runs.length !== X.rows) throw new Error(`runs: length ${runs.length} does not match the ${X.rows} volumes of imgs`);
     if (!(p.detrend || p.standardize || p.highPass !== undefined || p.lowPass !== undefined || opts.confounds)) return X;
     return cleanSignals(X, {
-      runs, detrend: p.detrend, standardize: p.standardize ?? false, highPass: p.highPass,
-      lowPass: p.lowPass, tR: p.tR ?? this.template?.tr ?? images[0]!.tr, confounds: opts.confounds,
+      runs,
+      detrend: p.detrend,
+      standardize: p.standardize ?? false,
+      highPass: p.highPass,
+      lowPass: p.lowPass,
+      tR: p.tR ?? this.template?.tr ?? images[0]!.tr,
+      confounds: opts.confounds,
     });
   }
 

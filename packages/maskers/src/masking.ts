@@ -15,18 +15,40 @@ function shape3(img: NiftiImage): Shape3 {
  * neighbour set). Outside the volume counts as 0, as scipy.ndimage's default border.
  */
 function morphStep(src: Uint8Array, dst: Uint8Array, [nx, ny, nz]: Shape3, erode: boolean): void {
-  const sy = nx, sz = nx * ny;
+  const sy = nx,
+    sz = nx * ny;
   for (let k = 0; k < nz; k++) {
     for (let j = 0; j < ny; j++) {
       for (let i = 0; i < nx; i++) {
         const v = i + sy * j + sz * k;
         if (erode) {
-          dst[v] = src[v] && i > 0 && i < nx - 1 && j > 0 && j < ny - 1 && k > 0 && k < nz - 1 &&
-            src[v - 1] && src[v + 1] && src[v - sy] && src[v + sy] && src[v - sz] && src[v + sz] ? 1 : 0;
+          dst[v] =
+            src[v] &&
+            i > 0 &&
+            i < nx - 1 &&
+            j > 0 &&
+            j < ny - 1 &&
+            k > 0 &&
+            k < nz - 1 &&
+            src[v - 1] &&
+            src[v + 1] &&
+            src[v - sy] &&
+            src[v + sy] &&
+            src[v - sz] &&
+            src[v + sz]
+              ? 1
+              : 0;
         } else {
-          dst[v] = src[v] || (i > 0 && src[v - 1]) || (i < nx - 1 && src[v + 1]) ||
-            (j > 0 && src[v - sy]) || (j < ny - 1 && src[v + sy]) ||
-            (k > 0 && src[v - sz]) || (k < nz - 1 && src[v + sz]) ? 1 : 0;
+          dst[v] =
+            src[v] ||
+            (i > 0 && src[v - 1]) ||
+            (i < nx - 1 && src[v + 1]) ||
+            (j > 0 && src[v - sy]) ||
+            (j < ny - 1 && src[v + sy]) ||
+            (k > 0 && src[v - sz]) ||
+            (k < nz - 1 && src[v + sz])
+              ? 1
+              : 0;
         }
       }
     }
@@ -57,20 +79,29 @@ export function dilateMask(mask: Uint8Array, shape: Shape3, iterations = 1): Uin
 export function largestConnectedComponent(mask: Uint8Array, [nx, ny, nz]: Shape3): Uint8Array {
   const labels = new Int32Array(mask.length);
   const stack = new Int32Array(mask.length);
-  const sy = nx, sz = nx * ny;
-  let best = 0, bestSize = 0, label = 0;
+  const sy = nx,
+    sz = nx * ny;
+  let best = 0,
+    bestSize = 0,
+    label = 0;
   for (let start = 0; start < mask.length; start++) {
     if (!mask[start] || labels[start]) continue;
     label++;
-    let top = 0, size = 0;
+    let top = 0,
+      size = 0;
     stack[top++] = start;
     labels[start] = label;
     while (top > 0) {
       const v = stack[--top]!;
       size++;
-      const i = v % nx, j = Math.floor(v / sy) % ny, k = Math.floor(v / sz);
+      const i = v % nx,
+        j = Math.floor(v / sy) % ny,
+        k = Math.floor(v / sz);
       const visit = (u: number): void => {
-        if (mask[u] && !labels[u]) { labels[u] = label; stack[top++] = u; }
+        if (mask[u] && !labels[u]) {
+          labels[u] = label;
+          stack[top++] = u;
+        }
       };
       if (i > 0) visit(v - 1);
       if (i < nx - 1) visit(v + 1);
@@ -79,7 +110,10 @@ export function largestConnectedComponent(mask: Uint8Array, [nx, ny, nz]: Shape3
       if (k > 0) visit(v - sz);
       if (k < nz - 1) visit(v + sz);
     }
-    if (size > bestSize) { bestSize = size; best = label; }
+    if (size > bestSize) {
+      bestSize = size;
+      best = label;
+    }
   }
   const out = new Uint8Array(mask.length);
   for (let v = 0; v < mask.length; v++) out[v] = labels[v] === best && best > 0 ? 1 : 0;
@@ -115,7 +149,11 @@ export interface EpiMaskOptions {
  * keep the largest connected component and apply a binary opening.
  */
 export async function computeEpiMask(img: ImgLike, opts: EpiMaskOptions = {}): Promise<NiftiImage> {
-  checkOptions('computeEpiMask', opts, optionKeys<EpiMaskOptions>({ lowerCutoff: true, upperCutoff: true, connected: true, opening: true, excludeZeros: true }));
+  checkOptions(
+    'computeEpiMask',
+    opts,
+    optionKeys<EpiMaskOptions>({ lowerCutoff: true, upperCutoff: true, connected: true, opening: true, excludeZeros: true }),
+  );
   const { lowerCutoff = 0.2, upperCutoff = 0.85, connected = true, opening = 2, excludeZeros = false } = opts;
   if (!(lowerCutoff >= 0 && lowerCutoff < upperCutoff && upperCutoff <= 1)) {
     throw new Error(`lowerCutoff/upperCutoff: need 0 <= lowerCutoff < upperCutoff <= 1, got ${lowerCutoff} and ${upperCutoff}`);
@@ -130,10 +168,14 @@ export async function computeEpiMask(img: ImgLike, opts: EpiMaskOptions = {}): P
   if (n < 2) throw new Error(`img: too few voxels (${n}) to compute an EPI mask`);
   const lower = Math.floor(lowerCutoff * n);
   const upper = Math.min(Math.floor(upperCutoff * n), n - 1);
-  let bestGap = -Infinity, at = lower;
+  let bestGap = -Infinity,
+    at = lower;
   for (let i = lower; i < upper; i++) {
     const gap = sorted[i + 1]! - sorted[i]!;
-    if (gap > bestGap) { bestGap = gap; at = i; }
+    if (gap > bestGap) {
+      bestGap = gap;
+      at = i;
+    }
   }
   const threshold = 0.5 * (sorted[at]! + sorted[at + 1]!);
   let mask: Uint8Array = new Uint8Array(mean.length);
@@ -175,9 +217,11 @@ export async function computeBackgroundMask(img: ImgLike, opts: BackgroundMaskOp
     };
     for (let axis = 0; axis < 3; axis++) {
       for (const start of [true, false]) {
-        for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) {
-          if (inSlab(i, j, k, axis, start)) border.push(mean[i + nx * (j + ny * k)]!);
-        }
+        for (let k = 0; k < nz; k++)
+          for (let j = 0; j < ny; j++)
+            for (let i = 0; i < nx; i++) {
+              if (inSlab(i, j, k, axis, start)) border.push(mean[i + nx * (j + ny * k)]!);
+            }
       }
     }
     border.sort((x, y) => x - y);

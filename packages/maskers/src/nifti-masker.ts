@@ -6,7 +6,13 @@ import { computeBackgroundMask, computeBrainMask, computeEpiMask, intersectMasks
 import { resampleTemplate, resampleToGrid, smooth } from './resampling.js';
 import { cleanSignals, type Standardize } from './signal.js';
 import {
-  assertSameGrid, binaryVolume, formatShape, loadImage, maskImageLike, maskOffsetsCOrder, sameGrid,
+  assertSameGrid,
+  binaryVolume,
+  formatShape,
+  loadImage,
+  maskImageLike,
+  maskOffsetsCOrder,
+  sameGrid,
   type ImgLike,
 } from './volume.js';
 
@@ -44,8 +50,15 @@ export interface NiftiMaskerOptions extends SignalOptions {
 
 const SIGNAL_KEYS = { standardize: true, detrend: true, runs: true, highPass: true, lowPass: true, tR: true } as const;
 export const NIFTI_MASKER_OPTIONS = optionKeys<NiftiMaskerOptions>({
-  ...SIGNAL_KEYS, maskImg: true, maskStrategy: true, maskArgs: true, brainTemplate: true, smoothingFwhm: true,
-  targetAffine: true, targetShape: true, resampleMask: true,
+  ...SIGNAL_KEYS,
+  maskImg: true,
+  maskStrategy: true,
+  maskArgs: true,
+  brainTemplate: true,
+  smoothingFwhm: true,
+  targetAffine: true,
+  targetShape: true,
+  resampleMask: true,
 });
 
 /** Per-call extras of transform: run labels and confounds for cleaning. */
@@ -106,8 +119,13 @@ export class NiftiMasker {
       mask = await resampleToGrid(mask, p.targetAffine, p.targetShape, 'nearest');
     } else if (images && p.maskImg !== undefined && !sameGrid(mask, images[0]!)) {
       if (!p.resampleMask) {
-        assertSameGrid(mask, 'maskImg', images[0]!, Array.isArray(imgs) ? 'imgs[0]' : 'imgs',
-          ' (pass resampleMask: true to resample the mask)');
+        assertSameGrid(
+          mask,
+          'maskImg',
+          images[0]!,
+          Array.isArray(imgs) ? 'imgs[0]' : 'imgs',
+          ' (pass resampleMask: true to resample the mask)',
+        );
       }
       mask = await resampleTemplate(mask, images[0]!, 'nearest');
     }
@@ -128,9 +146,12 @@ export class NiftiMasker {
     const args = p.maskArgs ?? {};
     const one = (img: NiftiImage): Promise<NiftiImage> => {
       switch (strategy) {
-        case 'background': return computeBackgroundMask(img, args);
-        case 'epi': return computeEpiMask(img, args);
-        case 'whole-brain-template': return computeBrainMask(img, { ...args, template: p.brainTemplate });
+        case 'background':
+          return computeBackgroundMask(img, args);
+        case 'epi':
+          return computeEpiMask(img, args);
+        case 'whole-brain-template':
+          return computeBrainMask(img, { ...args, template: p.brainTemplate });
         default:
           throw new Error(`maskStrategy: must be 'background', 'epi' or 'whole-brain-template', got ${JSON.stringify(strategy)}`);
       }
@@ -176,11 +197,13 @@ export class NiftiMasker {
       const data = im.data;
       const n = im.volumeSize;
       for (let t = 0; t < im.nVolumes; t++, row++) {
-        const base = t * n, dst = row * nCols;
+        const base = t * n,
+          dst = row * nCols;
         for (let c = 0; c < nCols; c++) {
           const v = data[base + offsets[c]!] as number;
           if (v !== v) {
-            const f = offsets[c]!, [nx, ny] = im.shape as [number, number];
+            const f = offsets[c]!,
+              [nx, ny] = im.shape as [number, number];
             const voxel = `(${f % nx}, ${Math.floor(f / nx) % ny}, ${Math.floor(f / (nx * ny))})`;
             throw new Error(`${Array.isArray(imgs) ? `imgs[${i}]` : 'imgs'}: NaN at voxel ${voxel} of volume ${t} inside the mask`);
           }
@@ -203,8 +226,13 @@ export class NiftiMasker {
     if (!needsCleaning) return X;
     const tR = p.tR ?? this.template?.tr;
     return cleanSignals(X, {
-      runs, detrend: p.detrend, standardize: p.standardize ?? false,
-      highPass: p.highPass, lowPass: p.lowPass, tR, confounds: opts.confounds,
+      runs,
+      detrend: p.detrend,
+      standardize: p.standardize ?? false,
+      highPass: p.highPass,
+      lowPass: p.lowPass,
+      tR,
+      confounds: opts.confounds,
     });
   }
 
@@ -228,7 +256,8 @@ export class NiftiMasker {
     const n = mask.volumeSize;
     const data = new Float64Array(n * rows);
     for (let r = 0; r < rows; r++) {
-      const base = r * n, src = r * cols;
+      const base = r * n,
+        src = r * cols;
       for (let c = 0; c < cols; c++) data[base + offsets[c]!] = values[src + c]!;
     }
     const shape = rows === 1 ? mask.shape.slice(0, 3) : [...mask.shape.slice(0, 3), rows];

@@ -15,16 +15,25 @@ async function imageOp<F>(name: string, purpose: string): Promise<F> {
 }
 
 type ResampleToImg = (src: ImgLike, target: ImgLike, opts?: { interpolation?: string }) => Promise<NiftiImage>;
-type ResampleImg = (src: ImgLike, opts: { targetAffine?: number[][]; targetShape?: number[]; interpolation?: string }) => Promise<NiftiImage>;
+type ResampleImg = (
+  src: ImgLike,
+  opts: { targetAffine?: number[][]; targetShape?: number[]; interpolation?: string },
+) => Promise<NiftiImage>;
 type SmoothImg = (img: ImgLike, fwhm: number | number[]) => Promise<NiftiImage>;
 
-export async function resampleTemplate(src: ImgLike, target: NiftiImage, interpolation: 'continuous' | 'nearest' | 'linear'): Promise<NiftiImage> {
+export async function resampleTemplate(
+  src: ImgLike,
+  target: NiftiImage,
+  interpolation: 'continuous' | 'nearest' | 'linear',
+): Promise<NiftiImage> {
   const resampleToImg = await imageOp<ResampleToImg>('resampleToImg', 'resampling');
   return resampleToImg(src, target, { interpolation });
 }
 
 export async function resampleToGrid(
-  src: NiftiImage, targetAffine: number[][] | undefined, targetShape: number[] | undefined,
+  src: NiftiImage,
+  targetAffine: number[][] | undefined,
+  targetShape: number[] | undefined,
   interpolation: 'continuous' | 'nearest' | 'linear',
 ): Promise<NiftiImage> {
   if (!targetAffine) throw new Error(`targetAffine: needed when targetShape (${targetShape?.join(', ')}) is given`);

@@ -146,11 +146,13 @@ function projectOutInPlace(X: Matrix, basis: Float64Array[]): void {
   for (const q of basis) {
     coef.fill(0);
     for (let r = 0; r < rows; r++) {
-      const qr = q[r]!, off = r * cols;
+      const qr = q[r]!,
+        off = r * cols;
       for (let c = 0; c < cols; c++) coef[c] += qr * data[off + c]!;
     }
     for (let r = 0; r < rows; r++) {
-      const qr = q[r]!, off = r * cols;
+      const qr = q[r]!,
+        off = r * cols;
       for (let c = 0; c < cols; c++) data[off + c] = data[off + c]! - qr * coef[c]!;
     }
   }
@@ -179,8 +181,11 @@ function cleanOneRun(X: Matrix, opts: CleanOptions): void {
   // signal's level and make psc relative to the original mean; so is detrending before psc.
   // nilearn 0.10.3-0.10.4 also added it after a low-pass, doubling the level (nilearn#4466);
   // a low-pass keeps the mean, so nothing is added then.
-  if ((opts.detrend && standardize === 'psc') || (opts.highPass !== undefined && !opts.detrend) ||
-    (opts.highPass !== undefined && standardize === 'psc')) {
+  if (
+    (opts.detrend && standardize === 'psc') ||
+    (opts.highPass !== undefined && !opts.detrend) ||
+    (opts.highPass !== undefined && standardize === 'psc')
+  ) {
     const { data, rows, cols } = X;
     for (let r = 0; r < rows; r++) {
       const off = r * cols;
@@ -191,7 +196,14 @@ function cleanOneRun(X: Matrix, opts: CleanOptions): void {
 }
 
 const CLEAN_OPTIONS = optionKeys<CleanOptions>({
-  runs: true, detrend: true, standardize: true, highPass: true, lowPass: true, tR: true, confounds: true, standardizeConfounds: true,
+  runs: true,
+  detrend: true,
+  standardize: true,
+  highPass: true,
+  lowPass: true,
+  tR: true,
+  confounds: true,
+  standardizeConfounds: true,
 });
 
 /**

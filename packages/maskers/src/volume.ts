@@ -23,22 +23,27 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 export function formatAffine(affine: Affine): string {
-  return `[${affine.slice(0, 3).map((r) => `[${r.map((v) => +v.toFixed(4)).join(', ')}]`).join(', ')}]`;
+  return `[${affine
+    .slice(0, 3)
+    .map((r) => `[${r.map((v) => +v.toFixed(4)).join(', ')}]`)
+    .join(', ')}]`;
 }
 
 export function sameGrid(a: NiftiImage, b: NiftiImage): boolean {
-  return a.shape[0] === b.shape[0] && a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] &&
-    affinesClose(a.affine, b.affine, 1e-5);
+  return a.shape[0] === b.shape[0] && a.shape[1] === b.shape[1] && a.shape[2] === b.shape[2] && affinesClose(a.affine, b.affine, 1e-5);
 }
 
 /** Throw a one-line error naming both grids unless `img` lies on the grid of `ref`. */
 export function assertSameGrid(img: NiftiImage, imgArg: string, ref: NiftiImage, refArg: string, hint = ''): void {
-  const s1 = img.shape.slice(0, 3), s2 = ref.shape.slice(0, 3);
+  const s1 = img.shape.slice(0, 3),
+    s2 = ref.shape.slice(0, 3);
   if (s1.some((v, i) => v !== s2[i])) {
     throw new Error(`${imgArg}: shape ${formatShape(s1)} differs from the shape ${formatShape(s2)} of ${refArg}${hint}`);
   }
   if (!affinesClose(img.affine, ref.affine, 1e-5)) {
-    throw new Error(`${imgArg}: affine ${formatAffine(img.affine)} differs from the affine ${formatAffine(ref.affine)} of ${refArg}${hint}`);
+    throw new Error(
+      `${imgArg}: affine ${formatAffine(img.affine)} differs from the affine ${formatAffine(ref.affine)} of ${refArg}${hint}`,
+    );
   }
 }
 
@@ -80,7 +85,8 @@ export function maskOffsetsCOrder(mask: Uint8Array, shape: readonly number[]): I
 
 /** Mean over volumes (float64) of a 3-D or 4-D image's data. */
 export function meanVolume(img: NiftiImage): Float64Array {
-  const n = img.volumeSize, nVol = img.nVolumes;
+  const n = img.volumeSize,
+    nVol = img.nVolumes;
   const out = new Float64Array(n);
   const data = img.data;
   for (let t = 0; t < nVol; t++) {

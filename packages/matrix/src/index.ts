@@ -148,7 +148,8 @@ brandClass(Matrix, '@neurodecode/matrix.Matrix');
 /** True for objects with numeric rows and cols and a Float64Array data. */
 export function isMatrixLike(x: unknown): x is MatrixLike {
   return (
-    typeof x === 'object' && x !== null &&
+    typeof x === 'object' &&
+    x !== null &&
     typeof (x as MatrixLike).rows === 'number' &&
     typeof (x as MatrixLike).cols === 'number' &&
     (x as MatrixLike).data instanceof Float64Array

@@ -24,7 +24,8 @@ function ranked(word: string, candidates: readonly string[]): { c: string; d: nu
   const w = squash(word);
   const out = candidates.map((c) => {
     const s = squash(c);
-    const d = s === w ? -2 : s.includes(w) || (s.length > 2 && w.includes(s)) ? -1 + Math.abs(s.length - w.length) / 1000 : editDistance(w, s);
+    const d =
+      s === w ? -2 : s.includes(w) || (s.length > 2 && w.includes(s)) ? -1 + Math.abs(s.length - w.length) / 1000 : editDistance(w, s);
     return { c, d };
   });
   return out.sort((a, b) => a.d - b.d || a.c.localeCompare(b.c));
@@ -32,7 +33,9 @@ function ranked(word: string, candidates: readonly string[]): { c: string; d: nu
 
 /** The `n` candidates closest to `word` (exact after squashing first, then containment, then edit distance). */
 export function closestNames(word: string, candidates: readonly string[], n = 1): string[] {
-  return ranked(word, candidates).slice(0, n).map((r) => r.c);
+  return ranked(word, candidates)
+    .slice(0, n)
+    .map((r) => r.c);
 }
 
 /** The one candidate close enough to `word` to be what was meant (a typo or another spelling), if any. */

@@ -10,20 +10,29 @@ export function affineFromHeader(h: NiftiHeader, where: string): Affine {
     a = qformAffine(h);
   } else {
     const p = h.pixdim;
-    a = [[p[1] || 1, 0, 0, 0], [0, p[2] || 1, 0, 0], [0, 0, p[3] || 1, 0], [0, 0, 0, 1]];
+    a = [
+      [p[1] || 1, 0, 0, 0],
+      [0, p[2] || 1, 0, 0],
+      [0, 0, p[3] || 1, 0],
+      [0, 0, 0, 1],
+    ];
   }
   checkAffine(a, where);
   return a;
 }
 
 export function qformAffine(h: NiftiHeader): Affine {
-  const b = h.quatern_b, c = h.quatern_c, d = h.quatern_d;
+  const b = h.quatern_b,
+    c = h.quatern_c,
+    d = h.quatern_d;
   let a2 = 1 - (b * b + c * c + d * d);
   // Rounding in float32 fields can push a^2 a hair below zero; the standard says treat it as 0.
   if (a2 < 1e-7) a2 = 0;
   const a = Math.sqrt(a2);
   const qfac = h.pixdim[0]! < 0 ? -1 : 1;
-  const i = h.pixdim[1]!, j = h.pixdim[2]!, k = h.pixdim[3]! * qfac;
+  const i = h.pixdim[1]!,
+    j = h.pixdim[2]!,
+    k = h.pixdim[3]! * qfac;
   const R = [
     [a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)],
     [2 * (b * c + a * d), a * a + c * c - b * b - d * d, 2 * (c * d - a * b)],
@@ -49,9 +58,10 @@ export function checkAffine(a: Affine, where: string): void {
   if (!Array.isArray(a) || a.length !== 4 || a.some((row) => !Array.isArray(row) || row.length !== 4)) {
     throw new Error(`${where}: affine must be a 4x4 array of rows`);
   }
-  for (const row of a) for (const v of row) {
-    if (!Number.isFinite(v)) throw new Error(`${where}: affine contains a non-finite value (${v})`);
-  }
+  for (const row of a)
+    for (const v of row) {
+      if (!Number.isFinite(v)) throw new Error(`${where}: affine contains a non-finite value (${v})`);
+    }
   if (Math.abs(det3(a)) < 1e-12) throw new Error(`${where}: affine is singular (zero determinant)`);
 }
 
@@ -75,11 +85,17 @@ export function setHeaderAffine(h: NiftiHeader, a: Affine): void {
     for (let r = 0; r < 3; r++) R[r]![2] = -R[r]![2]!;
   }
   const [qb, qc, qd] = quaternionFromRotation(R);
-  h.quatern_b = qb; h.quatern_c = qc; h.quatern_d = qd;
-  h.qoffset_x = a[0]![3]!; h.qoffset_y = a[1]![3]!; h.qoffset_z = a[2]![3]!;
+  h.quatern_b = qb;
+  h.quatern_c = qc;
+  h.quatern_d = qd;
+  h.qoffset_x = a[0]![3]!;
+  h.qoffset_y = a[1]![3]!;
+  h.qoffset_z = a[2]![3]!;
   if (h.qform_code <= 0) h.qform_code = h.sform_code;
   h.pixdim[0] = qfac;
-  h.pixdim[1] = zooms[0]; h.pixdim[2] = zooms[1]; h.pixdim[3] = zooms[2];
+  h.pixdim[1] = zooms[0];
+  h.pixdim[2] = zooms[1];
+  h.pixdim[3] = zooms[2];
 }
 
 /** (b, c, d) of the unit quaternion with a >= 0 for a proper rotation matrix. */
@@ -89,19 +105,36 @@ function quaternionFromRotation(R: number[][]): [number, number, number] {
   let a: number, b: number, c: number, d: number;
   if (trace > 0) {
     const s = 0.5 / Math.sqrt(trace + 1);
-    a = 0.25 / s; b = (r(2, 1) - r(1, 2)) * s; c = (r(0, 2) - r(2, 0)) * s; d = (r(1, 0) - r(0, 1)) * s;
+    a = 0.25 / s;
+    b = (r(2, 1) - r(1, 2)) * s;
+    c = (r(0, 2) - r(2, 0)) * s;
+    d = (r(1, 0) - r(0, 1)) * s;
   } else if (r(0, 0) > r(1, 1) && r(0, 0) > r(2, 2)) {
     const s = 2 * Math.sqrt(1 + r(0, 0) - r(1, 1) - r(2, 2));
-    a = (r(2, 1) - r(1, 2)) / s; b = 0.25 * s; c = (r(0, 1) + r(1, 0)) / s; d = (r(0, 2) + r(2, 0)) / s;
+    a = (r(2, 1) - r(1, 2)) / s;
+    b = 0.25 * s;
+    c = (r(0, 1) + r(1, 0)) / s;
+    d = (r(0, 2) + r(2, 0)) / s;
   } else if (r(1, 1) > r(2, 2)) {
     const s = 2 * Math.sqrt(1 + r(1, 1) - r(0, 0) - r(2, 2));
-    a = (r(0, 2) - r(2, 0)) / s; b = (r(0, 1) + r(1, 0)) / s; c = 0.25 * s; d = (r(1, 2) + r(2, 1)) / s;
+    a = (r(0, 2) - r(2, 0)) / s;
+    b = (r(0, 1) + r(1, 0)) / s;
+    c = 0.25 * s;
+    d = (r(1, 2) + r(2, 1)) / s;
   } else {
     const s = 2 * Math.sqrt(1 + r(2, 2) - r(0, 0) - r(1, 1));
-    a = (r(1, 0) - r(0, 1)) / s; b = (r(0, 2) + r(2, 0)) / s; c = (r(1, 2) + r(2, 1)) / s; d = 0.25 * s;
+    a = (r(1, 0) - r(0, 1)) / s;
+    b = (r(0, 2) + r(2, 0)) / s;
+    c = (r(1, 2) + r(2, 1)) / s;
+    d = 0.25 * s;
   }
   const n = Math.hypot(a, b, c, d) || 1;
-  if (a < 0) { a = -a; b = -b; c = -c; d = -d; }
+  if (a < 0) {
+    a = -a;
+    b = -b;
+    c = -c;
+    d = -d;
+  }
   return [b / n, c / n, d / n];
 }
 
@@ -125,17 +158,28 @@ export function invertAffine(a: Affine): Affine {
     [(m(1, 0) * m(2, 1) - m(1, 1) * m(2, 0)) / d, (m(0, 1) * m(2, 0) - m(0, 0) * m(2, 1)) / d, (m(0, 0) * m(1, 1) - m(0, 1) * m(1, 0)) / d],
   ];
   const t = [0, 1, 2].map((r) => -(inv3[r]![0]! * m(0, 3) + inv3[r]![1]! * m(1, 3) + inv3[r]![2]! * m(2, 3)));
-  return [[...inv3[0]!, t[0]!], [...inv3[1]!, t[1]!], [...inv3[2]!, t[2]!], [0, 0, 0, 1]];
+  return [
+    [...inv3[0]!, t[0]!],
+    [...inv3[1]!, t[1]!],
+    [...inv3[2]!, t[2]!],
+    [0, 0, 0, 1],
+  ];
 }
 
 /** Product a*b of two 4x4 affines. */
 export function multiplyAffines(a: Affine, b: Affine): Affine {
-  const out: Affine = [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]];
-  for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) {
-    let s = 0;
-    for (let k = 0; k < 4; k++) s += a[r]![k]! * b[k]![c]!;
-    out[r]![c] = s;
-  }
+  const out: Affine = [
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+    [0, 0, 0, 0],
+  ];
+  for (let r = 0; r < 4; r++)
+    for (let c = 0; c < 4; c++) {
+      let s = 0;
+      for (let k = 0; k < 4; k++) s += a[r]![k]! * b[k]![c]!;
+      out[r]![c] = s;
+    }
   return out;
 }
 

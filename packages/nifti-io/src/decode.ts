@@ -28,15 +28,28 @@ type Ctor = { new (buf: ArrayBufferLike, off: number, len: number): NumericArray
 
 function viewCtor(d: DtypeInfo): Ctor | undefined {
   switch (d.name) {
-    case 'uint8': case 'rgb24': case 'rgba32': return Uint8Array as unknown as Ctor;
-    case 'int8': return Int8Array as unknown as Ctor;
-    case 'int16': return Int16Array as unknown as Ctor;
-    case 'uint16': return Uint16Array as unknown as Ctor;
-    case 'int32': return Int32Array as unknown as Ctor;
-    case 'uint32': return Uint32Array as unknown as Ctor;
-    case 'float32': case 'complex64': return Float32Array as unknown as Ctor;
-    case 'float64': case 'complex128': return Float64Array as unknown as Ctor;
-    default: return undefined; // int64/uint64 are converted element by element
+    case 'uint8':
+    case 'rgb24':
+    case 'rgba32':
+      return Uint8Array as unknown as Ctor;
+    case 'int8':
+      return Int8Array as unknown as Ctor;
+    case 'int16':
+      return Int16Array as unknown as Ctor;
+    case 'uint16':
+      return Uint16Array as unknown as Ctor;
+    case 'int32':
+      return Int32Array as unknown as Ctor;
+    case 'uint32':
+      return Uint32Array as unknown as Ctor;
+    case 'float32':
+    case 'complex64':
+      return Float32Array as unknown as Ctor;
+    case 'float64':
+    case 'complex128':
+      return Float64Array as unknown as Ctor;
+    default:
+      return undefined; // int64/uint64 are converted element by element
   }
 }
 
@@ -105,10 +118,12 @@ export class NiftiDecoder {
     // The next selected volume at or after pos is found from how much has been written.
     while (pos < end && !this.done) {
       const k = Math.floor((this.written * this.elemSize + this.carryLen) / vb);
-      const start = vols[k]! * vb, stop = start + vb;
+      const start = vols[k]! * vb,
+        stop = start + vb;
       if (stop <= pos) break; // cannot happen: written data never runs ahead of the stream
       if (start >= end) return;
-      const from = Math.max(start, pos), to = Math.min(stop, end);
+      const from = Math.max(start, pos),
+        to = Math.min(stop, end);
       this.consume(chunk.subarray(from - (end - chunk.length), to - (end - chunk.length)));
       pos = to;
     }
@@ -171,27 +186,48 @@ export class NiftiDecoder {
     if (wantFloat && !info.numeric) {
       throw new Error(`${this.where}: ${info.name} data cannot be converted to ${this.opts.dtype} (not a numeric datatype)`);
     }
-    const slope = h.scl_slope, inter = h.scl_inter;
-    this.scaling = this.opts.applyScaling && info.numeric && Number.isFinite(slope) && slope !== 0 && !(slope === 1 && (inter === 0 || !Number.isFinite(inter)));
-    if (this.scaling) { this.slope = slope; this.inter = Number.isFinite(inter) ? inter : 0; }
-    const outName = this.opts.dtype === 'float32' ? 'float32' : this.opts.dtype === 'float64' ? 'float64'
-      : this.scaling ? 'float64' : info.name;
-    const outBytesPer = outName === 'float32' ? 4 : outName === 'float64' || info.name === 'int64' || info.name === 'uint64' ? 8 : this.elemSize;
+    const slope = h.scl_slope,
+      inter = h.scl_inter;
+    this.scaling =
+      this.opts.applyScaling &&
+      info.numeric &&
+      Number.isFinite(slope) &&
+      slope !== 0 &&
+      !(slope === 1 && (inter === 0 || !Number.isFinite(inter)));
+    if (this.scaling) {
+      this.slope = slope;
+      this.inter = Number.isFinite(inter) ? inter : 0;
+    }
+    const outName =
+      this.opts.dtype === 'float32' ? 'float32' : this.opts.dtype === 'float64' ? 'float64' : this.scaling ? 'float64' : info.name;
+    const outBytesPer =
+      outName === 'float32' ? 4 : outName === 'float64' || info.name === 'int64' || info.name === 'uint64' ? 8 : this.elemSize;
     const needBytes = this.totalElems * outBytesPer;
     if (this.totalElems > MAX_ELEMENTS || needBytes > this.opts.maxBytes) {
-      throw new Error(`${this.where}: shape [${shape.join(', ')}] would need ${(needBytes / 1024 ** 3).toFixed(1)} GiB, over the ${(this.opts.maxBytes / 1024 ** 3).toFixed(1)} GiB limit`);
+      throw new Error(
+        `${this.where}: shape [${shape.join(', ')}] would need ${(needBytes / 1024 ** 3).toFixed(1)} GiB, over the ${(this.opts.maxBytes / 1024 ** 3).toFixed(1)} GiB limit`,
+      );
     }
     if (sourceElems * this.elemSize > this.plausibleBytes) {
-      throw new Error(`${this.where}: dimensions are inconsistent with the file size: shape [${shape.join(', ')}] needs ${this.totalElems * this.elemSize} data bytes, more than the file can hold`);
+      throw new Error(
+        `${this.where}: dimensions are inconsistent with the file size: shape [${shape.join(', ')}] needs ${this.totalElems * this.elemSize} data bytes, more than the file can hold`,
+      );
     }
     if (h.scl_slope !== 1 || h.scl_inter !== 0) {
       // Record the scaling the file had; values in memory are already scaled when applied.
-      if (this.scaling) { h.scl_slope = 1; h.scl_inter = 0; }
+      if (this.scaling) {
+        h.scl_slope = 1;
+        h.scl_inter = 0;
+      }
     }
     // int64/uint64 are held as float64 natively (allocFor), or float32 when that was asked for.
     this.out = allocFor(outName as Parameters<typeof allocFor>[0], this.totalElems);
-    this.sameLayout = h.littleEndian === HOST_LITTLE_ENDIAN && !this.scaling && viewCtor(info) !== undefined &&
-      this.out.BYTES_PER_ELEMENT === this.elemSize && (outName === info.name || (!info.numeric));
+    this.sameLayout =
+      h.littleEndian === HOST_LITTLE_ENDIAN &&
+      !this.scaling &&
+      viewCtor(info) !== undefined &&
+      this.out.BYTES_PER_ELEMENT === this.elemSize &&
+      (outName === info.name || !info.numeric);
     return true;
   }
 
@@ -203,7 +239,8 @@ export class NiftiDecoder {
     if (vols.length === 0) throw new Error(`${this.where}: volumes: the list of volumes to read is empty`);
     vols.forEach((v, i) => {
       if (!Number.isInteger(v) || v < 0 || v >= nVol) throw new Error(`${this.where}: volumes: index ${v} is outside 0..${nVol - 1}`);
-      if (i > 0 && v <= vols[i - 1]!) throw new Error(`${this.where}: volumes: indices must be ascending without repeats, got ${vols.join(', ')}`);
+      if (i > 0 && v <= vols[i - 1]!)
+        throw new Error(`${this.where}: volumes: indices must be ascending without repeats, got ${vols.join(', ')}`);
     });
     this.volumeBytes = shape[0]! * shape[1]! * shape[2]! * this.info!.bytes;
     if (shape.length === 3) shape.push(1);
@@ -260,20 +297,22 @@ export class NiftiDecoder {
       const view = new Ctor(src.buffer, src.byteOffset, n);
       out.set(view as unknown as ArrayLike<number>, at);
     } else {
-      const big = info.name === 'int64'
-        ? new BigInt64Array(src.buffer, src.byteOffset, n)
-        : new BigUint64Array(src.buffer, src.byteOffset, n);
+      const big =
+        info.name === 'int64' ? new BigInt64Array(src.buffer, src.byteOffset, n) : new BigUint64Array(src.buffer, src.byteOffset, n);
       const lim = BigInt(Number.MAX_SAFE_INTEGER);
       for (let i = 0; i < n; i++) {
         const v = big[i]!;
         if (v > lim || v < -lim) {
-          throw new Error(`${this.where}: ${info.name} voxel ${at + i} holds ${v}, outside the exactly representable range (|v| <= 2^53-1)`);
+          throw new Error(
+            `${this.where}: ${info.name} voxel ${at + i} holds ${v}, outside the exactly representable range (|v| <= 2^53-1)`,
+          );
         }
         out[at + i] = Number(v);
       }
     }
     if (this.scaling) {
-      const s = this.slope, c = this.inter;
+      const s = this.slope,
+        c = this.inter;
       for (let i = at, end = at + n; i < end; i++) out[i] = out[i]! * s + c;
     }
     this.written += n;
@@ -283,7 +322,9 @@ export class NiftiDecoder {
 function swapBytes(b: Uint8Array, size: number): void {
   for (let i = 0; i + size <= b.length; i += size) {
     for (let lo = i, hi = i + size - 1; lo < hi; lo++, hi--) {
-      const t = b[lo]!; b[lo] = b[hi]!; b[hi] = t;
+      const t = b[lo]!;
+      b[lo] = b[hi]!;
+      b[hi] = t;
     }
   }
 }

@@ -1,11 +1,22 @@
 // NIfTI datatype codes and how each maps to a JavaScript typed array.
 
 export type DtypeName =
-  | 'uint8' | 'int8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64'
-  | 'float32' | 'float64' | 'rgb24' | 'rgba32' | 'complex64' | 'complex128';
+  | 'uint8'
+  | 'int8'
+  | 'int16'
+  | 'uint16'
+  | 'int32'
+  | 'uint32'
+  | 'int64'
+  | 'uint64'
+  | 'float32'
+  | 'float64'
+  | 'rgb24'
+  | 'rgba32'
+  | 'complex64'
+  | 'complex128';
 
-export type NumericArray =
-  | Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
+export type NumericArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
 export interface DtypeInfo {
   code: number;
@@ -57,14 +68,28 @@ export function dtypeFromName(name: DtypeName): DtypeInfo {
 /** The in-memory array class for voxels of this dtype (int64 is held as float64, checked). */
 export function allocFor(name: DtypeName, length: number): NumericArray {
   switch (name) {
-    case 'uint8': case 'rgb24': case 'rgba32': return new Uint8Array(length);
-    case 'int8': return new Int8Array(length);
-    case 'int16': return new Int16Array(length);
-    case 'uint16': return new Uint16Array(length);
-    case 'int32': return new Int32Array(length);
-    case 'uint32': return new Uint32Array(length);
-    case 'float32': case 'complex64': return new Float32Array(length);
-    case 'float64': case 'complex128': case 'int64': case 'uint64': return new Float64Array(length);
+    case 'uint8':
+    case 'rgb24':
+    case 'rgba32':
+      return new Uint8Array(length);
+    case 'int8':
+      return new Int8Array(length);
+    case 'int16':
+      return new Int16Array(length);
+    case 'uint16':
+      return new Uint16Array(length);
+    case 'int32':
+      return new Int32Array(length);
+    case 'uint32':
+      return new Uint32Array(length);
+    case 'float32':
+    case 'complex64':
+      return new Float32Array(length);
+    case 'float64':
+    case 'complex128':
+    case 'int64':
+    case 'uint64':
+      return new Float64Array(length);
   }
 }
 

@@ -9,8 +9,11 @@ export function encodeHeader(img: NiftiImage): { header: Uint8Array; data: Uint8
   const info = dtypeFromName(img.dtype);
   const h: NiftiHeader = {
     ...img.header,
-    dim: img.header.dim.slice(), pixdim: img.header.pixdim.slice(),
-    srow_x: img.header.srow_x.slice(), srow_y: img.header.srow_y.slice(), srow_z: img.header.srow_z.slice(),
+    dim: img.header.dim.slice(),
+    pixdim: img.header.pixdim.slice(),
+    srow_x: img.header.srow_x.slice(),
+    srow_y: img.header.srow_y.slice(),
+    srow_z: img.header.srow_z.slice(),
   };
   h.littleEndian = true;
   const shape = img.shape;

@@ -107,8 +107,9 @@ export function parseHeader(bytes: Uint8Array, where: string): NiftiHeader {
     h.aux_file = readString(bytes, 228, 24);
     h.qform_code = dv.getInt16(252, le);
     h.sform_code = dv.getInt16(254, le);
-    [h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z] =
-      Array.from({ length: 6 }, (_, i) => dv.getFloat32(256 + 4 * i, le)) as [number, number, number, number, number, number];
+    [h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z] = Array.from({ length: 6 }, (_, i) =>
+      dv.getFloat32(256 + 4 * i, le),
+    ) as [number, number, number, number, number, number];
     h.srow_x = Array.from({ length: 4 }, (_, i) => dv.getFloat32(280 + 4 * i, le));
     h.srow_y = Array.from({ length: 4 }, (_, i) => dv.getFloat32(296 + 4 * i, le));
     h.srow_z = Array.from({ length: 4 }, (_, i) => dv.getFloat32(312 + 4 * i, le));
@@ -144,8 +145,9 @@ export function parseHeader(bytes: Uint8Array, where: string): NiftiHeader {
     h.aux_file = readString(bytes, 320, 24);
     h.qform_code = dv.getInt32(344, le);
     h.sform_code = dv.getInt32(348, le);
-    [h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z] =
-      Array.from({ length: 6 }, (_, i) => dv.getFloat64(352 + 8 * i, le)) as [number, number, number, number, number, number];
+    [h.quatern_b, h.quatern_c, h.quatern_d, h.qoffset_x, h.qoffset_y, h.qoffset_z] = Array.from({ length: 6 }, (_, i) =>
+      dv.getFloat64(352 + 8 * i, le),
+    ) as [number, number, number, number, number, number];
     h.srow_x = Array.from({ length: 4 }, (_, i) => dv.getFloat64(400 + 8 * i, le));
     h.srow_y = Array.from({ length: 4 }, (_, i) => dv.getFloat64(432 + 8 * i, le));
     h.srow_z = Array.from({ length: 4 }, (_, i) => dv.getFloat64(464 + 8 * i, le));
@@ -286,12 +288,43 @@ export function serializeHeader(h: NiftiHeader): Uint8Array {
 /** A blank header (NIfTI-1, float32, unit voxels) to fill in. */
 export function emptyHeader(): NiftiHeader {
   return {
-    version: 1, littleEndian: true, dim_info: 0, dim: [3, 1, 1, 1, 1, 1, 1, 1],
-    intent_p1: 0, intent_p2: 0, intent_p3: 0, intent_code: 0, datatype: 16, bitpix: 32,
-    slice_start: 0, pixdim: [1, 1, 1, 1, 1, 1, 1, 1], vox_offset: 352, scl_slope: 1, scl_inter: 0,
-    slice_end: 0, slice_code: 0, xyzt_units: 10, cal_max: 0, cal_min: 0, slice_duration: 0, toffset: 0,
-    descrip: '', aux_file: '', qform_code: 0, sform_code: 0, quatern_b: 0, quatern_c: 0, quatern_d: 0,
-    qoffset_x: 0, qoffset_y: 0, qoffset_z: 0, srow_x: [1, 0, 0, 0], srow_y: [0, 1, 0, 0], srow_z: [0, 0, 1, 0],
-    intent_name: '', magic: 'n+1', extensions: [],
+    version: 1,
+    littleEndian: true,
+    dim_info: 0,
+    dim: [3, 1, 1, 1, 1, 1, 1, 1],
+    intent_p1: 0,
+    intent_p2: 0,
+    intent_p3: 0,
+    intent_code: 0,
+    datatype: 16,
+    bitpix: 32,
+    slice_start: 0,
+    pixdim: [1, 1, 1, 1, 1, 1, 1, 1],
+    vox_offset: 352,
+    scl_slope: 1,
+    scl_inter: 0,
+    slice_end: 0,
+    slice_code: 0,
+    xyzt_units: 10,
+    cal_max: 0,
+    cal_min: 0,
+    slice_duration: 0,
+    toffset: 0,
+    descrip: '',
+    aux_file: '',
+    qform_code: 0,
+    sform_code: 0,
+    quatern_b: 0,
+    quatern_c: 0,
+    quatern_d: 0,
+    qoffset_x: 0,
+    qoffset_y: 0,
+    qoffset_z: 0,
+    srow_x: [1, 0, 0, 0],
+    srow_y: [0, 1, 0, 0],
+    srow_z: [0, 0, 1, 0],
+    intent_name: '',
+    magic: 'n+1',
+    extensions: [],
   };
 }

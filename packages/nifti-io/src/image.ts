@@ -16,8 +16,11 @@ export interface NiftiImageInit {
 function cloneHeader(h: NiftiHeader): NiftiHeader {
   return {
     ...h,
-    dim: h.dim.slice(), pixdim: h.pixdim.slice(),
-    srow_x: h.srow_x.slice(), srow_y: h.srow_y.slice(), srow_z: h.srow_z.slice(),
+    dim: h.dim.slice(),
+    pixdim: h.pixdim.slice(),
+    srow_x: h.srow_x.slice(),
+    srow_y: h.srow_y.slice(),
+    srow_z: h.srow_z.slice(),
     extensions: h.extensions.map((e) => ({ code: e.code, data: e.data.slice() })),
   };
 }

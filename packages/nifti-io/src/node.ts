@@ -46,7 +46,8 @@ export async function readNifti(path: string, opts: FileReadOptions = {}): Promi
   const gz = magic[0] === 0x1f && magic[1] === 0x8b;
   const dec = new NiftiDecoder(path, { ...opts, maxBytes }, gz ? size * MAX_DEFLATE_RATIO : size);
   const highWaterMark = opts.chunkSize ?? CHUNK;
-  if (!(Number.isInteger(highWaterMark) && highWaterMark > 0)) throw new Error(`chunkSize: expected a positive integer, got ${highWaterMark}`);
+  if (!(Number.isInteger(highWaterMark) && highWaterMark > 0))
+    throw new Error(`chunkSize: expected a positive integer, got ${highWaterMark}`);
   if (!gz) {
     await feed(path, createReadStream(path, { highWaterMark }), dec);
     return dec.finish();
@@ -183,9 +184,14 @@ export async function writeNifti(img: NiftiImage, path: string, opts: WriteOptio
   // failing file stream cannot leave us waiting for a 'drain' from gzip that never comes.
   let failure: Error | undefined;
   let onFailure: (e: Error) => void = () => undefined;
-  const failed = new Promise<never>((_, reject) => { onFailure = reject; });
+  const failed = new Promise<never>((_, reject) => {
+    onFailure = reject;
+  });
   failed.catch(() => undefined);
-  const fail = (e: Error) => { failure ??= e; onFailure(failure); };
+  const fail = (e: Error) => {
+    failure ??= e;
+    onFailure(failure);
+  };
   out.on('error', fail);
   if (gz) {
     sink.on('error', fail);

@@ -26,7 +26,10 @@ export interface ImageSummary {
 
 /** The facts `neurodecode info --json` prints (and the web demo shows), in one place. */
 export function summarizeImage(img: NiftiImage): ImageSummary {
-  let min = Infinity, max = -Infinity, sum = 0, count = 0;
+  let min = Infinity,
+    max = -Infinity,
+    sum = 0,
+    count = 0;
   const nonFinite = { nan: 0, posinf: 0, neginf: 0 };
   // rgb and complex voxels have no single value to range over.
   if (img.dtype !== 'rgb24' && img.dtype !== 'rgba32' && !img.dtype.startsWith('complex')) {

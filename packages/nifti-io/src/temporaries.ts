@@ -67,7 +67,7 @@ export function writeFileAtomicSync(path: string, bytes: Uint8Array | string): v
   try {
     try {
       const buf = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
-      for (let off = 0; off < buf.length;) off += writeSync(fd, buf, off, buf.length - off);
+      for (let off = 0; off < buf.length; ) off += writeSync(fd, buf, off, buf.length - off);
     } finally {
       closeSync(fd);
     }

@@ -3,10 +3,29 @@
 // draws everywhere.
 
 /** The part of CanvasRenderingContext2D the figures use. */
-export type Context2D = Pick<CanvasRenderingContext2D,
-  | 'fillRect' | 'strokeRect' | 'clearRect' | 'fillText' | 'measureText' | 'beginPath' | 'moveTo' | 'lineTo'
-  | 'closePath' | 'stroke' | 'fill' | 'arc' | 'rect' | 'save' | 'restore' | 'translate' | 'rotate' | 'setLineDash'
-  | 'createImageData' | 'putImageData' | 'drawImage'
+export type Context2D = Pick<
+  CanvasRenderingContext2D,
+  | 'fillRect'
+  | 'strokeRect'
+  | 'clearRect'
+  | 'fillText'
+  | 'measureText'
+  | 'beginPath'
+  | 'moveTo'
+  | 'lineTo'
+  | 'closePath'
+  | 'stroke'
+  | 'fill'
+  | 'arc'
+  | 'rect'
+  | 'save'
+  | 'restore'
+  | 'translate'
+  | 'rotate'
+  | 'setLineDash'
+  | 'createImageData'
+  | 'putImageData'
+  | 'drawImage'
 > & {
   fillStyle: string | CanvasGradient | CanvasPattern;
   strokeStyle: string | CanvasGradient | CanvasPattern;
@@ -36,7 +55,9 @@ export type CanvasFactory = (width: number, height: number, purpose: 'figure' | 
 export function defaultCanvasFactory(): CanvasFactory {
   const Offscreen = (globalThis as { OffscreenCanvas?: new (w: number, h: number) => unknown }).OffscreenCanvas;
   if (!Offscreen) {
-    throw new Error("canvas: no canvas factory given and no OffscreenCanvas here; in Node import the figure functions from '@neurodecode/plotting/node'");
+    throw new Error(
+      "canvas: no canvas factory given and no OffscreenCanvas here; in Node import the figure functions from '@neurodecode/plotting/node'",
+    );
   }
   return (w, h) => new Offscreen(w, h) as unknown as CanvasLike;
 }

@@ -14,7 +14,14 @@ export interface ChartOptions extends CommonOptions {
   ylabel?: string;
 }
 
-interface Axes { ctx: Context2D; panel: Panel; x: (v: number) => number; y: (v: number) => number; fontPx: number; dpi: number }
+interface Axes {
+  ctx: Context2D;
+  panel: Panel;
+  x: (v: number) => number;
+  y: (v: number) => number;
+  fontPx: number;
+  dpi: number;
+}
 
 function finiteArray(values: unknown, arg: string, minLength = 1): number[] {
   if (!Array.isArray(values) && !ArrayBuffer.isView(values)) throw new Error(`${arg}: expected an array of numbers`);
@@ -36,13 +43,21 @@ function niceTicks(lo: number, hi: number, count = 5): number[] {
 }
 
 /** A white chart frame with axes over [x0, x1] x [y0, y1]; returns the mapping from data to pixels. */
-function chartFrame(opts: ChartOptions, xr: [number, number], yr: [number, number], xTicks: boolean): { fig: Omit<Figure, 'panels'>; axes: Axes } {
+function chartFrame(
+  opts: ChartOptions,
+  xr: [number, number],
+  yr: [number, number],
+  xTicks: boolean,
+): { fig: Omit<Figure, 'panels'>; axes: Axes } {
   const dpi = checkDpi(opts.dpi);
-  const W = Math.round((opts.width ?? 5) * dpi), H = Math.round((opts.height ?? 3.2) * dpi);
+  const W = Math.round((opts.width ?? 5) * dpi),
+    H = Math.round((opts.height ?? 3.2) * dpi);
   const fontPx = Math.max(8, Math.round((9 * dpi) / 72));
   const { canvas, ctx } = newCanvas(opts, W, H, '#ffffff');
-  const left = Math.round(fontPx * 5), right = Math.round(fontPx * 1.5);
-  const top = Math.round(opts.title ? fontPx * 2.6 : fontPx), bottom = Math.round(fontPx * 3.6);
+  const left = Math.round(fontPx * 5),
+    right = Math.round(fontPx * 1.5);
+  const top = Math.round(opts.title ? fontPx * 2.6 : fontPx),
+    bottom = Math.round(fontPx * 3.6);
   const panel: Panel = { view: 'chart', box: [left, top, W - left - right, H - top - bottom], extent: [xr, yr] };
   const [l, t, w, h] = panel.box;
   const x = (v: number) => l + ((v - xr[0]) / (xr[1] - xr[0])) * w;
@@ -50,7 +65,9 @@ function chartFrame(opts: ChartOptions, xr: [number, number], yr: [number, numbe
   ctx.strokeStyle = '#000000';
   ctx.lineWidth = 1;
   ctx.beginPath();
-  ctx.moveTo(l + 0.5, t); ctx.lineTo(l + 0.5, t + h + 0.5); ctx.lineTo(l + w, t + h + 0.5);
+  ctx.moveTo(l + 0.5, t);
+  ctx.lineTo(l + 0.5, t + h + 0.5);
+  ctx.lineTo(l + w, t + h + 0.5);
   ctx.stroke();
   for (const tv of niceTicks(yr[0], yr[1])) {
     const py = Math.round(y(tv)) + 0.5;
@@ -60,12 +77,13 @@ function chartFrame(opts: ChartOptions, xr: [number, number], yr: [number, numbe
     ctx.fillRect(l + 1, py, w, 1);
     text(ctx, formatTick(tv), l - 6, py, '#000000', fontPx, 'right', 'middle');
   }
-  if (xTicks) for (const tv of niceTicks(xr[0], xr[1])) {
-    const px = Math.round(x(tv)) + 0.5;
-    ctx.fillStyle = '#000000';
-    ctx.fillRect(px, t + h, 1, 4);
-    text(ctx, formatTick(tv), px, t + h + 6, '#000000', fontPx, 'center', 'top');
-  }
+  if (xTicks)
+    for (const tv of niceTicks(xr[0], xr[1])) {
+      const px = Math.round(x(tv)) + 0.5;
+      ctx.fillStyle = '#000000';
+      ctx.fillRect(px, t + h, 1, 4);
+      text(ctx, formatTick(tv), px, t + h + 6, '#000000', fontPx, 'center', 'top');
+    }
   if (opts.xlabel) text(ctx, opts.xlabel, l + w / 2, H - fontPx * 0.6, '#000000', fontPx, 'center', 'alphabetic');
   if (opts.ylabel) {
     ctx.save();
@@ -84,7 +102,10 @@ function hline(a: Axes, v: number, color: string, dashed: boolean, label?: strin
   a.ctx.strokeStyle = color;
   a.ctx.lineWidth = Math.max(1, a.dpi / 60);
   a.ctx.setLineDash(dashed ? [6, 4] : []);
-  a.ctx.beginPath(); a.ctx.moveTo(l, py); a.ctx.lineTo(l + w, py); a.ctx.stroke();
+  a.ctx.beginPath();
+  a.ctx.moveTo(l, py);
+  a.ctx.lineTo(l + w, py);
+  a.ctx.stroke();
   a.ctx.setLineDash([]);
   if (label) text(a.ctx, label, l + w - 4, py - 3, color, a.fontPx * 0.9, 'right', 'bottom');
 }
@@ -100,8 +121,14 @@ export interface FoldScoresOptions extends ChartOptions {
 /** Bars of the per-fold scores, their mean, and the chance level. */
 export function foldScores(scores: ArrayLike<number>, opts: FoldScoresOptions = {}): Figure {
   const s = finiteArray(scores, 'scores');
-  const chance = opts.chance === undefined ? undefined : typeof opts.chance === 'number' ? s.map(() => opts.chance as number) : finiteArray(opts.chance, 'chance');
-  if (chance && chance.length !== s.length) throw new Error(`chance: expected one number or ${s.length} (one per fold), got ${chance.length}`);
+  const chance =
+    opts.chance === undefined
+      ? undefined
+      : typeof opts.chance === 'number'
+        ? s.map(() => opts.chance as number)
+        : finiteArray(opts.chance, 'chance');
+  if (chance && chance.length !== s.length)
+    throw new Error(`chance: expected one number or ${s.length} (one per fold), got ${chance.length}`);
   const all = [...s, ...(chance ?? [])];
   const yr: [number, number] = [Math.min(0, ...all), Math.max(1, ...all)];
   const { fig, axes } = chartFrame({ ylabel: 'score', xlabel: 'fold', ...opts }, [0, s.length], yr, false);
@@ -115,7 +142,16 @@ export function foldScores(scores: ArrayLike<number>, opts: FoldScoresOptions = 
       ctx.fillStyle = '#7f7f7f';
       ctx.fillRect(x0, Math.round(axes.y(chance[i]!)) - 1, bw, 2);
     }
-    text(ctx, opts.labels?.[i] ?? String(i + 1), axes.x(i + 0.5), axes.panel.box[1] + axes.panel.box[3] + 6, '#000000', axes.fontPx, 'center', 'top');
+    text(
+      ctx,
+      opts.labels?.[i] ?? String(i + 1),
+      axes.x(i + 0.5),
+      axes.panel.box[1] + axes.panel.box[3] + 6,
+      '#000000',
+      axes.fontPx,
+      'center',
+      'top',
+    );
   });
   const mean = s.reduce((a, b) => a + b, 0) / s.length;
   hline(axes, mean, '#d62728', false, `mean ${mean.toFixed(3)}`);
@@ -138,7 +174,8 @@ function drawBars(a: Axes, counts: number[], lo: number, hi: number, color: stri
   a.ctx.fillStyle = color;
   counts.forEach((c, i) => {
     if (c === 0) return;
-    const x0 = a.x(lo + i * bw), x1 = a.x(lo + (i + 1) * bw);
+    const x0 = a.x(lo + i * bw),
+      x1 = a.x(lo + (i + 1) * bw);
     a.ctx.fillRect(x0, a.y(c), Math.max(1, x1 - x0 - 1), a.y(0) - a.y(c));
   });
 }
@@ -155,17 +192,26 @@ export function nullHistogram(nullScores: ArrayLike<number>, observed: number, o
   const n = finiteArray(nullScores, 'nullScores');
   if (!Number.isFinite(observed)) throw new Error(`observed: expected a finite number, got ${observed}`);
   const bins = opts.bins ?? Math.min(50, Math.max(10, Math.round(Math.sqrt(n.length) * 2)));
-  const lo = Math.min(observed, ...n), hi = Math.max(observed, ...n);
+  const lo = Math.min(observed, ...n),
+    hi = Math.max(observed, ...n);
   const pad = (hi - lo || 1) * 0.05;
   const counts = histogram(n, bins, lo, hi);
   const p = opts.pValue ?? (1 + n.filter((v) => v >= observed).length) / (1 + n.length);
-  const { fig, axes } = chartFrame({ xlabel: 'score', ylabel: 'permutations', ...opts }, [lo - pad, hi + pad], [0, Math.max(...counts) * 1.15], true);
+  const { fig, axes } = chartFrame(
+    { xlabel: 'score', ylabel: 'permutations', ...opts },
+    [lo - pad, hi + pad],
+    [0, Math.max(...counts) * 1.15],
+    true,
+  );
   drawBars(axes, counts, lo, hi, '#9ecae1');
   const px = Math.round(axes.x(observed)) + 0.5;
   const [, t, , h] = axes.panel.box;
   axes.ctx.strokeStyle = '#d62728';
   axes.ctx.lineWidth = Math.max(1.5, axes.dpi / 50);
-  axes.ctx.beginPath(); axes.ctx.moveTo(px, t); axes.ctx.lineTo(px, t + h); axes.ctx.stroke();
+  axes.ctx.beginPath();
+  axes.ctx.moveTo(px, t);
+  axes.ctx.lineTo(px, t + h);
+  axes.ctx.stroke();
   const label = `observed ${observed.toFixed(3)}, p = ${p < 1e-4 ? p.toExponential(1) : p.toFixed(4)}`;
   const rightSide = px > axes.panel.box[0] + axes.panel.box[2] / 2;
   text(axes.ctx, label, px + (rightSide ? -6 : 6), t + axes.fontPx, '#d62728', axes.fontPx, rightSide ? 'right' : 'left', 'middle');
@@ -183,20 +229,35 @@ export interface ScoreHistogramOptions extends ChartOptions {
 export function scoreHistogram(values: ArrayLike<number>, opts: ScoreHistogramOptions = {}): Figure {
   const v = Array.from(values).filter((x) => Number.isFinite(x));
   if (v.length === 0) throw new Error('values: no finite value to histogram');
-  let lo = Infinity, hi = -Infinity;
-  for (const x of v) { if (x < lo) lo = x; if (x > hi) hi = x; }
-  if (opts.chance !== undefined) { lo = Math.min(lo, opts.chance); hi = Math.max(hi, opts.chance); }
+  let lo = Infinity,
+    hi = -Infinity;
+  for (const x of v) {
+    if (x < lo) lo = x;
+    if (x > hi) hi = x;
+  }
+  if (opts.chance !== undefined) {
+    lo = Math.min(lo, opts.chance);
+    hi = Math.max(hi, opts.chance);
+  }
   const bins = opts.bins ?? 40;
   const counts = histogram(v, bins, lo, hi);
   const pad = (hi - lo || 1) * 0.03;
-  const { fig, axes } = chartFrame({ xlabel: 'score', ylabel: 'voxels', ...opts }, [lo - pad, hi + pad], [0, Math.max(...counts) * 1.1], true);
+  const { fig, axes } = chartFrame(
+    { xlabel: 'score', ylabel: 'voxels', ...opts },
+    [lo - pad, hi + pad],
+    [0, Math.max(...counts) * 1.1],
+    true,
+  );
   drawBars(axes, counts, lo, hi, '#1f77b4');
   if (opts.chance !== undefined) {
     const px = Math.round(axes.x(opts.chance)) + 0.5;
     const [, t, , h] = axes.panel.box;
     axes.ctx.strokeStyle = '#555555';
     axes.ctx.setLineDash([6, 4]);
-    axes.ctx.beginPath(); axes.ctx.moveTo(px, t); axes.ctx.lineTo(px, t + h); axes.ctx.stroke();
+    axes.ctx.beginPath();
+    axes.ctx.moveTo(px, t);
+    axes.ctx.lineTo(px, t + h);
+    axes.ctx.stroke();
     axes.ctx.setLineDash([]);
     text(axes.ctx, `chance ${formatTick(opts.chance)}`, px + 4, t + axes.fontPx, '#555555', axes.fontPx * 0.9);
   }
@@ -217,7 +278,8 @@ export function confusionMatrix(matrix: number[][], opts: ConfusionMatrixOptions
   if (!Array.isArray(matrix) || matrix.length === 0) throw new Error('matrix: expected a non-empty square array of counts');
   const k = matrix.length;
   matrix.forEach((row, i) => {
-    if (!Array.isArray(row) || row.length !== k) throw new Error(`matrix: row ${i} has ${Array.isArray(row) ? row.length : 'no'} entries; expected ${k} (square)`);
+    if (!Array.isArray(row) || row.length !== k)
+      throw new Error(`matrix: row ${i} has ${Array.isArray(row) ? row.length : 'no'} entries; expected ${k} (square)`);
     finiteArray(row, `matrix[${i}]`);
   });
   const labels = opts.labels ?? matrix.map((_, i) => String(i));
@@ -230,7 +292,8 @@ export function confusionMatrix(matrix: number[][], opts: ConfusionMatrixOptions
   const margin = Math.round(Math.min(size * 0.35, fontPx * (2.5 + longest * 0.6)));
   const top = opts.title ? Math.round(fontPx * 2.6) : Math.round(fontPx);
   const cell = Math.floor(Math.min(size - margin - fontPx, size - top - margin) / k);
-  const left = margin, gridTop = top;
+  const left = margin,
+    gridTop = top;
   const blues = getColormap('blues');
   matrix.forEach((row, i) => {
     const total = row.reduce((a, b) => a + b, 0) || 1;
@@ -240,7 +303,16 @@ export function confusionMatrix(matrix: number[][], opts: ConfusionMatrixOptions
       ctx.fillStyle = `rgb(${blues.lut[q]},${blues.lut[q + 1]},${blues.lut[q + 2]})`;
       ctx.fillRect(left + j * cell, gridTop + i * cell, cell, cell);
       const s = opts.normalize ? frac.toFixed(2) : String(v);
-      text(ctx, s, left + (j + 0.5) * cell, gridTop + (i + 0.5) * cell, frac > 0.5 ? '#ffffff' : '#000000', Math.min(fontPx, cell * 0.4), 'center', 'middle');
+      text(
+        ctx,
+        s,
+        left + (j + 0.5) * cell,
+        gridTop + (i + 0.5) * cell,
+        frac > 0.5 ? '#ffffff' : '#000000',
+        Math.min(fontPx, cell * 0.4),
+        'center',
+        'middle',
+      );
     });
     text(ctx, labels[i]!, left - 4, gridTop + (i + 0.5) * cell, '#000000', fontPx, 'right', 'middle');
   });
@@ -252,9 +324,19 @@ export function confusionMatrix(matrix: number[][], opts: ConfusionMatrixOptions
     ctx.restore();
   });
   text(ctx, 'predicted', left + (k * cell) / 2, size - fontPx * 0.4, '#000000', fontPx, 'center', 'alphabetic');
-  ctx.save(); ctx.translate(fontPx, gridTop + (k * cell) / 2); ctx.rotate(-Math.PI / 2);
-  text(ctx, 'true', 0, 0, '#000000', fontPx, 'center', 'middle'); ctx.restore();
+  ctx.save();
+  ctx.translate(fontPx, gridTop + (k * cell) / 2);
+  ctx.rotate(-Math.PI / 2);
+  text(ctx, 'true', 0, 0, '#000000', fontPx, 'center', 'middle');
+  ctx.restore();
   drawTitle(ctx, opts.title, [left, 0, k * cell, fontPx * 2.2], '#000000', fontPx);
-  const panel: Panel = { view: 'chart', box: [left, gridTop, k * cell, k * cell], extent: [[-0.5, k - 0.5], [k - 0.5, -0.5]] };
+  const panel: Panel = {
+    view: 'chart',
+    box: [left, gridTop, k * cell, k * cell],
+    extent: [
+      [-0.5, k - 0.5],
+      [k - 0.5, -0.5],
+    ],
+  };
   return { canvas, width: size, height: size, dpi, notices: [], panels: [panel] };
 }

@@ -28,40 +28,73 @@ export function findXyzCutCoords(vol: Volume, threshold?: number): [number, numb
   const [nx, ny, nz] = vol.shape;
   const t = threshold ?? percentileOf(d, 80, (v) => v !== 0);
   const passes = (v: number) => v !== 0 && Number.isFinite(v) && Math.abs(v) > t - 1e-15;
-  let i0 = nx, i1 = -1, j0 = ny, j1 = -1, k0 = nz, k1 = -1;
-  for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, p++) {
-    if (!passes(d[p]!)) continue;
-    if (i < i0) i0 = i; if (i > i1) i1 = i;
-    if (j < j0) j0 = j; if (j > j1) j1 = j;
-    if (k < k0) k0 = k; if (k > k1) k1 = k;
-  }
+  let i0 = nx,
+    i1 = -1,
+    j0 = ny,
+    j1 = -1,
+    k0 = nz,
+    k1 = -1;
+  for (let k = 0, p = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, p++) {
+        if (!passes(d[p]!)) continue;
+        if (i < i0) i0 = i;
+        if (i > i1) i1 = i;
+        if (j < j0) j0 = j;
+        if (j > j1) j1 = j;
+        if (k < k0) k0 = k;
+        if (k > k1) k1 = k;
+      }
   if (i1 < 0) return applyAffine(vol.affine, (nx - 1) / 2, (ny - 1) / 2, (nz - 1) / 2);
   // The box: |values| copied out (0 where a voxel does not pass), and its own 6-connected clusters.
-  const bx = i1 - i0 + 1, by = j1 - j0 + 1, bz = k1 - k0 + 1;
+  const bx = i1 - i0 + 1,
+    by = j1 - j0 + 1,
+    bz = k1 - k0 + 1;
   const box: [number, number, number] = [bx, by, bz];
   const values = new Float64Array(bx * by * bz);
   const inside = new Uint8Array(values.length);
-  for (let k = 0, q = 0; k < bz; k++) for (let j = 0; j < by; j++) {
-    const row = i0 + nx * (j0 + j + ny * (k0 + k));
-    for (let i = 0; i < bx; i++, q++) {
-      const v = d[row + i]!;
-      if (passes(v)) { values[q] = Math.abs(v); inside[q] = 1; }
+  for (let k = 0, q = 0; k < bz; k++)
+    for (let j = 0; j < by; j++) {
+      const row = i0 + nx * (j0 + j + ny * (k0 + k));
+      for (let i = 0; i < bx; i++, q++) {
+        const v = d[row + i]!;
+        if (passes(v)) {
+          values[q] = Math.abs(v);
+          inside[q] = 1;
+        }
+      }
     }
-  }
   keepLargest(inside, box);
-  let sum = 0, count = 0;
-  for (let q = 0; q < values.length; q++) if (inside[q]) { sum += values[q]!; count++; }
+  let sum = 0,
+    count = 0;
+  for (let q = 0; q < values.length; q++)
+    if (inside[q]) {
+      sum += values[q]!;
+      count++;
+    }
   const mean = sum / count;
   const second = new Uint8Array(values.length);
   let nSecond = 0;
-  for (let q = 0; q < values.length; q++) if (inside[q] && values[q]! > mean) { second[q] = 1; nSecond++; }
+  for (let q = 0; q < values.length; q++)
+    if (inside[q] && values[q]! > mean) {
+      second[q] = 1;
+      nSecond++;
+    }
   const use = nSecond > 50 && keepLargest(second, box) > 0 ? second : inside;
-  let w = 0, ci = 0, cj = 0, ck = 0;
-  for (let k = 0, q = 0; k < bz; k++) for (let j = 0; j < by; j++) for (let i = 0; i < bx; i++, q++) {
-    if (!use[q]) continue;
-    const a = values[q]!;
-    w += a; ci += a * i; cj += a * j; ck += a * k;
-  }
+  let w = 0,
+    ci = 0,
+    cj = 0,
+    ck = 0;
+  for (let k = 0, q = 0; k < bz; k++)
+    for (let j = 0; j < by; j++)
+      for (let i = 0; i < bx; i++, q++) {
+        if (!use[q]) continue;
+        const a = values[q]!;
+        w += a;
+        ci += a * i;
+        cj += a * j;
+        ck += a * k;
+      }
   return applyAffine(vol.affine, i0 + ci / w, j0 + cj / w, k0 + ck / w);
 }
 
@@ -76,13 +109,15 @@ export function findCutSlices(vol: Volume, axis: 0 | 1 | 2, count: number, thres
   const [nx, ny, nz] = vol.shape;
   const a = vol.affine[axis]!;
   const d = vol.data;
-  for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++, p++) {
-    const v = d[p]!;
-    if (!(Math.abs(v) > threshold)) continue;
-    const w = a[0]! * i + a[1]! * j + a[2]! * k + a[3]!;
-    const b = Math.floor(((w - lo) / (hi - lo)) * bins);
-    if (b >= 0 && b < bins) mass[b] += Math.abs(v);
-  }
+  for (let k = 0, p = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, p++) {
+        const v = d[p]!;
+        if (!(Math.abs(v) > threshold)) continue;
+        const w = a[0]! * i + a[1]! * j + a[2]! * k + a[3]!;
+        const b = Math.floor(((w - lo) / (hi - lo)) * bins);
+        if (b >= 0 && b < bins) mass[b] += Math.abs(v);
+      }
   const spacing = (hi - lo) / (count * 2.5);
   const cuts: number[] = [];
   const centre = (b: number) => lo + ((b + 0.5) / bins) * (hi - lo);

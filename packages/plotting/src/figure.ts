@@ -27,7 +27,12 @@ export function checkDpi(dpi: number | undefined): number {
   return d;
 }
 
-export function newCanvas(opts: CommonOptions, width: number, height: number, bg: string): { canvas: CanvasLike; ctx: Context2D; factory: CanvasFactory } {
+export function newCanvas(
+  opts: CommonOptions,
+  width: number,
+  height: number,
+  bg: string,
+): { canvas: CanvasLike; ctx: Context2D; factory: CanvasFactory } {
   const factory = opts.canvas ?? defaultCanvasFactory();
   const canvas = factory(width, height, 'figure');
   const ctx = context2d(canvas);
@@ -37,7 +42,15 @@ export function newCanvas(opts: CommonOptions, width: number, height: number, bg
 }
 
 /** Copy an RGBA buffer onto the figure at (left, top) through a scratch canvas (vector back ends embed it). */
-export function blit(ctx: Context2D, factory: CanvasFactory, rgba: Uint8ClampedArray, left: number, top: number, w: number, h: number): void {
+export function blit(
+  ctx: Context2D,
+  factory: CanvasFactory,
+  rgba: Uint8ClampedArray,
+  left: number,
+  top: number,
+  w: number,
+  h: number,
+): void {
   const tile = factory(w, h, 'scratch');
   const tctx = context2d(tile);
   const img = tctx.createImageData(w, h);
@@ -51,8 +64,17 @@ export function font(ctx: Context2D, px: number, bold = false): void {
   ctx.font = `${bold ? 'bold ' : ''}${Math.round(px)}px sans-serif`;
 }
 
-export function text(ctx: Context2D, s: string, x: number, y: number, color: string, px: number,
-  align: CanvasTextAlign = 'left', baseline: CanvasTextBaseline = 'alphabetic', bold = false): void {
+export function text(
+  ctx: Context2D,
+  s: string,
+  x: number,
+  y: number,
+  color: string,
+  px: number,
+  align: CanvasTextAlign = 'left',
+  baseline: CanvasTextBaseline = 'alphabetic',
+  bold = false,
+): void {
   font(ctx, px, bold);
   ctx.fillStyle = color;
   ctx.textAlign = align;
@@ -60,7 +82,13 @@ export function text(ctx: Context2D, s: string, x: number, y: number, color: str
   ctx.fillText(s, x, y);
 }
 
-export function drawTitle(ctx: Context2D, title: string | undefined, box: [number, number, number, number], color: string, fontPx: number): void {
+export function drawTitle(
+  ctx: Context2D,
+  title: string | undefined,
+  box: [number, number, number, number],
+  color: string,
+  fontPx: number,
+): void {
   if (!title) return;
   text(ctx, title, box[0], box[1] + box[3] * 0.7, color, fontPx * 1.25, 'left', 'alphabetic', true);
 }
@@ -85,7 +113,14 @@ export interface ColorbarSpec {
 }
 
 /** A vertical colour bar with tick labels inside `area` (the figure's side column). */
-export function drawColorbar(ctx: Context2D, spec: ColorbarSpec, area: [number, number, number, number], dpi: number, textColor: string, fontPx: number): void {
+export function drawColorbar(
+  ctx: Context2D,
+  spec: ColorbarSpec,
+  area: [number, number, number, number],
+  dpi: number,
+  textColor: string,
+  fontPx: number,
+): void {
   const barW = Math.max(4, Math.round(0.12 * dpi));
   const barH = Math.round(area[3] * 0.8);
   const left = area[0] + Math.round(0.1 * dpi);

@@ -12,8 +12,15 @@ export { DISPLAY_MODES, type DisplayMode, type SliceOptions } from './slices.js'
 export { glassBrain, GLASS_DISPLAY_MODES, type GlassBrainOptions, type GlassDisplayMode } from './glass-brain.js';
 export { roi, type RoiEntry, type RoiOptions } from './roi.js';
 export {
-  foldScores, nullHistogram, scoreHistogram, confusionMatrix,
-  type ChartOptions, type FoldScoresOptions, type NullHistogramOptions, type ScoreHistogramOptions, type ConfusionMatrixOptions,
+  foldScores,
+  nullHistogram,
+  scoreHistogram,
+  confusionMatrix,
+  type ChartOptions,
+  type FoldScoresOptions,
+  type NullHistogramOptions,
+  type ScoreHistogramOptions,
+  type ConfusionMatrixOptions,
 } from './charts.js';
 export { setPngDpi, pngDpi } from './png.js';
 export { toVolume, worldBounds, type Volume, type Extent, type Bounds } from './volume.js';

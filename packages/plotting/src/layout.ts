@@ -34,10 +34,15 @@ export interface PanelSpec {
 /** The world axes a view's horizontal and vertical pixel axes run along, and its normal. */
 export function viewAxes(view: View): { h: 0 | 1 | 2; v: 0 | 1 | 2; normal: 0 | 1 | 2; flipH: boolean } {
   switch (view) {
-    case 'x': case 'r': return { h: 1, v: 2, normal: 0, flipH: false };
-    case 'l': return { h: 1, v: 2, normal: 0, flipH: true };
-    case 'y': return { h: 0, v: 2, normal: 1, flipH: false };
-    case 'z': return { h: 0, v: 1, normal: 2, flipH: false };
+    case 'x':
+    case 'r':
+      return { h: 1, v: 2, normal: 0, flipH: false };
+    case 'l':
+      return { h: 1, v: 2, normal: 0, flipH: true };
+    case 'y':
+      return { h: 0, v: 2, normal: 1, flipH: false };
+    case 'z':
+      return { h: 0, v: 1, normal: 2, flipH: false };
   }
 }
 
@@ -86,7 +91,8 @@ export function layoutBrainRows(rows: PanelSpec[][], bounds: Bounds, opts: Frame
     for (const p of sized) {
       const hc = (bounds[p.a.h][0] + bounds[p.a.h][1]) / 2;
       const vc = (bounds[p.a.v][0] + bounds[p.a.v][1]) / 2;
-      const hw = p.w / pxPerMm / 2, vh = p.h / pxPerMm / 2;
+      const hw = p.w / pxPerMm / 2,
+        vh = p.h / pxPerMm / 2;
       const horizontal: [number, number] = p.a.flipH ? [hc + hw, hc - hw] : [hc - hw, hc + hw];
       const panel: Panel = {
         view: p.s.view,
@@ -105,7 +111,12 @@ export function layoutBrainRows(rows: PanelSpec[][], bounds: Bounds, opts: Frame
   const width = maxRowWidth + sideW + pad;
   const height = contentBottom + pad;
   return {
-    width, height, panels, pxPerMm, fontPx, dpi,
+    width,
+    height,
+    panels,
+    pxPerMm,
+    fontPx,
+    dpi,
     side: [maxRowWidth, pad + titleH, sideW, contentBottom - pad - titleH],
     titleBox: [pad, pad, width - 2 * pad, titleH],
   };
@@ -122,6 +133,8 @@ export function pixelToWorld(panel: Panel, px: number, py: number): { h: number;
 export function panelPoint(view: View, h: number, v: number, cut: number): [number, number, number] {
   const a = viewAxes(view);
   const p: [number, number, number] = [0, 0, 0];
-  p[a.h] = h; p[a.v] = v; p[a.normal] = cut;
+  p[a.h] = h;
+  p[a.v] = v;
+  p[a.normal] = cut;
   return p;
 }

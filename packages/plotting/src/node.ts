@@ -41,7 +41,8 @@ export async function writeFileAtomic(path: string, bytes: Uint8Array | string):
 export async function saveFigure(fig: Figure, path: string): Promise<void> {
   if (/\.svg$/i.test(path)) {
     const c = fig.canvas as unknown as { getContent?: () => Buffer };
-    if (typeof c.getContent !== 'function') throw new Error(`${path}: the figure was drawn on a raster canvas; draw it with canvas: svgCanvas (canvasFor(path)) to save SVG`);
+    if (typeof c.getContent !== 'function')
+      throw new Error(`${path}: the figure was drawn on a raster canvas; draw it with canvas: svgCanvas (canvasFor(path)) to save SVG`);
     await writeFileAtomic(path, c.getContent());
     return;
   }

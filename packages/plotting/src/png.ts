@@ -31,12 +31,18 @@ export function setPngDpi(png: Uint8Array, dpi: number): Uint8Array {
     const type = String.fromCharCode(...png.subarray(pos + 4, pos + 8));
     const end = pos + 12 + len;
     if (type !== 'pHYs') chunks.push(png.subarray(pos, end));
-    if (type === 'IHDR' && !inserted) { chunks.push(physChunk(dpi)); inserted = true; }
+    if (type === 'IHDR' && !inserted) {
+      chunks.push(physChunk(dpi));
+      inserted = true;
+    }
     pos = end;
   }
   const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
   let o = 0;
-  for (const c of chunks) { out.set(c, o); o += c.length; }
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
   return out;
 }
 

@@ -11,14 +11,24 @@ export function chroma(min: number): PixelTest {
 }
 
 /** Centroid, in the panel's extent units, of its pixels passing `test`; n = how many (NaN centroid when 0). */
-export function colourCentroid(rgba: ArrayLike<number>, figureWidth: number, panel: Panel, test: PixelTest = chroma(80)): { h: number; v: number; n: number } {
+export function colourCentroid(
+  rgba: ArrayLike<number>,
+  figureWidth: number,
+  panel: Panel,
+  test: PixelTest = chroma(80),
+): { h: number; v: number; n: number } {
   const [l, t, w, h] = panel.box;
-  let sh = 0, sv = 0, n = 0;
-  for (let y = t; y < t + h; y++) for (let x = l; x < l + w; x++) {
-    const p = (y * figureWidth + x) * 4;
-    if (!test(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!)) continue;
-    const mm = pixelToWorld(panel, x, y);
-    sh += mm.h; sv += mm.v; n++;
-  }
+  let sh = 0,
+    sv = 0,
+    n = 0;
+  for (let y = t; y < t + h; y++)
+    for (let x = l; x < l + w; x++) {
+      const p = (y * figureWidth + x) * 4;
+      if (!test(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!)) continue;
+      const mm = pixelToWorld(panel, x, y);
+      sh += mm.h;
+      sv += mm.v;
+      n++;
+    }
   return { h: sh / n, v: sv / n, n };
 }

@@ -35,33 +35,46 @@ export function roi(masks: RoiEntry[], opts: RoiOptions = {}): Figure {
     const arg = `masks[${i}]`;
     const vol = toVolume(m.img, arg);
     if (valueStats(vol.data).nonzero === 0) throw new Error(`${arg}: the mask is empty (no non-zero voxel)`);
-    return { vol, label: m.label ?? `ROI ${i + 1}`, color: m.color ?? PALETTE[i % PALETTE.length]!, rgb: parseColor(m.color ?? PALETTE[i % PALETTE.length]!, `${arg}.color`) };
+    return {
+      vol,
+      label: m.label ?? `ROI ${i + 1}`,
+      color: m.color ?? PALETTE[i % PALETTE.length]!,
+      rgb: parseColor(m.color ?? PALETTE[i % PALETTE.length]!, `${arg}.color`),
+    };
   });
   const notices: string[] = [];
   const bg = backgroundVolume(opts.bg, entries[0]!.vol, opts.bgVolume, notices);
   const focus = unionMask(entries.map((e) => e.vol));
   const showLegend = opts.legend ?? true;
   const longest = Math.max(...entries.map((e) => e.label.length));
-  return drawSliceFigure({
-    bg, focus, notices, focusThreshold: 0.5,
-    overlays: entries.map((e) => (rgba: Uint8ClampedArray, panel) => {
-      const inside = maskTile(e.vol, panel);
-      const [, , w, h] = panel.box;
-      if (style === 'filled') paintWhere(rgba, inside, e.rgb, alpha);
-      else paintWhere(rgba, edgesOf(inside, w, h), e.rgb, 1);
-    }),
-    sideWidth: showLegend ? Math.max(0.8, 0.25 + longest * 0.075) : 0,
-    side: showLegend ? (ctx, frame, fg) => {
-      const [l, t] = frame.side;
-      const f = frame.fontPx;
-      entries.forEach((e, i) => {
-        const y = t + f * (0.5 + 1.6 * i);
-        ctx.fillStyle = e.color;
-        ctx.fillRect(l + f * 0.6, y, f, f);
-        text(ctx, e.label, l + f * 2, y + f / 2, fg, f, 'left', 'middle');
-      });
-    } : undefined,
-  }, opts);
+  return drawSliceFigure(
+    {
+      bg,
+      focus,
+      notices,
+      focusThreshold: 0.5,
+      overlays: entries.map((e) => (rgba: Uint8ClampedArray, panel) => {
+        const inside = maskTile(e.vol, panel);
+        const [, , w, h] = panel.box;
+        if (style === 'filled') paintWhere(rgba, inside, e.rgb, alpha);
+        else paintWhere(rgba, edgesOf(inside, w, h), e.rgb, 1);
+      }),
+      sideWidth: showLegend ? Math.max(0.8, 0.25 + longest * 0.075) : 0,
+      side: showLegend
+        ? (ctx, frame, fg) => {
+            const [l, t] = frame.side;
+            const f = frame.fontPx;
+            entries.forEach((e, i) => {
+              const y = t + f * (0.5 + 1.6 * i);
+              ctx.fillStyle = e.color;
+              ctx.fillRect(l + f * 0.6, y, f, f);
+              text(ctx, e.label, l + f * 2, y + f / 2, fg, f, 'left', 'middle');
+            });
+          }
+        : undefined,
+    },
+    opts,
+  );
 }
 
 /** One binary volume on the first mask's grid marking every mask (others by nearest voxel). */
@@ -71,8 +84,13 @@ function unionMask(vols: Volume[]): Volume {
   const [nx, ny] = ref.shape;
   for (const v of vols) {
     for (let p = 0; p < out.length; p++) {
-      if (v === ref) { if (ref.data[p] !== 0 && Number.isFinite(ref.data[p]!)) out[p] = 1; continue; }
-      const i = p % nx, j = Math.floor(p / nx) % ny, k = Math.floor(p / (nx * ny));
+      if (v === ref) {
+        if (ref.data[p] !== 0 && Number.isFinite(ref.data[p]!)) out[p] = 1;
+        continue;
+      }
+      const i = p % nx,
+        j = Math.floor(p / nx) % ny,
+        k = Math.floor(p / (nx * ny));
       const a = ref.affine;
       const x = a[0]![0]! * i + a[0]![1]! * j + a[0]![2]! * k + a[0]![3]!;
       const y = a[1]![0]! * i + a[1]![1]! * j + a[1]![2]! * k + a[1]![3]!;

@@ -53,11 +53,22 @@ export interface SliceFigureInput {
 }
 
 /** The background as a volume, with a notice when it sits on another grid than `ref`. */
-export function backgroundVolume(bg: NiftiImage | null | undefined, ref: Volume | undefined, index: number | undefined, notices: string[]): Volume | undefined {
+export function backgroundVolume(
+  bg: NiftiImage | null | undefined,
+  ref: Volume | undefined,
+  index: number | undefined,
+  notices: string[],
+): Volume | undefined {
   if (!bg) return undefined;
   const vol = toVolume(bg, 'bg', index);
-  if (ref && (vol.shape.some((n, i) => n !== ref.shape[i]) || vol.affine.some((row, r) => row.some((x, c) => Math.abs(x - ref.affine[r]![c]!) > 1e-4)))) {
-    notices.push(`bg: on a different grid (${vol.shape.join('x')}, ${vol.step.toFixed(2)} mm) from the image (${ref.shape.join('x')}, ${ref.step.toFixed(2)} mm); resampled (trilinear) at the drawn pixels`);
+  if (
+    ref &&
+    (vol.shape.some((n, i) => n !== ref.shape[i]) ||
+      vol.affine.some((row, r) => row.some((x, c) => Math.abs(x - ref.affine[r]![c]!) > 1e-4)))
+  ) {
+    notices.push(
+      `bg: on a different grid (${vol.shape.join('x')}, ${vol.step.toFixed(2)} mm) from the image (${ref.shape.join('x')}, ${ref.step.toFixed(2)} mm); resampled (trilinear) at the drawn pixels`,
+    );
   }
   return vol;
 }
@@ -71,7 +82,13 @@ function checkCut(axis: number, value: number, limits: Bounds): void {
   }
 }
 
-function rowsFor(mode: DisplayMode, cutCoords: number | number[] | undefined, input: SliceFigureInput, bounds: Bounds, limits: Bounds): PanelSpec[][] {
+function rowsFor(
+  mode: DisplayMode,
+  cutCoords: number | number[] | undefined,
+  input: SliceFigureInput,
+  bounds: Bounds,
+  limits: Bounds,
+): PanelSpec[][] {
   const t = input.focusThreshold ?? 0;
   if (mode === 'ortho') {
     let cuts: number[];
@@ -79,7 +96,13 @@ function rowsFor(mode: DisplayMode, cutCoords: number | number[] | undefined, in
     else if (Array.isArray(cutCoords) && cutCoords.length === 3) cuts = cutCoords;
     else throw new Error(`cutCoords: ortho needs three numbers x,y,z in mm, got ${JSON.stringify(cutCoords)}`);
     cuts.forEach((c, a) => checkCut(a, c, limits));
-    return [[{ view: 'x', cut: cuts[0]! }, { view: 'y', cut: cuts[1]! }, { view: 'z', cut: cuts[2]! }]];
+    return [
+      [
+        { view: 'x', cut: cuts[0]! },
+        { view: 'y', cut: cuts[1]! },
+        { view: 'z', cut: cuts[2]! },
+      ],
+    ];
   }
   const axes: ('x' | 'y' | 'z')[] = mode === 'mosaic' ? ['x', 'y', 'z'] : [mode];
   return axes.map((view) => {
@@ -159,8 +182,10 @@ function drawCross(ctx: Context2D, panels: Panel[], black: boolean): void {
     const px = l + ((cuts[a.h]! - left) / (right - left)) * w;
     const py = t + ((top - cuts[a.v]!) / (top - bottom)) * h;
     ctx.beginPath();
-    ctx.moveTo(Math.round(px) + 0.5, t); ctx.lineTo(Math.round(px) + 0.5, t + h);
-    ctx.moveTo(l, Math.round(py) + 0.5); ctx.lineTo(l + w, Math.round(py) + 0.5);
+    ctx.moveTo(Math.round(px) + 0.5, t);
+    ctx.lineTo(Math.round(px) + 0.5, t + h);
+    ctx.moveTo(l, Math.round(py) + 0.5);
+    ctx.lineTo(l + w, Math.round(py) + 0.5);
     ctx.stroke();
   }
 }

@@ -50,7 +50,12 @@ export function valueScale(cmapName: string, vmax: number, threshold: number, ha
   return { cmap, symmetric: sym, lo: sym && hasNegative && !plotAbs ? -vmax : 0, hi: vmax, threshold, toIndex };
 }
 
-export function checkThresholds(opts: { threshold?: number; vmax?: number }, maxAbs: number, notices: string[], defaultThreshold = 1e-6): { threshold: number; vmax: number } {
+export function checkThresholds(
+  opts: { threshold?: number; vmax?: number },
+  maxAbs: number,
+  notices: string[],
+  defaultThreshold = 1e-6,
+): { threshold: number; vmax: number } {
   const threshold = opts.threshold ?? defaultThreshold;
   if (!Number.isFinite(threshold) || threshold < 0) throw new Error(`threshold: expected a number >= 0, got ${threshold}`);
   const vmax = opts.vmax ?? maxAbs;
@@ -76,12 +81,18 @@ export function statMap(img: NiftiImage, opts: StatMapOptions = {}): Figure {
   const alpha = checkAlpha(opts.alpha, 1);
   const bg = backgroundVolume(opts.bg, map, opts.bgVolume, notices);
   const focusThreshold = threshold > 1e-6 ? threshold : undefined;
-  return drawSliceFigure({
-    bg, focus: map, focusThreshold, notices,
-    overlays: [(rgba, panel) => paintOverlay(rgba, map, panel, scale.cmap.lut, scale.toIndex, alpha)],
-    sideWidth: opts.colorbar === false ? 0 : 0.75,
-    side: opts.colorbar === false ? undefined : (ctx, frame, fg) => drawColorbar(ctx, scale, frame.side, frame.dpi, fg, frame.fontPx),
-  }, opts);
+  return drawSliceFigure(
+    {
+      bg,
+      focus: map,
+      focusThreshold,
+      notices,
+      overlays: [(rgba, panel) => paintOverlay(rgba, map, panel, scale.cmap.lut, scale.toIndex, alpha)],
+      sideWidth: opts.colorbar === false ? 0 : 0.75,
+      side: opts.colorbar === false ? undefined : (ctx, frame, fg) => drawColorbar(ctx, scale, frame.side, frame.dpi, fg, frame.fontPx),
+    },
+    opts,
+  );
 }
 
 /** An anatomical image alone (nilearn's plot_anat): grey, black background. */
@@ -98,13 +109,19 @@ function backgroundOnly(img: NiftiImage, opts: SliceOptions & { volume?: number 
   const vol = toVolume(img, 'img', opts.volume);
   assertDrawable(valueStats(vol.data), 'img');
   const nz = (v: number) => v !== 0;
-  const lo = percentileOf(vol.data, 2, nz), hi = percentileOf(vol.data, 99.5, nz);
+  const lo = percentileOf(vol.data, 2, nz),
+    hi = percentileOf(vol.data, 99.5, nz);
   const cmap = getColormap(cmapName);
   const toIndex = (v: number) => (v !== 0 && v === v ? Math.max(0, Math.min(255, Math.round(((v - lo) / (hi - lo || 1)) * 255))) : -1);
   const bright = opts.bgBrightness ?? 1;
   const lut = bright === 1 ? cmap.lut : cmap.lut.map((x) => Math.round(x * bright));
-  return drawSliceFigure({
-    focus: vol, notices: [], sideWidth: 0,
-    overlays: [(rgba, panel) => paintOverlay(rgba, vol, panel, lut, toIndex)],
-  }, { ...opts, bg: null });
+  return drawSliceFigure(
+    {
+      focus: vol,
+      notices: [],
+      sideWidth: 0,
+      overlays: [(rgba, panel) => paintOverlay(rgba, vol, panel, lut, toIndex)],
+    },
+    { ...opts, bg: null },
+  );
 }

@@ -45,11 +45,16 @@ export function toVolume(img: NiftiImage, arg: string, index?: number): Volume {
  */
 const memo = new WeakMap<object, Map<string, unknown>>();
 export function memoized<T>(data: object, key: string, compute: () => T): T {
-  const view = ArrayBuffer.isView(data) ? data as unknown as { buffer: ArrayBufferLike; byteOffset: number; byteLength: number } : undefined;
+  const view = ArrayBuffer.isView(data)
+    ? (data as unknown as { buffer: ArrayBufferLike; byteOffset: number; byteLength: number })
+    : undefined;
   const owner: object = view ? view.buffer : data;
   const slot = view ? `${data.constructor.name}@${view.byteOffset}+${view.byteLength}:${key}` : key;
   let m = memo.get(owner);
-  if (!m) { m = new Map(); memo.set(owner, m); }
+  if (!m) {
+    m = new Map();
+    memo.set(owner, m);
+  }
   if (!m.has(slot)) m.set(slot, compute());
   return m.get(slot) as T;
 }
@@ -60,22 +65,40 @@ export function memoized<T>(data: object, key: string, compute: () => T): T {
  */
 export function worldBounds(vol: Volume, nonzeroOnly = false): Bounds | undefined {
   const [nx, ny, nz] = vol.shape;
-  let i0 = 0, i1 = nx - 1, j0 = 0, j1 = ny - 1, k0 = 0, k1 = nz - 1;
+  let i0 = 0,
+    i1 = nx - 1,
+    j0 = 0,
+    j1 = ny - 1,
+    k0 = 0,
+    k1 = nz - 1;
   if (nonzeroOnly) {
     const box = memoized(vol.data, 'nonzero-box', () => {
-      let a0 = nx, a1 = -1, b0 = ny, b1 = -1, c0 = nz, c1 = -1;
+      let a0 = nx,
+        a1 = -1,
+        b0 = ny,
+        b1 = -1,
+        c0 = nz,
+        c1 = -1;
       const d = vol.data;
-      for (let k = 0, p = 0; k < nz; k++) for (let j = 0; j < ny; j++) {
-        let first = -1, last = -1;
-        for (let i = 0; i < nx; i++, p++) {
-          const v = d[p]!;
-          if (v !== 0 && v === v && v !== Infinity && v !== -Infinity) { if (first < 0) first = i; last = i; }
+      for (let k = 0, p = 0; k < nz; k++)
+        for (let j = 0; j < ny; j++) {
+          let first = -1,
+            last = -1;
+          for (let i = 0; i < nx; i++, p++) {
+            const v = d[p]!;
+            if (v !== 0 && v === v && v !== Infinity && v !== -Infinity) {
+              if (first < 0) first = i;
+              last = i;
+            }
+          }
+          if (first < 0) continue;
+          if (first < a0) a0 = first;
+          if (last > a1) a1 = last;
+          if (j < b0) b0 = j;
+          if (j > b1) b1 = j;
+          if (k < c0) c0 = k;
+          if (k > c1) c1 = k;
         }
-        if (first < 0) continue;
-        if (first < a0) a0 = first; if (last > a1) a1 = last;
-        if (j < b0) b0 = j; if (j > b1) b1 = j;
-        if (k < c0) c0 = k; if (k > c1) c1 = k;
-      }
       return a1 < 0 ? undefined : [a0, a1, b0, b1, c0, c1];
     });
     if (!box) return undefined;
@@ -83,11 +106,20 @@ export function worldBounds(vol: Volume, nonzeroOnly = false): Bounds | undefine
   }
   const lo: [number, number, number] = [Infinity, Infinity, Infinity];
   const hi: [number, number, number] = [-Infinity, -Infinity, -Infinity];
-  for (const i of [i0 - 0.5, i1 + 0.5]) for (const j of [j0 - 0.5, j1 + 0.5]) for (const k of [k0 - 0.5, k1 + 0.5]) {
-    const w = applyAffine(vol.affine, i, j, k);
-    for (let c = 0; c < 3; c++) { lo[c] = Math.min(lo[c]!, w[c]!); hi[c] = Math.max(hi[c]!, w[c]!); }
-  }
-  return [[lo[0], hi[0]], [lo[1], hi[1]], [lo[2], hi[2]]];
+  for (const i of [i0 - 0.5, i1 + 0.5])
+    for (const j of [j0 - 0.5, j1 + 0.5])
+      for (const k of [k0 - 0.5, k1 + 0.5]) {
+        const w = applyAffine(vol.affine, i, j, k);
+        for (let c = 0; c < 3; c++) {
+          lo[c] = Math.min(lo[c]!, w[c]!);
+          hi[c] = Math.max(hi[c]!, w[c]!);
+        }
+      }
+  return [
+    [lo[0], hi[0]],
+    [lo[1], hi[1]],
+    [lo[2], hi[2]],
+  ];
 }
 
 export function unionBounds(a: Bounds, b: Bounds): Bounds {
@@ -107,7 +139,11 @@ export function valueStats(data: NumericArray): ValueStats {
 }
 
 function computeStats(data: NumericArray): ValueStats {
-  let finite = 0, nonzero = 0, maxAbs = 0, min = Infinity, max = -Infinity;
+  let finite = 0,
+    nonzero = 0,
+    maxAbs = 0,
+    min = Infinity,
+    max = -Infinity;
   for (let p = 0; p < data.length; p++) {
     const v = data[p]!;
     if (!Number.isFinite(v)) continue;
@@ -130,7 +166,9 @@ export function assertDrawable(stats: ValueStats, arg: string): void {
 /** Value at the nearest voxel of a world point, NaN outside the grid. */
 export function valueAt(vol: Volume, x: number, y: number, z: number): number {
   const [fi, fj, fk] = applyAffine(vol.inverse, x, y, z);
-  const i = Math.round(fi), j = Math.round(fj), k = Math.round(fk);
+  const i = Math.round(fi),
+    j = Math.round(fj),
+    k = Math.round(fk);
   const [nx, ny, nz] = vol.shape;
   if (i < 0 || j < 0 || k < 0 || i >= nx || j >= ny || k >= nz) return NaN;
   return vol.data[i + nx * (j + ny * k)]!;
@@ -149,6 +187,7 @@ export function percentileOf(data: NumericArray, q: number, keep: (v: number) =>
   for (let p = 0, m = 0; p < data.length; p += stride) if (Number.isFinite(data[p]!) && keep(data[p]!)) vals[m++] = data[p]!;
   vals.sort();
   const pos = (q / 100) * (n - 1);
-  const lo = Math.floor(pos), hi = Math.ceil(pos);
+  const lo = Math.floor(pos),
+    hi = Math.ceil(pos);
   return vals[lo]! + (pos - lo) * (vals[hi]! - vals[lo]!);
 }

@@ -68,12 +68,20 @@ export class SphereComputer {
   private readonly trainCodes: Int32Array;
   private readonly pluginPredictor: FoldPredictor | undefined;
 
-  constructor(plan: ComputePlan, private readonly generic?: GenericScorer, pluginKernel?: BatchedKernel) {
+  constructor(
+    plan: ComputePlan,
+    private readonly generic?: GenericScorer,
+    pluginKernel?: BatchedKernel,
+  ) {
     this.plan = plan;
     let maxP = 1;
     for (let s = 0; s + 1 < plan.sphereOffsets.length; s++) maxP = Math.max(maxP, plan.sphereOffsets[s + 1]! - plan.sphereOffsets[s]!);
-    let maxTrain = 1, maxTest = 1;
-    for (const f of plan.folds) { maxTrain = Math.max(maxTrain, f.train.length); maxTest = Math.max(maxTest, f.test.length); }
+    let maxTrain = 1,
+      maxTest = 1;
+    for (const f of plan.folds) {
+      maxTrain = Math.max(maxTrain, f.train.length);
+      maxTest = Math.max(maxTest, f.test.length);
+    }
     this.trainBuf = new Float64Array(maxTrain * maxP);
     this.testBuf = new Float64Array(maxTest * maxP);
     this.sign = new Int8Array(maxTrain);
@@ -89,11 +97,12 @@ export class SphereComputer {
     this.recallTotal = new Float64Array(plan.nClasses);
     this.trainCodes = new Int32Array(maxTrain);
     if (plan.kernel === 'plugin' && typeof pluginKernel?.createFoldPredictor !== 'function') {
-      throw new Error('SphereComputer: the plan uses a plugin kernel; pass the estimator\'s batchedKernel() (with createFoldPredictor)');
+      throw new Error("SphereComputer: the plan uses a plugin kernel; pass the estimator's batchedKernel() (with createFoldPredictor)");
     }
-    this.pluginPredictor = plan.kernel === 'plugin'
-      ? pluginKernel!.createFoldPredictor!({ nClasses: plan.nClasses, maxTrain, maxTest, maxFeatures: maxP })
-      : undefined;
+    this.pluginPredictor =
+      plan.kernel === 'plugin'
+        ? pluginKernel!.createFoldPredictor!({ nClasses: plan.nClasses, maxTrain, maxTest, maxFeatures: maxP })
+        : undefined;
   }
 
   /** Score spheres [start, end) (positions in the plan's sphere list). */
@@ -108,7 +117,8 @@ export class SphereComputer {
 
   private scoreSphereFold(s: number, f: number): number {
     const plan = this.plan;
-    const lo = plan.sphereOffsets[s]!, hi = plan.sphereOffsets[s + 1]!;
+    const lo = plan.sphereOffsets[s]!,
+      hi = plan.sphereOffsets[s + 1]!;
     const p = hi - lo;
     const fold = plan.folds[f]!;
     if (plan.kernel === 'gnb') {
@@ -130,8 +140,12 @@ export class SphereComputer {
     const C = Number(plan.params.C ?? 1);
     const svc = plan.kernel === 'linear-svc';
     const bias = svc
-      ? (plan.params.fitIntercept === false ? 0 : Number(plan.params.interceptScaling ?? 1))
-      : (plan.params.fitIntercept === false ? 0 : 1);
+      ? plan.params.fitIntercept === false
+        ? 0
+        : Number(plan.params.interceptScaling ?? 1)
+      : plan.params.fitIntercept === false
+        ? 0
+        : 1;
     // Two classes: one problem, positive = class 1. More: one-vs-rest, one problem per class on
     // the same training rows (the sphere's training Gram is built once and copied per class),
     // and each test sample goes to the class with the largest decision value (first on ties).
@@ -152,7 +166,10 @@ export class SphereComputer {
         let z = w[p]! * bias;
         for (let j = 0, o = t * p; j < p; j++, o++) z += w[j]! * this.testBuf[o]!;
         if (problems === 1) this.predicted[t] = z > 0 ? 1 : 0;
-        else if (c === 0 || z > this.best[t]!) { this.best[t] = z; this.predicted[t] = c; }
+        else if (c === 0 || z > this.best[t]!) {
+          this.best[t] = z;
+          this.predicted[t] = c;
+        }
       }
     }
     return this.score(fold.test);
@@ -168,7 +185,8 @@ export class SphereComputer {
       const col = sphereIndices[lo + j]!;
       const base = col * nSamples;
       if (standardize) {
-        const m = shift[f * nColumns + col]!, sc = scale[f * nColumns + col]!;
+        const m = shift[f * nColumns + col]!,
+          sc = scale[f * nColumns + col]!;
         for (let i = 0; i < n; i++) out[i * p + j] = (X[base + samples[i]!]! - m) * sc;
       } else {
         for (let i = 0; i < n; i++) out[i * p + j] = X[base + samples[i]!]!;
@@ -187,8 +205,13 @@ export class SphereComputer {
         this.recallTotal[truth]!++;
         if (this.predicted[t] === truth) this.recallHits[truth]!++;
       }
-      let sum = 0, present = 0;
-      for (let c = 0; c < nClasses; c++) if (this.recallTotal[c]! > 0) { sum += this.recallHits[c]! / this.recallTotal[c]!; present++; }
+      let sum = 0,
+        present = 0;
+      for (let c = 0; c < nClasses; c++)
+        if (this.recallTotal[c]! > 0) {
+          sum += this.recallHits[c]! / this.recallTotal[c]!;
+          present++;
+        }
       return sum / present;
     }
     let hits = 0;
@@ -198,7 +221,12 @@ export class SphereComputer {
 }
 
 /** Per-fold StandardScaler parameters per column: training mean and 1 / population std (1 when the std is 0). */
-export function standardization(X: Float64Array, nSamples: number, nColumns: number, folds: FoldPlan[]): { shift: Float64Array; scale: Float64Array } {
+export function standardization(
+  X: Float64Array,
+  nSamples: number,
+  nColumns: number,
+  folds: FoldPlan[],
+): { shift: Float64Array; scale: Float64Array } {
   const shift = new Float64Array(folds.length * nColumns);
   const scale = new Float64Array(folds.length * nColumns);
   for (let f = 0; f < folds.length; f++) {
@@ -210,7 +238,10 @@ export function standardization(X: Float64Array, nSamples: number, nColumns: num
       for (let i = 0; i < n; i++) s += X[xb + train[i]!]!;
       const mean = s / n;
       let ss = 0;
-      for (let i = 0; i < n; i++) { const d = X[xb + train[i]!]! - mean; ss += d * d; }
+      for (let i = 0; i < n; i++) {
+        const d = X[xb + train[i]!]! - mean;
+        ss += d * d;
+      }
       const std = Math.sqrt(ss / n);
       shift[f * nColumns + col] = mean;
       scale[f * nColumns + col] = std > 0 ? 1 / std : 1;

@@ -2,8 +2,25 @@
 // condition): sphere geometry, planning and the per-sphere kernels, with no Node imports. The
 // worker-thread engine, file reading and shards (the main entry under Node) build on these; a
 // browser plans with planSearchlight and runs SphereComputer on Web Workers over the same queue.
-export { computeSpheres, sphereStencil, sphereSizes, maskVoxelsCOrder, volumeExtent, checkRadius, type Spheres, type SphereGeometry } from './spheres.js';
-export { SphereComputer, standardization, type ComputePlan, type FoldPlan, type FastScoring, type GenericScorer, type KernelName } from './compute.js';
+export {
+  computeSpheres,
+  sphereStencil,
+  sphereSizes,
+  maskVoxelsCOrder,
+  volumeExtent,
+  checkRadius,
+  type Spheres,
+  type SphereGeometry,
+} from './spheres.js';
+export {
+  SphereComputer,
+  standardization,
+  type ComputePlan,
+  type FoldPlan,
+  type FastScoring,
+  type GenericScorer,
+  type KernelName,
+} from './compute.js';
 export { gnbStatistics, gnbTable, GnbPredictor } from './gnb.js';
 export { solveLogisticNewton, newtonWork, type NewtonWork } from './solvers.js';
 export { solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';

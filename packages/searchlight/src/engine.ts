@@ -11,7 +11,16 @@ import { resolveSpecModules } from './modules.js';
 import { makeQueue, runInThisThread, runWorkers } from './pool.js';
 import type { ImgLike, SplitterLike } from './prepare.js';
 import { planSearchlight } from './plan.js';
-import { fingerprint, meanOverFolds, readPartial, scoresImage, writeAtomic, encodePartial, type PartialFile, type PartialHeader } from './shards.js';
+import {
+  fingerprint,
+  meanOverFolds,
+  readPartial,
+  scoresImage,
+  writeAtomic,
+  encodePartial,
+  type PartialFile,
+  type PartialHeader,
+} from './shards.js';
 
 /** Inputs and settings of a searchlight run (nilearn's SearchLight parameters, camel-cased, plus threads, shards and checkpoints). */
 export interface SearchlightOptions {
@@ -72,9 +81,26 @@ export interface SearchlightResult {
 }
 
 const SEARCHLIGHT_OPTIONS = optionKeys<SearchlightOptions>({
-  func: true, mask: true, processMask: true, y: true, targets: true, groups: true, cv: true, estimator: true, scoring: true,
-  radius: true, standardize: true, threads: true, fastPath: true, onProgress: true, returnFoldScores: true, shard: true,
-  checkpoint: true, checkpointInterval: true, chunkSize: true, signal: true,
+  func: true,
+  mask: true,
+  processMask: true,
+  y: true,
+  targets: true,
+  groups: true,
+  cv: true,
+  estimator: true,
+  scoring: true,
+  radius: true,
+  standardize: true,
+  threads: true,
+  fastPath: true,
+  onProgress: true,
+  returnFoldScores: true,
+  shard: true,
+  checkpoint: true,
+  checkpointInterval: true,
+  chunkSize: true,
+  signal: true,
 });
 
 /** Cross-validated scores of an estimator in a sphere around every process-mask voxel, on worker threads (nilearn's SearchLight). */
@@ -87,30 +113,52 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
   // Plugin modules resolve from the caller's folder (Node's ESM rules) before planning, so the
   // plan's spec carries file URLs that every worker imports.
   const given = options.estimator;
-  const estimator = given !== undefined && typeof given !== 'string' && typeof (given as AnyEstimator).fit === 'function'
-    ? given
-    : await resolveSpecModules(typeof given === 'object' ? (given as EstimatorSpec) : { name: given ?? 'svc' });
-  const { plan, geometry, samples, labels, classes, folds, chosen, start, end, centres, nSpheres, nFolds, chunkSize } = await planSearchlight({ ...options, estimator });
+  const estimator =
+    given !== undefined && typeof given !== 'string' && typeof (given as AnyEstimator).fit === 'function'
+      ? given
+      : await resolveSpecModules(typeof given === 'object' ? (given as EstimatorSpec) : { name: given ?? 'svc' });
+  const { plan, geometry, samples, labels, classes, folds, chosen, start, end, centres, nSpheres, nFolds, chunkSize } =
+    await planSearchlight({ ...options, estimator });
   const codes = plan.codes;
   const runId = fingerprint([
-    samples.X, codes, JSON.stringify(classes), geometry.maskVoxels, geometry.centres,
+    samples.X,
+    codes,
+    JSON.stringify(classes),
+    geometry.maskVoxels,
+    geometry.centres,
     JSON.stringify({ shape: geometry.shape, affine: geometry.affine }),
     ...folds.flatMap((f) => [f.train, f.test]),
-    JSON.stringify({ estimator: chosen.description, kernel: chosen.kernel, scoring, radius: options.radius, standardize: !!options.standardize }),
+    JSON.stringify({
+      estimator: chosen.description,
+      kernel: chosen.kernel,
+      scoring,
+      radius: options.radius,
+      standardize: !!options.standardize,
+    }),
   ]);
   const totalCentres = geometry.centres.length;
   const shard = options.shard ?? { index: 0, count: 1 };
   const foldScoresShared = plan.foldScores;
   let resumed: Uint8Array | undefined;
   const header: PartialHeader = {
-    kind: 'checkpoint', fingerprint: runId, shard, start, end, totalCentres, nFolds,
-    shape: geometry.shape, affine: geometry.affine, chunkSize,
+    kind: 'checkpoint',
+    fingerprint: runId,
+    shard,
+    start,
+    end,
+    totalCentres,
+    nFolds,
+    shape: geometry.shape,
+    affine: geometry.affine,
+    chunkSize,
   };
   if (options.checkpoint && existsSync(options.checkpoint)) {
     const saved = await readPartial(options.checkpoint);
     const h = saved.header;
     if (h.kind !== 'checkpoint' || h.fingerprint !== runId || h.start !== start || h.end !== end || h.chunkSize !== chunkSize) {
-      throw new Error(`checkpoint: ${options.checkpoint} belongs to a different run (inputs, parameters, shard or chunk size differ); delete it to start over`);
+      throw new Error(
+        `checkpoint: ${options.checkpoint} belongs to a different run (inputs, parameters, shard or chunk size differ); delete it to start over`,
+      );
     }
     foldScoresShared.set(saved.foldScores);
     resumed = new Uint8Array(Math.ceil(nSpheres / chunkSize));
@@ -143,8 +191,13 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
     if (options.checkpoint && !saving && !saveError && Date.now() - lastSave >= interval) {
       lastSave = Date.now();
       saving = saveCheckpoint()
-        .catch((e: Error) => { saveError ??= e; stop.abort(e); })
-        .finally(() => { saving = undefined; });
+        .catch((e: Error) => {
+          saveError ??= e;
+          stop.abort(e);
+        })
+        .finally(() => {
+          saving = undefined;
+        });
     }
   };
   options.onProgress?.(done, nSpheres);
@@ -157,9 +210,15 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
       if (canUseWorkers && threads > 1) {
         await runWorkers({ plan, queue, estimator: chosen.spec, labels }, threads, { onChunk, signal: stop.signal });
       } else {
-        const generic = chosen.kernel === 'generic'
-          ? makeGenericScorer(chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator, await resolveScorer(scoring), labels, folds)
-          : undefined;
+        const generic =
+          chosen.kernel === 'generic'
+            ? makeGenericScorer(
+                chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator,
+                await resolveScorer(scoring),
+                labels,
+                folds,
+              )
+            : undefined;
         const pluginKernel = chosen.kernel === 'plugin' ? chosen.instance!.batchedKernel!() : undefined;
         await runInThisThread(new SphereComputer(plan, generic, pluginKernel), queue, { onChunk, signal: stop.signal });
       }
@@ -185,7 +244,10 @@ export async function searchlight(options: SearchlightOptions): Promise<Searchli
     scoresImg: scoresImage(geometry.shape, geometry.affine, centres, scores),
     scores,
     foldScores: options.returnFoldScores ? foldScores : undefined,
-    nSpheres, nFolds, kernel: chosen.kernel, threads: canUseWorkers ? threads : 1,
+    nSpheres,
+    nFolds,
+    kernel: chosen.kernel,
+    threads: canUseWorkers ? threads : 1,
     seconds: (performance.now() - t0) / 1000,
     partial,
   };

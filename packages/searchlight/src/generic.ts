@@ -47,7 +47,10 @@ export async function loadEstimatorModules(spec: EstimatorSpec): Promise<void> {
 
 /** The generic path: clone, fit on a sphere's training rows and score on its test rows, fold by fold. */
 export function makeGenericScorer(
-  factory: () => AnyEstimator, score: ScoreFn, labels: Label[], folds: { train: Int32Array; test: Int32Array }[],
+  factory: () => AnyEstimator,
+  score: ScoreFn,
+  labels: Label[],
+  folds: { train: Int32Array; test: Int32Array }[],
 ): GenericScorer {
   const trainLabels = folds.map((f) => Array.from(f.train, (i) => labels[i]!));
   const testLabels = folds.map((f) => Array.from(f.test, (i) => labels[i]!));

@@ -32,7 +32,8 @@ export function gnbStatistics(plan: StatsInput): Float64Array {
     for (let c = 0; c < K; c++) out[base + nColumns * stride + c] = Math.log(counts[c]! / train.length);
     for (let col = 0; col < nColumns; col++) {
       const xb = col * nSamples;
-      const m = standardize ? shift[f * nColumns + col]! : 0, sc = standardize ? scale[f * nColumns + col]! : 1;
+      const m = standardize ? shift[f * nColumns + col]! : 0,
+        sc = standardize ? scale[f * nColumns + col]! : 1;
       sums.fill(0);
       let total = 0;
       for (let i = 0; i < train.length; i++) {
@@ -87,7 +88,8 @@ export function gnbTable(plan: StatsInput, stats: Float64Array): { table: Float6
     for (let col = 0; col < nColumns; col++) {
       const xb = col * nSamples;
       const st = f * perFold + col * stride;
-      const m = standardize ? shift[f * nColumns + col]! : 0, sc = standardize ? scale[f * nColumns + col]! : 1;
+      const m = standardize ? shift[f * nColumns + col]! : 0,
+        sc = standardize ? scale[f * nColumns + col]! : 1;
       const at = foldOffsets[f]! + col * rowLength;
       for (let t = 0; t < test.length; t++) {
         const x = (X[xb + test[t]!]! - m) * sc;
@@ -109,7 +111,10 @@ export class GnbPredictor {
   private readonly mean: Float64Array;
   private readonly half: Float64Array;
 
-  constructor(private readonly plan: ComputePlan, maxTest: number) {
+  constructor(
+    private readonly plan: ComputePlan,
+    maxTest: number,
+  ) {
     const K = plan.nClasses;
     this.jll = new Float64Array(maxTest * K);
     this.classTerm = new Float64Array(K);
@@ -135,7 +140,8 @@ export class GnbPredictor {
     const priorsAt = foldBase + nColumns * stride;
     const { jll, classTerm, minVar } = this;
     for (let c = 0; c < K; c++) {
-      let s = 0, mv = Infinity;
+      let s = 0,
+        mv = Infinity;
       for (let j = lo; j < hi; j++) {
         const st = foldBase + sphereIndices[j]! * stride;
         s += stats[st + 2 * K + 1 + c]!;
@@ -154,11 +160,21 @@ export class GnbPredictor {
     }
     const p = hi - lo;
     for (let t = 0; t < nTest; t++) {
-      let best = 0, bestValue = -Infinity, second = -Infinity, secondClass = 0;
+      let best = 0,
+        bestValue = -Infinity,
+        second = -Infinity,
+        secondClass = 0;
       for (let c = 0; c < K; c++) {
         const v = classTerm[c]! - 0.5 * jll[t * K + c]!;
-        if (v > bestValue) { second = bestValue; secondClass = best; bestValue = v; best = c; }
-        else if (v > second) { second = v; secondClass = c; }
+        if (v > bestValue) {
+          second = bestValue;
+          secondClass = best;
+          bestValue = v;
+          best = c;
+        } else if (v > second) {
+          second = v;
+          secondClass = c;
+        }
       }
       // Leaving eps out moves class c's log-likelihood by at most eps/minVar * (sum + p) / 2.
       const errBest = (0.5 * eps * (jll[t * K + best]! + p)) / minVar[best]!;
@@ -170,7 +186,16 @@ export class GnbPredictor {
   }
 
   /** GaussianNB's log-likelihoods with the smoothing included, for test samples [from, to). */
-  private predictExact(lo: number, hi: number, f: number, test: Int32Array, predicted: Int32Array, eps: number, from: number, to: number): void {
+  private predictExact(
+    lo: number,
+    hi: number,
+    f: number,
+    test: Int32Array,
+    predicted: Int32Array,
+    eps: number,
+    from: number,
+    to: number,
+  ): void {
     const { X, nSamples, nColumns, nClasses: K, sphereIndices, shift, scale, gnbStats: stats } = this.plan;
     const stride = gnbStride(K);
     const foldBase = f * (nColumns * stride + K);
@@ -187,7 +212,8 @@ export class GnbPredictor {
       const col = sphereIndices[j]!;
       const base = col * nSamples;
       const st = foldBase + col * stride;
-      const m = standardize ? shift[f * nColumns + col]! : 0, sc = standardize ? scale[f * nColumns + col]! : 1;
+      const m = standardize ? shift[f * nColumns + col]! : 0,
+        sc = standardize ? scale[f * nColumns + col]! : 1;
       for (let c = 0; c < K; c++) {
         mean[c] = stats[st + c]!;
         half[c] = 0.5 / (stats[st + K + c]! + eps);
@@ -201,10 +227,14 @@ export class GnbPredictor {
       }
     }
     for (let t = from; t < to; t++) {
-      let best = 0, bestValue = -Infinity;
+      let best = 0,
+        bestValue = -Infinity;
       for (let c = 0; c < K; c++) {
         const v = classTerm[c]! - jll[t * K + c]!;
-        if (v > bestValue) { bestValue = v; best = c; }
+        if (v > bestValue) {
+          bestValue = v;
+          best = c;
+        }
       }
       predicted[t] = best;
     }

@@ -42,7 +42,8 @@ export class PermutedGnb {
     }
     const { nSamples: n, nColumns: V, folds, nClasses: K } = this.base;
     const F = folds.length;
-    const foldOf = this.foldOf, X = this.base.X;
+    const foldOf = this.foldOf,
+      X = this.base.X;
     const stride = gnbStride(K);
     const perFold = V * stride + K;
     const stats = sharedArray(Float64Array, F * perFold);
@@ -51,7 +52,8 @@ export class PermutedGnb {
     const table = sharedArray(Float64Array, offsets[F]!);
     // Class counts per test fold and overall; training counts are their differences.
     const cell = new Int32Array(n);
-    const count = new Float64Array(F * K), total = new Float64Array(K);
+    const count = new Float64Array(F * K),
+      total = new Float64Array(K);
     for (let i = 0; i < n; i++) {
       cell[i] = foldOf[i]! * K + codes[i]!;
       count[cell[i]!]!++;
@@ -65,24 +67,41 @@ export class PermutedGnb {
         stats[f * perFold + V * stride + c] = Math.log(nTrain[f * K + c]! / trainSize);
       }
     }
-    const s1 = new Float64Array(F * K), s2 = new Float64Array(F * K), t1 = new Float64Array(K), t2 = new Float64Array(K);
-    const mean = new Float64Array(K), inv = new Float64Array(K);
+    const s1 = new Float64Array(F * K),
+      s2 = new Float64Array(F * K),
+      t1 = new Float64Array(K),
+      t2 = new Float64Array(K);
+    const mean = new Float64Array(K),
+      inv = new Float64Array(K);
     let usable = true;
     for (let col = 0; col < V; col++) {
-      const xb = col * n, cm = this.colMean[col]!;
-      s1.fill(0); s2.fill(0); t1.fill(0); t2.fill(0);
+      const xb = col * n,
+        cm = this.colMean[col]!;
+      s1.fill(0);
+      s2.fill(0);
+      t1.fill(0);
+      t2.fill(0);
       for (let i = 0; i < n; i++) {
-        const v = X[xb + i]! - cm, k = cell[i]!;
+        const v = X[xb + i]! - cm,
+          k = cell[i]!;
         s1[k] += v;
         s2[k] += v * v;
       }
-      for (let f = 0; f < F; f++) for (let c = 0; c < K; c++) { t1[c] += s1[f * K + c]!; t2[c] += s2[f * K + c]!; }
+      for (let f = 0; f < F; f++)
+        for (let c = 0; c < K; c++) {
+          t1[c] += s1[f * K + c]!;
+          t2[c] += s2[f * K + c]!;
+        }
       for (let f = 0; f < F; f++) {
         const st = f * perFold + col * stride;
-        let a1 = 0, a2 = 0, aN = 0;
+        let a1 = 0,
+          a2 = 0,
+          aN = 0;
         for (let c = 0; c < K; c++) {
           const m = f * K + c;
-          const n1 = nTrain[m]!, sum = t1[c]! - s1[m]!, sq = t2[c]! - s2[m]!;
+          const n1 = nTrain[m]!,
+            sum = t1[c]! - s1[m]!,
+            sq = t2[c]! - s2[m]!;
           const mu = sum / n1;
           let v = sq / n1 - mu * mu;
           if (!(v > CANCELLATION * (sq / n1))) v = this.twoPass(col, f, codes, c, mu);
@@ -92,7 +111,9 @@ export class PermutedGnb {
           stats[st + 2 * K + 1 + c] = Math.log(2 * Math.PI * v);
           if (!(v > 0)) usable = false;
           inv[c] = 1 / v;
-          a1 += sum; a2 += sq; aN += n1;
+          a1 += sum;
+          a2 += sq;
+          aN += n1;
         }
         const overallMean = a1 / aN;
         stats[st + 2 * K] = Math.max(0, a2 / aN - overallMean * overallMean);
@@ -116,7 +137,8 @@ export class PermutedGnb {
   private twoPass(col: number, f: number, codes: Int32Array, c: number, mu: number): number {
     const { nSamples: n, folds } = this.base;
     const train = folds[f]!.train;
-    let ss = 0, m = 0;
+    let ss = 0,
+      m = 0;
     for (let i = 0; i < train.length; i++) {
       const s = train[i]!;
       if (codes[s] !== c) continue;

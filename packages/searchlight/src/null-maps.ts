@@ -20,7 +20,8 @@ import { meanOverFolds, scoresImage } from './shards.js';
 import { seededRandom, type AnyEstimator } from '@neurodecode/estimators';
 
 /** searchlight() options plus the number of label permutations and their seed (no shards or checkpoints). */
-export interface NullMapsOptions extends Omit<SearchlightOptions, 'shard' | 'checkpoint' | 'checkpointInterval' | 'returnFoldScores' | 'onProgress'> {
+export interface NullMapsOptions
+  extends Omit<SearchlightOptions, 'shard' | 'checkpoint' | 'checkpointInterval' | 'returnFoldScores' | 'onProgress'> {
   /** Number of label permutations (null maps). */
   nPermutations: number;
   /** Seed of the label shuffles (default 0). */
@@ -60,7 +61,9 @@ export function permuteWithinGroups(groups: readonly Label[] | undefined, n: num
       const j = Math.floor(next() * (i + 1));
       [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
     }
-    idx.forEach((sample, k) => { perm[sample] = shuffled[k]!; });
+    idx.forEach((sample, k) => {
+      perm[sample] = shuffled[k]!;
+    });
   }
   return perm;
 }
@@ -78,7 +81,18 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   const scoring = options.scoring ?? 'accuracy';
   // Everything label-independent, planned once: masks, samples in shared memory, folds, spheres,
   // the per-fold standardization (the observed labels' plan is the first label set's).
-  const { plan: observed, geometry, samples, classes, folds, chosen, centres, nSpheres, nFolds, chunkSize } = await planSearchlight({ ...options, shard: undefined });
+  const {
+    plan: observed,
+    geometry,
+    samples,
+    classes,
+    folds,
+    chosen,
+    centres,
+    nSpheres,
+    nFolds,
+    chunkSize,
+  } = await planSearchlight({ ...options, shard: undefined });
   const codes = observed.codes;
   const n = samples.nSamples;
   let groups: Label[] | undefined;
@@ -105,20 +119,32 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   const runPlan = async (plan: ComputePlan): Promise<void> => {
     const queue = makeQueue(nSpheres, chunkSize);
     const threads = Math.min(threadsWanted, queue.pending.length);
-    const onChunk = (_c: number, count: number) => { done += count; options.onProgress?.(done, total); };
+    const onChunk = (_c: number, count: number) => {
+      done += count;
+      options.onProgress?.(done, total);
+    };
     const permutedLabels = Array.from(plan.codes, (c) => classes[c]!);
     if (pool && threads > 1) {
       await pool.run({ plan, queue, estimator: chosen.spec, labels: permutedLabels }, onChunk, options.signal);
     } else {
-      const generic = chosen.kernel === 'generic'
-        ? makeGenericScorer(chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator, await resolveScorer(scoring), permutedLabels, folds)
-        : undefined;
+      const generic =
+        chosen.kernel === 'generic'
+          ? makeGenericScorer(
+              chosen.spec ? factoryFromSpec(chosen.spec) : () => chosen.instance!.clone() as AnyEstimator,
+              await resolveScorer(scoring),
+              permutedLabels,
+              folds,
+            )
+          : undefined;
       await runInThisThread(new SphereComputer(plan, generic), queue, { onChunk, signal: options.signal });
     }
   };
 
   // One set of workers for every label set.
-  const pool = canUseWorkers && Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize)) > 1 ? new NullPool(Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize))) : undefined;
+  const pool =
+    canUseWorkers && Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize)) > 1
+      ? new NullPool(Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize)))
+      : undefined;
 
   // Label vectors: the observed one, then K shuffles within runs.
   const labelSets = [codes];
@@ -157,7 +183,13 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   const scoresImg = scoresImage(geometry.shape, geometry.affine, centres, scores);
   const nullImg = new NiftiImage({ data: nullData, shape: [nx, ny, nz, K], affine: scoresImg.affine });
   return {
-    scoresImg, scores, nullImg, nullScores, nSpheres, nFolds, kernel: chosen.kernel,
+    scoresImg,
+    scores,
+    nullImg,
+    nullScores,
+    nSpheres,
+    nFolds,
+    kernel: chosen.kernel,
     threads: canUseWorkers ? Math.min(threadsWanted, Math.ceil(nSpheres / chunkSize)) : 1,
     seconds: (performance.now() - t0) / 1000,
   };
@@ -200,7 +232,11 @@ class NullPool {
         w.on('message', onMessage);
         w.on('error', onError);
         w.on('exit', onExit);
-        detach.push(() => { w.off('message', onMessage); w.off('error', onError); w.off('exit', onExit); });
+        detach.push(() => {
+          w.off('message', onMessage);
+          w.off('error', onError);
+          w.off('exit', onExit);
+        });
         w.postMessage(input);
       }
     });

@@ -4,7 +4,16 @@
 import type { AnyEstimator, Label } from '@neurodecode/estimators';
 import { standardization, type ComputePlan, type FoldPlan, type KernelName } from './compute.js';
 import { factoryFromSpec, loadEstimatorModules, specFromInstance, type EstimatorSpec } from './generic.js';
-import { encodeClasses, loadMasks, loadSamples, resolveSplitter, selectRows, toLabels, type MaskGeometry, type SampleData } from './prepare.js';
+import {
+  encodeClasses,
+  loadMasks,
+  loadSamples,
+  resolveSplitter,
+  selectRows,
+  toLabels,
+  type MaskGeometry,
+  type SampleData,
+} from './prepare.js';
 import { computeSpheres } from './spheres.js';
 import { gnbStatistics, gnbTable } from './gnb.js';
 import { shardRange } from './scores.js';
@@ -12,8 +21,23 @@ import { sharedArray } from './queue.js';
 import type { SearchlightOptions } from './engine.js';
 
 /** The inputs planSearchlight reads (SearchlightOptions without the running and saving parts). */
-export type PlanOptions = Pick<SearchlightOptions,
-  'func' | 'mask' | 'processMask' | 'y' | 'targets' | 'groups' | 'cv' | 'estimator' | 'scoring' | 'radius' | 'standardize' | 'fastPath' | 'shard' | 'chunkSize'>;
+export type PlanOptions = Pick<
+  SearchlightOptions,
+  | 'func'
+  | 'mask'
+  | 'processMask'
+  | 'y'
+  | 'targets'
+  | 'groups'
+  | 'cv'
+  | 'estimator'
+  | 'scoring'
+  | 'radius'
+  | 'standardize'
+  | 'fastPath'
+  | 'shard'
+  | 'chunkSize'
+>;
 
 /** Everything planned before the per-sphere work: data, folds, spheres, the chosen path and this run's centres. */
 export interface SearchlightPlan {
@@ -46,7 +70,12 @@ export interface ChosenEstimator {
 }
 
 /** Build the estimator from a name, spec or instance and pick its per-sphere path for this scoring and class count. */
-export async function chooseEstimator(estimator: SearchlightOptions['estimator'], scoring: string, nClasses: number, fastPath: boolean): Promise<ChosenEstimator> {
+export async function chooseEstimator(
+  estimator: SearchlightOptions['estimator'],
+  scoring: string,
+  nClasses: number,
+  fastPath: boolean,
+): Promise<ChosenEstimator> {
   let spec: EstimatorSpec | undefined;
   let instance: AnyEstimator;
   if (estimator === undefined || typeof estimator === 'string') spec = { name: estimator ?? 'svc' };
@@ -56,25 +85,34 @@ export async function chooseEstimator(estimator: SearchlightOptions['estimator']
     // generic path runs on all threads like the fast paths.
     spec = specFromInstance(instance);
     if (spec) instance = undefined as unknown as AnyEstimator;
-  }
-  else spec = estimator as EstimatorSpec;
+  } else spec = estimator as EstimatorSpec;
   if (spec) {
     await loadEstimatorModules(spec);
     instance = factoryFromSpec(spec)();
   }
   const kind = instance!.kind;
-  if (kind !== 'classifier' && FAST_SCORING.has(scoring)) throw new Error(`estimator: scoring "${scoring}" needs a classifier, got a ${kind}`);
+  if (kind !== 'classifier' && FAST_SCORING.has(scoring))
+    throw new Error(`estimator: scoring "${scoring}" needs a classifier, got a ${kind}`);
   const batched = fastPath ? instance!.batchedKernel?.() : undefined;
   const params = (batched?.params ?? {}) as Record<string, unknown>;
-  const description = spec ? JSON.stringify({ name: spec.name, params: spec.params ?? {} }) : JSON.stringify({ instance: instance!.constructor.name, params: instance!.getParams() });
+  const description = spec
+    ? JSON.stringify({ name: spec.name, params: spec.params ?? {} })
+    : JSON.stringify({ instance: instance!.constructor.name, params: instance!.getParams() });
   let kernel: KernelName = 'generic';
   if (batched && FAST_SCORING.has(scoring)) {
     const name = batched.name;
     if (name === 'gnb' && params.priors == null) kernel = 'gnb';
     // Several classes: LinearSVC is one-vs-rest, as the fast path; logistic only when asked for
     // one-vs-rest (its default with L2 is multinomial, which goes through fit()).
-    else if (name === 'linear-svc' && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2') kernel = 'linear-svc';
-    else if (name === 'logistic' && (nClasses === 2 || params.multiClass === 'ovr') && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) kernel = 'logistic';
+    else if (name === 'linear-svc' && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2')
+      kernel = 'linear-svc';
+    else if (
+      name === 'logistic' &&
+      (nClasses === 2 || params.multiClass === 'ovr') &&
+      (params.penalty ?? 'l2') === 'l2' &&
+      params.classWeight == null
+    )
+      kernel = 'logistic';
     else if (typeof batched.createFoldPredictor === 'function') kernel = 'plugin';
   }
   return { kernel, params, spec, instance: instance!, description };
@@ -96,20 +134,26 @@ export async function planSearchlight(options: PlanOptions): Promise<Searchlight
   }
   const { classes, codes } = encodeClasses(labels);
   const splitter = await resolveSplitter(options.cv);
-  const folds = splitter.split(samples.nSamples, labels, groups).map((f) => ({ train: Int32Array.from(f.train), test: Int32Array.from(f.test) }));
+  const folds = splitter
+    .split(samples.nSamples, labels, groups)
+    .map((f) => ({ train: Int32Array.from(f.train), test: Int32Array.from(f.test) }));
   if (folds.length === 0) throw new Error('cv: produced no folds');
   const chosen = await chooseEstimator(options.estimator, scoring, classes.length, options.fastPath !== false);
   if (chosen.instance!.kind === 'classifier') {
     folds.forEach((f, k) => {
       const first = codes[f.train[0]!]!;
       if (f.train.every((i) => codes[i] === first)) {
-        throw new Error(`cv: training fold ${k} holds a single class (${JSON.stringify(classes[first])}); every training fold needs at least two`);
+        throw new Error(
+          `cv: training fold ${k} holds a single class (${JSON.stringify(classes[first])}); every training fold needs at least two`,
+        );
       }
     });
   }
   const V = geometry.maskVoxels.length;
   const n = samples.nSamples;
-  const { shift, scale } = options.standardize ? standardization(samples.X, n, V, folds) : { shift: new Float64Array(0), scale: new Float64Array(0) };
+  const { shift, scale } = options.standardize
+    ? standardization(samples.X, n, V, folds)
+    : { shift: new Float64Array(0), scale: new Float64Array(0) };
 
   const totalCentres = geometry.centres.length;
   const shard = options.shard ?? { index: 0, count: 1 };
@@ -123,9 +167,23 @@ export async function planSearchlight(options: PlanOptions): Promise<Searchlight
   const foldScoresShared = sharedArray(Float64Array, nSpheres * nFolds).subarray(0, nSpheres * nFolds);
 
   const plan: ComputePlan = {
-    kernel: chosen.kernel, params: chosen.params, scoring, X: samples.X, nSamples: n, nColumns: V,
-    sphereOffsets: spheres.offsets, sphereIndices: spheres.indices, folds, codes, nClasses: classes.length,
-    shift, scale, gnbStats: new Float64Array(0), gnbTable: new Float64Array(0), gnbTableOffsets: new Int32Array(0), foldScores: foldScoresShared,
+    kernel: chosen.kernel,
+    params: chosen.params,
+    scoring,
+    X: samples.X,
+    nSamples: n,
+    nColumns: V,
+    sphereOffsets: spheres.offsets,
+    sphereIndices: spheres.indices,
+    folds,
+    codes,
+    nClasses: classes.length,
+    shift,
+    scale,
+    gnbStats: new Float64Array(0),
+    gnbTable: new Float64Array(0),
+    gnbTableOffsets: new Int32Array(0),
+    foldScores: foldScoresShared,
   };
   if (chosen.kernel === 'gnb') {
     plan.gnbStats = gnbStatistics(plan);

@@ -64,18 +64,25 @@ export async function runInThisThread(computer: SphereComputer, queue: ChunkQueu
   let last = Date.now();
   let failure: Error | undefined;
   const stop = () => {
-    if (cb.signal?.aborted) { failure = abortError(cb.signal); return true; }
+    if (cb.signal?.aborted) {
+      failure = abortError(cb.signal);
+      return true;
+    }
     return false;
   };
   for (;;) {
     let ranOne = false;
     // Hand control back to the event loop every ~50 ms so progress, checkpoints and aborts happen.
-    takeChunks(queue, (chunk, start, end) => {
-      computer.run(start, end);
-      queue.done[chunk] = 1;
-      cb.onChunk(chunk, end - start);
-      ranOne = true;
-    }, () => stop() || (ranOne && Date.now() - last > 50));
+    takeChunks(
+      queue,
+      (chunk, start, end) => {
+        computer.run(start, end);
+        queue.done[chunk] = 1;
+        cb.onChunk(chunk, end - start);
+        ranOne = true;
+      },
+      () => stop() || (ranOne && Date.now() - last > 50),
+    );
     if (failure) throw failure;
     if (!ranOne) return;
     await new Promise((r) => setImmediate(r));

@@ -46,7 +46,7 @@ export async function loadMasks(mask: ImgLike, processMask: ImgLike | undefined)
     if (p.shape.slice(0, 3).join() !== shape.join() || p.nVolumes !== 1) {
       throw new Error(`processMask: shape [${p.shape.join(', ')}] does not match the mask's [${shape.join(', ')}]`);
     }
-    if (!affinesClose(p.affine, m.affine, 1e-4)) throw new Error('processMask: affine differs from the mask\'s affine');
+    if (!affinesClose(p.affine, m.affine, 1e-4)) throw new Error("processMask: affine differs from the mask's affine");
     centres = maskVoxelsCOrder(p.data, shape);
     if (centres.length === 0) throw new Error('processMask: has no non-zero voxels');
     const inMask = new Uint8Array(m.volumeSize);
@@ -73,12 +73,19 @@ export function selectRows(y: Label[], targets: readonly Label[] | undefined): I
   const missing = targets.filter((t) => !y.includes(t));
   if (missing.length) throw new Error(`targets: ${missing.map((t) => JSON.stringify(t)).join(', ')} not found in y`);
   const out: number[] = [];
-  y.forEach((v, i) => { if (keep.has(v)) out.push(i); });
+  y.forEach((v, i) => {
+    if (keep.has(v)) out.push(i);
+  });
   return Int32Array.from(out);
 }
 
 /** Gather the kept volumes of the (concatenated) 4-D images through the mask. */
-export async function loadSamples(func: ImgLike | ImgLike[] | Matrix, geometry: MaskGeometry, nLabels: number, rows: Int32Array): Promise<SampleData> {
+export async function loadSamples(
+  func: ImgLike | ImgLike[] | Matrix,
+  geometry: MaskGeometry,
+  nLabels: number,
+  rows: Int32Array,
+): Promise<SampleData> {
   const { maskVoxels } = geometry;
   const V = maskVoxels.length;
   const n = rows.length;
@@ -110,7 +117,10 @@ export async function loadSamples(func: ImgLike | ImgLike[] | Matrix, geometry: 
   if (total !== nLabels) throw new Error(`y: length ${nLabels} does not match the ${total} volumes of func`);
   const starts: number[] = [];
   let acc = 0;
-  for (const img of images) { starts.push(acc); acc += img.nVolumes; }
+  for (const img of images) {
+    starts.push(acc);
+    acc += img.nVolumes;
+  }
   let which = 0;
   for (let s = 0; s < n; s++) {
     const row = rows[s]!;

@@ -15,7 +15,8 @@ export interface ChunkQueue {
 
 /** A typed array on shared memory where available (plain memory elsewhere), so threads share it. */
 export function sharedArray<T extends Float64Array | Int32Array | Uint8Array>(
-  Ctor: { new (buf: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number,
+  Ctor: { new (buf: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number },
+  length: number,
 ): T {
   // Browsers define SharedArrayBuffer only on cross-origin isolated pages; elsewhere one thread
   // computes alone and a plain buffer does (Atomics work on both).

@@ -89,7 +89,8 @@ export function decodePartial(bytes: Uint8Array, path: string): PartialFile {
   const foldScores = new Float64Array(copy.buffer, centresEnd - headerEnd, nScores);
   const voxels = header.shape[0]! * header.shape[1]! * header.shape[2]!;
   for (let i = 0; i < centres.length; i++) {
-    if (!(centres[i]! >= 0 && centres[i]! < voxels)) throw new Error(`${path}: damaged partial result (centre ${i} is outside the ${header.shape.join('x')} grid)`);
+    if (!(centres[i]! >= 0 && centres[i]! < voxels))
+      throw new Error(`${path}: damaged partial result (centre ${i} is outside the ${header.shape.join('x')} grid)`);
   }
   return { header, centres, foldScores };
 }
@@ -104,14 +105,21 @@ function checkHeader(h: PartialHeader, path: string): void {
   if (typeof h !== 'object' || h === null) throw bad('header is not an object');
   if (h.kind !== 'shard' && h.kind !== 'checkpoint') throw bad(`kind ${JSON.stringify(h.kind)}`);
   if (typeof h.fingerprint !== 'string') throw bad('no fingerprint');
-  if (!Array.isArray(h.shape) || h.shape.length !== 3 || !h.shape.every((n) => isCount(n, 1))) throw bad(`shape ${JSON.stringify(h.shape)}`);
+  if (!Array.isArray(h.shape) || h.shape.length !== 3 || !h.shape.every((n) => isCount(n, 1)))
+    throw bad(`shape ${JSON.stringify(h.shape)}`);
   const voxels = h.shape[0]! * h.shape[1]! * h.shape[2]!;
   if (voxels > MAX_VOXELS) throw bad(`shape ${h.shape.join('x')} is too large`);
   if (!isCount(h.totalCentres) || h.totalCentres > voxels) throw bad(`${h.totalCentres} centres for a ${h.shape.join('x')} grid`);
   if (!isCount(h.nFolds, 1) || h.nFolds > 1_000_000) throw bad(`${h.nFolds} folds`);
-  if (!isCount(h.start) || !isCount(h.end) || h.start > h.end || h.end > h.totalCentres) throw bad(`centres [${h.start}, ${h.end}) of ${h.totalCentres}`);
-  if (!h.shard || !isCount(h.shard.count, 1) || !isCount(h.shard.index) || h.shard.index >= h.shard.count) throw bad(`shard ${JSON.stringify(h.shard)}`);
-  if (!Array.isArray(h.affine) || h.affine.length !== 4 || !h.affine.every((r) => Array.isArray(r) && r.length === 4 && r.every((v) => Number.isFinite(v)))) {
+  if (!isCount(h.start) || !isCount(h.end) || h.start > h.end || h.end > h.totalCentres)
+    throw bad(`centres [${h.start}, ${h.end}) of ${h.totalCentres}`);
+  if (!h.shard || !isCount(h.shard.count, 1) || !isCount(h.shard.index) || h.shard.index >= h.shard.count)
+    throw bad(`shard ${JSON.stringify(h.shard)}`);
+  if (
+    !Array.isArray(h.affine) ||
+    h.affine.length !== 4 ||
+    !h.affine.every((r) => Array.isArray(r) && r.length === 4 && r.every((v) => Number.isFinite(v)))
+  ) {
     throw bad('affine is not a finite 4x4 matrix');
   }
   if (h.kind === 'checkpoint' && h.chunkSize !== undefined && !isCount(h.chunkSize, 1)) throw bad(`chunk size ${h.chunkSize}`);
@@ -154,7 +162,9 @@ export async function mergeShards(paths: string[], out?: string): Promise<Merged
     const h = file.header;
     if (h.kind !== 'shard') throw new Error(`${path}: is a checkpoint, not a finished shard`);
     if (h.fingerprint !== first.file.header.fingerprint) {
-      throw new Error(`${path}: comes from a different run than ${first.path} (fingerprint ${h.fingerprint} vs ${first.file.header.fingerprint})`);
+      throw new Error(
+        `${path}: comes from a different run than ${first.path} (fingerprint ${h.fingerprint} vs ${first.file.header.fingerprint})`,
+      );
     }
     if (h.shard.count !== count) throw new Error(`${path}: is shard ${h.shard.index}/${h.shard.count}, expected one of ${count}`);
     const dup = seen.get(h.shard.index);

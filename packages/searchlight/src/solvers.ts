@@ -15,8 +15,12 @@ export interface NewtonWork {
 export function newtonWork(maxSamples: number, maxFeatures: number): NewtonWork {
   const d = maxFeatures + 1;
   return {
-    z: new Float64Array(maxSamples), weight: new Float64Array(maxSamples), grad: new Float64Array(d),
-    hess: new Float64Array(d * d), step: new Float64Array(d), trial: new Float64Array(d),
+    z: new Float64Array(maxSamples),
+    weight: new Float64Array(maxSamples),
+    grad: new Float64Array(d),
+    hess: new Float64Array(d * d),
+    step: new Float64Array(d),
+    trial: new Float64Array(d),
   };
 }
 
@@ -24,7 +28,15 @@ function log1pExp(t: number): number {
   return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
 }
 
-function logisticObjective(A: Float64Array, n: number, p: number, sign: Int8Array, C: number, w: Float64Array, withIntercept: boolean): number {
+function logisticObjective(
+  A: Float64Array,
+  n: number,
+  p: number,
+  sign: Int8Array,
+  C: number,
+  w: Float64Array,
+  withIntercept: boolean,
+): number {
   let f = 0;
   for (let j = 0; j < p; j++) f += 0.5 * w[j]! * w[j]!;
   const b = withIntercept ? w[p]! : 0;
@@ -70,8 +82,16 @@ export function choleskySolve(H: Float64Array, d: number, g: Float64Array, x: Fl
  * gradient max-norm below `tol` times (1 + its starting max-norm). w: length p + 1 (last = intercept). Returns the iterations used.
  */
 export function solveLogisticNewton(
-  A: Float64Array, n: number, p: number, sign: Int8Array, C: number, withIntercept: boolean,
-  tol: number, maxIter: number, w: Float64Array, work: NewtonWork,
+  A: Float64Array,
+  n: number,
+  p: number,
+  sign: Int8Array,
+  C: number,
+  withIntercept: boolean,
+  tol: number,
+  maxIter: number,
+  w: Float64Array,
+  work: NewtonWork,
 ): number {
   const { z, weight, grad, hess, step, trial } = work;
   const d = withIntercept ? p + 1 : p;

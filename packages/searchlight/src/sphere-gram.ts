@@ -36,7 +36,11 @@ export class SphereGram {
     return new SphereGram(plan, maxP, foldOf);
   }
 
-  private constructor(private readonly plan: ComputePlan, maxP: number, foldOf: Int32Array) {
+  private constructor(
+    private readonly plan: ComputePlan,
+    maxP: number,
+    foldOf: Int32Array,
+  ) {
     const nFolds = plan.folds.length;
     this.foldOf = foldOf;
     this.centred = new Float64Array(plan.nSamples * maxP);
@@ -72,7 +76,9 @@ export class SphereGram {
     blockSum.fill(0, 0, folds.length * p);
     for (let i = 0; i < n; i++) {
       const f = foldOf[i]!;
-      const G = f * p * p, S = f * p, off = i * p;
+      const G = f * p * p,
+        S = f * p,
+        off = i * p;
       for (let r = 0; r < p; r++) {
         const xr = centred[off + r]!;
         blockSum[S + r] = blockSum[S + r]! + xr;
@@ -94,7 +100,8 @@ export class SphereGram {
     sum.fill(0, 0, p);
     for (let k = 0; k < nFolds; k++) {
       if (k === f) continue;
-      const G = k * p * p, S = k * p;
+      const G = k * p * p,
+        S = k * p;
       for (let r = 0; r < p; r++) {
         sum[r] = sum[r]! + blockSum[S + r]!;
         for (let c = 0; c <= r; c++) gram[r * p + c] = gram[r * p + c]! + blockGram[G + r * p + c]!;
@@ -110,7 +117,9 @@ export class SphereGram {
     }
     const d = p + 1;
     for (let r = 0; r < p; r++) {
-      const dr = delta[r]!, sr = factor[r]!, Sr = sum[r]!;
+      const dr = delta[r]!,
+        sr = factor[r]!,
+        Sr = sum[r]!;
       for (let c = 0; c <= r; c++) {
         out[r * d + c] = sr * factor[c]! * (gram[r * p + c]! - dr * sum[c]! - Sr * delta[c]! + T * dr * delta[c]!);
       }

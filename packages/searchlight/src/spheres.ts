@@ -18,8 +18,12 @@ function linearPart(affine: Affine): number[][] {
 }
 
 function inverse3(m: number[][]): number[][] {
-  const [a, b, c] = m[0]!, [d, e, f] = m[1]!, [g, h, i] = m[2]!;
-  const A = e! * i! - f! * h!, B = -(d! * i! - f! * g!), C = d! * h! - e! * g!;
+  const [a, b, c] = m[0]!,
+    [d, e, f] = m[1]!,
+    [g, h, i] = m[2]!;
+  const A = e! * i! - f! * h!,
+    B = -(d! * i! - f! * g!),
+    C = d! * h! - e! * g!;
   const det = a! * A + b! * B + c! * C;
   if (!(Math.abs(det) > 0)) throw new Error('affine: the 3x3 linear part is singular');
   return [
@@ -105,9 +109,13 @@ export function computeSpheres(geometry: SphereGeometry, centres: Int32Array, ra
   let count = 0;
   for (let s = 0; s < centres.length; s++) {
     const flat = centres[s]!;
-    const i = flat % nx, j = Math.floor(flat / nx) % ny, k = Math.floor(flat / (nx * ny));
+    const i = flat % nx,
+      j = Math.floor(flat / nx) % ny,
+      k = Math.floor(flat / (nx * ny));
     for (let o = 0; o < nOffsets; o++) {
-      const a = i + stencil[3 * o]!, b = j + stencil[3 * o + 1]!, c = k + stencil[3 * o + 2]!;
+      const a = i + stencil[3 * o]!,
+        b = j + stencil[3 * o + 1]!,
+        c = k + stencil[3 * o + 2]!;
       if (a < 0 || a >= nx || b < 0 || b >= ny || c < 0 || c >= nz) continue;
       const col = columnOf[a + nx * (b + ny * c)]!;
       if (col < 0) continue;

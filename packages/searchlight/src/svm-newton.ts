@@ -22,14 +22,28 @@ export interface HingeNewtonWork {
 export function hingeNewtonWork(maxSamples: number, maxFeatures: number): HingeNewtonWork {
   const d = maxFeatures + 1;
   return {
-    hessSum: new Float64Array(d * d), hess: new Float64Array(d * d), grad: new Float64Array(d),
-    step: new Float64Array(d), trial: new Float64Array(d), margin: new Float64Array(maxSamples),
-    trialMargin: new Float64Array(maxSamples), active: new Uint8Array(maxSamples),
+    hessSum: new Float64Array(d * d),
+    hess: new Float64Array(d * d),
+    grad: new Float64Array(d),
+    step: new Float64Array(d),
+    trial: new Float64Array(d),
+    margin: new Float64Array(maxSamples),
+    trialMargin: new Float64Array(maxSamples),
+    active: new Uint8Array(maxSamples),
   };
 }
 
 /** Objective at v, filling `margin` with 1 - y_i v.x~_i. */
-function objective(A: Float64Array, n: number, p: number, sign: Int8Array, C: number, bias: number, v: Float64Array, margin: Float64Array): number {
+function objective(
+  A: Float64Array,
+  n: number,
+  p: number,
+  sign: Int8Array,
+  C: number,
+  bias: number,
+  v: Float64Array,
+  margin: Float64Array,
+): number {
   let f = 0;
   for (let j = 0; j <= p; j++) f += v[j]! * v[j]!;
   f *= 0.5;
@@ -67,8 +81,16 @@ function rankOne(hessSum: Float64Array, A: Float64Array, i: number, p: number, b
  * Returns the Newton steps taken.
  */
 export function solveSquaredHingeNewton(
-  A: Float64Array, n: number, p: number, sign: Int8Array, C: number, bias: number,
-  maxIter: number, v: Float64Array, work: HingeNewtonWork, gramReady = false,
+  A: Float64Array,
+  n: number,
+  p: number,
+  sign: Int8Array,
+  C: number,
+  bias: number,
+  maxIter: number,
+  v: Float64Array,
+  work: HingeNewtonWork,
+  gramReady = false,
 ): number {
   const { hessSum, hess, grad, step, trial, active } = work;
   let { margin, trialMargin } = work;
@@ -114,7 +136,9 @@ export function solveSquaredHingeNewton(
     if (!(ft <= f + 1e-13 * Math.abs(f))) break;
     for (let j = 0; j < d; j++) v[j] = trial[j]!;
     f = ft;
-    const swap = margin; margin = trialMargin; trialMargin = swap;
+    const swap = margin;
+    margin = trialMargin;
+    trialMargin = swap;
     let changed = 0;
     for (let i = 0; i < n; i++) {
       const now = margin[i]! > 0 ? 1 : 0;
@@ -125,7 +149,10 @@ export function solveSquaredHingeNewton(
       }
     }
     // A full step on an unchanged active set solved the quadratic exactly: that is the optimum.
-    if (changed === 0 && t === 1) { iter++; break; }
+    if (changed === 0 && t === 1) {
+      iter++;
+      break;
+    }
   }
   // Keep the caller's buffers consistent after the swaps.
   work.margin = margin;

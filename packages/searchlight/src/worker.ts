@@ -34,4 +34,7 @@ function report(err: unknown): void {
 }
 
 if (workerData) run(workerData as WorkerInput).catch(report);
-else parentPort!.on('message', (input: WorkerInput) => { run(input).catch(report); });
+else
+  parentPort!.on('message', (input: WorkerInput) => {
+    run(input).catch(report);
+  });

@@ -66,7 +66,7 @@ async function probeWasm(): Promise<{ available: boolean; reason: string }> {
   }
   const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
   const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-  if (threads) setThreadsCount(Math.max(1, Math.min(4, (globalThis.navigator?.hardwareConcurrency ?? 2))));
+  if (threads) setThreadsCount(Math.max(1, Math.min(4, globalThis.navigator?.hardwareConcurrency ?? 2)));
   const features = `SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}`;
   return { available: true, reason: features };
 }

@@ -3,9 +3,7 @@
 // threshold. TV-L1: R = TV(w), and the whole penalty goes through the TV-L1 prox (prox.ts).
 // Momentum restarts when the objective goes up (O'Donoghue & Candes), which keeps the method
 // monotone despite the inexact TV-L1 prox.
-import {
-  gradientEnergy, gradientNormSquaredBound, laplacian, totalVariation, type NeighbourTables,
-} from './geometry.js';
+import { gradientEnergy, gradientNormSquaredBound, laplacian, totalVariation, type NeighbourTables } from './geometry.js';
 import type { LinearOperator } from './linalg.js';
 import { softThreshold, TvL1Prox } from './prox.js';
 
@@ -136,7 +134,8 @@ export function solve(p: Problem, alpha: number, rho: number, state: SolverState
       change += (wNew[j]! - w[j]!) ** 2;
       norm += wNew[j]! ** 2;
     }
-    const converged = Math.sqrt(change) <= opts.tol * Math.max(Math.sqrt(norm), 1e-10) && Math.abs(bNew - b) <= opts.tol * Math.max(Math.abs(bNew), 1);
+    const converged =
+      Math.sqrt(change) <= opts.tol * Math.max(Math.sqrt(norm), 1e-10) && Math.abs(bNew - b) <= opts.tol * Math.max(Math.abs(bNew), 1);
     if (objNew > objective) {
       t = 1; // restart: the next step starts from the new iterate without momentum
     }

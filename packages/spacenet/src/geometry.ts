@@ -36,7 +36,8 @@ export function checkGeometry(geom: MaskGeometry, nFeatures: number, arg = 'mask
   const total = nx * ny * nz;
   const seen = new Uint8Array(total);
   for (const idx of geom.indices) {
-    if (!Number.isInteger(idx) || idx < 0 || idx >= total) throw new Error(`${arg}: index ${idx} is outside the grid [${nx}, ${ny}, ${nz}]`);
+    if (!Number.isInteger(idx) || idx < 0 || idx >= total)
+      throw new Error(`${arg}: index ${idx} is outside the grid [${nx}, ${ny}, ${nz}]`);
     if (seen[idx]) throw new Error(`${arg}: voxel ${idx} appears twice`);
     seen[idx] = 1;
   }
@@ -62,7 +63,7 @@ export function neighbourTables(geom: MaskGeometry, columns?: ArrayLike<number>)
     if (lookupArr) lookupArr[lin] = c;
     else lookupMap!.set(lin, c);
   }
-  const find = (lin: number): number => (lookupArr ? lookupArr[lin]! : lookupMap!.get(lin) ?? -1);
+  const find = (lin: number): number => (lookupArr ? lookupArr[lin]! : (lookupMap!.get(lin) ?? -1));
   const next = new Int32Array(3 * n).fill(-1);
   const prev = new Int32Array(3 * n).fill(-1);
   const degree = new Int32Array(n);

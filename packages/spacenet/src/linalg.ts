@@ -39,9 +39,11 @@ export class TfjsOperator implements LinearOperator {
 
   matvec(w: Float64Array, out: Float64Array): void {
     this.wBuf.set(w);
-    const res = tf.tidy(() => (this.rowLayout
-      ? tf.matMul(tf.tensor2d(this.wBuf, [1, this.cols]), this.xt)
-      : tf.matMul(this.x, tf.tensor2d(this.wBuf, [this.cols, 1]))));
+    const res = tf.tidy(() =>
+      this.rowLayout
+        ? tf.matMul(tf.tensor2d(this.wBuf, [1, this.cols]), this.xt)
+        : tf.matMul(this.x, tf.tensor2d(this.wBuf, [this.cols, 1])),
+    );
     out.set(res.dataSync());
     res.dispose();
   }
@@ -61,7 +63,11 @@ export class TfjsOperator implements LinearOperator {
 
 /** The same products with plain loops over a Float64Array (row-major). */
 export class TypedOperator implements LinearOperator {
-  constructor(readonly data: Float64Array, readonly rows: number, readonly cols: number) {}
+  constructor(
+    readonly data: Float64Array,
+    readonly rows: number,
+    readonly cols: number,
+  ) {}
 
   matvec(w: Float64Array, out: Float64Array): void {
     const { data, rows, cols } = this;

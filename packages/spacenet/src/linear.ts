@@ -5,7 +5,15 @@
 // active tfjs backend. Several classes: one-vs-rest.
 import type { Classifier, EstimatorJSON, FitOptions, Label, Targets } from '@neurodecode/estimators';
 import { readEstimatorJSON, toEstimatorJSON } from '@neurodecode/estimators';
-import { accuracy, argmaxLabels, checkClassification, checkLength, checkMatrix, checkParamNames, linearScores } from '@neurodecode/estimators';
+import {
+  accuracy,
+  argmaxLabels,
+  checkClassification,
+  checkLength,
+  checkMatrix,
+  checkParamNames,
+  linearScores,
+} from '@neurodecode/estimators';
 import { Matrix } from '@neurodecode/matrix';
 import { ensureBackendSync, type BackendName } from './backend.js';
 import { TfjsOperator, type LinearOperator } from './linalg.js';
@@ -47,7 +55,11 @@ abstract class TfjsLinearBase<P extends TfjsLinearParams> implements Classifier<
   protected params: P;
   private state: LinearState | undefined;
 
-  constructor(private readonly estimatorName: string, private readonly defaults: P, params: Partial<P>) {
+  constructor(
+    private readonly estimatorName: string,
+    private readonly defaults: P,
+    params: Partial<P>,
+  ) {
     checkParamNames(estimatorName, params, Object.keys(defaults));
     this.params = { ...defaults, ...params };
     this.validate(this.params);
@@ -83,7 +95,9 @@ abstract class TfjsLinearBase<P extends TfjsLinearParams> implements Classifier<
     if (!this.state) throw new Error(`${this.estimatorName}: not fitted; call fit(X, y) first`);
     return this.state;
   }
-  get classes(): Label[] { return this.fittedState.classes.slice(); }
+  get classes(): Label[] {
+    return this.fittedState.classes.slice();
+  }
 
   toJSON(): EstimatorJSON {
     return toEstimatorJSON(this.estimatorName, this.getParams(), this.state);
@@ -92,14 +106,23 @@ abstract class TfjsLinearBase<P extends TfjsLinearParams> implements Classifier<
   fromJSON(json: EstimatorJSON | string): this {
     const { params, state } = readEstimatorJSON(json, this.estimatorName);
     this.setParams(params as Partial<P>);
-    if (state !== undefined && !((state as LinearState).coef instanceof Matrix)) throw new Error(`${this.estimatorName}: json: the saved state has no coefficients`);
+    if (state !== undefined && !((state as LinearState).coef instanceof Matrix))
+      throw new Error(`${this.estimatorName}: json: the saved state has no coefficients`);
     this.state = state as LinearState | undefined;
     return this;
   }
-  get coef(): Matrix { return this.fittedState.coef; }
-  get intercept(): Float64Array { return this.fittedState.intercept; }
-  get nIter(): number { return this.fittedState.nIter; }
-  get backend(): BackendName { return this.fittedState.backend; }
+  get coef(): Matrix {
+    return this.fittedState.coef;
+  }
+  get intercept(): Float64Array {
+    return this.fittedState.intercept;
+  }
+  get nIter(): number {
+    return this.fittedState.nIter;
+  }
+  get backend(): BackendName {
+    return this.fittedState.backend;
+  }
 
   fit(X: Matrix, y?: Targets, opts: FitOptions = {}): this {
     if (opts.sampleWeight) throw new Error(`${this.estimatorName}: sampleWeight is not supported`);
@@ -169,7 +192,9 @@ export class TfjsLinearSVC extends TfjsLinearBase<TfjsLinearSVCParams> {
     super.validate(p);
     if (!(p.interceptScaling > 0)) throw new Error(`interceptScaling: must be > 0, got ${String(p.interceptScaling)}`);
   }
-  protected interceptColumn(): number { return this.params.interceptScaling; }
+  protected interceptColumn(): number {
+    return this.params.interceptScaling;
+  }
   protected objective(): BinaryObjective {
     const C = this.params.C;
     return (op, y, z, grad) => {
@@ -198,7 +223,9 @@ export class TfjsLogisticRegression extends TfjsLinearBase<TfjsLinearParams> {
   constructor(params: Partial<TfjsLinearParams> = {}) {
     super('TfjsLogisticRegression', COMMON, params);
   }
-  protected interceptColumn(): number { return 1; }
+  protected interceptColumn(): number {
+    return 1;
+  }
   protected objective(): BinaryObjective {
     const C = this.params.C;
     const fitIntercept = this.params.fitIntercept;
@@ -228,7 +255,7 @@ export class TfjsLogisticRegression extends TfjsLinearBase<TfjsLinearParams> {
         out.data[2 * i + 1] = p1;
       } else {
         let sum = 0;
-        for (let c = 0; c < k; c++) sum += (out.data[i * k + c] = 1 / (1 + Math.exp(-d.data[i * k + c]!)));
+        for (let c = 0; c < k; c++) sum += out.data[i * k + c] = 1 / (1 + Math.exp(-d.data[i * k + c]!));
         for (let c = 0; c < k; c++) out.data[i * k + c]! /= sum;
       }
     }

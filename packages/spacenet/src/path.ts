@@ -143,8 +143,14 @@ function centred(y: Float64Array): { y: Float64Array; mean: number } {
  * With a single candidate (one alpha, one l1 ratio) the inner cross-validation is skipped.
  */
 export function fitPath(
-  X: Float32Array, n: number, p: number, y: Float64Array, loss: Loss,
-  tables: NeighbourTables, splits: InnerSplit[], cfg: PathConfig,
+  X: Float32Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  loss: Loss,
+  tables: NeighbourTables,
+  splits: InnerSplit[],
+  cfg: PathConfig,
 ): PathResult {
   const grids = cfg.l1Ratios.map((rho) => cfg.alphas ?? alphaGrid(alphaMax(X, n, p, y, rho), cfg.nAlphas, cfg.eps));
   const single = cfg.l1Ratios.length === 1 && grids[0]!.length === 1;
@@ -222,13 +228,15 @@ export function fitPath(
   const cvScores = scoreSum.map((row) => row.map((s) => s[0] / Math.max(1, foldsUsed.length)));
   if (!single) {
     let best: [number, number] = [-Infinity, -Infinity];
-    scoreSum.forEach((row, r) => row.forEach((s, a) => {
-      if (a < grids[r]!.length && betterPrimary(s, best)) {
-        best = [s[0], s[1]];
-        bestR = r;
-        bestA = a;
-      }
-    }));
+    scoreSum.forEach((row, r) =>
+      row.forEach((s, a) => {
+        if (a < grids[r]!.length && betterPrimary(s, best)) {
+          best = [s[0], s[1]];
+          bestR = r;
+          bestA = a;
+        }
+      }),
+    );
   }
   if (!single && cfg.refit === 'folds') {
     return { w: foldMean.w, b: foldMean.b, alpha: foldMean.alpha, l1Ratio: foldMean.rho, alphas: grids, cvScores, iterations };

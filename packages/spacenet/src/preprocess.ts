@@ -80,7 +80,7 @@ export function fStatistics(X: Matrix, target: Float64Array, nClasses: number | 
         between += counts[k]! * (m - grand) ** 2;
       }
       const within = Math.max(totalSq[j]! - n * grand * grand - between, 0);
-      F[j] = within > 0 ? (between / dfBetween) / (within / dfWithin) : between > 0 ? Infinity : 0;
+      F[j] = within > 0 ? between / dfBetween / (within / dfWithin) : between > 0 ? Infinity : 0;
     }
     return F;
   }

@@ -26,7 +26,11 @@ export class TvL1Prox {
   private readonly primal: Float64Array;
   private readonly kNormSq: number;
 
-  constructor(private readonly tables: NeighbourTables, private readonly l1Ratio: number, gradNormSq: number) {
+  constructor(
+    private readonly tables: NeighbourTables,
+    private readonly l1Ratio: number,
+    gradNormSq: number,
+  ) {
     const n = tables.nFeatures;
     this.n = n;
     this.u = new Float64Array(4 * n);

@@ -2,7 +2,16 @@
 // TV-L1) with the alpha / l1-ratio path chosen by inner cross-validation.
 import type { Classifier, EstimatorJSON, FitOptions, Label, Regressor, Targets } from '@neurodecode/estimators';
 import { readEstimatorJSON, toEstimatorJSON } from '@neurodecode/estimators';
-import { accuracy, argmaxLabels, checkClassification, checkLength, checkMatrix, checkParamNames, linearScores, r2 } from '@neurodecode/estimators';
+import {
+  accuracy,
+  argmaxLabels,
+  checkClassification,
+  checkLength,
+  checkMatrix,
+  checkParamNames,
+  linearScores,
+  r2,
+} from '@neurodecode/estimators';
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { ensureBackendSync, type BackendName } from './backend.js';
@@ -41,9 +50,21 @@ export interface SpaceNetParams {
 
 /** SpaceNet's default parameters (nilearn's). */
 export const SPACENET_DEFAULTS: SpaceNetParams = {
-  penalty: 'graph-net', l1Ratios: 0.5, alphas: null, nAlphas: 10, eps: 1e-3, cv: 3,
-  screeningPercentile: 20, standardize: true, maxIter: 200, tol: 1e-4, seed: 0,
-  maskShape: null, maskIndices: null, maskZooms: null, refit: 'full',
+  penalty: 'graph-net',
+  l1Ratios: 0.5,
+  alphas: null,
+  nAlphas: 10,
+  eps: 1e-3,
+  cv: 3,
+  screeningPercentile: 20,
+  standardize: true,
+  maxIter: 200,
+  tol: 1e-4,
+  seed: 0,
+  maskShape: null,
+  maskIndices: null,
+  maskZooms: null,
+  refit: 'full',
 };
 const PARAM_NAMES = Object.keys(SPACENET_DEFAULTS);
 
@@ -102,7 +123,10 @@ abstract class SpaceNetBase {
   protected params: SpaceNetParams;
   protected state: Fitted | undefined;
 
-  constructor(params: Partial<SpaceNetParams> = {}, protected readonly estimatorName: string) {
+  constructor(
+    params: Partial<SpaceNetParams> = {},
+    protected readonly estimatorName: string,
+  ) {
     checkParamNames(estimatorName, params, PARAM_NAMES);
     this.params = { ...SPACENET_DEFAULTS, ...params };
     validateParams(estimatorName, this.params);
@@ -147,23 +171,45 @@ abstract class SpaceNetBase {
   }
 
   /** Fitted values a subclass keeps outside `state`. */
-  protected extraState(): Record<string, unknown> { return {}; }
+  protected extraState(): Record<string, unknown> {
+    return {};
+  }
   protected restoreExtraState(_saved: Record<string, unknown>): void {}
 
-  get coef(): Matrix { return this.fittedState.coef; }
-  get intercept(): Float64Array { return this.fittedState.intercept; }
+  get coef(): Matrix {
+    return this.fittedState.coef;
+  }
+  get intercept(): Float64Array {
+    return this.fittedState.intercept;
+  }
   /** Chosen alpha (one per binary problem: one for binary classification / regression). */
-  get bestAlpha(): number { return this.fittedState.bestAlpha[0]!; }
-  get bestL1Ratio(): number { return this.fittedState.bestL1Ratio[0]!; }
+  get bestAlpha(): number {
+    return this.fittedState.bestAlpha[0]!;
+  }
+  get bestL1Ratio(): number {
+    return this.fittedState.bestL1Ratio[0]!;
+  }
   /** Mean inner-CV score, [problem][l1 ratio][alpha]. */
-  get cvScores(): number[][][] { return this.fittedState.cvScores; }
-  get alphaGrid(): number[][][] { return this.fittedState.alphas; }
-  get nIter(): number { return this.fittedState.nIter; }
+  get cvScores(): number[][][] {
+    return this.fittedState.cvScores;
+  }
+  get alphaGrid(): number[][][] {
+    return this.fittedState.alphas;
+  }
+  get nIter(): number {
+    return this.fittedState.nIter;
+  }
   /** Columns of X kept by screening. */
-  get screenedColumns(): Int32Array { return this.fittedState.screenedColumns; }
-  get screeningPercentileUsed(): number { return this.fittedState.screeningPercentileUsed; }
+  get screenedColumns(): Int32Array {
+    return this.fittedState.screenedColumns;
+  }
+  get screeningPercentileUsed(): number {
+    return this.fittedState.screeningPercentileUsed;
+  }
   /** The tfjs backend the fit ran on. */
-  get backend(): BackendName { return this.fittedState.backend; }
+  get backend(): BackendName {
+    return this.fittedState.backend;
+  }
   /** Number of non-zero coefficients (over all maps). */
   get nNonzero(): number {
     let c = 0;
@@ -189,7 +235,14 @@ abstract class SpaceNetBase {
   }
 
   /** Fit one linear problem per target column; targets are 0/1 (logistic) or real (squared). */
-  protected fitProblems(X: Matrix, targets: Float64Array[], loss: 'logistic' | 'squared', classCodes: Int32Array | undefined, nClasses: number | undefined, opts: SpaceNetFitOptions): void {
+  protected fitProblems(
+    X: Matrix,
+    targets: Float64Array[],
+    loss: 'logistic' | 'squared',
+    classCodes: Int32Array | undefined,
+    nClasses: number | undefined,
+    opts: SpaceNetFitOptions,
+  ): void {
     const backend = ensureBackendSync();
     const p = this.params;
     if (X.rows < 2 || X.cols < 1) throw new Error(`X: need at least 2 samples and 1 feature, got ${X.rows} x ${X.cols}`);
@@ -211,13 +264,28 @@ abstract class SpaceNetBase {
     const coef = Matrix.zeros(targets.length, X.cols);
     const intercept = new Float64Array(targets.length);
     const fitted: Fitted = {
-      coef, intercept, bestAlpha: [], bestL1Ratio: [], cvScores: [], alphas: [], nIter: 0,
-      screenedColumns: kept, screeningPercentileUsed: percentile, backend,
+      coef,
+      intercept,
+      bestAlpha: [],
+      bestL1Ratio: [],
+      cvScores: [],
+      alphas: [],
+      nIter: 0,
+      screenedColumns: kept,
+      screeningPercentileUsed: percentile,
+      backend,
     };
     targets.forEach((y, t) => {
       const res = fitPath(prepared, X.rows, kept.length, y, loss, tables, splits, {
-        penalty: p.penalty, l1Ratios: ratios, alphas: p.alphas ?? undefined, nAlphas: p.nAlphas, eps: p.eps,
-        maxIter: p.maxIter, tol: p.tol, patience: 3, refit: p.refit,
+        penalty: p.penalty,
+        l1Ratios: ratios,
+        alphas: p.alphas ?? undefined,
+        nAlphas: p.nAlphas,
+        eps: p.eps,
+        maxIter: p.maxIter,
+        tol: p.tol,
+        patience: 3,
+        refit: p.refit,
       });
       // Back to raw units: w_raw = w / scale, b_raw = b - sum(mean * w_raw).
       let b = res.b;
@@ -257,8 +325,12 @@ export class SpaceNetClassifier extends SpaceNetBase implements Classifier<Space
     return this.classLabels.slice();
   }
 
-  protected override extraState(): Record<string, unknown> { return { classes: this.classLabels }; }
-  protected override restoreExtraState(saved: Record<string, unknown>): void { this.classLabels = (saved.classes as Label[]).slice(); }
+  protected override extraState(): Record<string, unknown> {
+    return { classes: this.classLabels };
+  }
+  protected override restoreExtraState(saved: Record<string, unknown>): void {
+    this.classLabels = (saved.classes as Label[]).slice();
+  }
 
   fit(X: Matrix, y?: Targets, opts: SpaceNetFitOptions = {}): this {
     if (!y) throw new Error('y: SpaceNetClassifier needs targets');
@@ -290,7 +362,7 @@ export class SpaceNetClassifier extends SpaceNetBase implements Classifier<Space
         out.data[i * 2 + 1] = p1;
       } else {
         let sum = 0;
-        for (let c = 0; c < k; c++) sum += (out.data[i * k + c] = 1 / (1 + Math.exp(-d.data[i * k + c]!)));
+        for (let c = 0; c < k; c++) sum += out.data[i * k + c] = 1 / (1 + Math.exp(-d.data[i * k + c]!));
         for (let c = 0; c < k; c++) out.data[i * k + c]! /= sum;
       }
     }

@@ -28,7 +28,8 @@ export class ClusterMeasurer {
    * when `twoSided`).
    */
   maxima(values: ArrayLike<number>, threshold: number, twoSided: boolean): { size: number; mass: number } {
-    let size = 0, mass = 0;
+    let size = 0,
+      mass = 0;
     this.labels.fill(0);
     const visit = (sz: number, ms: number) => {
       if (sz > size) size = sz;
@@ -42,16 +43,26 @@ export class ClusterMeasurer {
   /** Every cluster with its voxels labelled (for the observed map). */
   label(values: ArrayLike<number>, threshold: number, twoSided: boolean): ClusterMaps {
     this.labels.fill(0);
-    const sizes: number[] = [], masses: number[] = [], signs: (1 | -1)[] = [];
-    for (const sign of twoSided ? [1, -1] as const : [1] as const) {
+    const sizes: number[] = [],
+      masses: number[] = [],
+      signs: (1 | -1)[] = [];
+    for (const sign of twoSided ? ([1, -1] as const) : ([1] as const)) {
       this.scan(values, threshold, sign, sizes.length + 1, (sz, ms) => {
-        sizes.push(sz); masses.push(ms); signs.push(sign);
+        sizes.push(sz);
+        masses.push(ms);
+        signs.push(sign);
       });
     }
     return { labels: this.labels.slice(), sizes, masses, signs };
   }
 
-  private scan(values: ArrayLike<number>, threshold: number, sign: 1 | -1, firstLabel: number, found: (size: number, mass: number) => void): void {
+  private scan(
+    values: ArrayLike<number>,
+    threshold: number,
+    sign: 1 | -1,
+    firstLabel: number,
+    found: (size: number, mass: number) => void,
+  ): void {
     const { labels, queue } = this;
     const nb = this.graph.neighbours;
     const n = this.graph.nVoxels;
@@ -59,7 +70,9 @@ export class ClusterMeasurer {
     for (let seed = 0; seed < n; seed++) {
       if (!(sign * values[seed]! > threshold) || labels[seed] !== 0) continue;
       labels[seed] = label;
-      let head = 0, tail = 0, mass = 0;
+      let head = 0,
+        tail = 0,
+        mass = 0;
       queue[tail++] = seed;
       while (head < tail) {
         const v = queue[head++]!;

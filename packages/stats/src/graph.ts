@@ -27,7 +27,9 @@ export function maskGraph(mask: ArrayLike<number>, shape: readonly number[]): Ma
     const v = toMask[g]!;
     if (v < 0) continue;
     gridIndex[v] = g;
-    const k = Math.floor(g / nxy), j = Math.floor((g - k * nxy) / nx), i = g - k * nxy - j * nx;
+    const k = Math.floor(g / nxy),
+      j = Math.floor((g - k * nxy) / nx),
+      i = g - k * nxy - j * nx;
     const o = 6 * v;
     if (i > 0) neighbours[o] = toMask[g - 1]!;
     if (i < nx - 1) neighbours[o + 1] = toMask[g + 1]!;

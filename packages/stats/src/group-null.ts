@@ -36,9 +36,16 @@ export async function runNullMethod(method: 'stelzer' | 'prevalence', o: NullMet
   const V = st.graph.nVoxels;
   const base = { n_subjects: st.n, n_voxels: V, null_maps_per_subject: st.counts };
   if (method === 'prevalence') {
-    const r = await prevalence({ observed: st.Y, nulls: st.nulls, counts: st.counts, V }, {
-      nPerm: o.nPerm, seed: o.seed, gamma0: o.gamma0, alpha: o.alpha, onProgress: o.onProgress,
-    });
+    const r = await prevalence(
+      { observed: st.Y, nulls: st.nulls, counts: st.counts, V },
+      {
+        nPerm: o.nPerm,
+        seed: o.seed,
+        gamma0: o.gamma0,
+        alpha: o.alpha,
+        onProgress: o.onProgress,
+      },
+    );
     const images = {
       min: unmask(r.minStat, st),
       logp_global_uncorrected: unmask(logp(r.pGlobalUncorrected), st),
@@ -52,18 +59,33 @@ export async function runNullMethod(method: 'stelzer' | 'prevalence', o: NullMet
     return {
       images,
       summary: {
-        ...base, n_perm: r.nPerm, gamma0: r.gamma0, alpha: r.alpha,
-        significant_voxels: { global: count(r.pGlobal), majority: count(r.pMajority), global_uncorrected: count(r.pGlobalUncorrected), majority_uncorrected: count(r.pMajorityUncorrected) },
+        ...base,
+        n_perm: r.nPerm,
+        gamma0: r.gamma0,
+        alpha: r.alpha,
+        significant_voxels: {
+          global: count(r.pGlobal),
+          majority: count(r.pMajority),
+          global_uncorrected: count(r.pGlobalUncorrected),
+          majority_uncorrected: count(r.pMajorityUncorrected),
+        },
         largest_gamma0: Math.max(0, ...r.gamma0Max),
         largest_gamma0_uncorrected: Math.max(0, ...r.gamma0MaxUncorrected),
       },
     };
   }
   // Stelzer works on the subjects' maps themselves (accuracies), averaged; chance only shifts them.
-  const r = await stelzer({ observed: st.Y, nulls: st.nulls, counts: st.counts, graph: st.graph }, {
-    nDraws: o.nPerm, seed: o.seed, threshold: o.threshold, onProgress: o.onProgress,
-  });
-  const clusterPMap = new Float64Array(V), sigMap = new Float64Array(V);
+  const r = await stelzer(
+    { observed: st.Y, nulls: st.nulls, counts: st.counts, graph: st.graph },
+    {
+      nDraws: o.nPerm,
+      seed: o.seed,
+      threshold: o.threshold,
+      onProgress: o.onProgress,
+    },
+  );
+  const clusterPMap = new Float64Array(V),
+    sigMap = new Float64Array(V);
   for (let v = 0; v < V; v++) {
     const c = r.labels[v]! - 1;
     if (c < 0) continue;
@@ -81,22 +103,50 @@ export async function runNullMethod(method: 'stelzer' | 'prevalence', o: NullMet
   const grid = images.mean.data;
   const labelsGrid = images.clusters.data;
   const shape = st.mask.shape.slice(0, 3);
-  const rows = r.clusterSizes.map((size, c) => {
-    const only = Float64Array.from(grid, (x, g) => (labelsGrid[g] === c + 1 ? x : -Infinity));
-    const [row] = findClusters(only, shape, st.mask.affine, { threshold: -1e300 });
-    return { ...row!, id: c + 1, size, p: r.clusterP[c]!, significant: r.significant[c]! };
-  }).sort((a, b) => a.p - b.p || b.size - a.size);
-  const hits = o.atlas && rows.length ? await atlasRegionsAt(rows.map((x) => x.peakMm), o.atlas) : [];
+  const rows = r.clusterSizes
+    .map((size, c) => {
+      const only = Float64Array.from(grid, (x, g) => (labelsGrid[g] === c + 1 ? x : -Infinity));
+      const [row] = findClusters(only, shape, st.mask.affine, { threshold: -1e300 });
+      return { ...row!, id: c + 1, size, p: r.clusterP[c]!, significant: r.significant[c]! };
+    })
+    .sort((a, b) => a.p - b.p || b.size - a.size);
+  const hits =
+    o.atlas && rows.length
+      ? await atlasRegionsAt(
+          rows.map((x) => x.peakMm),
+          o.atlas,
+        )
+      : [];
   const header = 'cluster\tsize\tpeak_value\tpeak_x\tpeak_y\tpeak_z\tp_cluster\tfdr_significant\tregion';
-  const tsv = [header, ...rows.map((x, i) => [x.id, x.size, x.peakValue.toPrecision(6), ...x.peakMm, x.p.toPrecision(6), x.significant ? 1 : 0, hits[i]?.region ?? ''].join('\t'))].join('\n') + '\n';
+  const tsv =
+    [
+      header,
+      ...rows.map((x, i) =>
+        [x.id, x.size, x.peakValue.toPrecision(6), ...x.peakMm, x.p.toPrecision(6), x.significant ? 1 : 0, hits[i]?.region ?? ''].join(
+          '\t',
+        ),
+      ),
+    ].join('\n') + '\n';
   return {
     images,
     clustersTsv: tsv,
     summary: {
-      ...base, n_draws: r.nDraws,
-      significant_voxels: { voxel: r.pVoxel.reduce((n, p) => n + (p < (o.threshold ?? 0.001) ? 1 : 0), 0), fdr_clusters: sigMap.reduce((a, b) => a + b, 0) },
+      ...base,
+      n_draws: r.nDraws,
+      significant_voxels: {
+        voxel: r.pVoxel.reduce((n, p) => n + (p < (o.threshold ?? 0.001) ? 1 : 0), 0),
+        fdr_clusters: sigMap.reduce((a, b) => a + b, 0),
+      },
       cluster_size_threshold: r.sizeThreshold ?? null,
-      clusters: rows.map((x, i) => ({ id: x.id, size: x.size, peak_value: x.peakValue, peak_mm: x.peakMm, p_cluster: x.p, fdr_significant: x.significant, region: hits[i]?.region })),
+      clusters: rows.map((x, i) => ({
+        id: x.id,
+        size: x.size,
+        peak_value: x.peakValue,
+        peak_mm: x.peakMm,
+        p_cluster: x.p,
+        fdr_significant: x.significant,
+        region: hits[i]?.region,
+      })),
     },
   };
 }

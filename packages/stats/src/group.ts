@@ -29,8 +29,14 @@ export interface GroupResult {
 
 /** Maps a nilearn output name to the result field holding it. */
 export const OUTPUT_MAPS = {
-  t: 't', logp_max_t: 'logpMaxT', size: 'size', logp_max_size: 'logpMaxSize', mass: 'mass',
-  logp_max_mass: 'logpMaxMass', tfce: 'tfce', logp_max_tfce: 'logpMaxTfce',
+  t: 't',
+  logp_max_t: 'logpMaxT',
+  size: 'size',
+  logp_max_size: 'logpMaxSize',
+  mass: 'mass',
+  logp_max_mass: 'logpMaxMass',
+  tfce: 'tfce',
+  logp_max_tfce: 'logpMaxTfce',
 } as const;
 
 export async function groupInference(maps: readonly ImgLike[], mask: ImgLike, opts: GroupOptions = {}): Promise<GroupResult> {
@@ -56,10 +62,16 @@ export async function groupInference(maps: readonly ImgLike[], mask: ImgLike, op
       clusters.push({ ...row, pSize: stats.clusters.pSize[c]!, pMass: stats.clusters.pMass[c]!, pPeak: 10 ** -stats.logpMaxT[v]! });
     }
     if (opts.atlas && clusters.length > 0) {
-      const hits = await atlasRegionsAt(clusters.map((r) => r.peakMm), opts.atlas);
+      const hits = await atlasRegionsAt(
+        clusters.map((r) => r.peakMm),
+        opts.atlas,
+      );
       clusters.forEach((r, idx) => {
         const hit = hits[idx];
-        if (hit) { r.region = hit.region; r.regionProbability = hit.probability; }
+        if (hit) {
+          r.region = hit.region;
+          r.regionProbability = hit.probability;
+        }
       });
     }
   }
@@ -68,11 +80,36 @@ export async function groupInference(maps: readonly ImgLike[], mask: ImgLike, op
 
 /** The clusters table as TSV (one header line, one row per cluster). */
 export function clustersTsv(rows: readonly GroupClusterRow[]): string {
-  const header = ['cluster', 'size', 'peak_value', 'peak_x', 'peak_y', 'peak_z', 'peak_i', 'peak_j', 'peak_k', 'p_fwe_size', 'p_fwe_mass', 'p_fwe_peak', 'region', 'region_probability'];
+  const header = [
+    'cluster',
+    'size',
+    'peak_value',
+    'peak_x',
+    'peak_y',
+    'peak_z',
+    'peak_i',
+    'peak_j',
+    'peak_k',
+    'p_fwe_size',
+    'p_fwe_mass',
+    'p_fwe_peak',
+    'region',
+    'region_probability',
+  ];
   const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toPrecision(6));
-  const lines = rows.map((r) => [
-    r.id, r.size, fmt(r.peakValue), ...r.peakMm.map(fmt), ...r.peakVoxel, fmt(r.pSize), fmt(r.pMass), fmt(r.pPeak),
-    r.region ?? '', r.regionProbability ?? '',
-  ].join('\t'));
+  const lines = rows.map((r) =>
+    [
+      r.id,
+      r.size,
+      fmt(r.peakValue),
+      ...r.peakMm.map(fmt),
+      ...r.peakVoxel,
+      fmt(r.pSize),
+      fmt(r.pMass),
+      fmt(r.pPeak),
+      r.region ?? '',
+      r.regionProbability ?? '',
+    ].join('\t'),
+  );
   return [header.join('\t'), ...lines].join('\n') + '\n';
 }

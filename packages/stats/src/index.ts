@@ -11,5 +11,13 @@ export { loadStack, unmask, type SubjectStack, type StackOptions } from './stack
 export { groupInference, clustersTsv, OUTPUT_MAPS, type GroupOptions, type GroupResult, type GroupClusterRow } from './group.js';
 export { loadNullStack, type NullStack } from './null-stack.js';
 export { stelzer, stelzerDraws, benjaminiHochberg, type StelzerInput, type StelzerOptions, type StelzerResult } from './stelzer.js';
-export { prevalence, prevalenceDraws, majorityNullP, largestGamma0, type PrevalenceInput, type PrevalenceOptions, type PrevalenceResult } from './prevalence.js';
+export {
+  prevalence,
+  prevalenceDraws,
+  majorityNullP,
+  largestGamma0,
+  type PrevalenceInput,
+  type PrevalenceOptions,
+  type PrevalenceResult,
+} from './prevalence.js';
 export { runNullMethod, type NullMethodOptions, type NullMethodResult } from './group-null.js';

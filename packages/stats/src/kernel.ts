@@ -61,24 +61,29 @@ export class PermutationKernel {
     const groups: number[][] = [];
     for (let start = 0; start < n; start += g) groups.push(Array.from({ length: Math.min(g, n - start) }, (_v, i) => start + i));
     this.groups = groups;
-    this.tables = this.cols.map((c) => groups.map((members) => {
-      const rows = 2 ** members.length;
-      const table = new Float64Array(rows * V);
-      // Pattern 0: no flips.
-      for (const i of members) {
-        const ci = c[i]!, row = i * V;
-        for (let v = 0; v < V; v++) table[v]! += ci * this.Y[row + v]!;
-      }
-      // Pattern p = pattern without its lowest set bit, with that subject's term negated.
-      for (let p = 1; p < rows; p++) {
-        const bit = 31 - Math.clz32(p & -p);
-        const i = members[bit]!;
-        const base = (p & (p - 1)) * V, dst = p * V, row = i * V;
-        const two = 2 * c[i]!;
-        for (let v = 0; v < V; v++) table[dst + v] = table[base + v]! - two * this.Y[row + v]!;
-      }
-      return table;
-    }));
+    this.tables = this.cols.map((c) =>
+      groups.map((members) => {
+        const rows = 2 ** members.length;
+        const table = new Float64Array(rows * V);
+        // Pattern 0: no flips.
+        for (const i of members) {
+          const ci = c[i]!,
+            row = i * V;
+          for (let v = 0; v < V; v++) table[v]! += ci * this.Y[row + v]!;
+        }
+        // Pattern p = pattern without its lowest set bit, with that subject's term negated.
+        for (let p = 1; p < rows; p++) {
+          const bit = 31 - Math.clz32(p & -p);
+          const i = members[bit]!;
+          const base = (p & (p - 1)) * V,
+            dst = p * V,
+            row = i * V;
+          const two = 2 * c[i]!;
+          for (let v = 0; v < V; v++) table[dst + v] = table[base + v]! - two * this.Y[row + v]!;
+        }
+        return table;
+      }),
+    );
   }
 
   /** t map for sign flips (flips[i] = 1: subject i negated), written to this.t. */
@@ -131,7 +136,8 @@ export class PermutationKernel {
     const { V, n, Y } = this;
     out.fill(0);
     for (let i = 0; i < n; i++) {
-      const ci = coef[i]!, row = i * V;
+      const ci = coef[i]!,
+        row = i * V;
       if (ci === 0) continue;
       for (let v = 0; v < V; v++) out[v]! += ci * Y[row + v]!;
     }
@@ -157,7 +163,11 @@ export class PermutationKernel {
   maxima(out: Float64Array, offset: number): void {
     const { t, V, opts } = this;
     let maxT = -Infinity;
-    if (opts.twoSided) for (let v = 0; v < V; v++) { const a = Math.abs(t[v]!); if (a > maxT) maxT = a; }
+    if (opts.twoSided)
+      for (let v = 0; v < V; v++) {
+        const a = Math.abs(t[v]!);
+        if (a > maxT) maxT = a;
+      }
     else for (let v = 0; v < V; v++) if (t[v]! > maxT) maxT = t[v]!;
     out[offset] = maxT;
     if (opts.thresholdT !== undefined) {

@@ -12,9 +12,16 @@ export interface NullStack extends SubjectStack {
 }
 
 /** Observed maps (3-D, one per subject) and one 4-D null file per subject, all on the mask's grid. */
-export async function loadNullStack(maps: readonly ImgLike[], nullMaps: readonly ImgLike[], mask: ImgLike, opts: { chance?: number } = {}): Promise<NullStack> {
+export async function loadNullStack(
+  maps: readonly ImgLike[],
+  nullMaps: readonly ImgLike[],
+  mask: ImgLike,
+  opts: { chance?: number } = {},
+): Promise<NullStack> {
   if (nullMaps.length !== maps.length) {
-    throw new Error(`null maps: ${nullMaps.length} files for ${maps.length} subject maps; give one 4-D null file per subject, in the same order`);
+    throw new Error(
+      `null maps: ${nullMaps.length} files for ${maps.length} subject maps; give one 4-D null file per subject, in the same order`,
+    );
   }
   const stack = await loadStack(maps, mask, { chance: opts.chance });
   if (stack.n !== maps.length) throw new Error(`maps: expected one 3-D map per subject, got ${stack.n} volumes in ${maps.length} files`);
@@ -28,7 +35,10 @@ export async function loadNullStack(maps: readonly ImgLike[], nullMaps: readonly
     const img = await loadImg(src, {}, name);
     img.assertNumeric(name);
     for (let d = 0; d < 3; d++) {
-      if (img.shape[d] !== stack.mask.shape[d]) throw new Error(`${name}: shape [${img.shape.join(', ')}] differs from the mask's grid [${stack.mask.shape.slice(0, 3).join(', ')}]`);
+      if (img.shape[d] !== stack.mask.shape[d])
+        throw new Error(
+          `${name}: shape [${img.shape.join(', ')}] differs from the mask's grid [${stack.mask.shape.slice(0, 3).join(', ')}]`,
+        );
     }
     const K = img.nVolumes;
     if (K < 1) throw new Error(`${name}: no null maps`);

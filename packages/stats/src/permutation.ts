@@ -69,7 +69,8 @@ export async function permutedOls(Y: Float64Array, n: number, graph: MaskGraph, 
   const V = graph.nVoxels;
   if (Y.length !== n * V) throw new Error(`maps: expected ${n} x ${V} values, got ${Y.length}`);
   for (let i = 0; i < Y.length; i++) {
-    if (!Number.isFinite(Y[i]!)) throw new Error(`maps: map ${Math.floor(i / V) + 1} has a non-finite value inside the mask (voxel ${i % V} in mask order)`);
+    if (!Number.isFinite(Y[i]!))
+      throw new Error(`maps: map ${Math.floor(i / V) + 1} has a non-finite value inside the mask (voxel ${i % V} in mask order)`);
   }
   const nPerm = opts.nPerm ?? 10000;
   if (!Number.isInteger(nPerm) || nPerm < 0) throw new Error(`nPerm: expected a non-negative integer, got ${opts.nPerm}`);
@@ -94,10 +95,15 @@ export async function permutedOls(Y: Float64Array, n: number, graph: MaskGraph, 
   const { items, nItems, itemOfPerm } = drawPermutations(n, design.interceptTest, nPerm, seed, twoSided, opts.reuseRepeats ?? true);
   const results = shared(new Float64Array(nItems * STATS_PER_ITEM));
   const input: PoolInput = {
-    Y: shared(targets), design, kernel: kernelOpts,
+    Y: shared(targets),
+    design,
+    kernel: kernelOpts,
     graph: { ...graph, neighbours: shared(graph.neighbours), gridIndex: shared(graph.gridIndex) },
-    kind: design.interceptTest ? 'flips' : 'perms', items: shared(items), nItems,
-    cursor: shared(new Int32Array(1)), results,
+    kind: design.interceptTest ? 'flips' : 'perms',
+    items: shared(items),
+    nItems,
+    cursor: shared(new Int32Array(1)),
+    results,
   };
   const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), Math.ceil(nItems / 32)));
   let doneItems = 0;
@@ -111,8 +117,14 @@ export async function permutedOls(Y: Float64Array, n: number, graph: MaskGraph, 
   const h0 = (stat: number) => Float64Array.from(itemOfPerm, (item) => results[item * STATS_PER_ITEM + stat]!);
   const h0MaxT = h0(0);
   const out: PermutationResult = {
-    t, logpMaxT: maxStatLogp(twoSided ? t.map(Math.abs) : t, h0MaxT), h0MaxT,
-    dof: design.dof, nPerm, thresholdT, scheme: design.interceptTest ? 'sign-flip' : 'row-permutation', computed: nItems,
+    t,
+    logpMaxT: maxStatLogp(twoSided ? t.map(Math.abs) : t, h0MaxT),
+    h0MaxT,
+    dof: design.dof,
+    nPerm,
+    thresholdT,
+    scheme: design.interceptTest ? 'sign-flip' : 'row-permutation',
+    computed: nItems,
   };
   if (tfceMap) {
     out.tfce = tfceMap;
@@ -120,10 +132,12 @@ export async function permutedOls(Y: Float64Array, n: number, graph: MaskGraph, 
     out.logpMaxTfce = maxStatLogp(tfceMap.map(Math.abs), out.h0MaxTfce);
   }
   if (clusterMaps) {
-    const h0Size = h0(1), h0Mass = h0(2);
+    const h0Size = h0(1),
+      h0Mass = h0(2);
     const pSize = clusterMaps.sizes.map((s) => clusterP(s, h0Size));
     const pMass = clusterMaps.masses.map((m) => clusterP(m, h0Mass));
-    const size = new Float64Array(V), mass = new Float64Array(V);
+    const size = new Float64Array(V),
+      mass = new Float64Array(V);
     const outsideP = nPerm > 0 ? clusterP(0, h0Size) : 1;
     const logpSize = new Float64Array(V).fill(-Math.log10(outsideP));
     const logpMass = new Float64Array(V).fill(-Math.log10(outsideP));
@@ -146,7 +160,14 @@ export async function permutedOls(Y: Float64Array, n: number, graph: MaskGraph, 
  * permutations (n indices per item); itemOfPerm[p] is the item of draw p (repeated sign patterns
  * share an item when `reuse`). Deterministic in the seed.
  */
-export function drawPermutations(n: number, signFlips: boolean, nPerm: number, seed: number, twoSided: boolean, reuse: boolean): { items: Uint8Array | Int32Array; nItems: number; itemOfPerm: Int32Array } {
+export function drawPermutations(
+  n: number,
+  signFlips: boolean,
+  nPerm: number,
+  seed: number,
+  twoSided: boolean,
+  reuse: boolean,
+): { items: Uint8Array | Int32Array; nItems: number; itemOfPerm: Int32Array } {
   const rng = new Rng(seed);
   const itemOfPerm = new Int32Array(nPerm);
   if (!signFlips) {
@@ -173,7 +194,10 @@ export function drawPermutations(n: number, signFlips: boolean, nPerm: number, s
     if (reuse) {
       const key = row.join('');
       const known = seen.get(key);
-      if (known !== undefined) { itemOfPerm[p] = known; continue; }
+      if (known !== undefined) {
+        itemOfPerm[p] = known;
+        continue;
+      }
       seen.set(key, nItems);
     }
     flips.set(row, nItems * n);
@@ -204,10 +228,12 @@ export function clusterP(value: number, h0: Float64Array): number {
 
 /** First index i with sorted[i] >= x. */
 function lowerBound(sorted: Float64Array, x: number): number {
-  let lo = 0, hi = sorted.length;
+  let lo = 0,
+    hi = sorted.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (sorted[mid]! < x) lo = mid + 1; else hi = mid;
+    if (sorted[mid]! < x) lo = mid + 1;
+    else hi = mid;
   }
   return lo;
 }

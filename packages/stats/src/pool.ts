@@ -63,7 +63,8 @@ export function runPool(input: PoolInput, threads: number, onItems: (items: numb
       if (settled) return;
       settled = true;
       for (const w of workers) void w.terminate();
-      if (err) reject(err); else resolve();
+      if (err) reject(err);
+      else resolve();
     };
     for (let i = 0; i < threads; i++) {
       const w = new Worker(url, { workerData: input });
@@ -74,7 +75,9 @@ export function runPool(input: PoolInput, threads: number, onItems: (items: numb
         else if (m.type === 'end' && --running === 0) finish();
       });
       w.on('error', (err) => finish(err));
-      w.on('exit', (code) => { if (code !== 0) finish(new Error(`stats: a worker thread exited with code ${code}`)); });
+      w.on('exit', (code) => {
+        if (code !== 0) finish(new Error(`stats: a worker thread exited with code ${code}`));
+      });
     }
   });
 }
@@ -85,7 +88,15 @@ async function runHere(input: PoolInput, onItems: (items: number) => void): Prom
   for (;;) {
     const t0 = Date.now();
     let ran = false;
-    drain(input, kernel, (k) => { ran = true; onItems(k); }, () => ran && Date.now() - t0 > 50);
+    drain(
+      input,
+      kernel,
+      (k) => {
+        ran = true;
+        onItems(k);
+      },
+      () => ran && Date.now() - t0 > 50,
+    );
     if (!ran) return;
     if (Atomics.load(input.cursor, 0) >= input.nItems) return;
     await new Promise((r) => setImmediate(r));

@@ -49,7 +49,12 @@ export interface PrevalenceResult {
 
 /** First-level map chosen for each subject in second-level permutation j (0 = observed, k + 1 = null k). */
 export function prevalenceDraws(counts: readonly number[], nPerm: number, seed: number): Int32Array {
-  return subjectDraws(counts.map((c) => c + 1), nPerm, seed, 1);
+  return subjectDraws(
+    counts.map((c) => c + 1),
+    nPerm,
+    seed,
+    1,
+  );
 }
 
 export function majorityNullP(pGlobal: number, n: number, gamma0: number): number {
@@ -57,7 +62,8 @@ export function majorityNullP(pGlobal: number, n: number, gamma0: number): numbe
 }
 
 export function largestGamma0(pGlobal: number, n: number, alpha: number): number {
-  const a = alpha ** (1 / n), p = pGlobal ** (1 / n);
+  const a = alpha ** (1 / n),
+    p = pGlobal ** (1 / n);
   return p <= a && p < 1 ? (a - p) / (1 - p) : 0;
 }
 
@@ -83,10 +89,17 @@ export async function prevalence(input: PrevalenceInput, opts: PrevalenceOptions
     for (let s = 0; s < S; s++) {
       const pick = draws[j * S + s]!;
       if (pick === 0) {
-        for (let v = 0; v < V; v++) { const x = observed[s * V + v]!; if (x < m[v]!) m[v] = x; }
+        for (let v = 0; v < V; v++) {
+          const x = observed[s * V + v]!;
+          if (x < m[v]!) m[v] = x;
+        }
       } else {
-        const rows = nulls[s]!, base = (pick - 1) * V;
-        for (let v = 0; v < V; v++) { const x = rows[base + v]!; if (x < m[v]!) m[v] = x; }
+        const rows = nulls[s]!,
+          base = (pick - 1) * V;
+        for (let v = 0; v < V; v++) {
+          const x = rows[base + v]!;
+          if (x < m[v]!) m[v] = x;
+        }
       }
     }
     let max = -Infinity;
@@ -105,17 +118,28 @@ export async function prevalence(input: PrevalenceInput, opts: PrevalenceOptions
   const sortedMax = Float64Array.from(h0MaxMin).sort();
   const pGlobalUncorrected = atLeast.map((c) => c / nPerm);
   const pGlobal = minStat.map((x) => {
-    let lo = 0, hi = nPerm; // first index with sortedMax >= x
-    while (lo < hi) { const mid = (lo + hi) >>> 1; if (sortedMax[mid]! < x) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = nPerm; // first index with sortedMax >= x
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (sortedMax[mid]! < x) lo = mid + 1;
+      else hi = mid;
+    }
     return (nPerm - lo) / nPerm;
   });
   opts.onProgress?.(nPerm, nPerm);
   return {
-    minStat, pGlobalUncorrected, pGlobal,
+    minStat,
+    pGlobalUncorrected,
+    pGlobal,
     pMajorityUncorrected: pGlobalUncorrected.map((p) => majorityNullP(p, S, gamma0)),
     pMajority: pGlobal.map((p) => majorityNullP(p, S, gamma0)),
     gamma0MaxUncorrected: pGlobalUncorrected.map((p) => largestGamma0(p, S, alpha)),
     gamma0Max: pGlobal.map((p) => largestGamma0(p, S, alpha)),
-    h0MaxMin, nPerm, nSubjects: S, gamma0, alpha,
+    h0MaxMin,
+    nPerm,
+    nSubjects: S,
+    gamma0,
+    alpha,
   };
 }

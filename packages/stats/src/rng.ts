@@ -17,7 +17,10 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.s0 = next(); this.s1 = next(); this.s2 = next(); this.s3 = next();
+    this.s0 = next();
+    this.s1 = next();
+    this.s2 = next();
+    this.s3 = next();
   }
 
   /** Uniform 32-bit unsigned integer. */
@@ -48,7 +51,9 @@ export class Rng {
     for (let i = 0; i < n; i++) out[i] = i;
     for (let i = n - 1; i > 0; i--) {
       const j = this.int(i + 1);
-      const tmp = out[i]!; out[i] = out[j]!; out[j] = tmp;
+      const tmp = out[i]!;
+      out[i] = out[j]!;
+      out[j] = tmp;
     }
     return out;
   }

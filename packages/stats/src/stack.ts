@@ -24,11 +24,15 @@ export interface StackOptions {
 }
 
 function sameGrid(a: NiftiImage, b: NiftiImage): string | undefined {
-  for (let d = 0; d < 3; d++) if (a.shape[d] !== b.shape[d]) return `shape [${b.shape.slice(0, 3).join(', ')}] differs from [${a.shape.slice(0, 3).join(', ')}]`;
-  for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) {
-    const x = a.affine[r]![c]!, y = b.affine[r]![c]!;
-    if (Math.abs(x - y) > 1e-4 * Math.max(1, Math.abs(x))) return `affine differs (entry [${r}][${c}]: ${y} vs ${x}); resample the maps onto one grid first`;
-  }
+  for (let d = 0; d < 3; d++)
+    if (a.shape[d] !== b.shape[d]) return `shape [${b.shape.slice(0, 3).join(', ')}] differs from [${a.shape.slice(0, 3).join(', ')}]`;
+  for (let r = 0; r < 3; r++)
+    for (let c = 0; c < 4; c++) {
+      const x = a.affine[r]![c]!,
+        y = b.affine[r]![c]!;
+      if (Math.abs(x - y) > 1e-4 * Math.max(1, Math.abs(x)))
+        return `affine differs (entry [${r}][${c}]: ${y} vs ${x}); resample the maps onto one grid first`;
+    }
   return undefined;
 }
 
@@ -44,7 +48,8 @@ export async function loadStack(maps: readonly ImgLike[], maskImg: ImgLike, opts
   if (graph.nVoxels === 0) throw new Error('mask: no voxel is inside the mask');
   const rows: Float64Array[] = [];
   const names: string[] = [];
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   const addImage = async (src: ImgLike, i: number, what: string, into: (vol: Float64Array, name: string) => void) => {
     const name = nameOf(src, i, what);
     const img = await loadImg(src, {}, name);
@@ -57,7 +62,9 @@ export async function loadStack(maps: readonly ImgLike[], maskImg: ImgLike, opts
       for (let v = 0; v < graph.nVoxels; v++) {
         const x = vol[graph.gridIndex[v]!]!;
         if (!Number.isFinite(x)) {
-          throw new Error(`${name}${img.nVolumes > 1 ? ` volume ${t}` : ''}: value ${x} inside the mask at voxel index ${graph.gridIndex[v]}`);
+          throw new Error(
+            `${name}${img.nVolumes > 1 ? ` volume ${t}` : ''}: value ${x} inside the mask at voxel index ${graph.gridIndex[v]}`,
+          );
         }
         row[v] = x;
       }
@@ -65,13 +72,19 @@ export async function loadStack(maps: readonly ImgLike[], maskImg: ImgLike, opts
     }
   };
   for (let i = 0; i < maps.length; i++) {
-    await addImage(maps[i]!, i, 'maps', (row, name) => { rows.push(row); names.push(name); });
+    await addImage(maps[i]!, i, 'maps', (row, name) => {
+      rows.push(row);
+      names.push(name);
+    });
   }
   if (opts.pairedWith) {
     const second: Float64Array[] = [];
     for (let i = 0; i < opts.pairedWith.length; i++) await addImage(opts.pairedWith[i]!, i, 'pairedWith', (row) => second.push(row));
-    if (second.length !== rows.length) throw new Error(`pairedWith: ${second.length} maps for ${rows.length} maps; a paired test needs one per map`);
-    rows.forEach((r, i) => { for (let v = 0; v < r.length; v++) r[v]! -= second[i]![v]!; });
+    if (second.length !== rows.length)
+      throw new Error(`pairedWith: ${second.length} maps for ${rows.length} maps; a paired test needs one per map`);
+    rows.forEach((r, i) => {
+      for (let v = 0; v < r.length; v++) r[v]! -= second[i]![v]!;
+    });
   }
   const n = rows.length;
   const minMaps = opts.minMaps ?? 2;
@@ -93,7 +106,11 @@ export async function loadStack(maps: readonly ImgLike[], maskImg: ImgLike, opts
 }
 
 /** A mask-order vector as an image on the mask's grid (0 outside the mask). */
-export function unmask(values: ArrayLike<number>, stack: { graph: MaskGraph; mask: NiftiImage }, Ctor: Float64ArrayConstructor | Int32ArrayConstructor = Float64Array): NiftiImage {
+export function unmask(
+  values: ArrayLike<number>,
+  stack: { graph: MaskGraph; mask: NiftiImage },
+  Ctor: Float64ArrayConstructor | Int32ArrayConstructor = Float64Array,
+): NiftiImage {
   const out = new Ctor(stack.mask.volumeSize);
   const gi = stack.graph.gridIndex;
   for (let v = 0; v < gi.length; v++) out[gi[v]!] = values[v]!;

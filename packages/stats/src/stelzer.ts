@@ -55,7 +55,8 @@ export function stelzerDraws(counts: readonly number[], nDraws: number, seed: nu
 
 export async function stelzer(input: StelzerInput, opts: StelzerOptions = {}): Promise<StelzerResult> {
   const { observed, nulls, counts, graph } = input;
-  const S = counts.length, V = graph.nVoxels;
+  const S = counts.length,
+    V = graph.nVoxels;
   const nDraws = opts.nDraws ?? 100000;
   const alpha = opts.threshold ?? 0.001;
   const q = opts.fdr ?? 0.05;
@@ -69,7 +70,8 @@ export async function stelzer(input: StelzerInput, opts: StelzerOptions = {}): P
   const drawMap = (b: number) => {
     groupMap.fill(0);
     for (let s = 0; s < S; s++) {
-      const rows = nulls[s]!, base = draws[b * S + s]! * V;
+      const rows = nulls[s]!,
+        base = draws[b * S + s]! * V;
       for (let v = 0; v < V; v++) groupMap[v]! += rows[base + v]!;
     }
     for (let v = 0; v < V; v++) groupMap[v]! /= S;
@@ -123,8 +125,16 @@ export async function stelzer(input: StelzerInput, opts: StelzerOptions = {}): P
   const sigSizes = observedClusters.sizes.filter((_s, c) => significant[c]);
   opts.onProgress?.(total, total);
   return {
-    mean, pVoxel, voxelThreshold, labels: observedClusters.labels, clusterSizes: observedClusters.sizes, clusterP, significant,
-    sizeThreshold: sigSizes.length ? Math.min(...sigSizes) : undefined, nullSizeCounts, nDraws,
+    mean,
+    pVoxel,
+    voxelThreshold,
+    labels: observedClusters.labels,
+    clusterSizes: observedClusters.sizes,
+    clusterP,
+    significant,
+    sizeThreshold: sigSizes.length ? Math.min(...sigSizes) : undefined,
+    nullSizeCounts,
+    nDraws,
   };
 }
 
@@ -132,10 +142,18 @@ export async function stelzer(input: StelzerInput, opts: StelzerOptions = {}): P
 function heapReplaceMin(a: Float64Array, h: number, K: number, x: number): void {
   let i = 0;
   for (;;) {
-    const l = 2 * i + 1, r = l + 1;
-    let m = i, mv = x;
-    if (l < K && a[h + l]! < mv) { m = l; mv = a[h + l]!; }
-    if (r < K && a[h + r]! < mv) { m = r; mv = a[h + r]!; }
+    const l = 2 * i + 1,
+      r = l + 1;
+    let m = i,
+      mv = x;
+    if (l < K && a[h + l]! < mv) {
+      m = l;
+      mv = a[h + l]!;
+    }
+    if (r < K && a[h + r]! < mv) {
+      m = r;
+      mv = a[h + r]!;
+    }
     if (m === i) break;
     a[h + i] = mv;
     i = m;
@@ -148,7 +166,9 @@ export function benjaminiHochberg(p: readonly number[], q: number): boolean[] {
   const m = p.length;
   const order = p.map((_x, i) => i).sort((a, b) => p[a]! - p[b]!);
   let k = -1;
-  order.forEach((idx, rank) => { if (p[idx]! <= ((rank + 1) / m) * q) k = rank; });
+  order.forEach((idx, rank) => {
+    if (p[idx]! <= ((rank + 1) / m) * q) k = rank;
+  });
   const out = new Array<boolean>(m).fill(false);
   for (let r = 0; r <= k; r++) out[order[r]!] = true;
   return out;

@@ -3,9 +3,8 @@
 // evaluated by its continued fraction (modified Lentz), accurate to ~1e-14 relative.
 
 const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
+  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905,
+  -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
 /** log Γ(x) for x > 0 (Lanczos, g = 7). */
@@ -29,12 +28,17 @@ function betaContinuedFraction(x: number, a: number, b: number): number {
   for (let m = 1; m <= 10000; m++) {
     const m2 = 2 * m;
     let num = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
-    d = 1 + num * d; if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + num / c; if (Math.abs(c) < TINY) c = TINY;
-    d = 1 / d; h *= d * c;
+    d = 1 + num * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + num / c;
+    if (Math.abs(c) < TINY) c = TINY;
+    d = 1 / d;
+    h *= d * c;
     num = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
-    d = 1 + num * d; if (Math.abs(d) < TINY) d = TINY;
-    c = 1 + num / c; if (Math.abs(c) < TINY) c = TINY;
+    d = 1 + num * d;
+    if (Math.abs(d) < TINY) d = TINY;
+    c = 1 + num / c;
+    if (Math.abs(c) < TINY) c = TINY;
     d = 1 / d;
     const del = d * c;
     h *= del;
@@ -89,12 +93,18 @@ export function tIsf(p: number, dof: number): number {
   if (p === 1) return -Infinity;
   if (p === 0.5) return 0;
   if (p > 0.5) return -tIsf(1 - p, dof);
-  let lo = 0, hi = 1;
-  while (tSf(hi, dof) > p) { lo = hi; hi *= 2; if (hi > 1e300) return Infinity; }
+  let lo = 0,
+    hi = 1;
+  while (tSf(hi, dof) > p) {
+    lo = hi;
+    hi *= 2;
+    if (hi > 1e300) return Infinity;
+  }
   let t = (lo + hi) / 2;
   for (let it = 0; it < 200; it++) {
     const f = tSf(t, dof) - p; // decreasing in t
-    if (f > 0) lo = t; else hi = t;
+    if (f > 0) lo = t;
+    else hi = t;
     const newton = t + f / tPdf(t, dof);
     const next = newton > lo && newton < hi ? newton : (lo + hi) / 2;
     if (Math.abs(next - t) <= 1e-15 * Math.max(1, Math.abs(t))) return next;

@@ -98,10 +98,15 @@ export class TfceComputer {
     const nb = this.graph.neighbours;
     parent.fill(-1);
     for (let s = L; s >= 1; s--) {
-      const begin = bucketStart[s - 1]!, end = bucketStart[s]!;
+      const begin = bucketStart[s - 1]!,
+        end = bucketStart[s]!;
       for (let o = begin; o < end; o++) {
         const v = order[o]!;
-        parent[v] = v; size[v] = 1; acc[v] = 0; delta[v] = 0; lastStep[v] = s;
+        parent[v] = v;
+        size[v] = 1;
+        acc[v] = 0;
+        delta[v] = 0;
+        lastStep[v] = s;
         let ra = v; // v's root, kept up to date as v's cluster absorbs its neighbours' clusters
         for (let d = 0; d < 6; d++) {
           const w = nb[6 * v + d]!;
@@ -149,7 +154,10 @@ export class TfceComputer {
     const { parent, delta, path } = this;
     let len = 0;
     let r = v;
-    while (parent[r] !== r) { path[len++] = r; r = parent[r]!; }
+    while (parent[r] !== r) {
+      path[len++] = r;
+      r = parent[r]!;
+    }
     // path[len - 1] is a child of the root: its delta is already relative to the root.
     for (let i = len - 2; i >= 0; i--) {
       const u = path[i]!;

@@ -5,10 +5,15 @@ import { drain, makeKernel, type PoolInput } from './pool.js';
 try {
   const input = workerData as PoolInput;
   const kernel = makeKernel(input);
-  let pending = 0, last = Date.now();
+  let pending = 0,
+    last = Date.now();
   drain(input, kernel, (k) => {
     pending += k;
-    if (Date.now() - last > 100) { parentPort!.postMessage({ type: 'items', items: pending }); pending = 0; last = Date.now(); }
+    if (Date.now() - last > 100) {
+      parentPort!.postMessage({ type: 'items', items: pending });
+      pending = 0;
+      last = Date.now();
+    }
   });
   parentPort!.postMessage({ type: 'items', items: pending });
   parentPort!.postMessage({ type: 'end' });

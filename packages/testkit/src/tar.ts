@@ -18,7 +18,7 @@ function octal(value: number, width: number): string {
 export function rawTarGz(entries: RawTarEntry[]): Buffer {
   const blocks: Buffer[] = [];
   for (const e of entries) {
-    const body = e.type === '0' ? e.body ?? Buffer.alloc(0) : Buffer.alloc(0);
+    const body = e.type === '0' ? (e.body ?? Buffer.alloc(0)) : Buffer.alloc(0);
     const h = Buffer.alloc(512);
     h.write(e.name, 0, 100, 'utf8');
     h.write(octal(e.type === '5' ? 0o755 : 0o644, 8), 100, 'ascii');

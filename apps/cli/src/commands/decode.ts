@@ -19,7 +19,11 @@ export function addDecodingOptions(cmd: Command): Command {
     .requiredOption('--func <file>', 'functional 4-D image (repeat or comma-separate to concatenate runs)', collect)
     .option('--mask <file>', 'mask image (computed from the data when absent)');
   return addPreprocessingOptions(addLabelOptions(cmd))
-    .option('--estimator <name>', 'a nilearn Decoder string (svc, svc_l1, logistic_l1, ridge_classifier, dummy_classifier...) or a registered estimator name', 'svc')
+    .option(
+      '--estimator <name>',
+      'a nilearn Decoder string (svc, svc_l1, logistic_l1, ridge_classifier, dummy_classifier...) or a registered estimator name',
+      'svc',
+    )
     .option('--cv <spec>', 'logo | kfold:N | stratified:N | group:N', 'logo')
     .option('--grid <spec>', 'hyper-parameter grid, e.g. C=1,10,100')
     .option('--scoring <name>', 'roc_auc | accuracy | balanced_accuracy | r2')
@@ -45,10 +49,18 @@ export function register(program: Command): void {
     .option('--save-model <file>', 'save the fitted model (.ndm) for `neurodecode predict`')
     .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json')
+    .addHelpText(
+      'after',
+      '\nExample:\n  neurodecode decode --func bold.nii.gz --mask mask_vt.nii.gz --labels labels.txt --targets face,cat --cv logo --json',
+    )
     .action(async (opts) => {
       checkReportPath(opts.report);
-      guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--predictions-out', opts.predictionsOut), ...pathArgs('--save-model', opts.saveModel), ...pathArgs('--report', opts.report)]);
+      guardPaths(decodingInputPaths(opts), [
+        ...pathArgs('--coef-out', opts.coefOut),
+        ...pathArgs('--predictions-out', opts.predictionsOut),
+        ...pathArgs('--save-model', opts.saveModel),
+        ...pathArgs('--report', opts.report),
+      ]);
       await loadPlugins(opts.plugin);
       const cv = parseCvSpec(opts.cv);
       if (opts.saveModel) checkSavable(opts.estimator, createEstimator);
@@ -92,7 +104,8 @@ export function register(program: Command): void {
         coefOut = opts.coefOut;
       }
       if (opts.predictionsOut) await writePredictions(opts.predictionsOut, decoder, volumes, y, groups);
-      if (opts.saveModel) writeModel(buildModel(decoder, opts.estimator, maskImg, masker.voxelOffsets, settings, parseList(opts.targets)), opts.saveModel);
+      if (opts.saveModel)
+        writeModel(buildModel(decoder, opts.estimator, maskImg, masker.voxelOffsets, settings, parseList(opts.targets)), opts.saveModel);
       const result = {
         cv_scores: cvScores,
         mean_score: cvScores.reduce((a, b) => a + b, 0) / cvScores.length,
@@ -121,6 +134,8 @@ export function register(program: Command): void {
       }
       if (opts.json) return printJson(result);
       log(`decode: ${X.rows} samples x ${X.cols} voxels, ${classes.join(' vs ')}, ${opts.cv}, ${seconds.toFixed(2)} s`);
-      process.stdout.write(`cv scores (${result.scoring}): ${cvScores.map((s) => s.toFixed(3)).join(' ')}\nmean: ${result.mean_score.toFixed(4)}\n`);
+      process.stdout.write(
+        `cv scores (${result.scoring}): ${cvScores.map((s) => s.toFixed(3)).join(' ')}\nmean: ${result.mean_score.toFixed(4)}\n`,
+      );
     });
 }

@@ -23,20 +23,38 @@ export function register(program: Command): void {
     .option('--report <file>', 'HTML report to write (default: report.html in --out; not with --group)')
     .option('--no-report', 'skip the HTML report')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nWrites searchlight_scores.nii.gz, decoder_coef.nii.gz, cv_scores.json, summary.txt and report.html\nto --out, then prints the commands that show them.\nWith --group: data/, maps/ (one searchlight map per subject), group/ (nilearn-named maps, clusters.tsv)\nand group_summary.txt.\n\nExamples:\n  neurodecode demo --out demo-out\n  neurodecode demo --group --out demo-group')
+    .addHelpText(
+      'after',
+      '\nWrites searchlight_scores.nii.gz, decoder_coef.nii.gz, cv_scores.json, summary.txt and report.html\nto --out, then prints the commands that show them.\nWith --group: data/, maps/ (one searchlight map per subject), group/ (nilearn-named maps, clusters.tsv)\nand group_summary.txt.\n\nExamples:\n  neurodecode demo --out demo-out\n  neurodecode demo --group --out demo-group',
+    )
     .action(async (opts) => {
-      const reportPath: string | undefined = opts.report === false ? undefined : typeof opts.report === 'string' ? opts.report : join(resolve(opts.out), 'report.html');
+      const reportPath: string | undefined =
+        opts.report === false ? undefined : typeof opts.report === 'string' ? opts.report : join(resolve(opts.out), 'report.html');
       if (typeof opts.report === 'string') checkReportPath(opts.report);
-      if (opts.group && typeof opts.report === 'string') throw new Error('--report: not with --group (look at the group maps with neurodecode view or plot)');
+      if (opts.group && typeof opts.report === 'string')
+        throw new Error('--report: not with --group (look at the group maps with neurodecode view or plot)');
       // Before any work: --out can be created and written, the report's folder is writable.
-      guardPaths([], [{ flag: '--out', path: opts.out, kind: 'dir' }, ...pathArgs('--report', typeof opts.report === 'string' ? opts.report : undefined)]);
+      guardPaths(
+        [],
+        [
+          { flag: '--out', path: opts.out, kind: 'dir' },
+          ...pathArgs('--report', typeof opts.report === 'string' ? opts.report : undefined),
+        ],
+      );
       const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
       const bars = new Map<string, ReturnType<typeof progressBar>>();
       if (opts.group) {
         const group = await runGroupDemo({
-          out: opts.out, threads, nPerm: parseIntArg('--n-perm', opts.nPerm, 1), subjects: parseIntArg('--subjects', opts.subjects, 2), log,
+          out: opts.out,
+          threads,
+          nPerm: parseIntArg('--n-perm', opts.nPerm, 1),
+          subjects: parseIntArg('--subjects', opts.subjects, 2),
+          log,
           onProgress: (stage, done, total) => {
-            if (!bars.has(stage)) { for (const b of bars.values()) b.stop(); bars.set(stage, progressBar(stage)); }
+            if (!bars.has(stage)) {
+              for (const b of bars.values()) b.stop();
+              bars.set(stage, progressBar(stage));
+            }
             bars.get(stage)!.update(done, total);
           },
         });
@@ -45,9 +63,15 @@ export function register(program: Command): void {
         return void process.stdout.write(readFileSync(group.summary_txt, 'utf8'));
       }
       const result = await runDemo({
-        out: opts.out, threads, simulate: Boolean(opts.simulate), log,
+        out: opts.out,
+        threads,
+        simulate: Boolean(opts.simulate),
+        log,
         onProgress: (stage, done, total) => {
-          if (!bars.has(stage)) { for (const b of bars.values()) b.stop(); bars.set(stage, progressBar(stage)); }
+          if (!bars.has(stage)) {
+            for (const b of bars.values()) b.stop();
+            bars.set(stage, progressBar(stage));
+          }
           bars.get(stage)!.update(done, total);
         },
       });
@@ -58,7 +82,11 @@ export function register(program: Command): void {
         const keep = selectTargets(table.labels, ['face', 'house']);
         const scoresImg = await readNifti(result.scores_img);
         await demoReport(reportPath, {
-          result, scoresImg, grid: scoresImg.shape, y: keep.map((i) => table.labels[i]!), groups: table.groups ? keep.map((i) => table.groups![i]!) : undefined,
+          result,
+          scoresImg,
+          grid: scoresImg.shape,
+          y: keep.map((i) => table.labels[i]!),
+          groups: table.groups ? keep.map((i) => table.groups![i]!) : undefined,
         });
         log(`demo: report written in ${((performance.now() - started) / 1000).toFixed(1)} s; open ${reportPath}`);
       }

@@ -5,8 +5,13 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  HARVARD_OXFORD_ATLASES, fetchHarvardOxford, fetchHaxby, fetchMni152, resolveDataDir,
-  type FetchProgress, type HarvardOxfordAtlasName,
+  HARVARD_OXFORD_ATLASES,
+  fetchHarvardOxford,
+  fetchHaxby,
+  fetchMni152,
+  resolveDataDir,
+  type FetchProgress,
+  type HarvardOxfordAtlasName,
 } from '@neurodecode/datasets';
 import { parseNumberArg, printJson, progressBar, type Progress } from '../util.js';
 
@@ -24,7 +29,10 @@ interface FetchCliOptions {
 }
 
 export function parseSubjects(value: string): number[] {
-  const parts = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const parts = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (parts.length === 0) throw new Error(`--subjects: expected a comma-separated list such as 1,2, got "${value}"`);
   return parts.map((p) => {
     const n = Number(p);
@@ -47,7 +55,9 @@ function progressReporter(): { onProgress: (p: FetchProgress) => void; stop: () 
       // Sizes in kB keep the bar's counters readable.
       if (p.total) bar!.update(Math.round(p.received / 1024), Math.round(p.total / 1024));
     },
-    stop() { bar?.stop(); },
+    stop() {
+      bar?.stop();
+    },
   };
 }
 
@@ -58,7 +68,8 @@ function printHuman(result: Record<string, unknown>): void {
     if (Array.isArray(value)) value.forEach((v, i) => lines.push(`${key}[${i}]`.padEnd(20) + String(v)));
     else lines.push(key.padEnd(20) + String(value));
   }
-  if (Array.isArray(result.labels)) lines.push('labels'.padEnd(20) + `${result.labels.length} (${result.labels.slice(0, 4).join(', ')}, ...)`);
+  if (Array.isArray(result.labels))
+    lines.push('labels'.padEnd(20) + `${result.labels.length} (${result.labels.slice(0, 4).join(', ')}, ...)`);
   process.stdout.write(lines.join('\n') + '\n');
 }
 
@@ -75,14 +86,17 @@ export function register(program: Command): void {
     .option('--from <dir>', 'install from a local copy (files under their published names, MD5SUMS checked when present)')
     .option('--deadline <seconds>', 'give up on a file not downloaded within this time (default $NEURODECODE_FETCH_DEADLINE, else 7200)')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  neurodecode fetch haxby --subjects 1,2',
-      '  neurodecode fetch harvard-oxford --atlas cort-prob-2mm --json',
-      '  neurodecode fetch mni152 --offline',
-      '  neurodecode fetch haxby --from /media/usb/haxby   (a copy of the mirror: subj1-2010.01.14.tar.gz, mask.nii.gz, MD5SUMS)',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  neurodecode fetch haxby --subjects 1,2',
+        '  neurodecode fetch harvard-oxford --atlas cort-prob-2mm --json',
+        '  neurodecode fetch mni152 --offline',
+        '  neurodecode fetch haxby --from /media/usb/haxby   (a copy of the mirror: subj1-2010.01.14.tar.gz, mask.nii.gz, MD5SUMS)',
+      ].join('\n'),
+    )
     .action(async (dataset: string, opts: FetchCliOptions) => {
       if (!(DATASETS as readonly string[]).includes(dataset)) {
         throw new Error(`dataset: expected one of ${DATASETS.join(', ')}, got "${dataset}"`);
@@ -93,10 +107,14 @@ export function register(program: Command): void {
       }
       const baseUrl = opts.from !== undefined ? `${pathToFileURL(resolve(opts.from)).href}/` : opts.baseUrl;
       const deadline = opts.deadline === undefined ? undefined : parseNumberArg('--deadline', opts.deadline);
-      if (deadline !== undefined && !(deadline > 0)) throw new Error(`--deadline: expected a positive number of seconds, got "${opts.deadline}"`);
+      if (deadline !== undefined && !(deadline > 0))
+        throw new Error(`--deadline: expected a positive number of seconds, got "${opts.deadline}"`);
       const progress = progressReporter();
       const common = {
-        dataDir: opts.dataDir, baseUrl, offline: opts.offline, onProgress: progress.onProgress,
+        dataDir: opts.dataDir,
+        baseUrl,
+        offline: opts.offline,
+        onProgress: progress.onProgress,
         download: deadline === undefined ? undefined : { deadlineMs: deadline * 1000 },
       };
       let result: Record<string, unknown>;

@@ -6,7 +6,7 @@ import { printJson } from '../util.js';
 export function register(program: Command): void {
   program
     .command('info')
-    .description('Show a NIfTI file\'s shape, datatype, voxel size, affine, TR, units and value range')
+    .description("Show a NIfTI file's shape, datatype, voxel size, affine, TR, units and value range")
     .argument('[file]', '.nii or .nii.gz file')
     .option('--backends', 'list the TensorFlow.js backends available here and the one chosen')
     .option('--json', 'print one JSON object on stdout')
@@ -39,7 +39,8 @@ export function register(program: Command): void {
         `min/max     ${s.min} / ${s.max}`,
         `mean        ${s.mean}`,
         ...(s.non_finite.nan + s.non_finite.posinf + s.non_finite.neginf
-          ? [`non-finite  ${s.non_finite.nan} NaN, ${s.non_finite.posinf} +Inf, ${s.non_finite.neginf} -Inf (left out of min/max/mean)`] : []),
+          ? [`non-finite  ${s.non_finite.nan} NaN, ${s.non_finite.posinf} +Inf, ${s.non_finite.neginf} -Inf (left out of min/max/mean)`]
+          : []),
       ];
       process.stdout.write(lines.join('\n') + '\n');
     });

@@ -3,7 +3,11 @@
 import type { Command } from 'commander';
 import { readNifti, writeNifti, type NiftiImage } from '@neurodecode/nifti-io';
 import {
-  computeBackgroundMask, computeEpiMask, intersectMasks, maskFromLabelImage, maskFromProbabilisticAtlas,
+  computeBackgroundMask,
+  computeEpiMask,
+  intersectMasks,
+  maskFromLabelImage,
+  maskFromProbabilisticAtlas,
 } from '@neurodecode/maskers';
 import { binaryDilation } from '@neurodecode/image-ops';
 import { matchRegions, resolveAtlas } from '../atlas-regions.js';
@@ -11,7 +15,10 @@ import { parseList } from '../labels.js';
 import { checkImageOut, log, parseIntArg, parseNumberArg, printJson } from '../util.js';
 import { guardPaths, pathArgs } from '../guard.js';
 
-interface CommonOpts { out?: string; json?: boolean }
+interface CommonOpts {
+  out?: string;
+  json?: boolean;
+}
 
 async function finish(img: NiftiImage, opts: CommonOpts, extra: Record<string, unknown>): Promise<void> {
   await writeNifti(img, opts.out!);
@@ -49,7 +56,10 @@ async function atlasMask(opts: AtlasOpts): Promise<void> {
   if (!names?.length) throw new Error('--regions: give one or more region names (see --list)');
   if (!opts.like) throw new Error('--like: required (the functional image whose grid the mask is built on)');
   checkImageOut(opts.out);
-  guardPaths([...pathArgs('--like', opts.like), ...pathArgs('--atlas', atlas.path), ...pathArgs('--atlas-labels', opts.atlasLabels)], pathArgs('--out', opts.out));
+  guardPaths(
+    [...pathArgs('--like', opts.like), ...pathArgs('--atlas', atlas.path), ...pathArgs('--atlas-labels', opts.atlasLabels)],
+    pathArgs('--out', opts.out),
+  );
   const threshold = parseNumberArg('--threshold', opts.threshold);
   const dilation = parseIntArg('--dilation', opts.dilation, 0);
   const chosen = matchRegions(names, atlas.regions);
@@ -60,8 +70,7 @@ async function atlasMask(opts: AtlasOpts): Promise<void> {
     // being in any of them) is compared with --threshold, as the mean over k volumes against t/k.
     const img = await readNifti(atlas.path, { volumes: chosen.map((r) => r.index) });
     const k = chosen.length;
-    mask = await maskFromProbabilisticAtlas(img, { volumes: chosen.map((_, i) => i), threshold: threshold / k }, target)
-      .catch(rename);
+    mask = await maskFromProbabilisticAtlas(img, { volumes: chosen.map((_, i) => i), threshold: threshold / k }, target).catch(rename);
   } else {
     mask = await maskFromLabelImage(atlas.path, { labels: chosen.map((r) => r.index) }, target).catch(rename);
   }
@@ -77,10 +86,14 @@ function rename(err: Error): never {
 export function register(program: Command): void {
   const mask = program.command('mask').description('Make masks: from atlas regions by name, from EPI or background, intersect, dilate');
 
-  mask.command('atlas')
+  mask
+    .command('atlas')
     .description('ROI mask from atlas regions named on the command line, on the grid of --like')
     .requiredOption('--atlas <name|file>', 'harvard-oxford[:variant] (data cache, fetched when missing) or an atlas .nii.gz')
-    .option('--atlas-labels <file>', 'region names for an atlas file: CSV (index,name), FSL XML or one per line (default: <atlas>_labels.csv next to it)')
+    .option(
+      '--atlas-labels <file>',
+      'region names for an atlas file: CSV (index,name), FSL XML or one per line (default: <atlas>_labels.csv next to it)',
+    )
     .option('--regions <names>', 'comma-separated region names (case and _ ignored; "Occipital Pole" takes both hemispheres)')
     .option('--threshold <percent>', 'keep voxels whose probability of being in any of the regions exceeds this', '0')
     .option('--like <file>', 'functional image whose grid the mask is made on (voxels with zero mean signal are dropped)')
@@ -90,15 +103,19 @@ export function register(program: Command): void {
     .option('--offline', 'use only the data cache')
     .option('--out <file>', 'mask image (.nii or .nii.gz)')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  neurodecode mask atlas --atlas harvard-oxford --list',
-      '  neurodecode mask atlas --atlas harvard-oxford --regions "Occipital Pole,Supracalcarine Cortex" --like bold.nii.gz --out v1.nii.gz',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  neurodecode mask atlas --atlas harvard-oxford --list',
+        '  neurodecode mask atlas --atlas harvard-oxford --regions "Occipital Pole,Supracalcarine Cortex" --like bold.nii.gz --out v1.nii.gz',
+      ].join('\n'),
+    )
     .action(atlasMask);
 
-  mask.command('epi')
+  mask
+    .command('epi')
     .description('Brain mask of an EPI image (nilearn compute_epi_mask)')
     .argument('<img>', 'EPI image (3-D or 4-D)')
     .option('--lower-cutoff <f>', 'lower fraction of the histogram ignored (default 0.2)')
@@ -118,7 +135,8 @@ export function register(program: Command): void {
       await finish(m, opts, { strategy: 'epi' });
     });
 
-  mask.command('background')
+  mask
+    .command('background')
     .description('Mask of everything that differs from the border value (nilearn compute_background_mask)')
     .argument('<img>', 'image (3-D or 4-D)')
     .option('--border-size <n>', 'border thickness in voxels (default 2)')
@@ -136,7 +154,8 @@ export function register(program: Command): void {
       await finish(m, opts, { strategy: 'background' });
     });
 
-  mask.command('intersect')
+  mask
+    .command('intersect')
     .description('Voxels present in more than --threshold of the masks (nilearn intersect_masks; 1 = intersection, 0 = union)')
     .argument('<masks...>', 'mask images on one grid')
     .option('--threshold <f>', 'fraction of masks a voxel must be in', '0.5')
@@ -153,7 +172,8 @@ export function register(program: Command): void {
       await finish(m, opts, { inputs: masks.length, threshold });
     });
 
-  mask.command('dilate')
+  mask
+    .command('dilate')
     .description('Binary dilation of a mask (scipy binary_dilation)')
     .argument('<mask>', 'mask image')
     .option('--iterations <n>', 'dilation steps', '1')
@@ -165,7 +185,8 @@ export function register(program: Command): void {
       checkImageOut(opts.out);
       guardPaths(pathArgs('mask', m), pathArgs('--out', opts.out));
       const connectivity = parseIntArg('--connectivity', opts.connectivity);
-      if (connectivity !== 6 && connectivity !== 18 && connectivity !== 26) throw new Error(`--connectivity: expected 6, 18 or 26, got ${opts.connectivity}`);
+      if (connectivity !== 6 && connectivity !== 18 && connectivity !== 26)
+        throw new Error(`--connectivity: expected 6, 18 or 26, got ${opts.connectivity}`);
       const img = await binaryDilation(m, { iterations: parseIntArg('--iterations', opts.iterations, 1), connectivity });
       await finish(img, opts, { iterations: Number(opts.iterations) });
     });

@@ -11,9 +11,7 @@ import { checkReportPath, permutationReport, REPORT_FLAG } from '../report/comma
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 
 export function register(program: Command): void {
-  const cmd = program
-    .command('permutation')
-    .description('Permutation test of a cross-validated score: p = (C + 1) / (n + 1)');
+  const cmd = program.command('permutation').description('Permutation test of a cross-validated score: p = (C + 1) / (n + 1)');
   addDecodingOptions(cmd)
     .option('--n-permutations <n>', 'number of label permutations', '100')
     .option('--seed <s>', 'random seed', '0')
@@ -21,7 +19,10 @@ export function register(program: Command): void {
     .option('--across-groups', 'permute labels across groups (runs) instead of within them')
     .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nScoring defaults to accuracy (scikit-learn\'s permutation_test_score default).\n\nExample:\n  neurodecode permutation --func bold.nii.gz --mask mask.nii.gz --labels labels.txt --targets face,house --n-permutations 100 --seed 0 --json')
+    .addHelpText(
+      'after',
+      "\nScoring defaults to accuracy (scikit-learn's permutation_test_score default).\n\nExample:\n  neurodecode permutation --func bold.nii.gz --mask mask.nii.gz --labels labels.txt --targets face,house --n-permutations 100 --seed 0 --json",
+    )
     .action(async (opts) => {
       checkReportPath(opts.report);
       guardPaths(decodingInputPaths(opts), pathArgs('--report', opts.report));
@@ -35,12 +36,21 @@ export function register(program: Command): void {
       if (opts.grid) {
         // Groups are given to the grid search per fold, so a leave-one-run-out outer loop gets one inside.
         const inner = defaultInnerCv(cv, groups);
-        estimator = new GridSearchCV({ estimator, paramGrid: parseGridSpec(opts.grid), cv: inner, scoring: opts.scoring ?? 'accuracy' }) as unknown as Estimator;
+        estimator = new GridSearchCV({
+          estimator,
+          paramGrid: parseGridSpec(opts.grid),
+          cv: inner,
+          scoring: opts.scoring ?? 'accuracy',
+        }) as unknown as Estimator;
       }
       const bar = progressBar('permutation');
       const started = performance.now();
       const res = permutationTestScore(estimator, X, y, {
-        cv, groups, nPermutations, seed, scoring: opts.scoring ?? 'accuracy',
+        cv,
+        groups,
+        nPermutations,
+        seed,
+        scoring: opts.scoring ?? 'accuracy',
         permuteWithinGroups: opts.acrossGroups ? false : opts.withinGroups ? true : undefined,
         onProgress: (d: number, t: number) => bar.update(d, t),
       });

@@ -11,14 +11,26 @@ const CLI_MANIFEST = fileURLToPath(new URL('../../../package.json', import.meta.
 
 const TSCONFIG = {
   compilerOptions: {
-    target: 'ES2022', lib: ['ES2022'], module: 'NodeNext', moduleResolution: 'NodeNext', strict: true,
-    declaration: true, sourceMap: true, inlineSources: true, skipLibCheck: false, types: ['node'],
-    rootDir: '.', outDir: 'dist',
+    target: 'ES2022',
+    lib: ['ES2022'],
+    module: 'NodeNext',
+    moduleResolution: 'NodeNext',
+    strict: true,
+    declaration: true,
+    sourceMap: true,
+    inlineSources: true,
+    skipLibCheck: false,
+    types: ['node'],
+    rootDir: '.',
+    outDir: 'dist',
   },
   include: ['src', 'test'],
 };
 
-interface PluginNewOptions { dir?: string; json?: boolean }
+interface PluginNewOptions {
+  dir?: string;
+  json?: boolean;
+}
 
 /** The registered estimator name for a package name: no scope, no "neurodecode-plugin-" prefix. */
 export function estimatorNameFor(packageName: string): string {
@@ -26,7 +38,9 @@ export function estimatorNameFor(packageName: string): string {
 }
 
 function listFiles(dir: string, base = dir): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? listFiles(join(dir, e.name), base) : [relative(base, join(dir, e.name))],
+  );
 }
 
 /** The template's text with the example's names replaced by the new plugin's. */
@@ -38,7 +52,8 @@ function rename(text: string, packageName: string, estimator: string): string {
 }
 
 function manifest(template: Record<string, unknown>, packageName: string, version: string): Record<string, unknown> {
-  const range = (deps: Record<string, string>) => Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, k.startsWith('@neurodecode/') ? `^${version}` : v]));
+  const range = (deps: Record<string, string>) =>
+    Object.fromEntries(Object.entries(deps).map(([k, v]) => [k, k.startsWith('@neurodecode/') ? `^${version}` : v]));
   const { private: _private, ...rest } = template;
   return {
     ...rest,
@@ -55,7 +70,8 @@ export function scaffoldPlugin(packageName: string, dir: string): { dir: string;
     throw new Error(`NAME: "${packageName}" is not a valid npm package name (lower case, digits, . _ -, optional @scope/)`);
   }
   const estimator = estimatorNameFor(packageName);
-  if (!/^[a-z][a-z0-9-]*$/.test(estimator)) throw new Error(`NAME: the estimator name "${estimator}" must be lower-case letters, digits and dashes, starting with a letter`);
+  if (!/^[a-z][a-z0-9-]*$/.test(estimator))
+    throw new Error(`NAME: the estimator name "${estimator}" must be lower-case letters, digits and dashes, starting with a letter`);
   if (existsSync(dir) && readdirSync(dir).length > 0) throw new Error(`--dir: ${dir} exists and is not empty`);
   if (!existsSync(TEMPLATE)) throw new Error(`plugin new: the template is missing from this installation (${TEMPLATE})`);
   const version = (JSON.parse(readFileSync(CLI_MANIFEST, 'utf8')) as { version: string }).version;
@@ -89,12 +105,17 @@ export function register(program: Command): void {
     .argument('<name>', 'npm package name of the plugin, e.g. neurodecode-plugin-mymodel (registers "mymodel")')
     .option('--dir <dir>', 'where to create it (default: ./<name without scope>)')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nExamples:\n  neurodecode plugin new neurodecode-plugin-mymodel\n  cd neurodecode-plugin-mymodel && npm install && npm run build && npm test')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  neurodecode plugin new neurodecode-plugin-mymodel\n  cd neurodecode-plugin-mymodel && npm install && npm run build && npm test',
+    )
     .action((name: string, opts: PluginNewOptions) => {
       const dir = resolve(opts.dir ?? name.replace(/^@[^/]+\//, ''));
       const made = scaffoldPlugin(name, dir);
       if (opts.json) return printJson({ created: made.dir, package: name, estimator: made.estimator, files: made.files });
       log(`plugin new: created ${made.dir} (estimator "${made.estimator}")`);
-      process.stdout.write(`${made.files.map((f) => `  ${f}`).join('\n')}\nnext: cd ${relative(process.cwd(), made.dir) || '.'} && npm install && npm run build && npm test\n`);
+      process.stdout.write(
+        `${made.files.map((f) => `  ${f}`).join('\n')}\nnext: cd ${relative(process.cwd(), made.dir) || '.'} && npm install && npm run build && npm test\n`,
+      );
     });
 }

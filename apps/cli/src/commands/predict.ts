@@ -52,8 +52,18 @@ function writeText(path: string, text: string): void {
 }
 
 async function predict(opts: PredictOpts): Promise<void> {
-  guardPaths([...pathArgs('--model', opts.model), ...pathArgs('--func', funcList(opts.func)), ...pathArgs('--labels', opts.labels?.split(',')),
-    ...pathArgs('--confounds', (opts.confounds ?? []).flatMap((c) => c.split(',')))], pathArgs('--out', opts.out));
+  guardPaths(
+    [
+      ...pathArgs('--model', opts.model),
+      ...pathArgs('--func', funcList(opts.func)),
+      ...pathArgs('--labels', opts.labels?.split(',')),
+      ...pathArgs(
+        '--confounds',
+        (opts.confounds ?? []).flatMap((c) => c.split(',')),
+      ),
+    ],
+    pathArgs('--out', opts.out),
+  );
   const { file, maskImg, decoder } = readModel(opts.model, log);
   const runs = await readFuncRuns(funcList(opts.func));
   if (!sameGrid(runs[0]!, maskImg)) {
@@ -62,7 +72,8 @@ async function predict(opts: PredictOpts): Promise<void> {
     log(`predict: ${msg}; resampling the data onto the model's grid`);
   }
   const m = file.masker;
-  if (m.confounds && !opts.confounds?.length) throw new Error('--confounds: the model was trained with confounds removed; give one confounds file per --func');
+  if (m.confounds && !opts.confounds?.length)
+    throw new Error('--confounds: the model was trained with confounds removed; give one confounds file per --func');
   const classes = decoder.classes.map(String);
   let keep = Array.from({ length: runs.reduce((s, r) => s + r.nVolumes, 0) }, (_, i) => i);
   let truth: Value[] | undefined;
@@ -75,9 +86,13 @@ async function predict(opts: PredictOpts): Promise<void> {
     truth = keep.map((i) => labels.table.labels[i]!);
   }
   const pre: PreprocessingCliOptions = {
-    detrend: Boolean(m.detrend), highPass: m.highPass == null ? undefined : String(m.highPass), lowPass: m.lowPass == null ? undefined : String(m.lowPass),
-    smoothingFwhm: m.smoothingFwhm == null ? undefined : String(m.smoothingFwhm), standardize: m.standardize === false ? 'none' : String(m.standardize),
-    confounds: opts.confounds, tr: opts.tr ?? (m.tR == null ? undefined : String(m.tR)),
+    detrend: Boolean(m.detrend),
+    highPass: m.highPass == null ? undefined : String(m.highPass),
+    lowPass: m.lowPass == null ? undefined : String(m.lowPass),
+    smoothingFwhm: m.smoothingFwhm == null ? undefined : String(m.smoothingFwhm),
+    standardize: m.standardize === false ? 'none' : String(m.standardize),
+    confounds: opts.confounds,
+    tr: opts.tr ?? (m.tR == null ? undefined : String(m.tR)),
   };
   const { X } = await maskAndClean(runs, maskImg, keep, pre, { resampleToMask: true });
   const predicted = decoder.predict(X);
@@ -90,18 +105,31 @@ async function predict(opts: PredictOpts): Promise<void> {
     lines.push([v, runOf[v], truth ? String(truth[i]) : 'n/a', String(predicted[i]), ...row].join('\t'));
   });
   writeText(opts.out, lines.join('\n') + '\n');
-  const result: Record<string, unknown> = { out: opts.out, n_predictions: keep.length, classes, model: opts.model, estimator: file.decoder.estimator };
+  const result: Record<string, unknown> = {
+    out: opts.out,
+    n_predictions: keep.length,
+    classes,
+    model: opts.model,
+    estimator: file.decoder.estimator,
+  };
   if (truth) {
     const t = truth.map(String);
     const p = predicted.map(String);
     result.accuracy = accuracyScore(t, p);
     result.balanced_accuracy = balancedAccuracyScore(t, p);
     const present = new Set(t);
-    if (classes.length === 2 && present.size === 2) result.roc_auc = rocAucScore(t.map((l) => (l === classes[1] ? 1 : 0)), scores.col(0));
+    if (classes.length === 2 && present.size === 2)
+      result.roc_auc = rocAucScore(
+        t.map((l) => (l === classes[1] ? 1 : 0)),
+        scores.col(0),
+      );
   }
   if (opts.json) return printJson(result);
   process.stdout.write(`${keep.length} predictions -> ${opts.out}\n`);
-  if (truth) process.stdout.write(`accuracy ${(result.accuracy as number).toFixed(4)}, balanced accuracy ${(result.balanced_accuracy as number).toFixed(4)}\n`);
+  if (truth)
+    process.stdout.write(
+      `accuracy ${(result.accuracy as number).toFixed(4)}, balanced accuracy ${(result.balanced_accuracy as number).toFixed(4)}\n`,
+    );
 }
 
 export function register(program: Command): void {
@@ -112,16 +140,19 @@ export function register(program: Command): void {
     .requiredOption('--func <file>', 'functional 4-D image(s); repeat or comma-separate for several runs', collect);
   addLabelOptions(cmd, { required: false })
     .option('--confounds <file>', 'confound table per run, when the model was trained with confounds', collect)
-    .option('--resample', 'resample data on another grid onto the model\'s grid (otherwise a grid mismatch is an error)')
+    .option('--resample', "resample data on another grid onto the model's grid (otherwise a grid mismatch is an error)")
     .requiredOption('--out <file>', 'predictions table (TSV: volume, run, true_label, predicted_label, decision values)')
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', [
-      '',
-      'The masker settings (mask, detrending, filters, standardization) come from the model.',
-      '',
-      'Example:',
-      '  neurodecode decode --func train.nii.gz --mask mask.nii.gz --labels train_labels.txt --targets face,house --save-model fh.ndm',
-      '  neurodecode predict --model fh.ndm --func test.nii.gz --labels test_labels.txt --out predictions.tsv --json',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'The masker settings (mask, detrending, filters, standardization) come from the model.',
+        '',
+        'Example:',
+        '  neurodecode decode --func train.nii.gz --mask mask.nii.gz --labels train_labels.txt --targets face,house --save-model fh.ndm',
+        '  neurodecode predict --model fh.ndm --func test.nii.gz --labels test_labels.txt --out predictions.tsv --json',
+      ].join('\n'),
+    )
     .action(predict);
 }

@@ -24,7 +24,10 @@ export function wantsNullMaps(opts: NullCliOptions): boolean {
   return true;
 }
 
-export async function runNullMaps(opts: NullCliOptions, base: Omit<NullMapsOptions, 'nPermutations' | 'seed' | 'onProgress'>): Promise<void> {
+export async function runNullMaps(
+  opts: NullCliOptions,
+  base: Omit<NullMapsOptions, 'nPermutations' | 'seed' | 'onProgress'>,
+): Promise<void> {
   const nPermutations = parseIntArg('--n-permutations', opts.nPermutations!, 1);
   const seed = parseIntArg('--seed', opts.seed ?? '0', 0);
   const bar = progressBar('searchlight null maps');
@@ -39,8 +42,17 @@ export async function runNullMaps(opts: NullCliOptions, base: Omit<NullMapsOptio
   const mean = res.scores.reduce((a, b) => a + b, 0) / Math.max(1, res.scores.length);
   const nullMean = res.nullScores.reduce((a, b) => a + b, 0) / Math.max(1, res.nullScores.length);
   const out = {
-    n_spheres: res.nSpheres, mean_score: mean, null_mean_score: nullMean, n_permutations: nPermutations, seed,
-    seconds: Number(res.seconds.toFixed(3)), out: opts.out, null_out: opts.nullOut, kernel: res.kernel, threads: res.threads, n_folds: res.nFolds,
+    n_spheres: res.nSpheres,
+    mean_score: mean,
+    null_mean_score: nullMean,
+    n_permutations: nPermutations,
+    seed,
+    seconds: Number(res.seconds.toFixed(3)),
+    out: opts.out,
+    null_out: opts.nullOut,
+    kernel: res.kernel,
+    threads: res.threads,
+    n_folds: res.nFolds,
   };
   if (opts.json) return printJson(out);
   log(`searchlight: ${res.nSpheres} spheres x ${nPermutations + 1} label sets (${res.kernel} path) in ${res.seconds.toFixed(1)} s`);

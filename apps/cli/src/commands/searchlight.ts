@@ -42,14 +42,19 @@ interface SearchlightCliOptions extends NullCliOptions, PreprocessingCliOptions 
 export function parseShard(value: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(value.trim());
   if (!m) throw new Error(`--shard: expected INDEX/COUNT such as 0/4, got "${value}"`);
-  const index = Number(m[1]), count = Number(m[2]);
+  const index = Number(m[1]),
+    count = Number(m[2]);
   if (count < 1 || index >= count) throw new Error(`--shard: index ${index} is out of range for ${count} shards (0..${count - 1})`);
   return { index, count };
 }
 
 function summary(scores: Float64Array): { mean: number; max: number } {
-  let sum = 0, max = -Infinity;
-  for (const s of scores) { sum += s; if (s > max) max = s; }
+  let sum = 0,
+    max = -Infinity;
+  for (const s of scores) {
+    sum += s;
+    if (s > max) max = s;
+  }
   return { mean: scores.length ? sum / scores.length : NaN, max };
 }
 
@@ -58,25 +63,43 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   if (!(radius > 0)) throw new Error(`--radius: must be a positive number of mm, got ${opts.radius}`);
   const shard = opts.shard !== undefined ? parseShard(opts.shard) : undefined;
   if (shard && /\.nii(\.gz)?$/.test(opts.out)) {
-    throw new Error(`--out: a shard writes a partial result, not an image; name it e.g. scores.part${shard.index} and merge the parts with "neurodecode searchlight merge"`);
+    throw new Error(
+      `--out: a shard writes a partial result, not an image; name it e.g. scores.part${shard.index} and merge the parts with "neurodecode searchlight merge"`,
+    );
   }
   if (!shard && !/\.nii(\.gz)?$/.test(opts.out)) throw new Error(`--out: must end in .nii or .nii.gz, got "${opts.out}"`);
   const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
   checkReportPath(opts.report);
   if (shard && opts.report) throw new Error('--report: a shard has no map yet; report on the merged map (neurodecode plot / view)');
-  guardPaths(decodingInputPaths(opts), [...pathArgs('--out', opts.out), ...pathArgs('--checkpoint', opts.checkpoint), ...pathArgs('--report', opts.report), ...pathArgs('--null-out', opts.nullOut)]);
+  guardPaths(decodingInputPaths(opts), [
+    ...pathArgs('--out', opts.out),
+    ...pathArgs('--checkpoint', opts.checkpoint),
+    ...pathArgs('--report', opts.report),
+    ...pathArgs('--null-out', opts.nullOut),
+  ]);
   await loadPlugins(opts.plugin);
   const runs = await readFuncRuns(funcList(opts.func));
   const labels = loadLabels(opts, runs);
   const mask = await readNifti(opts.mask);
   if (wantsNullMaps(opts)) {
     if (wantsCleaning(opts) || toStandardize(opts.standardize)) {
-      throw new Error('--null-out: null maps read the images as they are; run without the preprocessing flags (--detrend, --high-pass, --low-pass, --confounds, --standardize, --smoothing-fwhm)');
+      throw new Error(
+        '--null-out: null maps read the images as they are; run without the preprocessing flags (--detrend, --high-pass, --low-pass, --confounds, --standardize, --smoothing-fwhm)',
+      );
     }
     return runNullMaps(opts, {
-      func: runs, mask, processMask: opts.processMask, y: labels.table.labels.map(String), targets: parseList(opts.targets),
-      groups: labels.table.groups, cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
-      estimator: { name: opts.estimator }, scoring: opts.scoring, radius, standardize: !!opts.standardizeFolds, threads,
+      func: runs,
+      mask,
+      processMask: opts.processMask,
+      y: labels.table.labels.map(String),
+      targets: parseList(opts.targets),
+      groups: labels.table.groups,
+      cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
+      estimator: { name: opts.estimator },
+      scoring: opts.scoring,
+      radius,
+      standardize: !!opts.standardizeFolds,
+      threads,
     });
   }
   // Preprocessing works on whole runs, so the cleaned, selected volumes go in as a matrix;
@@ -97,13 +120,23 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   let result;
   try {
     result = await searchlight({
-      func, mask, processMask: opts.processMask, y, targets, groups,
+      func,
+      mask,
+      processMask: opts.processMask,
+      y,
+      targets,
+      groups,
       cv: opts.cv ?? (groups ? 'logo' : 'kfold:5'),
       // Plugins loaded above are known to the registry, which hands their modules to the workers.
       estimator: { name: opts.estimator },
-      scoring: opts.scoring, radius, standardize: !!opts.standardizeFolds, threads, shard,
+      scoring: opts.scoring,
+      radius,
+      standardize: !!opts.standardizeFolds,
+      threads,
+      shard,
       checkpoint: opts.checkpoint,
-      checkpointInterval: opts.checkpointEvery !== undefined ? parseNumberArg('--checkpoint-every', opts.checkpointEvery) * 1000 : undefined,
+      checkpointInterval:
+        opts.checkpointEvery !== undefined ? parseNumberArg('--checkpoint-every', opts.checkpointEvery) * 1000 : undefined,
       onProgress: (done, total) => bar.update(done, total),
     });
   } finally {
@@ -113,8 +146,16 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   else await writeNifti(result.scoresImg, opts.out);
   const { mean, max } = summary(result.scores);
   const out = {
-    n_spheres: result.nSpheres, mean_score: mean, max_score: max, seconds: Number(result.seconds.toFixed(3)), out: opts.out,
-    estimator: opts.estimator, estimator_plugin: pluginForEstimator(opts.estimator), kernel: result.kernel, threads: result.threads, n_folds: result.nFolds,
+    n_spheres: result.nSpheres,
+    mean_score: mean,
+    max_score: max,
+    seconds: Number(result.seconds.toFixed(3)),
+    out: opts.out,
+    estimator: opts.estimator,
+    estimator_plugin: pluginForEstimator(opts.estimator),
+    kernel: result.kernel,
+    threads: result.threads,
+    n_folds: result.nFolds,
     shard: shard ? `${shard.index}/${shard.count}` : null,
   };
   if (opts.report) {
@@ -123,12 +164,22 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
     let maskVoxels = 0;
     for (let p = 0; p < mask.volumeSize; p++) if (mask.data[p]) maskVoxels++;
     await mapReport(opts.report, {
-      command: 'searchlight', result: out, map: result.scoresImg, mapLabel: `searchlight ${opts.scoring}`, kind: 'score', chance,
-      grid: runs[0]!.shape, maskVoxels, y, groups: labels.groups,
+      command: 'searchlight',
+      result: out,
+      map: result.scoresImg,
+      mapLabel: `searchlight ${opts.scoring}`,
+      kind: 'score',
+      chance,
+      grid: runs[0]!.shape,
+      maskVoxels,
+      y,
+      groups: labels.groups,
     });
   }
   if (opts.json) return printJson(out);
-  log(`searchlight: ${result.nSpheres} spheres (${result.kernel} path, ${result.nFolds} folds, ${result.threads} threads) in ${result.seconds.toFixed(1)} s`);
+  log(
+    `searchlight: ${result.nSpheres} spheres (${result.kernel} path, ${result.nFolds} folds, ${result.threads} threads) in ${result.seconds.toFixed(1)} s`,
+  );
   process.stdout.write(`mean score ${mean.toFixed(4)}, max ${max.toFixed(4)} -> ${opts.out}\n`);
 }
 
@@ -145,7 +196,7 @@ export function register(program: Command): void {
     .option('--estimator <name>', 'svc | gnb | logistic | any registered name', 'svc')
     .option('--cv <spec>', 'kfold:N | logo | stratified:N | group:N (default: logo with groups, else kfold:5)')
     .option('--scoring <name>', 'accuracy | balanced_accuracy | roc_auc ...', 'accuracy')
-    .option('--standardize-folds', 'z-score each sphere with the training fold\'s mean and std')
+    .option('--standardize-folds', "z-score each sphere with the training fold's mean and std")
     .option('--threads <n>', 'worker threads (default: the core count)')
     .option('--shard <i/N>', 'compute only shard i of N and write a partial result')
     .option('--checkpoint <file>', 'save progress here and resume from it after an interruption')
@@ -157,16 +208,24 @@ export function register(program: Command): void {
     .option('--out <file>', 'scores image (.nii.gz), or the partial result of a shard')
     .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', [
-      '',
-      'Examples:',
-      '  neurodecode searchlight --func bold.nii.gz --mask mask.nii.gz --labels labels.txt \\',
-      '    --targets face,house --radius 5.6 --cv kfold:4 --out scores.nii.gz --json',
-      '  neurodecode searchlight ... --shard 0/4 --out scores.part0   (then: searchlight merge)',
-      '  neurodecode searchlight ... --n-permutations 100 --seed 0 --out acc.nii.gz --null-out null.nii.gz',
-    ].join('\n'))
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Examples:',
+        '  neurodecode searchlight --func bold.nii.gz --mask mask.nii.gz --labels labels.txt \\',
+        '    --targets face,house --radius 5.6 --cv kfold:4 --out scores.nii.gz --json',
+        '  neurodecode searchlight ... --shard 0/4 --out scores.part0   (then: searchlight merge)',
+        '  neurodecode searchlight ... --n-permutations 100 --seed 0 --out acc.nii.gz --null-out null.nii.gz',
+      ].join('\n'),
+    )
     .action(async (opts: SearchlightCliOptions) => {
-      for (const [flag, key] of [['--func', 'func'], ['--mask', 'mask'], ['--labels', 'labels'], ['--out', 'out']] as const) {
+      for (const [flag, key] of [
+        ['--func', 'func'],
+        ['--mask', 'mask'],
+        ['--labels', 'labels'],
+        ['--out', 'out'],
+      ] as const) {
         if (opts[key] === undefined) throw new Error(`${flag}: required`);
       }
       await run(opts);
@@ -187,7 +246,14 @@ export function register(program: Command): void {
       const t0 = performance.now();
       const merged = await mergeShards(parts, opts.out);
       const { mean, max } = summary(merged.scores);
-      const out = { n_spheres: merged.nSpheres, mean_score: mean, max_score: max, seconds: Number(((performance.now() - t0) / 1000).toFixed(3)), out: opts.out, parts: parts.length };
+      const out = {
+        n_spheres: merged.nSpheres,
+        mean_score: mean,
+        max_score: max,
+        seconds: Number(((performance.now() - t0) / 1000).toFixed(3)),
+        out: opts.out,
+        parts: parts.length,
+      };
       if (opts.json) return printJson(out);
       process.stdout.write(`merged ${parts.length} parts: ${merged.nSpheres} spheres, mean score ${mean.toFixed(4)} -> ${opts.out}\n`);
     });

@@ -19,7 +19,10 @@ import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
 /** "0-9" / "0,1,2" / "0-3,7" -> the set of group names. */
 export function parseGroupRanges(arg: string, value: string): Set<string> {
   const out = new Set<string>();
-  for (const part of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^(-?\d+)-(-?\d+)$/.exec(part);
     if (m) {
       const [a, b] = [Number(m[1]), Number(m[2])];
@@ -53,23 +56,30 @@ export function register(program: Command): void {
     .option('--coef-out <file>', 'write the coefficient map (.nii.gz), fitted on the training groups (or all volumes with --cv)')
     .option(...REPORT_FLAG)
     .option('--json', 'print one JSON object on stdout')
-    .addHelpText('after', '\nExample:\n  neurodecode spacenet --penalty tv-l1 --func bold.nii.gz --mask mask.nii.gz --labels labels.txt \\\n    --targets face,house --train-groups 0-9 --test-groups 10-11 --json')
+    .addHelpText(
+      'after',
+      '\nExample:\n  neurodecode spacenet --penalty tv-l1 --func bold.nii.gz --mask mask.nii.gz --labels labels.txt \\\n    --targets face,house --train-groups 0-9 --test-groups 10-11 --json',
+    )
     .action(async (opts) => {
       checkReportPath(opts.report);
       guardPaths(decodingInputPaths(opts), [...pathArgs('--coef-out', opts.coefOut), ...pathArgs('--report', opts.report)]);
       const penalty = opts.penalty as Penalty;
-      if (penalty !== 'tv-l1' && penalty !== 'graph-net') throw new Error(`--penalty: unknown penalty "${opts.penalty}"; expected tv-l1 or graph-net`);
+      if (penalty !== 'tv-l1' && penalty !== 'graph-net')
+        throw new Error(`--penalty: unknown penalty "${opts.penalty}"; expected tv-l1 or graph-net`);
       const split = opts.trainGroups !== undefined || opts.testGroups !== undefined;
       if (split && opts.cv) throw new Error('--cv: give either --train-groups/--test-groups or --cv, not both');
       if (split && (opts.trainGroups === undefined || opts.testGroups === undefined)) {
-        throw new Error(`${opts.trainGroups === undefined ? '--train-groups' : '--test-groups'}: needed with ${opts.trainGroups === undefined ? '--test-groups' : '--train-groups'}`);
+        throw new Error(
+          `${opts.trainGroups === undefined ? '--train-groups' : '--test-groups'}: needed with ${opts.trainGroups === undefined ? '--test-groups' : '--train-groups'}`,
+        );
       }
       const { initBackend, maskGeometry, SpaceNetClassifier } = await import('@neurodecode/spacenet');
       const backend: BackendName = await initBackend(opts.backend);
       const maskImg = await readNifti(opts.mask);
       maskGeometry(maskImg, '--mask'); // checks the mask before the runs are read
       const runs = await readFuncRuns(funcList(opts.func));
-      if (runs.some((r) => r.nVolumes < 2)) throw new Error(`--func: expected 4-D images, got shape [${runs.find((r) => r.nVolumes < 2)!.shape.join(', ')}]`);
+      if (runs.some((r) => r.nVolumes < 2))
+        throw new Error(`--func: expected 4-D images, got shape [${runs.find((r) => r.nVolumes < 2)!.shape.join(', ')}]`);
       const labels = loadLabels(opts, runs);
       const table = labels.table;
       const selected = labels.keep;
@@ -91,7 +101,8 @@ export function register(program: Command): void {
         tol: parseNumberArg('--tol', opts.tol),
         screeningPercentile: parseNumberArg('--screening-percentile', opts.screeningPercentile),
       };
-      const prepare = (rows: number[]): Matrix => (how ? cleanSignals(X.selectRows(rows), { standardize: how, runs: rows.map((i) => runOf[i]!) }) : X.selectRows(rows));
+      const prepare = (rows: number[]): Matrix =>
+        how ? cleanSignals(X.selectRows(rows), { standardize: how, runs: rows.map((i) => runOf[i]!) }) : X.selectRows(rows);
       const labelsOf = (rows: number[]): (string | number)[] => rows.map((i) => table.labels[i]!);
       const started = performance.now();
       const fitOn = (rows: number[]): SpaceNetClassifier => SpaceNetClassifier.fromMask(maskImg, params).fit(prepare(rows), labelsOf(rows));
@@ -146,9 +157,13 @@ export function register(program: Command): void {
         Object.assign(result, { cv: opts.cv, cv_scores: scores, mean_score: scores.reduce((a, b) => a + b, 0) / scores.length });
       }
       Object.assign(result, {
-        classes: model.classes, best_alpha: model.bestAlpha, best_l1_ratio: model.bestL1Ratio,
-        n_nonzero: model.nNonzero, nonzero_fraction: model.nNonzero / X.cols,
-        screening_percentile_used: model.screeningPercentileUsed, seconds: (performance.now() - started) / 1000,
+        classes: model.classes,
+        best_alpha: model.bestAlpha,
+        best_l1_ratio: model.bestL1Ratio,
+        n_nonzero: model.nNonzero,
+        nonzero_fraction: model.nNonzero / X.cols,
+        screening_percentile_used: model.screeningPercentileUsed,
+        seconds: (performance.now() - started) / 1000,
       });
       if (opts.coefOut) {
         await writeNifti(model.coefImg(maskImg), opts.coefOut);
@@ -156,11 +171,23 @@ export function register(program: Command): void {
       }
       if (opts.report) {
         await mapReport(opts.report, {
-          command: 'spacenet', result, map: model.coefImg(maskImg), mapLabel: `SpaceNet ${penalty} weights`, kind: 'weights',
-          grid: runs[0]!.shape, maskVoxels: X.cols, y: selected.map((i) => table.labels[i]!), groups: table.groups ? selected.map((i) => table.groups![i]!) : undefined,
-          folds: Array.isArray(result.cv_scores) ? { scores: result.cv_scores as number[], scoring: 'accuracy', chance: chance?.scores, chanceNote: chance?.note }
-            : typeof result.test_score === 'number' ? { scores: [result.test_score], scoring: 'accuracy', chance: chance?.scores, chanceNote: chance?.note } : undefined,
-          confusion: heldOut.truth.length ? { ...confusionCounts(heldOut.truth, heldOut.predicted, model.classes), what: split ? 'test runs' : 'all folds' } : undefined,
+          command: 'spacenet',
+          result,
+          map: model.coefImg(maskImg),
+          mapLabel: `SpaceNet ${penalty} weights`,
+          kind: 'weights',
+          grid: runs[0]!.shape,
+          maskVoxels: X.cols,
+          y: selected.map((i) => table.labels[i]!),
+          groups: table.groups ? selected.map((i) => table.groups![i]!) : undefined,
+          folds: Array.isArray(result.cv_scores)
+            ? { scores: result.cv_scores as number[], scoring: 'accuracy', chance: chance?.scores, chanceNote: chance?.note }
+            : typeof result.test_score === 'number'
+              ? { scores: [result.test_score], scoring: 'accuracy', chance: chance?.scores, chanceNote: chance?.note }
+              : undefined,
+          confusion: heldOut.truth.length
+            ? { ...confusionCounts(heldOut.truth, heldOut.predicted, model.classes), what: split ? 'test runs' : 'all folds' }
+            : undefined,
         });
       }
       if (opts.json) printJson(result);

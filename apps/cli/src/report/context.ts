@@ -6,7 +6,19 @@ import { fetchHarvardOxford } from '@neurodecode/datasets';
 import type { AtlasSpec } from '@neurodecode/image-ops';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 
-const PACKAGES = ['cli', 'nifti-io', 'image-ops', 'maskers', 'estimators', 'cv', 'decoding', 'searchlight', 'spacenet', 'datasets', 'plotting'];
+const PACKAGES = [
+  'cli',
+  'nifti-io',
+  'image-ops',
+  'maskers',
+  'estimators',
+  'cv',
+  'decoding',
+  'searchlight',
+  'spacenet',
+  'datasets',
+  'plotting',
+];
 
 /** Versions of the neurodecode packages this CLI runs with, and of Node. */
 export function packageVersions(): Record<string, string> {
@@ -36,7 +48,8 @@ export function commandLine(argv = process.argv.slice(2)): string {
 export function isMniSpace(img: NiftiImage): boolean {
   if (img.header.sform_code === 4 || img.header.qform_code === 4) return true;
   const a = img.affine;
-  const off = Math.abs(a[0]![1]!) + Math.abs(a[0]![2]!) + Math.abs(a[1]![0]!) + Math.abs(a[1]![2]!) + Math.abs(a[2]![0]!) + Math.abs(a[2]![1]!);
+  const off =
+    Math.abs(a[0]![1]!) + Math.abs(a[0]![2]!) + Math.abs(a[1]![0]!) + Math.abs(a[1]![2]!) + Math.abs(a[2]![0]!) + Math.abs(a[2]![1]!);
   if (off > 1e-6) return false;
   const s = Math.abs(a[0]![0]!);
   if (![1, 2, 4].includes(s) || Math.abs(a[1]![1]!) !== s || Math.abs(a[2]![2]!) !== s) return false;
@@ -59,7 +72,8 @@ export async function resolveAtlas(): Promise<ResolvedAtlas> {
   if (img) {
     const labels = process.env.NEURODECODE_ATLAS_LABELS;
     if (!existsSync(img)) return { note: `NEURODECODE_ATLAS: file not found: ${img}; no regions named` };
-    if (!labels || !existsSync(labels)) return { note: 'NEURODECODE_ATLAS_LABELS: an index,name CSV is needed with NEURODECODE_ATLAS; no regions named' };
+    if (!labels || !existsSync(labels))
+      return { note: 'NEURODECODE_ATLAS_LABELS: an index,name CSV is needed with NEURODECODE_ATLAS; no regions named' };
     return { atlas: { img, labels }, name: img.replace(/^.*[\\/]/, '') };
   }
   try {

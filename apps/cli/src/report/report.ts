@@ -4,7 +4,15 @@
 import { clustersTable, type ClusterRow } from '@neurodecode/image-ops';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import {
-  confusionMatrix, encodePng, foldScores, glassBrain, nullHistogram, scoreHistogram, statMap, writeFileAtomic, type Figure,
+  confusionMatrix,
+  encodePng,
+  foldScores,
+  glassBrain,
+  nullHistogram,
+  scoreHistogram,
+  statMap,
+  writeFileAtomic,
+  type Figure,
 } from '@neurodecode/plotting/node';
 import { resolveBackground } from './background.js';
 import { commandLine, isMniSpace, packageVersions, resolveAtlas } from './context.js';
@@ -44,7 +52,10 @@ function counts(values: readonly Value[] | undefined): string {
   if (!values) return '-';
   const m = new Map<string, number>();
   for (const v of values) m.set(String(v), (m.get(String(v)) ?? 0) + 1);
-  return [...m].sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true })).map(([k, n]) => `${k}: ${n}`).join(', ');
+  return [...m]
+    .sort((a, b) => a[0].localeCompare(b[0], undefined, { numeric: true }))
+    .map(([k, n]) => `${k}: ${n}`)
+    .join(', ');
 }
 
 function png(fig: Figure): string {
@@ -63,7 +74,10 @@ function table(rows: [string, string][], head?: [string, string]): string {
 function defaultThreshold(img: NiftiImage): number {
   const v: number[] = [];
   const step = Math.max(1, Math.floor(img.volumeSize / 200_000));
-  for (let p = 0; p < img.volumeSize; p += step) { const x = Number(img.data[p]); if (x !== 0 && Number.isFinite(x)) v.push(Math.abs(x)); }
+  for (let p = 0; p < img.volumeSize; p += step) {
+    const x = Number(img.data[p]);
+    if (x !== 0 && Number.isFinite(x)) v.push(Math.abs(x));
+  }
   v.sort((a, b) => a - b);
   return v.length ? v[Math.floor(0.95 * (v.length - 1))]! : 0;
 }
@@ -82,18 +96,33 @@ async function mapSection(m: ReportMap, withViewer: boolean, notes: string[]): P
   const cmap = m.kind === 'score' ? 'black_red' : 'cold_hot';
   const display = displayFor(m.img);
   // Outside MNI space there is no template: the map's own extent (non-zero voxels) as a grey silhouette.
-  const bg = bgs.bg ?? m.img.withData(Uint8Array.from({ length: m.img.volumeSize }, (_, p) => (m.img.data[p] ? 1 : 0)), m.img.shape.slice(0, 3));
+  const bg =
+    bgs.bg ??
+    m.img.withData(
+      Uint8Array.from({ length: m.img.volumeSize }, (_, p) => (m.img.data[p] ? 1 : 0)),
+      m.img.shape.slice(0, 3),
+    );
   const stat = statMap(m.img, { bg, threshold, cmap, title: m.label, ...display });
   notes.push(...stat.notices);
-  parts.push(figureHtml(`${m.label}: slices`, stat, `threshold ${threshold.toPrecision(3)}${mni ? ', MNI152 background' : ' (not in MNI space: drawn over the map\'s own extent)'}`));
+  parts.push(
+    figureHtml(
+      `${m.label}: slices`,
+      stat,
+      `threshold ${threshold.toPrecision(3)}${mni ? ', MNI152 background' : " (not in MNI space: drawn over the map's own extent)"}`,
+    ),
+  );
   if (mni && display.displayMode === 'ortho') {
     const glass = glassBrain(m.img, { brainMask: bgs.brainMask, threshold, plotAbs: m.kind === 'score', displayMode: 'lyrz' });
     parts.push(figureHtml(`${m.label}: glass brain`, glass));
   }
   if (m.kind === 'score') {
     const values: number[] = [];
-    for (let p = 0; p < m.img.volumeSize; p++) { const x = Number(m.img.data[p]); if (x !== 0 && Number.isFinite(x)) values.push(x); }
-    if (values.length) parts.push(figureHtml(`${m.label}: histogram over the mask`, scoreHistogram(values, { chance: m.chance, title: m.label })));
+    for (let p = 0; p < m.img.volumeSize; p++) {
+      const x = Number(m.img.data[p]);
+      if (x !== 0 && Number.isFinite(x)) values.push(x);
+    }
+    if (values.length)
+      parts.push(figureHtml(`${m.label}: histogram over the mask`, scoreHistogram(values, { chance: m.chance, title: m.label })));
   }
   if (mni) parts.push(await clustersSection(m, threshold, notes));
   if (withViewer) {
@@ -114,7 +143,12 @@ async function clustersSection(m: ReportMap, threshold: number, notes: string[])
     return '';
   }
   const top = rows.slice(0, 10);
-  const body = top.map((r) => `<tr><td>${r.id}</td><td>${r.size}</td><td>${r.peakValue.toPrecision(4)}</td><td>${r.peakMm.map((x) => x.toFixed(0)).join(', ')}</td><td>${escapeHtml(r.region ?? '-')}</td></tr>`).join('');
+  const body = top
+    .map(
+      (r) =>
+        `<tr><td>${r.id}</td><td>${r.size}</td><td>${r.peakValue.toPrecision(4)}</td><td>${r.peakMm.map((x) => x.toFixed(0)).join(', ')}</td><td>${escapeHtml(r.region ?? '-')}</td></tr>`,
+    )
+    .join('');
   return `<h3>Top clusters</h3><p>Clusters of at least 5 voxels ${m.kind === 'weights' ? 'with |value|' : 'with values'} above ${threshold.toPrecision(3)} (6-connectivity), ${rows.length} in all; regions at the peaks from ${escapeHtml(name ?? 'no atlas')}.</p>
 <table class="clusters"><tr><th>cluster</th><th>voxels</th><th>peak value</th><th>peak x, y, z (mm)</th><th>region at peak</th></tr>${body || '<tr><td colspan="5">no cluster above the threshold</td></tr>'}</table>`;
 }
@@ -137,13 +171,33 @@ export async function writeReport(path: string, spec: ReportSpec): Promise<numbe
   const figs: string[] = [];
   if (spec.folds) {
     const f = spec.folds;
-    figs.push(figureHtml('Scores per fold', foldScores(f.scores, { chance: f.chance, ylabel: f.scoring, title: `${f.scoring} per fold` }), f.chanceNote ?? ''));
+    figs.push(
+      figureHtml(
+        'Scores per fold',
+        foldScores(f.scores, { chance: f.chance, ylabel: f.scoring, title: `${f.scoring} per fold` }),
+        f.chanceNote ?? '',
+      ),
+    );
   }
   if (spec.permutation) {
     const p = spec.permutation;
-    figs.push(figureHtml('Permutation test', nullHistogram(p.nullScores, p.observed, { pValue: p.pValue, title: `${p.nullScores.length} permutations` })));
+    figs.push(
+      figureHtml(
+        'Permutation test',
+        nullHistogram(p.nullScores, p.observed, { pValue: p.pValue, title: `${p.nullScores.length} permutations` }),
+      ),
+    );
   }
-  if (spec.confusion) figs.push(figureHtml('Confusion matrix', confusionMatrix(spec.confusion.matrix, { labels: spec.confusion.labels, title: `confusion matrix (${spec.confusion.what ?? 'all folds'})` })));
+  if (spec.confusion)
+    figs.push(
+      figureHtml(
+        'Confusion matrix',
+        confusionMatrix(spec.confusion.matrix, {
+          labels: spec.confusion.labels,
+          title: `confusion matrix (${spec.confusion.what ?? 'all folds'})`,
+        }),
+      ),
+    );
   if (figs.length) sections.push(`<section><h2>Scores</h2>${figs.join('\n')}</section>`);
   for (const [i, m] of (spec.maps ?? []).entries()) sections.push(await mapSection(m, i === 0, notes));
 
@@ -158,11 +212,15 @@ export async function writeReport(path: string, spec: ReportSpec): Promise<numbe
   if (typeof spec.result.seconds === 'number') timings.push(['computation', `${(spec.result.seconds as number).toFixed(2)} s`]);
   timings.push(['this report', `${((performance.now() - started) / 1000).toFixed(2)} s`]);
   const run: [string, string][] = [
-    ['command line', commandLine()], ['date', new Date().toISOString()], ['seed', spec.seed === undefined ? '-' : String(spec.seed)],
+    ['command line', commandLine()],
+    ['date', new Date().toISOString()],
+    ['seed', spec.seed === undefined ? '-' : String(spec.seed)],
     ...timings,
   ];
   const versions = Object.entries(packageVersions()) as [string, string][];
-  const headline = spec.headline.map(([k, v], i) => `<div${i === 0 ? ' id="mean-score"' : ''}>${escapeHtml(k)}<b>${escapeHtml(v)}</b></div>`).join('');
+  const headline = spec.headline
+    .map(([k, v], i) => `<div${i === 0 ? ' id="mean-score"' : ''}>${escapeHtml(k)}<b>${escapeHtml(v)}</b></div>`)
+    .join('');
   const html = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>neurodecode ${escapeHtml(spec.command)} report</title>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; connect-src data: blob:; worker-src blob:">

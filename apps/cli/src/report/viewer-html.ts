@@ -44,12 +44,17 @@ export async function viewerData(input: ViewerInput): Promise<ViewerData> {
   if (map.nVolumes !== 1) throw new Error(`img: a 4-D image with ${map.nVolumes} volumes; pick one with --volume`);
   map.assertNumeric('img');
   const values = new Float32Array(map.volumeSize);
-  let maxAbs = 0, min = Infinity, at = 0;
+  let maxAbs = 0,
+    min = Infinity,
+    at = 0;
   for (let p = 0; p < values.length; p++) {
     const v = Number(map.data[p]);
     const f = Number.isFinite(v) ? v : 0;
     values[p] = f;
-    if (Math.abs(f) > maxAbs) { maxAbs = Math.abs(f); at = p; }
+    if (Math.abs(f) > maxAbs) {
+      maxAbs = Math.abs(f);
+      at = p;
+    }
     if (f < min) min = f;
   }
   if (maxAbs === 0) throw new Error('img: every voxel is zero or NaN; nothing to view');
@@ -63,7 +68,11 @@ export async function viewerData(input: ViewerInput): Promise<ViewerData> {
   const mapImg = map.withData(values, map.shape.slice(0, 3));
   let bg: string | null = null;
   if (input.bg) {
-    const onGrid = await resampleToImg(input.bg.nVolumes > 1 ? input.bg.withData(input.bg.volume(0), input.bg.shape.slice(0, 3)) : input.bg, mapImg, { interpolation: 'linear' });
+    const onGrid = await resampleToImg(
+      input.bg.nVolumes > 1 ? input.bg.withData(input.bg.volume(0), input.bg.shape.slice(0, 3)) : input.bg,
+      mapImg,
+      { interpolation: 'linear' },
+    );
     let hi = 0;
     for (let p = 0; p < onGrid.data.length; p++) if (onGrid.data[p]! > hi) hi = onGrid.data[p]!;
     const grey = new Uint8Array(onGrid.data.length);
@@ -76,11 +85,21 @@ export async function viewerData(input: ViewerInput): Promise<ViewerData> {
     const extent = new Uint8Array(values.length);
     for (let p = 0; p < values.length; p++) extent[p] = values[p] !== 0 ? 64 : 0;
     bg = base64Nifti(mapImg.withData(extent));
-    notes.push('no background image: the map\'s non-zero voxels are shown in grey');
+    notes.push("no background image: the map's non-zero voxels are shown in grey");
   }
   const [nx, ny] = map.shape as [number, number];
   const peak = applyAffine(map.affine, at % nx, Math.floor(at / nx) % ny, Math.floor(at / (nx * ny)));
-  return { map: base64Nifti(mapImg), bg, threshold, vmax, signed: min < 0, cmap, peak, notes, single: map.shape.slice(0, 3).some((n) => n === 1) };
+  return {
+    map: base64Nifti(mapImg),
+    bg,
+    threshold,
+    vmax,
+    signed: min < 0,
+    cmap,
+    peak,
+    notes,
+    single: map.shape.slice(0, 3).some((n) => n === 1),
+  };
 }
 
 export function escapeHtml(s: string): string {
