@@ -40,8 +40,14 @@ export interface ComputePlan {
   gnbStats: Float64Array;
   gnbTable: Float64Array;
   gnbTableOffsets: Int32Array;
-  /** Output: per sphere and fold (sphere-major). */
+  /** Output: per sphere and fold (sphere-major); with labelSets, per label set, sphere and fold. */
   foldScores: Float64Array;
+  /**
+   * Optional, LinearSVC and logistic only: several label vectors (set-major, nSamples codes each)
+   * scored in one pass, each sphere's data gathered and its Gram built once for all of them
+   * (permutation null maps). `codes` is then unused.
+   */
+  labelSets?: Int32Array;
 }
 
 /** A generic per-fold fit-and-score; used when no fast path applies. */
@@ -68,6 +74,8 @@ export class SphereComputer {
   private readonly recallTotal: Float64Array;
 
   private readonly trainCodes: Int32Array;
+  /** Label vectors scored per sphere (plan.labelSets), 1 without them. */
+  private readonly nSets: number;
   private readonly pluginPredictor: FoldPredictor | undefined;
 
   constructor(
@@ -90,7 +98,11 @@ export class SphereComputer {
     this.weights = new Float64Array(maxP + 1);
     this.predicted = new Int32Array(maxTest);
     this.best = new Float64Array(maxTest);
-    this.gramCopy = new Float64Array(plan.nClasses > 2 && plan.kernel === 'linear-svc' ? (maxP + 1) * (maxP + 1) : 0);
+    if (plan.labelSets && plan.kernel !== 'linear-svc' && plan.kernel !== 'logistic') {
+      throw new Error(`SphereComputer: labelSets needs the linear-svc or logistic kernel, got ${plan.kernel}`);
+    }
+    this.nSets = plan.labelSets ? plan.labelSets.length / plan.nSamples : 1;
+    this.gramCopy = new Float64Array((plan.nClasses > 2 || this.nSets > 1) && plan.kernel === 'linear-svc' ? (maxP + 1) * (maxP + 1) : 0);
     this.classSums = new Float64Array(plan.nClasses > 2 && plan.kernel === 'linear-svc' ? (plan.nClasses + 1) * (maxP + 1) : 0);
     this.svm = hingeNewtonWork(maxTrain, maxP);
     this.gnb = plan.kernel === 'gnb' ? new GnbPredictor(plan, maxTest) : undefined;
@@ -110,37 +122,40 @@ export class SphereComputer {
 
   /** Score spheres [start, end) (positions in the plan's sphere list). */
   run(start: number, end: number): void {
-    const { folds, foldScores } = this.plan;
-    const nFolds = folds.length;
+    const nFolds = this.plan.folds.length;
     for (let s = start; s < end; s++) {
       this.sphereGram?.loadSphere(this.plan.sphereOffsets[s]!, this.plan.sphereOffsets[s + 1]!);
-      for (let f = 0; f < nFolds; f++) foldScores[s * nFolds + f] = this.scoreSphereFold(s, f);
+      for (let f = 0; f < nFolds; f++) this.scoreSphereFold(s, f);
     }
   }
 
-  private scoreSphereFold(s: number, f: number): number {
+  /** Fold f of sphere s: fit and score every label set, writing plan.foldScores. */
+  private scoreSphereFold(s: number, f: number): void {
     const plan = this.plan;
+    const { foldScores } = plan;
+    const nFolds = plan.folds.length;
     const lo = plan.sphereOffsets[s]!,
       hi = plan.sphereOffsets[s + 1]!;
     const p = hi - lo;
     const fold = plan.folds[f]!;
+    const at = s * nFolds + f;
     if (plan.kernel === 'gnb') {
       this.gnb!.predict(lo, hi, f, fold.test, this.predicted);
-      return this.score(fold.test);
+      foldScores[at] = this.score(fold.test, plan.codes);
+      return;
     }
     this.gather(lo, hi, f, fold.train, this.trainBuf);
     this.gather(lo, hi, f, fold.test, this.testBuf);
     if (plan.kernel === 'generic') {
-      return this.generic!(this.trainBuf, fold.train.length, this.testBuf, fold.test.length, p, f);
+      foldScores[at] = this.generic!(this.trainBuf, fold.train.length, this.testBuf, fold.test.length, p, f);
+      return;
     }
     if (plan.kernel === 'plugin') {
       for (let i = 0; i < fold.train.length; i++) this.trainCodes[i] = plan.codes[fold.train[i]!]!;
       this.pluginPredictor!(this.trainBuf, this.trainCodes, fold.train.length, this.testBuf, fold.test.length, p, this.predicted);
-      return this.score(fold.test);
+      foldScores[at] = this.score(fold.test, plan.codes);
+      return;
     }
-    const nTrain = fold.train.length;
-    const nTest = fold.test.length;
-    const C = Number(plan.params.C ?? 1);
     const svc = plan.kernel === 'linear-svc';
     const bias = svc
       ? plan.params.fitIntercept === false
@@ -149,22 +164,44 @@ export class SphereComputer {
       : plan.params.fitIntercept === false
         ? 0
         : 1;
-    // Two classes: one problem, positive = class 1. More: one-vs-rest, one problem per class on
-    // the same training rows (the sphere's training Gram is built once and copied per class),
-    // and each test sample goes to the class with the largest decision value (first on ties).
     const problems = plan.nClasses === 2 ? 1 : plan.nClasses;
+    // The Gram of the sphere's training rows does not depend on the labels: built once, copied
+    // for each class and label set when there are several.
+    const keep = this.gramCopy.length > 0;
+    if (svc) this.sphereGram?.trainingGram(f, bias, keep ? this.gramCopy : this.svm.hessSum);
+    const nSets = this.nSets,
+      n = plan.nSamples,
+      setStride = (plan.sphereOffsets.length - 1) * nFolds;
+    for (let l = 0; l < nSets; l++) {
+      const codes = plan.labelSets ? plan.labelSets.subarray(l * n, (l + 1) * n) : plan.codes;
+      this.fitAndPredict(f, p, codes, svc, bias, problems, keep);
+      foldScores[l * setStride + at] = this.score(fold.test, codes);
+    }
+  }
+
+  /**
+   * LinearSVC or logistic on the gathered rows of fold f for labels `codes`, into this.predicted.
+   * Two classes: one problem, positive = class 1. More: one-vs-rest, one problem per class on the
+   * same training rows, and each test sample goes to the class with the largest decision value
+   * (first on ties).
+   */
+  private fitAndPredict(f: number, p: number, codes: Int32Array, svc: boolean, bias: number, problems: number, keep: boolean): void {
+    const plan = this.plan;
+    const fold = plan.folds[f]!;
+    const nTrain = fold.train.length;
+    const nTest = fold.test.length;
+    const C = Number(plan.params.C ?? 1);
     const d = p + 1;
-    if (svc) this.sphereGram?.trainingGram(f, bias, problems > 1 ? this.gramCopy : this.svm.hessSum);
     // One-vs-rest: b_c = sum_i y_i x~_i = 2 (class c's sum) - (the total), from one pass for all classes.
     const shared = svc && problems > 1 && this.sphereGram !== undefined;
-    if (shared) this.sumClasses(fold.train, p, bias);
+    if (shared) this.sumClasses(fold.train, p, bias, codes);
     for (let c = 0; c < problems; c++) {
       const positive = problems === 1 ? 1 : c;
-      for (let i = 0; i < nTrain; i++) this.sign[i] = plan.codes[fold.train[i]!] === positive ? 1 : -1;
+      for (let i = 0; i < nTrain; i++) this.sign[i] = codes[fold.train[i]!] === positive ? 1 : -1;
       const w = this.weights;
       if (svc) {
+        if (keep && this.sphereGram) this.svm.hessSum.set(this.gramCopy.subarray(0, d * d));
         if (shared) {
-          this.svm.hessSum.set(this.gramCopy.subarray(0, d * d));
           const sums = this.classSums,
             K = plan.nClasses;
           for (let j = 0; j < d; j++) this.svm.b[j] = 2 * sums[c * d + j]! - sums[K * d + j]!;
@@ -184,12 +221,11 @@ export class SphereComputer {
         }
       }
     }
-    return this.score(fold.test);
   }
 
   /** classSums: per class (then all classes, at row nClasses) the sum of the gathered training rows of [x, bias]. */
-  private sumClasses(train: Int32Array, p: number, bias: number): void {
-    const { codes, nClasses: K } = this.plan;
+  private sumClasses(train: Int32Array, p: number, bias: number, codes: Int32Array): void {
+    const K = this.plan.nClasses;
     const d = p + 1;
     const sums = this.classSums,
       A = this.trainBuf;
@@ -221,8 +257,8 @@ export class SphereComputer {
     }
   }
 
-  private score(test: Int32Array): number {
-    const { codes, nClasses } = this.plan;
+  private score(test: Int32Array, codes: Int32Array): number {
+    const { nClasses } = this.plan;
     const n = test.length;
     if (this.plan.scoring === 'balanced_accuracy') {
       this.recallHits.fill(0);

@@ -116,11 +116,11 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
     if (chosen.kernel === 'gnb') Object.assign(plan, permutedGnb!.build(labelCodes));
     return plan;
   };
-  const runPlan = async (plan: ComputePlan): Promise<void> => {
+  const runPlan = async (plan: ComputePlan, sets = 1): Promise<void> => {
     const queue = makeQueue(nSpheres, chunkSize);
     const threads = Math.min(threadsWanted, queue.pending.length);
     const onChunk = (_c: number, count: number) => {
-      done += count;
+      done += count * sets;
       options.onProgress?.(done, total);
     };
     const permutedLabels = Array.from(plan.codes, (c) => classes[c]!);
@@ -157,10 +157,29 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
   const nullData = new Float32Array(vol * K);
   const nullScores = new Float64Array(K * nSpheres);
   let scores: Float64Array = new Float64Array(0);
-  // Pipelined: while the workers score label set i, this thread prepares the plan of set i + 1.
+  const setScores = (i: number, s: Float64Array) => {
+    if (i === 0) scores = s;
+    else {
+      nullScores.set(s, (i - 1) * nSpheres);
+      for (let c = 0; c < nSpheres; c++) nullData[(i - 1) * vol + centres[c]!] = s[c]!;
+    }
+  };
+  // LinearSVC and logistic: every label set in one pass over the spheres, so each sphere's rows
+  // are gathered (and standardized) and its training Grams built once for all of them.
+  const allSetsAtOnce = chosen.kernel === 'linear-svc' || chosen.kernel === 'logistic';
+  // Otherwise pipelined: while the workers score label set i, this thread prepares the plan of set i + 1.
   try {
+    if (allSetsAtOnce) {
+      const L = labelSets.length;
+      const sets = sharedArray(Int32Array, L * n).subarray(0, L * n);
+      labelSets.forEach((c, l) => sets.set(c, l * n));
+      const per = nSpheres * nFolds;
+      const foldScores = sharedArray(Float64Array, L * per).subarray(0, L * per);
+      await runPlan({ ...observed, labelSets: sets, foldScores }, L);
+      for (let i = 0; i < L; i++) setScores(i, meanOverFolds(foldScores.subarray(i * per, (i + 1) * per), nFolds));
+    }
     let plan = makePlan(labelSets[0]!);
-    for (let i = 0; i < labelSets.length; i++) {
+    for (let i = 0; i < (allSetsAtOnce ? 0 : labelSets.length); i++) {
       const running = runPlan(plan);
       let following: ComputePlan | undefined;
       if (i + 1 < labelSets.length) {
@@ -169,12 +188,7 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
         following = makePlan(labelSets[i + 1]!);
       }
       await running;
-      const s = meanOverFolds(plan.foldScores, nFolds);
-      if (i === 0) scores = s;
-      else {
-        nullScores.set(s, (i - 1) * nSpheres);
-        for (let c = 0; c < nSpheres; c++) nullData[(i - 1) * vol + centres[c]!] = s[c]!;
-      }
+      setScores(i, meanOverFolds(plan.foldScores, nFolds));
       if (following) plan = following;
     }
   } finally {

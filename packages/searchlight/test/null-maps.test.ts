@@ -2,6 +2,7 @@
 // permuted labels, the shuffles must stay within runs, and the observed map must be the plain one.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { seededRandom } from '@neurodecode/estimators';
 import { skipWithoutShared } from '@neurodecode/testkit';
 import { permuteWithinGroups, searchlight, searchlightNullMaps } from '../src/index.js';
 import { haxbySlice, sliceOptions } from './helpers.js';
@@ -15,10 +16,11 @@ test('permuteWithinGroups shuffles only inside each group, and is seeded', () =>
   perm.forEach((j, i) => assert.equal(groups[j], groups[i], `sample ${i} took a label from another group`));
 });
 
-test('null maps equal plain searchlights on the within-run permuted labels (GaussianNB and standardized LinearSVC)', { skip: skipWithoutShared() }, async () => {
+test('null maps equal plain searchlights on the within-run permuted labels (GaussianNB, standardized LinearSVC and logistic)', { skip: skipWithoutShared() }, async () => {
   const d = await haxbySlice();
   const rows = d.y.map((l, i) => (l === 'face' || l === 'house' ? i : -1)).filter((i) => i >= 0);
-  for (const extra of [{ estimator: 'gnb' }, { estimator: 'svc', standardize: true }]) {
+  // GaussianNB runs one label set at a time; LinearSVC and logistic score every set in one pass.
+  for (const extra of [{ estimator: 'gnb' }, { estimator: 'svc', standardize: true }, { estimator: 'logistic', standardize: true }]) {
     const base = await sliceOptions({ ...extra, groups: d.chunks });
     const res = await searchlightNullMaps({ ...base, nPermutations: 3, seed: 7 });
     const plain = await searchlight(base);
@@ -45,4 +47,22 @@ test('null maps equal plain searchlights on the within-run permuted labels (Gaus
     const nullMean = res.nullScores.reduce((s, x) => s + x, 0) / res.nullScores.length;
     assert.ok(Math.abs(nullMean - 0.5) < 0.05, `null maps sit near chance: ${nullMean}`);
   }
+});
+
+test('eight-class LinearSVC null map (one-vs-rest, all label sets in one pass) equals the plain searchlight on the permuted labels', { skip: skipWithoutShared() }, async () => {
+  const d = await haxbySlice();
+  const targets = [...new Set(d.y)].filter((c) => c !== 'rest');
+  const base = await sliceOptions({ estimator: 'svc', targets, groups: d.chunks });
+  const res = await searchlightNullMaps({ ...base, nPermutations: 1, seed: 3 });
+  assert.equal(res.kernel, 'linear-svc');
+  const plain = await searchlight(base);
+  assert.deepEqual(Array.from(res.scores), Array.from(plain.scores));
+  // The permutation, replayed from the engine's generator.
+  const next = seededRandom(3);
+  const rows = d.y.map((l, i) => (targets.includes(l) ? i : -1)).filter((i) => i >= 0);
+  const perm = permuteWithinGroups(rows.map((r) => d.chunks[r]!), rows.length, next);
+  const y = d.y.slice();
+  rows.forEach((r, i) => { y[r] = d.y[rows[perm[i]!]!]!; });
+  const again = await searchlight({ ...base, y });
+  assert.deepEqual(Array.from(res.nullScores), Array.from(again.scores));
 });
