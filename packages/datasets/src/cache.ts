@@ -20,17 +20,28 @@ export interface FetchOptions {
   download?: Pick<DownloadOptions, 'retries' | 'backoffMs' | 'maxRedirects' | 'idleTimeoutMs' | 'deadlineMs' | 'signal'>;
 }
 
+/** A download's progress as a fetcher reports it: the file's own progress plus its place in the batch. */
 export interface FetchProgress extends DownloadProgress {
+  /** Index of this download among the ones this call makes, from 0. */
   fileIndex: number;
+  /** Number of downloads this call makes (the files missing from the cache, not the dataset's size). */
   fileCount: number;
 }
 
+/**
+ * The cache folder as an absolute path: `dataDir` when given, else $NEURODECODE_DATA, else
+ * `~/neurodecode_data`. Nothing is created.
+ */
 export function resolveDataDir(dataDir?: string): string {
   if (dataDir) return resolve(dataDir);
   const fromEnv = process.env.NEURODECODE_DATA;
   return fromEnv ? resolve(fromEnv) : join(homedir(), 'neurodecode_data');
 }
 
+/**
+ * Whether fetchers may only read the cache: `offline` when given, else true when
+ * $NEURODECODE_OFFLINE is `1`, `true` or `yes` (any case).
+ */
 export function isOffline(offline?: boolean): boolean {
   if (offline !== undefined) return offline;
   const v = (process.env.NEURODECODE_OFFLINE ?? '').toLowerCase();
@@ -47,6 +58,10 @@ export function parseMd5Sums(text: string): Map<string, string> {
   return sums;
 }
 
+/**
+ * Offline mode is on and the cache lacks files the dataset needs. `missing` lists them as
+ * `<dataset>/<file>` paths relative to `dataDir`.
+ */
 export class OfflineError extends Error {
   constructor(
     readonly dataDir: string,
@@ -59,6 +74,7 @@ export class OfflineError extends Error {
 
 /** A downloadable file, optionally an archive unpacked into the dataset folder. */
 export interface Resource {
+  /** Where to download it from (`http:`, `https:` or `file:`). */
   url: string;
   /** Name in the dataset folder and in MD5SUMS. */
   fileName: string;
@@ -70,9 +86,11 @@ export interface Resource {
   outsideManifest?: boolean;
 }
 
+/** A dataset as {@link ensureDataset} installs it: its folder, its files and where their checksums come from. */
 export interface DatasetSpec {
   /** Folder under the cache. */
   name: string;
+  /** The files (or archives) that make up the dataset. */
   resources: Resource[];
   /** Where the MD5SUMS manifest lives; `optional` tolerates a 404 (then nothing is verified). */
   checksums?: { url: string; optional: boolean };

@@ -11,7 +11,9 @@ import { basename, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { withLock } from './lock.js';
 
+/** One progress report from {@link downloadFile}, sent as bytes arrive. */
 export interface DownloadProgress {
+  /** The URL as the caller gave it (before any redirect). */
   url: string;
   /** Final path of the file being downloaded. */
   file: string;
@@ -21,6 +23,7 @@ export interface DownloadProgress {
   total?: number;
 }
 
+/** Options of {@link downloadFile}: checksum, retry policy, timeouts, progress and cancellation. */
 export interface DownloadOptions {
   /** Hex MD5 the finished file must have; on mismatch nothing is left behind. */
   expectedMd5?: string;
@@ -37,13 +40,19 @@ export interface DownloadOptions {
    * cannot keep a fetch alive forever. Default $NEURODECODE_FETCH_DEADLINE seconds, else 2 hours.
    */
   deadlineMs?: number;
+  /** Called when each response starts and after every chunk is written to disk. */
   onProgress?: (p: DownloadProgress) => void;
+  /** Aborts the download; the promise rejects with the signal's reason and a non-empty `.part` file is kept for a later resume. */
   signal?: AbortSignal;
 }
 
+/** What {@link downloadFile} returns once the file is in place under its final name. */
 export interface DownloadResult {
+  /** Final path of the file (the `dest` argument). */
   path: string;
+  /** Size of the file in bytes. */
   bytes: number;
+  /** Lower-case hex MD5 of the file. */
   md5: string;
   /** Attempts that resumed a partial file with a Range request. */
   resumedAttempts: number;
@@ -62,6 +71,10 @@ export class DownloadError extends Error {
   }
 }
 
+/**
+ * The downloaded (or copied) file's MD5 differs from the expected one. The partial file has been
+ * deleted when this is thrown; `expected` and `actual` are lower-case hex digests.
+ */
 export class ChecksumError extends Error {
   constructor(
     readonly file: string,
@@ -74,6 +87,7 @@ export class ChecksumError extends Error {
   }
 }
 
+/** Lower-case hex MD5 of a file, streamed (the file is never held in memory whole). */
 export async function md5File(path: string): Promise<string> {
   const hash = createHash('md5');
   await pipeline(createReadStream(path), hash);

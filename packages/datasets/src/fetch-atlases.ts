@@ -6,12 +6,16 @@ import { ensureDataset, type FetchOptions } from './cache.js';
 
 /** FSL's standard-space images (data_standard repository). */
 export const MNI152_BASE_URL = 'https://git.fmrib.ox.ac.uk/fsl/data_standard/-/raw/master/';
+/** File name of the skull-stripped MNI152 T1 1 mm template, on the server and in the cache. */
 export const MNI152_TEMPLATE_FILE = 'MNI152_T1_1mm_brain.nii.gz';
+/** File name of the MNI152 1 mm brain mask, on the server and in the cache. */
 export const MNI152_MASK_FILE = 'MNI152_T1_1mm_brain_mask.nii.gz';
 /** FSL atlas bundle holding every Harvard-Oxford image and label file (as nilearn downloads it). */
 export const HARVARD_OXFORD_URL = 'https://www.nitrc.org/frs/download.php/9902/HarvardOxford.tgz';
+/** File name of the Harvard-Oxford bundle (a tar.gz) on a mirror; it is unpacked and deleted once fetched. */
 export const HARVARD_OXFORD_ARCHIVE = 'HarvardOxford.tgz';
 
+/** Options of the template and atlas fetchers: an optional mirror plus the cache options every fetcher takes. */
 export interface FetchMirrorOptions extends FetchOptions {
   /** Mirror holding the files under their own names; an MD5SUMS there is used when present. */
   baseUrl?: string;
@@ -21,11 +25,13 @@ function withSlash(url: string): string {
   return url.endsWith('/') ? url : `${url}/`;
 }
 
+/** Absolute paths of the cached MNI152 files, as {@link fetchMni152} returns them. */
 export interface Mni152 {
   /** Skull-stripped T1 template, 1 mm. */
   template: string;
   /** Binary brain mask on the same grid. */
   mask: string;
+  /** One sentence on what the files are and where they come from. */
   description: string;
 }
 
@@ -49,13 +55,22 @@ export const HARVARD_OXFORD_ATLASES: readonly string[] = HO_KINDS.flatMap((k) =>
   HO_RESOLUTIONS.flatMap((r) => [`${k}-prob-${r}`, ...[0, 25, 50].map((t) => `${k}-maxprob-thr${t}-${r}`)]),
 );
 
+/**
+ * Name of one Harvard-Oxford atlas image, as nilearn's `fetch_atlas_harvard_oxford` spells it:
+ * kind (`cort`, lateralised `cortl`, or `sub`cortical), probabilistic or max-probability at a
+ * 0/25/50 % threshold, and resolution.
+ */
 export type HarvardOxfordAtlasName = `${'cort' | 'cortl' | 'sub'}-${'prob' | `maxprob-thr${0 | 25 | 50}`}-${'1mm' | '2mm'}`;
 
+/** Options of {@link fetchHarvardOxford}. */
 export interface FetchHarvardOxfordOptions extends FetchMirrorOptions {
+  /** Which atlas image to return; anything not in {@link HARVARD_OXFORD_ATLASES} throws. */
   atlasName: HarvardOxfordAtlasName;
 }
 
+/** One fetched Harvard-Oxford atlas: absolute paths and region names, as {@link fetchHarvardOxford} returns it. */
 export interface HarvardOxfordAtlas {
+  /** The atlas asked for. */
   atlasName: HarvardOxfordAtlasName;
   /** The atlas image: 4-D (one probability volume per region, 0-100) or 3-D integer labels. */
   maps: string;
@@ -68,6 +83,7 @@ export interface HarvardOxfordAtlas {
   labels: string[];
   /** The FSL XML file the labels came from. */
   labelsFile: string;
+  /** One sentence naming the atlas and how its values are scaled. */
   description: string;
 }
 

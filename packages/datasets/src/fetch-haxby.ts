@@ -8,6 +8,10 @@ export const HAXBY_MASK_URL = 'https://www.nitrc.org/frs/download.php/7868/mask.
 /** Published subject tarballs and their MD5SUMS (PyMVPA data server). */
 export const HAXBY_BASE_URL = 'http://data.pymvpa.org/datasets/haxby2001/';
 
+/**
+ * The files each subject's tarball provides, relative to its `subjN/` folder (subject 6 has no
+ * `anat.nii.gz`).
+ */
 export const HAXBY_SUBJECT_FILES = [
   'bold.nii.gz',
   'labels.txt',
@@ -19,6 +23,7 @@ export const HAXBY_SUBJECT_FILES = [
   'anat.nii.gz',
 ] as const;
 
+/** Options of {@link fetchHaxby}: which subjects, from where, plus the cache options every fetcher takes. */
 export interface FetchHaxbyOptions extends FetchOptions {
   /** Subject numbers from 1 to 6. Default [1]. */
   subjects?: number[];
@@ -26,6 +31,10 @@ export interface FetchHaxbyOptions extends FetchOptions {
   baseUrl?: string;
 }
 
+/**
+ * Absolute paths of the fetched Haxby files, with nilearn's `fetch_haxby` fields in camelCase.
+ * Per-subject lists follow the order of the `subjects` option (duplicates removed).
+ */
 export interface HaxbyDataset {
   /** 4-D BOLD series, one per subject. */
   func: string[];
@@ -37,15 +46,19 @@ export interface HaxbyDataset {
   maskVt: string[];
   /** Face- and house-selective ventral temporal masks (mask8b_*) per subject. */
   maskFace: string[];
+  /** House-selective ventral temporal mask (mask8b_house_vt) per subject. */
   maskHouse: string[];
   /** The smaller face/house masks (mask8_*) per subject. */
   maskFaceLittle: string[];
+  /** The smaller house-selective mask (mask8_house_vt) per subject. */
   maskHouseLittle: string[];
   /** Anatomical image per subject; null for subject 6, which has none. */
   anat: (string | null)[];
+  /** {@link HAXBY_DESCRIPTION}. */
   description: string;
 }
 
+/** A few lines describing the Haxby 2001 data set (citation, design, known gaps), returned as `description`. */
 export const HAXBY_DESCRIPTION = [
   'Haxby et al. (2001), "Distributed and overlapping representations of faces and objects in',
   'ventral temporal cortex", Science 293:2425-2430. Six subjects, twelve runs each (1452 volumes,',
@@ -62,6 +75,10 @@ function subjectFiles(subject: number): string[] {
   return HAXBY_SUBJECT_FILES.filter((f) => !(subject === 6 && f === 'anat.nii.gz')).map((f) => `subj${subject}/${f}`);
 }
 
+/**
+ * Validate a list of Haxby subject numbers and drop duplicates (first occurrence kept).
+ * @throws Error `subjects: ...` when it is not an array or holds anything but integers 1 to 6.
+ */
 export function checkSubjects(subjects: number[]): number[] {
   if (!Array.isArray(subjects)) throw new Error(`subjects: expected a list of subject numbers, got ${String(subjects)}`);
   for (const s of subjects) {

@@ -9,38 +9,64 @@ import { emptyHeader, NiftiImage, serializeHeader, setHeaderAffine, writeNifti, 
 import { writeAtomically, writeSeries } from './simulate.js';
 import { Random } from './simulate-volumes.js';
 
+/** Options of {@link simulateGroup}; everything but `outDir` has a default. */
 export interface SimulateGroupOptions {
+  /** Folder to write the study into (created if needed; existing files of the same names are replaced). */
   outDir: string;
-  /** Number of subjects (default 12). */
+  /** Number of subjects, 2 to 200 (default 12). */
   subjects?: number;
-  /** Volumes per subject (default 96), in `runs` runs (default 8), balanced face/house per run. */
+  /**
+   * Volumes per subject (default 96), split evenly over the runs and balanced face/house in each
+   * run, so it must be a multiple of 2 x `runs`.
+   */
   volumes?: number;
+  /** Runs per subject, at least 2 (default 8); the labels file gives each volume's run from 0. */
   runs?: number;
   /** Effect at the strong blob's centre, in noise standard deviations (default 0.6). */
   snr?: number;
+  /** Seed of the generator, an integer in 0..2^32-1 (default 0); the same seed writes the same files. */
   seed?: number;
 }
 
+/** What {@link simulateGroup} wrote (absolute paths) and the ground truth it used. */
 export interface SimulatedGroup {
+  /** The study folder (`outDir`, resolved). */
   out: string;
+  /** `mask.nii.gz`: the shared brain mask (uint8, an ellipsoid about the size of MNI152's brain). */
   mask: string;
+  /** `truth.nii.gz`: the unshifted effect profile (float32, 1 at the strong blob's centre, 0 outside both blobs). */
   truth: string;
+  /**
+   * One entry per subject, `sub-01` first: its int16 `bold.nii.gz` (TR 2 s, MNI sform), its
+   * `labels.txt` (header `labels chunks`), the amplitude factor (0.5 to 1.5) and the shift in mm
+   * applied to both effects for that subject.
+   */
   subjects: { id: string; bold: string; labels: string; amplitude: number; shiftMm: [number, number, number] }[];
+  /** {@link MNI_4MM_SHAPE}. */
   shape: [number, number, number];
+  /** {@link MNI_4MM_AFFINE}. */
   affine: Affine;
+  /** Number of voxels inside `mask`. */
   n_mask_voxels: number;
+  /** {@link GROUP_EFFECTS}. */
   effects: { centerMm: [number, number, number]; radiusMm: number; relativeAmplitude: number }[];
+  /** The seed used. */
   seed: number;
 }
 
 /** The 4 mm MNI152 grid nilearn's 4 mm templates use (46 x 55 x 46). */
 export const MNI_4MM_SHAPE: [number, number, number] = [46, 55, 46];
+/** Voxel-to-mm affine of the 4 mm MNI152 grid (voxel (0, 0, 0) at (-90, -126, -72) mm). */
 export const MNI_4MM_AFFINE: Affine = [
   [4, 0, 0, -90],
   [0, 4, 0, -126],
   [0, 0, 4, -72],
   [0, 0, 0, 1],
 ];
+/**
+ * The two effects every simulated subject shares: Gaussian blobs (sigma = radius / 2, cut at the
+ * radius) centred in mm, the second at 0.6 of the first's amplitude.
+ */
 export const GROUP_EFFECTS = [
   { centerMm: [-40, -70, 0] as [number, number, number], radiusMm: 12, relativeAmplitude: 1 },
   { centerMm: [42, -60, -10] as [number, number, number], radiusMm: 10, relativeAmplitude: 0.6 },
@@ -81,6 +107,14 @@ function check(o: SimulateGroupOptions) {
   return { outDir: resolve(o.outDir), subjects, volumes, runs, snr, seed };
 }
 
+/**
+ * Write a simulated multi-subject face/house study on the 4 mm MNI grid for the group-inference
+ * path: `mask.nii.gz`, `truth.nii.gz` and `sub-XX/bold.nii.gz` + `sub-XX/labels.txt` per subject.
+ * Each voxel's series is 1000 + 20 x (AR(1) noise with rho 0.4 and unit variance +/- the signal),
+ * the sign given by the volume's condition; the signal is `snr` x the subject's amplitude x the
+ * effect profile moved by the subject's shift (about 3 mm sd per axis).
+ * @throws Error naming the option (`outDir`, `subjects`, `runs`, `volumes`, `snr`, `seed`) when it is out of range.
+ */
 export async function simulateGroup(opts: SimulateGroupOptions): Promise<SimulatedGroup> {
   const o = check(opts);
   const [nx, ny, nz] = MNI_4MM_SHAPE;

@@ -5,6 +5,10 @@
 // are identical wherever they are made.
 import { emptyHeader, NiftiImage, setHeaderAffine, type Affine, type NiftiHeader } from '@neurodecode/nifti-io';
 
+/**
+ * Settings of a simulated set, shared by {@link simulateFmriImages} (in memory) and
+ * `simulateFmri` (written to disk); every field has a default.
+ */
 export interface SimulationOptions {
   /** Number of volumes, at least 4 (default 216); spread over up to 12 runs. */
   volumes?: number;
@@ -34,8 +38,10 @@ export interface SimulationOptions {
   variability?: number;
 }
 
+/** {@link SimulationOptions} with every default filled in and checked (by `checkSimulationParams`, in the browser entry). */
 export type SimulationParams = Required<SimulationOptions>;
 
+/** Repetition time of every simulated set, in seconds (Haxby's TR). */
 export const SIMULATED_TR = 2.5;
 /** Noise standard deviation as a fraction of the local baseline (temporal SNR of 50). */
 const NOISE_FRACTION = 0.02;
@@ -202,6 +208,11 @@ export interface SimulationLayout {
   random: Random;
 }
 
+/**
+ * Build the volume-independent part of a set from checked parameters: the ellipsoid brain mask,
+ * the smooth baseline, the three signal blobs (radius 4 voxels), the balanced per-run design and
+ * the affine (LAS orientation, centred on the grid). Deterministic for a given seed.
+ */
 export function simulationLayout(o: SimulationParams): SimulationLayout {
   const [nx, ny, nz] = o.shape;
   const nvox = nx * ny * nz;
@@ -328,12 +339,17 @@ export class BoldVolumes {
   }
 }
 
+/** The images {@link simulateFmriImages} returns: the same content `simulateFmri` writes to disk. */
 export interface SimulatedImages {
+  /** The 4-D series (int16 or float32 as `dtype` says), TR {@link SIMULATED_TR} in its header. */
   bold: NiftiImage;
+  /** The brain mask (uint8, 1 inside the ellipsoid). */
   mask: NiftiImage;
+  /** The voxels that carry the class signal (uint8, 1 inside a blob). */
   signalMask: NiftiImage;
   /** labels.txt's text: header `labels chunks`, one row per volume. */
   labelsText: string;
+  /** The layout the images were made from (design, blobs, affine, counts). */
   layout: SimulationLayout;
 }
 

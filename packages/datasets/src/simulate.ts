@@ -34,29 +34,52 @@ export {
   simulatedClassNames,
   simulateFmriImages,
   type SimulatedImages,
+  type SimulationLayout,
   type SimulationOptions,
+  type SimulationParams,
+  Random,
 } from './simulate-volumes.js';
 
+/** Options of {@link simulateFmri}: the simulation settings plus where to write. */
 export interface SimulateOptions extends SimulationOptions {
   /** Output folder (created if missing). */
   outDir: string;
 }
 
+/**
+ * What {@link simulateFmri} wrote (absolute paths) and the settings and truth behind it; field
+ * names are snake_case because the CLI prints this object as its JSON.
+ */
 export interface SimulatedSet {
+  /** The output folder (`outDir`, resolved). */
   out: string;
+  /** `bold.nii.gz`: the 4-D series. */
   bold: string;
+  /** `mask.nii.gz`: the brain mask (uint8). */
   mask: string;
+  /** `signal_mask.nii.gz`: 1 in the voxels that carry the class signal. */
   signal_mask: string;
+  /** `labels.txt`: header `labels chunks`, then each volume's class and run (from 0). */
   labels: string;
+  /** Grid size and number of volumes. */
   shape: [number, number, number, number];
+  /** Voxel size in mm. */
   zooms: [number, number, number];
+  /** Repetition time in seconds ({@link SIMULATED_TR}). */
   tr: number;
+  /** Number of volumes. */
   n_volumes: number;
+  /** Number of runs. */
   n_runs: number;
+  /** Voxels inside the brain mask. */
   n_mask_voxels: number;
+  /** Voxels inside the signal blobs. */
   n_signal_voxels: number;
+  /** The seed used. */
   seed: number;
+  /** Class effect in noise standard deviations. */
   snr: number;
+  /** Trial-to-trial amplitude variability (see {@link SimulationOptions.variability}). */
   variability: number;
   /** The class names (face, house with two classes). */
   classes: string[];
@@ -64,6 +87,7 @@ export interface SimulatedSet {
   blobs: { center: [number, number, number]; radius: number }[];
   /** Per-volume label and run, as written to labels.txt. */
   conditions: string[];
+  /** Run index (from 0) of each volume. */
   runs: number[];
 }
 
@@ -113,6 +137,10 @@ export async function simulateFmri(opts: SimulateOptions): Promise<SimulatedSet>
   };
 }
 
+/**
+ * Write a text file so that a reader sees either the old file or the whole new one: through a
+ * temporary file in the same folder, renamed into place (removed if the write fails).
+ */
 export async function writeAtomically(path: string, text: string): Promise<void> {
   writeFileAtomicSync(path, text);
 }

@@ -2,6 +2,13 @@
 // (NIfTI method 1). And the reverse: header fields from an affine.
 import type { Affine, NiftiHeader } from './header.js';
 
+/**
+ * The voxel-to-mm affine a header implies, by NIfTI's rules: the sform rows when sform_code > 0,
+ * else the qform quaternion, offsets and pixdim when qform_code > 0, else a diagonal of pixdim
+ * 1..3 (0 read as 1) with no offset (method 1, as nibabel falls back to).
+ * @param where Names the source in errors.
+ * @throws Error `<where>: affine ...` when the result has a non-finite entry or a singular 3x3 part.
+ */
 export function affineFromHeader(h: NiftiHeader, where: string): Affine {
   let a: Affine;
   if (h.sform_code > 0) {
@@ -21,6 +28,11 @@ export function affineFromHeader(h: NiftiHeader, where: string): Affine {
   return a;
 }
 
+/**
+ * The qform affine of a header: the rotation from the unit quaternion (quatern_b/c/d, with a
+ * computed as sqrt(1 - b^2 - c^2 - d^2), clamped at 0), scaled by pixdim 1..3 with qfac
+ * (pixdim[0] < 0 flips the third axis), plus qoffset_x/y/z. Ignores qform_code.
+ */
 export function qformAffine(h: NiftiHeader): Affine {
   const b = h.quatern_b,
     c = h.quatern_c,
@@ -46,6 +58,7 @@ export function qformAffine(h: NiftiHeader): Affine {
   ];
 }
 
+/** Determinant of the upper-left 3x3 (rotation and zooms) part of an affine. */
 export function det3(a: Affine): number {
   return (
     a[0]![0]! * (a[1]![1]! * a[2]![2]! - a[1]![2]! * a[2]![1]!) -
@@ -54,6 +67,10 @@ export function det3(a: Affine): number {
   );
 }
 
+/**
+ * Throw unless `a` is a 4x4 array of rows of finite numbers whose 3x3 part is invertible
+ * (|det| >= 1e-12). Errors start with `<where>:`.
+ */
 export function checkAffine(a: Affine, where: string): void {
   if (!Array.isArray(a) || a.length !== 4 || a.some((row) => !Array.isArray(row) || row.length !== 4)) {
     throw new Error(`${where}: affine must be a 4x4 array of rows`);
@@ -183,6 +200,7 @@ export function multiplyAffines(a: Affine, b: Affine): Affine {
   return out;
 }
 
+/** True when every entry of the two 4x4 affines differs by at most `tol` (absolute, default 1e-5). */
 export function affinesClose(a: Affine, b: Affine, tol = 1e-5): boolean {
   for (let r = 0; r < 4; r++) for (let c = 0; c < 4; c++) if (Math.abs(a[r]![c]! - b[r]![c]!) > tol) return false;
   return true;

@@ -3,6 +3,13 @@
 import { isGzip, MAX_DEFLATE_RATIO, NiftiDecoder, parseNifti, type ReadOptions } from './decode.js';
 import type { NiftiImage } from './image.js';
 
+/**
+ * Decode a .nii or .nii.gz file held in memory; works in browsers (gzip through the platform's
+ * DecompressionStream) and in Node. The gzip stream is read to its end so its CRC and length are
+ * checked.
+ * @param where Names the source in errors (a file name, say).
+ * @throws Error `<where>: ...` for a corrupt gzip stream, an invalid header or truncated data.
+ */
 export async function readNiftiFromBuffer(buf: ArrayBuffer | Uint8Array, where = 'buffer', opts: ReadOptions = {}): Promise<NiftiImage> {
   const bytes = buf instanceof Uint8Array ? buf : new Uint8Array(buf);
   if (!isGzip(bytes)) return parseNifti(bytes, where, opts);

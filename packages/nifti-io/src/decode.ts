@@ -6,6 +6,7 @@ import { allocFor, dtypeFromCode, HOST_LITTLE_ENDIAN, type DtypeInfo, type Numer
 import { parseExtensions, parseHeader, sniffHeader, type NiftiHeader } from './header.js';
 import { NiftiImage } from './image.js';
 
+/** How an image is decoded: output type, scaling, a size limit and a volume selection. */
 export interface ReadOptions {
   /** 'native' keeps the file's type (int64 -> float64); float32/float64 convert while reading. */
   dtype?: 'native' | 'float32' | 'float64';
@@ -53,6 +54,11 @@ function viewCtor(d: DtypeInfo): Ctor | undefined {
   }
 }
 
+/**
+ * Incremental NIfTI decoder: feed the file's (uncompressed) bytes in chunks with `push`, then
+ * call `finish` for the image. Voxel data go straight into the output array, so a 4-D image is
+ * never held twice. Bytes after the voxel data are ignored, as nibabel does.
+ */
 export class NiftiDecoder {
   private readonly where: string;
   private readonly opts: Required<Omit<ReadOptions, 'volumes'>>;
@@ -85,10 +91,15 @@ export class NiftiDecoder {
     this.volumes = opts.volumes;
   }
 
+  /** True once every voxel value has arrived (further pushes are ignored). */
   get done(): boolean {
     return this.out !== undefined && this.written >= this.totalElems;
   }
 
+  /**
+   * Take the next chunk of the file. Throws (naming the source) as soon as the header is
+   * invalid or the image is larger than `maxBytes` or than the source can hold.
+   */
   push(chunk: Uint8Array): void {
     if (this.done) return; // trailing bytes after the data are ignored, as nibabel does
     if (!this.out) {
@@ -129,6 +140,10 @@ export class NiftiDecoder {
     }
   }
 
+  /**
+   * The decoded image.
+   * @throws Error `<where>: file is truncated ...` when the header or the voxel data are incomplete.
+   */
   finish(): NiftiImage {
     if (!this.out) {
       if (this.head.length < 4) throw new Error(`${this.where}: file is truncated (${this.head.length} bytes, no header)`);
@@ -173,7 +188,7 @@ export class NiftiDecoder {
     }
     this.info = info;
     const rank = h.dim[0]!;
-    let shape = h.dim.slice(1, rank + 1);
+    const shape = h.dim.slice(1, rank + 1);
     while (shape.length > 3 && shape[shape.length - 1] === 1 && shape.length > 4) shape.pop();
     while (shape.length < 3) shape.push(1);
     const sourceElems = shape.reduce((a, b) => a * b, 1) * info.components;
@@ -344,6 +359,7 @@ export function parseNifti(bytes: Uint8Array, where = 'buffer', opts: ReadOption
   return dec.finish();
 }
 
+/** True when the bytes start with the gzip magic number (1f 8b). */
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

@@ -1,5 +1,9 @@
 // NIfTI datatype codes and how each maps to a JavaScript typed array.
 
+/**
+ * Names of the NIfTI data types this package reads and writes (nibabel's spellings). int64 and
+ * uint64 are held as float64 in memory; rgb24, rgba32 and complex types are not numeric.
+ */
 export type DtypeName =
   | 'uint8'
   | 'int8'
@@ -16,10 +20,14 @@ export type DtypeName =
   | 'complex64'
   | 'complex128';
 
+/** The typed arrays voxel data is held in (int64/uint64 as Float64Array, rgb as Uint8Array, complex interleaved). */
 export type NumericArray = Uint8Array | Int8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array;
 
+/** One NIfTI data type: its header code, name, size in the file and whether it is arithmetic. */
 export interface DtypeInfo {
+  /** The header's `datatype` code (2 = uint8, 4 = int16, 16 = float32, ...). */
   code: number;
+  /** Its name. */
   name: DtypeName;
   /** Bytes per voxel in the file. */
   bytes: number;
@@ -51,6 +59,11 @@ const BY_NAME = new Map(TABLE.map((d) => [d.name, d]));
 
 const UNSUPPORTED: Record<number, string> = { 1536: 'float128', 2048: 'complex256', 1: 'binary (1 bit)' };
 
+/**
+ * The data type of a header `datatype` code.
+ * @throws Error `<where>: datatype N (...) is not supported` for float128, complex256 and 1-bit data,
+ * `<where>: unknown datatype code N` for codes outside the standard.
+ */
 export function dtypeFromCode(code: number, where: string): DtypeInfo {
   const d = BY_CODE.get(code);
   if (d) return d;
@@ -59,6 +72,10 @@ export function dtypeFromCode(code: number, where: string): DtypeInfo {
   throw new Error(`${where}: unknown datatype code ${code}`);
 }
 
+/**
+ * The data type of a name.
+ * @throws Error `unknown dtype "..."` for a name outside {@link DtypeName}.
+ */
 export function dtypeFromName(name: DtypeName): DtypeInfo {
   const d = BY_NAME.get(name);
   if (!d) throw new Error(`unknown dtype "${name}"`);

@@ -4,6 +4,14 @@ import { dtypeFromName, HOST_LITTLE_ENDIAN } from './dtypes.js';
 import { serializeHeader, type NiftiHeader } from './header.js';
 import type { NiftiImage } from './image.js';
 
+/**
+ * The bytes of an image ready to write: the serialised header (little-endian; NIfTI-2 when an axis
+ * exceeds 32767), the voxel data as a view of the image's own buffer (not copied), and the header
+ * fields used. dim, datatype and bitpix come from the image; the sform/qform fields are rewritten
+ * only when they do not already describe the image's affine (within 1e-6), so a read-write round
+ * trip keeps them; scaling is reset to none since values in memory are already scaled.
+ * @throws Error on a big-endian host.
+ */
 export function encodeHeader(img: NiftiImage): { header: Uint8Array; data: Uint8Array; fields: NiftiHeader } {
   if (!HOST_LITTLE_ENDIAN) throw new Error('writeNifti: big-endian hosts are not supported');
   const info = dtypeFromName(img.dtype);

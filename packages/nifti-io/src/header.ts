@@ -1,6 +1,9 @@
 // NIfTI-1 (348-byte) and NIfTI-2 (540-byte) headers: parse, serialise, and the affine.
+/** One header extension (after the header, before the voxel data). */
 export interface NiftiExtension {
+  /** The extension's ecode (e.g. 4 for AFNI, 6 for a comment). */
   code: number;
+  /** Its content, without the 8-byte esize/ecode prefix. */
   data: Uint8Array;
 }
 
@@ -46,6 +49,7 @@ export interface NiftiHeader {
   extensions: NiftiExtension[];
 }
 
+/** A voxel-to-mm affine: 4 rows of 4 numbers, the last row 0 0 0 1. */
 export type Affine = number[][];
 
 function readString(bytes: Uint8Array, off: number, len: number): string {
@@ -71,6 +75,12 @@ export function sniffHeader(first4: Uint8Array, where: string): { version: 1 | 2
   throw new Error(`${where}: not a NIfTI file (sizeof_hdr is neither 348 nor 540 in either byte order)`);
 }
 
+/**
+ * Parse a NIfTI-1 or NIfTI-2 header of either byte order from the start of a file's bytes
+ * (extensions are read separately by {@link parseExtensions}).
+ * @param where Names the source in errors.
+ * @throws Error `<where>: ...` when the bytes are not a NIfTI header or are truncated inside it.
+ */
 export function parseHeader(bytes: Uint8Array, where: string): NiftiHeader {
   if (bytes.length < 4) throw new Error(`${where}: file is truncated (no header)`);
   const { version, littleEndian: le, size } = sniffHeader(bytes.subarray(0, 4), where);

@@ -4,10 +4,18 @@ import { affineFromHeader, checkAffine, zoomsFromAffine } from './affine.js';
 import { dtypeFromName, dtypeOfArray, type DtypeName, type NumericArray } from './dtypes.js';
 import { emptyHeader, type Affine, type NiftiHeader } from './header.js';
 
+/** What a {@link NiftiImage} is made from. */
 export interface NiftiImageInit {
+  /**
+   * Voxel values in Fortran order (i fastest, then j, k, then volumes): shape's product values, times
+   * the components per voxel for rgb/complex data. Kept, not copied.
+   */
   data: NumericArray;
+  /** 3 to 7 positive integers: the spatial size, then volumes (and higher dimensions). */
   shape: readonly number[];
+  /** Voxel-to-mm affine, 4x4 rows; must be finite with an invertible 3x3 part. Copied. */
   affine: Affine;
+  /** Header fields to keep (copied); defaults to an empty NIfTI-1 header. */
   header?: NiftiHeader;
   /** Defaults to the dtype of `data`; needed only for rgb/complex data. */
   dtype?: DtypeName;
@@ -25,13 +33,27 @@ function cloneHeader(h: NiftiHeader): NiftiHeader {
   };
 }
 
+/**
+ * An image in memory: shape, voxel-to-mm affine, header and voxel data in the file's order
+ * (Fortran order, i fastest). Values are already scaled by scl_slope/scl_inter when read with
+ * scaling. `instanceof NiftiImage` holds for images made by any copy of this package.
+ */
 export class NiftiImage {
+  /** Size along each axis: 3 spatial, then volumes (and any higher dimensions). */
   readonly shape: number[];
+  /** Voxel (i, j, k) to mm, row-major 4x4. */
   readonly affine: Affine;
+  /** The header the image was read with (or made with); its affine fields may differ from `affine`. */
   readonly header: NiftiHeader;
+  /** Voxel values, Fortran order. */
   readonly data: NumericArray;
+  /** The data type the image is written as. */
   readonly dtype: DtypeName;
 
+  /**
+   * @throws Error `NiftiImage: ...` when the shape is not 3 to 7 positive integers, the data length
+   * does not match it, or the affine is not a finite invertible 4x4.
+   */
   constructor(init: NiftiImageInit) {
     const shape = init.shape.slice();
     if (shape.length < 3 || shape.length > 7 || shape.some((n) => !Number.isInteger(n) || n < 1)) {
@@ -51,6 +73,7 @@ export class NiftiImage {
     this.header = init.header ? cloneHeader(init.header) : emptyHeader();
   }
 
+  /** Number of dimensions (3 to 7). */
   get ndim(): number {
     return this.shape.length;
   }

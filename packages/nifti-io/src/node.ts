@@ -5,13 +5,14 @@ import { createGunzip, createGzip, constants as zc } from 'node:zlib';
 import { totalmem } from 'node:os';
 import { finished } from 'node:stream/promises';
 import { MAX_DEFLATE_RATIO, NiftiDecoder, type ReadOptions } from './decode.js';
-import { NiftiImage } from './image.js';
+import type { NiftiImage } from './image.js';
 import { encodeHeader } from './encode.js';
 import { parseHeader, sniffHeader, type NiftiHeader } from './header.js';
 import { openTemporary, temporaryName, untrackTemporary } from './temporaries.js';
 
 const CHUNK = 1 << 20;
 
+/** Options of {@link readNifti}: the decoding options plus the read size. */
 export interface FileReadOptions extends ReadOptions {
   /** Bytes per file read (default 1 MiB). The result never depends on it; tests vary it. */
   chunkSize?: number;
@@ -165,6 +166,7 @@ function withPath(path: string, err: unknown): Error {
   return new Error(`${path}: ${e instanceof Error ? e.message : String(err)}`);
 }
 
+/** Options of {@link writeNifti}. */
 export interface WriteOptions {
   /** gzip level for .nii.gz (0-9); 1 by default (as nibabel), fast with most of the gain. */
   compressionLevel?: number;

@@ -17,6 +17,7 @@ export function trackTemporary(path: string): void {
   live.add(path);
 }
 
+/** Stop tracking `path` (after it was renamed into place or removed); unknown paths are ignored. */
 export function untrackTemporary(path: string): void {
   live.delete(path);
 }

@@ -7,7 +7,7 @@ export { COLORMAP_NAMES, PALETTE, getColormap, parseColor, type Colormap } from 
 export { layoutOf, formatTick, type Figure, type CommonOptions } from './figure.js';
 export { pixelToWorld, viewAxes, type FigureLayout, type Panel, type View } from './layout.js';
 export { findXyzCutCoords, findCutSlices } from './cuts.js';
-export { statMap, anat, epi, valueScale, type StatMapOptions } from './stat-map.js';
+export { statMap, anat, epi, valueScale, type StatMapOptions, type ValueScale } from './stat-map.js';
 export { DISPLAY_MODES, type DisplayMode, type SliceOptions } from './slices.js';
 export { glassBrain, GLASS_DISPLAY_MODES, type GlassBrainOptions, type GlassDisplayMode } from './glass-brain.js';
 export { roi, type RoiEntry, type RoiOptions } from './roi.js';

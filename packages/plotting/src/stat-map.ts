@@ -21,13 +21,19 @@ export interface StatMapOptions extends SliceOptions {
   alpha?: number;
 }
 
+/** How a map's values become colours, as {@link valueScale} builds it. */
 export interface ValueScale {
+  /** The colour map (256 entries). */
   cmap: Colormap;
   /** The colour map is centred on zero (negative values have colours). */
   symmetric: boolean;
+  /** Value at the colour bar's low end: -vmax for a symmetric map of data with negative values, else 0. */
   lo: number;
+  /** Value at the colour bar's high end (vmax). */
   hi: number;
+  /** Values with |v| below it stay uncoloured. */
   threshold: number;
+  /** Colour-map index 0..255 of a value, or -1 for NaN, 0, values under the threshold and (non-symmetric maps) negative values. */
   toIndex: (v: number) => number;
 }
 

@@ -8,7 +8,7 @@
 // second moment is recomputed in two passes. Without a partition, or when standardizing per fold,
 // gnb.ts's functions are used.
 import type { ComputePlan } from './compute.js';
-import { gnbStatistics, gnbStride, gnbTable } from './gnb.js';
+import { gnbStatistics, gnbStride, gnbTable, gnbTableWidth, writeTableRow } from './gnb.js';
 import { sharedArray } from './queue.js';
 
 type GnbTables = Pick<ComputePlan, 'gnbStats' | 'gnbTable' | 'gnbTableOffsets'>;
@@ -45,10 +45,11 @@ export class PermutedGnb {
     const foldOf = this.foldOf,
       X = this.base.X;
     const stride = gnbStride(K);
+    const width = gnbTableWidth(K);
     const perFold = V * stride + K;
     const stats = sharedArray(Float64Array, F * perFold);
     const offsets = new Int32Array(F + 1);
-    for (let f = 0; f < F; f++) offsets[f + 1] = offsets[f]! + V * folds[f]!.test.length * K;
+    for (let f = 0; f < F; f++) offsets[f + 1] = offsets[f]! + V * folds[f]!.test.length * width;
     const table = sharedArray(Float64Array, offsets[F]!);
     // Class counts per test fold and overall; training counts are their differences.
     const cell = new Int32Array(n);
@@ -119,14 +120,7 @@ export class PermutedGnb {
         stats[st + 2 * K] = Math.max(0, a2 / aN - overallMean * overallMean);
         if (!usable) continue;
         const test = folds[f]!.test;
-        const at = offsets[f]! + col * test.length * K;
-        for (let t = 0; t < test.length; t++) {
-          const x = X[xb + test[t]!]! - cm;
-          for (let c = 0; c < K; c++) {
-            const d = x - mean[c]!;
-            table[at + t * K + c] = d * d * inv[c]!;
-          }
-        }
+        stats[st + 3 * K + 1] = writeTableRow(X, xb, test, cm, 1, mean, inv, K, table, offsets[f]! + col * test.length * width);
       }
     }
     // A zero variance: no table, GnbPredictor evaluates those spheres directly (as gnbTable does).

@@ -30,6 +30,19 @@ test('eight-class LinearSVC fast path (one-vs-rest) equals converged per-class f
   assert.ok(Math.max(...fast.scores) > 0.2, `best sphere ${Math.max(...fast.scores)}`);
 });
 
+test('eight-class GaussianNB fast path equals GaussianNB fits in the generic path', { skip }, async () => {
+  const extra = await eightClassOptions();
+  for (const standardize of [false, true]) {
+    const fast = await searchlight(await sliceOptions({ ...extra, standardize, estimator: 'gnb' }));
+    assert.equal(fast.kernel, 'gnb');
+    const generic = await searchlight(await sliceOptions({ ...extra, standardize, estimator: 'gnb', fastPath: false }));
+    assert.equal(generic.kernel, 'generic');
+    const diff = meanAbsDiff(fast.foldScores!, generic.foldScores!);
+    assert.ok(diff <= 1e-6, `standardize=${standardize}: mean abs difference ${diff}`);
+    assert.ok(Math.max(...fast.scores) > 0.2, `best sphere ${Math.max(...fast.scores)}`);
+  }
+});
+
 /** Every `step`-th mask voxel as searchlight centres: the generic logistic fits are slow. */
 async function everyNth(step: number): Promise<NiftiImage> {
   const { mask } = await haxbySlice();

@@ -3,20 +3,30 @@
 // = sum of (|value| - threshold), as nilearn's cluster-level inference defines them.
 import type { MaskGraph } from './graph.js';
 
+/** The clusters of one map, as {@link ClusterMeasurer.label} returns them. */
 export interface ClusterMaps {
   /** Cluster label per mask voxel (0 outside clusters; positive clusters first, then negative). */
   labels: Int32Array;
   /** Per cluster (index label - 1): size, mass, sign. */
   sizes: number[];
+  /** Mass of each cluster: the sum over its voxels of |value| - threshold. */
   masses: number[];
+  /** Sign of each cluster: 1 above +threshold, -1 below -threshold. */
   signs: (1 | -1)[];
 }
 
+/**
+ * Finds the supra-threshold clusters of maps on one mask (face connectivity, the 6-neighbourhood):
+ * voxels with sign x value > threshold, joined when they share a face. Size is the voxel count,
+ * mass the sum of |value| - threshold, as nilearn defines them. Buffers are allocated once, so
+ * one measurer serves every permutation of a run (not safe to share between threads).
+ */
 export class ClusterMeasurer {
   private readonly graph: MaskGraph;
   private readonly labels: Int32Array;
   private readonly queue: Int32Array;
 
+  /** A measurer for maps in the mask order of `graph`. */
   constructor(graph: MaskGraph) {
     this.graph = graph;
     this.labels = new Int32Array(graph.nVoxels);

@@ -6,6 +6,7 @@
 // Intercept tests permute by flipping the signs of the subjects' rows; other tests shuffle the rows
 // of x and Z together (Freedman & Lane's scheme as nilearn implements it).
 
+/** The design of a group test, as {@link buildDesign} takes it: one row per subject map. */
 export interface DesignInput {
   /** Number of subjects (rows). */
   n: number;
@@ -17,7 +18,12 @@ export interface DesignInput {
   modelIntercept?: boolean;
 }
 
+/**
+ * A design ready for the permutation kernel: the tested variable and confounds orthonormalised so a
+ * voxel's t statistic is two dot products (see {@link prepareTargets}).
+ */
 export interface Design {
+  /** Number of subjects (rows). */
   n: number;
   /** True: permute by sign flips (the tested variable is the intercept); false: shuffle rows. */
   interceptTest: boolean;
@@ -61,6 +67,16 @@ export function orthonormalize(cols: readonly ArrayLike<number>[], n: number): F
   return basis;
 }
 
+/**
+ * Build the design of nilearn's `permuted_ols`: a single intercept is kept across the tested
+ * variable and the confounds, an intercept is added to the confounds when `modelIntercept` and the
+ * test is not on the intercept, the confounds are orthonormalised and the tested variable is
+ * orthogonalised against them and scaled to unit norm. A constant tested variable (or one constant
+ * confound with a non-constant tested variable) makes it a sign-flip test.
+ * @throws Error naming `subjects`, `tested`, `confounds[j]` or `design` for fewer than 2 maps, a
+ * column of the wrong length or with non-finite values, an all-zero tested variable, one explained
+ * by the confounds, or no residual degree of freedom.
+ */
 export function buildDesign(input: DesignInput): Design {
   const { n } = input;
   if (!Number.isInteger(n) || n < 2) throw new Error(`subjects: need at least 2 maps, got ${n}`);

@@ -2,6 +2,7 @@
 // six face neighbours that are also in the mask, -1 otherwise. Clusters and TFCE walk this graph
 // instead of the full 3-D grid, so every pass costs O(mask voxels).
 
+/** A mask's voxels and their face neighbours inside the mask, as {@link maskGraph} builds them. */
 export interface MaskGraph {
   /** Number of mask voxels. */
   nVoxels: number;
@@ -9,6 +10,7 @@ export interface MaskGraph {
   neighbours: Int32Array;
   /** Flat grid index (Fortran order, i fastest) of each mask voxel. */
   gridIndex: Int32Array;
+  /** The grid's spatial shape. */
   shape: [number, number, number];
 }
 

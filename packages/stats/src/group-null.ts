@@ -7,30 +7,54 @@ import { prevalence } from './prevalence.js';
 import { stelzer } from './stelzer.js';
 import { unmask } from './stack.js';
 
+/** Inputs and settings of {@link runNullMethod}. */
 export interface NullMethodOptions {
+  /** One 3-D map per subject (paths or images). */
   maps: readonly ImgLike[];
+  /** One 4-D file of permutation maps per subject, in the order of `maps`. */
   nullMaps: readonly ImgLike[];
+  /** 3-D mask on the maps' grid. */
   mask: ImgLike;
+  /** Value subtracted from every map and null map (default 0). */
   chance?: number;
   /** stelzer: bootstrap draws; prevalence: second-level permutations. */
   nPerm?: number;
+  /** Seed of the draws (default 0). */
   seed?: number;
   /** stelzer: voxel-wise cluster-forming p. */
   threshold?: number;
+  /** prevalence: the prevalence threshold (default 0.5). */
   gamma0?: number;
+  /** prevalence: the significance level (default 0.05). */
   alpha?: number;
+  /** stelzer: name cluster peaks from this atlas (maps in its space). */
   atlas?: AtlasSpec;
+  /** Progress of the draws or permutations, at most every 100 ms. */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What {@link runNullMethod} returns: images on the mask's grid, a clusters table and a JSON summary. */
 export interface NullMethodResult {
+  /**
+   * prevalence: `min`, `logp_global[_uncorrected]`, `logp_majority[_uncorrected]`,
+   * `gamma0_max[_uncorrected]` (p maps as -log10 p); stelzer: `mean`, `logp_voxel`, `clusters`
+   * (int32 labels), `logp_cluster`, `significant` (1 in FDR-significant clusters).
+   */
   images: Record<string, NiftiImage>;
+  /** stelzer only: one row per cluster, smallest p first, with its peak and atlas region. */
   clustersTsv?: string;
+  /** Counts, settings and (stelzer) the clusters, snake_case for the CLI's JSON. */
   summary: Record<string, unknown>;
 }
 
 const logp = (p: Float64Array) => p.map((x) => -Math.log10(x));
 
+/**
+ * Stelzer or prevalence inference from files, as `neurodecode group --method stelzer|prevalence`
+ * runs it: load the maps and null maps ({@link loadNullStack}), run {@link stelzer} or
+ * {@link prevalence}, and put the results back on the mask's grid. Writes nothing.
+ * @throws Error naming the argument when the maps, null maps or mask do not match, or a setting is out of range.
+ */
 export async function runNullMethod(method: 'stelzer' | 'prevalence', o: NullMethodOptions): Promise<NullMethodResult> {
   const st = await loadNullStack(o.maps, o.nullMaps, o.mask, { chance: o.chance });
   const V = st.graph.nVoxels;

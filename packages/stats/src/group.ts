@@ -5,25 +5,34 @@ import { findClusters, atlasRegionsAt, type AtlasSpec, type ClusterRow, type Img
 import { permutedOls, type PermutationOptions, type PermutationResult } from './permutation.js';
 import { loadStack, unmask, type StackOptions, type SubjectStack } from './stack.js';
 
+/**
+ * Options of {@link groupInference}: loading (chance level, paired maps), the permutation
+ * inference ({@link PermutationOptions}) and an atlas to name cluster peaks.
+ */
 export interface GroupOptions extends PermutationOptions, StackOptions {
   /** Name cluster peaks from this atlas (maps must be in its space, e.g. MNI for Harvard-Oxford). */
   atlas?: AtlasSpec;
 }
 
+/** One row of the clusters table: the cluster's extent and peak with its corrected p values. */
 export interface GroupClusterRow extends ClusterRow {
-  /** FWE-corrected cluster-size and cluster-mass p values. */
+  /** FWE-corrected cluster-size p value. */
   pSize: number;
+  /** FWE-corrected cluster-mass p value. */
   pMass: number;
   /** Voxel-level FWE p at the peak (max-t). */
   pPeak: number;
 }
 
+/** What {@link groupInference} returns: the output images, the clusters table and the raw results. */
 export interface GroupResult {
   /** Output images under nilearn's names: t, logp_max_t, and when computed size, mass, tfce, logp_max_*. */
   images: Record<string, NiftiImage>;
   /** Clusters at the cluster-forming threshold, strongest peak first (empty without a threshold). */
   clusters: GroupClusterRow[];
+  /** The permutation results in mask order (nulls, dof, scheme...). */
   stats: PermutationResult;
+  /** The loaded maps and mask. */
   stack: SubjectStack;
 }
 
@@ -39,6 +48,14 @@ export const OUTPUT_MAPS = {
   logp_max_tfce: 'logpMaxTfce',
 } as const;
 
+/**
+ * Group inference on subject maps, as nilearn's `non_parametric_inference`: load and check the
+ * maps ({@link loadStack}), run {@link permutedOls}, put each map back on the mask's grid under
+ * nilearn's output names ({@link OUTPUT_MAPS}; `size` as int32), and, with a cluster-forming
+ * `threshold`, list the clusters of the t map (face connectivity) with their corrected p values
+ * and, with `atlas`, the region at each peak. Writes nothing.
+ * @throws Error naming the argument for bad maps, mask, chance level, design or options.
+ */
 export async function groupInference(maps: readonly ImgLike[], mask: ImgLike, opts: GroupOptions = {}): Promise<GroupResult> {
   const stack = await loadStack(maps, mask, opts);
   const stats = await permutedOls(stack.Y, stack.n, stack.graph, opts);

@@ -8,11 +8,15 @@ import { tFromDots, type Design } from './design.js';
 import type { MaskGraph } from './graph.js';
 import { TfceComputer, type TfceParams } from './tfce.js';
 
+/** What a {@link PermutationKernel} computes for each permutation. */
 export interface KernelOptions {
   /** Cluster-forming threshold on the t scale (undefined: no cluster inference). */
   thresholdT?: number;
+  /** Compute TFCE (the max TFCE of each permutation, the TFCE map of the observed one). */
   tfce: boolean;
+  /** Count both signs: |t| for the max statistic, positive and negative clusters and TFCE. */
   twoSided: boolean;
+  /** TFCE exponents (default E = 0.5, H = 2). */
   tfceParams?: TfceParams;
   /** Memory budget for the sign-flip tables in bytes (default 256 MiB). */
   tableBytes?: number;
@@ -21,14 +25,24 @@ export interface KernelOptions {
 /** Per-permutation maxima, stored 4 per item: max t, max size, max mass, max TFCE. */
 export const STATS_PER_ITEM = 4;
 
+/**
+ * One permutation's statistics on a prepared stack: its t map, then the maxima the FWE nulls need
+ * (max t, largest cluster size and mass at the cluster-forming threshold, max TFCE). Used by the
+ * main thread and by each worker. For sign-flip designs the per-subject terms are tabulated in
+ * groups of up to 8 subjects (within `tableBytes`), so a permutation costs one addition per group
+ * and voxel. Holds its own buffers: one kernel per thread.
+ */
 export class PermutationKernel {
+  /** Number of mask voxels (columns of Y). */
   readonly V: number;
+  /** Number of subjects (rows of Y). */
   readonly n: number;
   private readonly Y: Float64Array;
   private readonly design: Design;
   private readonly cols: Float64Array[];
   private readonly opts: KernelOptions;
   private readonly B: Float64Array[];
+  /** The current t map (overwritten by each call that computes one). */
   readonly t: Float64Array;
   private readonly clusters: ClusterMeasurer;
   private readonly tfce: TfceComputer;
@@ -37,6 +51,11 @@ export class PermutationKernel {
   private tables?: Float64Array[][];
   private groups?: number[][];
 
+  /**
+   * @param Y Targets from {@link prepareTargets}: n rows of V mask voxels.
+   * @param design The design the targets were prepared with.
+   * @param graph The mask's graph (clusters and TFCE).
+   */
   constructor(Y: Float64Array, design: Design, graph: MaskGraph, opts: KernelOptions) {
     this.n = design.n;
     this.V = Y.length / design.n;

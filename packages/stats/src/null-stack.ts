@@ -4,6 +4,10 @@
 import { loadImg, type ImgLike } from '@neurodecode/image-ops';
 import { loadStack, type SubjectStack } from './stack.js';
 
+/**
+ * Subject maps with their permutation (null) maps, as {@link loadNullStack} returns them: the
+ * observed stack plus, per subject, its null maps minus the chance level, in mask order.
+ */
 export interface NullStack extends SubjectStack {
   /** nulls[s][k * V + v]: permutation map k of subject s. */
   nulls: Float32Array[];

@@ -11,6 +11,10 @@ import { runPool, shared, type PoolInput } from './pool.js';
 import { Rng } from './rng.js';
 import { tIsf } from './tdist.js';
 
+/**
+ * Options of {@link permutedOls}: the design (tested variable, confounds, intercept; default a
+ * one-sample test of the group mean) and the inference to run.
+ */
 export interface PermutationOptions extends Omit<DesignInput, 'n'> {
   /** Number of permutations (default 10000; 0: observed maps only). */
   nPerm?: number;
@@ -35,27 +39,45 @@ export interface PermutationOptions extends Omit<DesignInput, 'n'> {
   onProgress?: (done: number, total: number) => void;
 }
 
+/**
+ * What {@link permutedOls} returns: maps in mask order (one value per mask voxel), the null
+ * distributions of the maxima, and the observed clusters. The `tfce` fields are present with
+ * `tfce`, the size/mass/cluster fields with `threshold`. p maps are -log10 FWE-corrected p values.
+ */
 export interface PermutationResult {
-  /** Maps in mask order (one value per mask voxel). */
+  /** Observed t statistic (mask order). */
   t: Float64Array;
+  /** -log10 of the max-t FWE p of each voxel (|t| when two-sided). */
   logpMaxT: Float64Array;
+  /** Observed TFCE map (signed when two-sided). */
   tfce?: Float64Array;
+  /** -log10 FWE p of each voxel's |TFCE| against the max-TFCE null. */
   logpMaxTfce?: Float64Array;
+  /** Size (voxels) of the cluster each voxel belongs to, 0 outside clusters. */
   size?: Float64Array;
+  /** -log10 cluster-size FWE p of each voxel's cluster (outside clusters: the p of size 0). */
   logpMaxSize?: Float64Array;
+  /** Mass of the cluster each voxel belongs to, 0 outside clusters. */
   mass?: Float64Array;
+  /** -log10 cluster-mass FWE p of each voxel's cluster. */
   logpMaxMass?: Float64Array;
   /** Null distributions of the maxima, one value per permutation (in draw order). */
   h0MaxT: Float64Array;
+  /** Max TFCE of each permutation. */
   h0MaxTfce?: Float64Array;
+  /** Largest cluster size of each permutation. */
   h0MaxSize?: Float64Array;
+  /** Largest cluster mass of each permutation. */
   h0MaxMass?: Float64Array;
   /** Observed clusters at the cluster-forming threshold (labels in mask order, 1-based). */
   clusters?: { labels: Int32Array; sizes: number[]; masses: number[]; signs: (1 | -1)[]; pSize: number[]; pMass: number[] };
   /** t threshold used for clusters, the t statistic's degrees of freedom, and the permutation scheme. */
   thresholdT?: number;
+  /** Residual degrees of freedom of the t statistic. */
   dof: number;
+  /** Permutations drawn. */
   nPerm: number;
+  /** Sign flips for a test on the intercept, row permutations otherwise. */
   scheme: 'sign-flip' | 'row-permutation';
   /** Distinct permutations actually computed. */
   computed: number;

@@ -7,43 +7,57 @@
 // uncorrected (per voxel) and FWE-corrected (max over voxels of the minimum) versions.
 import { subjectDraws } from './rng.js';
 
+/** The maps {@link prevalence} works on, all in one mask's order (see {@link NullStack}). */
 export interface PrevalenceInput {
   /** observed[s * V + v]. */
   observed: Float64Array;
   /** nulls[s][k * V + v]: subject s's first-level permutation maps (the observed map excluded). */
   nulls: readonly Float32Array[];
+  /** Number of permutation maps of each subject. */
   counts: readonly number[];
+  /** Number of mask voxels. */
   V: number;
 }
 
+/** Options of {@link prevalence}. */
 export interface PrevalenceOptions {
   /** Second-level permutations, the neutral one included (default 10000). */
   nPerm?: number;
+  /** Seed of the second-level draws (default 0). */
   seed?: number;
   /** Prevalence threshold for the majority-null p map (default 0.5). */
   gamma0?: number;
   /** Significance level for the largest rejected gamma0 (default 0.05). */
   alpha?: number;
+  /** Called at most every 100 ms with permutations done and `nPerm`. */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What {@link prevalence} returns; maps in mask order. */
 export interface PrevalenceResult {
   /** Minimum over subjects of the observed maps. */
   minStat: Float64Array;
   /** Global-null p, uncorrected and FWE-corrected. */
   pGlobalUncorrected: Float64Array;
+  /** Global-null p, FWE-corrected (against the null of the maximum over voxels). */
   pGlobal: Float64Array;
   /** Majority-null p for gamma0, uncorrected and FWE-corrected. */
   pMajorityUncorrected: Float64Array;
+  /** Majority-null p for gamma0, FWE-corrected. */
   pMajority: Float64Array;
   /** Largest gamma0 rejected at alpha (0 where even the global null is not rejected), uncorrected and corrected. */
   gamma0MaxUncorrected: Float64Array;
+  /** Largest gamma0 rejected at alpha, FWE-corrected. */
   gamma0Max: Float64Array;
   /** Null of the maximum over voxels of the minimum statistic, one per permutation. */
   h0MaxMin: Float64Array;
+  /** Second-level permutations, the neutral one included. */
   nPerm: number;
+  /** Number of subjects. */
   nSubjects: number;
+  /** The prevalence threshold used. */
   gamma0: number;
+  /** The significance level used. */
   alpha: number;
 }
 
@@ -57,16 +71,33 @@ export function prevalenceDraws(counts: readonly number[], nPerm: number, seed: 
   );
 }
 
+/**
+ * Allefeld et al.'s majority-null p for prevalence threshold `gamma0` from the global-null p of
+ * the minimum statistic over `n` subjects: ((1 - gamma0) pGlobal^(1/n) + gamma0)^n.
+ */
 export function majorityNullP(pGlobal: number, n: number, gamma0: number): number {
   return ((1 - gamma0) * pGlobal ** (1 / n) + gamma0) ** n;
 }
 
+/**
+ * The largest prevalence threshold gamma0 still rejected at `alpha`, given the global-null p over
+ * `n` subjects: (alpha^(1/n) - pGlobal^(1/n)) / (1 - pGlobal^(1/n)), or 0 when even the global
+ * null is not rejected (pGlobal > alpha) or pGlobal is 1.
+ */
 export function largestGamma0(pGlobal: number, n: number, alpha: number): number {
   const a = alpha ** (1 / n),
     p = pGlobal ** (1 / n);
   return p <= a && p < 1 ? (a - p) / (1 - p) : 0;
 }
 
+/**
+ * Allefeld, Görgen & Haynes (2016) population prevalence inference: the minimum over subjects of
+ * their maps, tested against second-level permutations that pick one first-level map per subject
+ * (the first permutation is the neutral one, every subject's observed map). Gives the global-null
+ * and majority-null p maps and the largest gamma0 rejected, each uncorrected (per voxel) and
+ * FWE-corrected (max over voxels of the minimum).
+ * @throws Error naming `subjects` (fewer than 2), `nPerm`, `gamma0` (outside [0, 1)) or `alpha` (outside (0, 1)).
+ */
 export async function prevalence(input: PrevalenceInput, opts: PrevalenceOptions = {}): Promise<PrevalenceResult> {
   const { observed, nulls, counts, V } = input;
   const S = counts.length;

@@ -1,12 +1,20 @@
 // Seeded pseudo-random numbers (xoshiro128**, seeded through splitmix32) so a permutation run is
 // reproducible from its seed alone, whatever the number of threads.
 
+/**
+ * Seeded pseudo-random numbers: xoshiro128** with its state seeded through splitmix32, so every
+ * permutation of a run is reproducible from the seed alone, whatever the number of threads.
+ */
 export class Rng {
   private s0: number;
   private s1: number;
   private s2: number;
   private s3: number;
 
+  /**
+   * @param seed An integer in [0, 2^32).
+   * @throws Error `seed: ...` for anything else.
+   */
   constructor(seed: number) {
     if (!Number.isInteger(seed) || seed < 0 || seed > 2 ** 32 - 1) throw new Error(`seed: expected an integer in [0, 2^32), got ${seed}`);
     let x = seed >>> 0;

@@ -1,19 +1,24 @@
 // A stack of subject maps inside a mask: loaded, checked (same grid and affine, finite inside the
 // mask, chance level within the maps' range) and flattened to rows of mask voxels.
-import { NiftiImage } from '@neurodecode/nifti-io';
+import type { NiftiImage } from '@neurodecode/nifti-io';
 import { loadImg, type ImgLike } from '@neurodecode/image-ops';
 import { maskGraph, type MaskGraph } from './graph.js';
 
+/** Subject maps inside a mask, flattened to rows of mask voxels, as {@link loadStack} returns them. */
 export interface SubjectStack {
   /** n rows of V mask voxels, minus the chance level. */
   Y: Float64Array;
+  /** Number of rows (maps; a 4-D input counts one row per volume). */
   n: number;
+  /** The mask's voxels and face neighbours; defines the column order of `Y`. */
   graph: MaskGraph;
+  /** The mask image (3-D). */
   mask: NiftiImage;
   /** Names of the inputs (paths, or "maps[i]"), for messages. */
   names: string[];
 }
 
+/** Options of {@link loadStack}. */
 export interface StackOptions {
   /** Value subtracted from every map (e.g. 0.5 for two-class accuracy); default 0. */
   chance?: number;
@@ -38,7 +43,13 @@ function sameGrid(a: NiftiImage, b: NiftiImage): string | undefined {
 
 const nameOf = (img: ImgLike, i: number, what: string) => (typeof img === 'string' ? img : `${what}[${i}]`);
 
-/** Load maps (3-D each, or one 4-D image per entry) and a mask into a subject stack. */
+/**
+ * Load maps (3-D each, or one 4-D image per entry, each volume a row) and a mask into a subject
+ * stack: every map on the mask's grid (same shape, affine within 1e-4 relative), finite inside the
+ * mask, and, when `chance` is given for an unpaired stack, the chance level within the maps' range.
+ * @throws Error naming the map (its path, or `maps[i]` / `pairedWith[i]`), `mask`, `chance` or
+ * `pairedWith` when one of these checks fails or there are fewer than `minMaps` rows.
+ */
 export async function loadStack(maps: readonly ImgLike[], maskImg: ImgLike, opts: StackOptions = {}): Promise<SubjectStack> {
   const chance = opts.chance ?? 0;
   if (!Number.isFinite(chance)) throw new Error(`chance: expected a finite number, got ${chance}`);

@@ -9,26 +9,33 @@ import type { MaskGraph } from './graph.js';
 import { ClusterMeasurer } from './cluster-measures.js';
 import { subjectDraws } from './rng.js';
 
+/** The maps {@link stelzer} works on, all in one mask's order (see {@link NullStack}). */
 export interface StelzerInput {
   /** observed[s * V + v]: subject s's map. */
   observed: Float64Array;
   /** nulls[s][k * V + v]: subject s's permutation maps. */
   nulls: readonly Float32Array[];
+  /** Number of permutation maps of each subject. */
   counts: readonly number[];
+  /** The mask's graph (V = its voxel count; clusters are face-connected). */
   graph: MaskGraph;
 }
 
+/** Options of {@link stelzer}. */
 export interface StelzerOptions {
   /** Bootstrap draws of the group null map (default 100000). */
   nDraws?: number;
+  /** Seed of the draws (default 0). */
   seed?: number;
   /** Voxel-wise cluster-forming p (default 0.001). */
   threshold?: number;
   /** FDR level over clusters (default 0.05). */
   fdr?: number;
+  /** Called at most every 100 ms; `total` is 2 x nDraws (two passes over the draws). */
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What {@link stelzer} returns; maps in mask order. */
 export interface StelzerResult {
   /** Observed group mean map. */
   mean: Float64Array;
@@ -38,13 +45,17 @@ export interface StelzerResult {
   voxelThreshold: Float64Array;
   /** Observed clusters: label per voxel (0 = none), size, p, FDR-significant flag. */
   labels: Int32Array;
+  /** Size (voxels) of each observed cluster (index label - 1). */
   clusterSizes: number[];
+  /** Cluster p: (1 + #{null clusters at least as large}) / (1 + #{null clusters}). */
   clusterP: number[];
+  /** Whether each cluster survives Benjamini-Hochberg FDR at `fdr`. */
   significant: boolean[];
   /** Smallest cluster size significant at the FDR level (undefined: none). */
   sizeThreshold?: number;
   /** All null clusters' sizes: nullSizeCounts[s] = number of null clusters of size s. */
   nullSizeCounts: Float64Array;
+  /** Bootstrap draws used. */
   nDraws: number;
 }
 
@@ -53,6 +64,15 @@ export function stelzerDraws(counts: readonly number[], nDraws: number, seed: nu
   return subjectDraws(counts, nDraws, seed);
 }
 
+/**
+ * Stelzer, Chen & Turner (2013) group inference from each subject's own permutation maps: a
+ * bootstrapped group null map averages one randomly drawn null map per subject (`nDraws` times);
+ * each voxel gets its p and a cluster-forming threshold (the value exceeded by a fraction
+ * `threshold` of the null draws); the clusters of the null maps above those thresholds give the
+ * cluster-size null, then each observed cluster's p and Benjamini-Hochberg FDR over clusters.
+ * Draws are replayed from the seed, so the null maps are never all held in memory.
+ * @throws Error naming `nDraws`, `threshold` or `subjects` (fewer than 2).
+ */
 export async function stelzer(input: StelzerInput, opts: StelzerOptions = {}): Promise<StelzerResult> {
   const { observed, nulls, counts, graph } = input;
   const S = counts.length,

@@ -8,6 +8,7 @@
 // as offsets along the tree, kept through path compression). One pass costs O(voxels).
 import type { MaskGraph } from './graph.js';
 
+/** Number of height steps between 0 and the map's maximum (fslmaths' and nilearn's 100). */
 export const TFCE_STEPS = 100;
 const MAX_LEVELS = TFCE_STEPS + 2;
 
@@ -23,6 +24,7 @@ export function tfceHeights(maxScore: number, out: Float64Array = new Float64Arr
   return len;
 }
 
+/** TFCE exponents; the defaults (E = 0.5, H = 2) are fslmaths' and nilearn's. */
 export interface TfceParams {
   /** Extent exponent (default 0.5). */
   E?: number;
@@ -30,6 +32,13 @@ export interface TfceParams {
   H?: number;
 }
 
+/**
+ * Threshold-free cluster enhancement on one mask, as fslmaths and nilearn 0.10 compute it: at each
+ * height h of {@link tfceHeights}, a voxel with value >= h gains size^E x h^H, size being its
+ * face-connected cluster's voxel count at that height. One pass costs O(mask voxels) (union-find
+ * from the highest step down). Buffers are allocated once per computer, so one serves every
+ * permutation of a run (not safe to share between threads).
+ */
 export class TfceComputer {
   private readonly graph: MaskGraph;
   private readonly E: number;
@@ -47,6 +56,7 @@ export class TfceComputer {
   private readonly cum = new Float64Array(MAX_LEVELS + 1);
   private readonly extent: Float64Array;
 
+  /** A computer for maps in the mask order of `graph`. */
   constructor(graph: MaskGraph, params: TfceParams = {}) {
     this.graph = graph;
     this.E = params.E ?? 0.5;
