@@ -28,7 +28,18 @@ const fixtures = join(root, 'scripts', 'consumer');
 const keep = process.argv.includes('--keep');
 const sizesOnly = process.argv.includes('--sizes-only');
 /** Packages whose main entry must bundle for a browser with no Node built-in. */
-export const BROWSER_SAFE = ['matrix', 'nifti-io', 'image-ops', 'maskers', 'estimators', 'cv', 'decoding', 'searchlight', 'plotting'];
+export const BROWSER_SAFE = [
+  'matrix',
+  'nifti-io',
+  'image-ops',
+  'maskers',
+  'estimators',
+  'cv',
+  'decoding',
+  'searchlight',
+  'plotting',
+  'stats',
+];
 
 const t0 = performance.now();
 const step = (what) => console.error(`consumer-test: ${what} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);

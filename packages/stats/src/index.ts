@@ -1,23 +1,9 @@
-// @neurodecode/stats: group inference on subject maps.
-export { tSf, tCdf, tIsf, tPdf, incompleteBeta, logGamma } from './tdist.js';
-export { Rng } from './rng.js';
-export { maskGraph, type MaskGraph } from './graph.js';
-export { buildDesign, prepareTargets, orthonormalize, type Design, type DesignInput } from './design.js';
-export { TfceComputer, TFCE_STEPS, tfceHeights, type TfceParams } from './tfce.js';
-export { ClusterMeasurer, type ClusterMaps } from './cluster-measures.js';
-export { PermutationKernel, type KernelOptions } from './kernel.js';
-export { permutedOls, drawPermutations, maxStatLogp, clusterP, type PermutationOptions, type PermutationResult } from './permutation.js';
-export { loadStack, unmask, type SubjectStack, type StackOptions } from './stack.js';
-export { groupInference, clustersTsv, OUTPUT_MAPS, type GroupOptions, type GroupResult, type GroupClusterRow } from './group.js';
-export { loadNullStack, type NullStack } from './null-stack.js';
-export { stelzer, stelzerDraws, benjaminiHochberg, type StelzerInput, type StelzerOptions, type StelzerResult } from './stelzer.js';
-export {
-  prevalence,
-  prevalenceDraws,
-  majorityNullP,
-  largestGamma0,
-  type PrevalenceInput,
-  type PrevalenceOptions,
-  type PrevalenceResult,
-} from './prevalence.js';
-export { runNullMethod, type NullMethodOptions, type NullMethodResult } from './group-null.js';
+// @neurodecode/stats: group inference on subject maps. The Node entry: everything in core.ts,
+// with permutations run on worker threads (by default one per available core).
+import { availableParallelism } from 'node:os';
+import { setPoolRunner } from './pool.js';
+import { runWorkerPool } from './pool-node.js';
+
+export * from './core.js';
+
+setPoolRunner(runWorkerPool, availableParallelism);

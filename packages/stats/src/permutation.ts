@@ -3,11 +3,10 @@
 // FWE, as -log10 p maps. Sign flips repeat when 2^n is not much larger than the number of
 // permutations (12 subjects: 4,096 patterns); each distinct pattern is computed once and counted
 // as often as it was drawn, which gives exactly the same nulls.
-import { availableParallelism } from 'node:os';
 import { buildDesign, prepareTargets, type DesignInput } from './design.js';
 import type { MaskGraph } from './graph.js';
 import { PermutationKernel, STATS_PER_ITEM, type KernelOptions } from './kernel.js';
-import { runPool, shared, type PoolInput } from './pool.js';
+import { poolRunner, shared, type PoolInput } from './pool.js';
 import { Rng } from './rng.js';
 import { tIsf } from './tdist.js';
 
@@ -26,7 +25,10 @@ export interface PermutationOptions extends Omit<DesignInput, 'n'> {
   threshold?: number;
   /** Threshold-free cluster enhancement (default false). */
   tfce?: boolean;
-  /** Worker threads (default: available cores; 1 runs in this thread). */
+  /**
+   * Worker threads (default: available cores; 1 runs in this thread). Under the browser entry the
+   * permutations always run in the calling thread.
+   */
   threads?: number;
   /** Compute each distinct sign pattern once (default true; results are identical either way). */
   reuseRepeats?: boolean;
@@ -127,10 +129,11 @@ export async function permutedOls(Y: Float64Array, n: number, graph: MaskGraph, 
     cursor: shared(new Int32Array(1)),
     results,
   };
-  const threads = Math.max(1, Math.min(opts.threads ?? availableParallelism(), Math.ceil(nItems / 32)));
+  const { run, defaultThreads } = poolRunner();
+  const threads = Math.max(1, Math.min(opts.threads ?? defaultThreads(), Math.ceil(nItems / 32)));
   let doneItems = 0;
   if (nItems > 0) {
-    await runPool(input, threads, (k) => {
+    await run(input, threads, (k) => {
       doneItems += k;
       opts.onProgress?.(Math.round((doneItems / nItems) * nPerm), nPerm);
     });

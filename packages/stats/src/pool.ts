@@ -1,7 +1,7 @@
-// Runs the permutation items on worker threads (or in this thread): every worker rebuilds the
-// kernel from shared memory and takes chunks of items through an atomic cursor, writing the
-// per-item maxima into a shared results array.
-import { Worker } from 'node:worker_threads';
+// Runs the permutation items through a pool runner: in this thread (the default, and all a browser
+// bundle gets), or on worker threads when the Node entry has registered pool-node.ts's runner.
+// Every thread rebuilds the kernel from shared memory and takes chunks of items through an atomic
+// cursor, writing the per-item maxima into a shared results array. No Node imports here.
 import type { Design } from './design.js';
 import type { MaskGraph } from './graph.js';
 import { PermutationKernel, STATS_PER_ITEM, type KernelOptions } from './kernel.js';
@@ -44,46 +44,41 @@ export function makeKernel(input: PoolInput): PermutationKernel {
   return new PermutationKernel(input.Y, input.design, input.graph, input.kernel);
 }
 
-/** Copy a typed array into shared memory (so workers see it without a copy each). */
+/**
+ * Copy a typed array into shared memory (so workers see it without a copy each). Where
+ * SharedArrayBuffer does not exist (a page that is not cross-origin isolated) the array is
+ * returned as it is: only the in-thread runner can run there, and it needs no sharing.
+ */
 export function shared<T extends Float64Array | Int32Array | Uint8Array>(a: T): T {
+  if (typeof SharedArrayBuffer === 'undefined') return a;
   const Ctor = a.constructor as { new (buf: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
   const out = new Ctor(new SharedArrayBuffer(a.length * Ctor.BYTES_PER_ELEMENT));
   out.set(a);
   return out;
 }
 
-export function runPool(input: PoolInput, threads: number, onItems: (items: number) => void): Promise<void> {
-  if (threads <= 1) return runHere(input, onItems);
-  const url = new URL('./worker.js', import.meta.url);
-  return new Promise<void>((resolve, reject) => {
-    const workers: Worker[] = [];
-    let running = threads;
-    let settled = false;
-    const finish = (err?: Error) => {
-      if (settled) return;
-      settled = true;
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve();
-    };
-    for (let i = 0; i < threads; i++) {
-      const w = new Worker(url, { workerData: input });
-      workers.push(w);
-      w.on('message', (m: { type: string; items?: number; message?: string }) => {
-        if (m.type === 'items') onItems(m.items!);
-        else if (m.type === 'error') finish(new Error(m.message));
-        else if (m.type === 'end' && --running === 0) finish();
-      });
-      w.on('error', (err) => finish(err));
-      w.on('exit', (code) => {
-        if (code !== 0) finish(new Error(`stats: a worker thread exited with code ${code}`));
-      });
-    }
-  });
+/** Computes every item of `input`, telling `onItems` how many each finished chunk held. */
+export type PoolRunner = (input: PoolInput, threads: number, onItems: (items: number) => void) => Promise<void>;
+
+let runner: { run: PoolRunner; defaultThreads: () => number } = { run: runInThread, defaultThreads: () => 1 };
+
+/** Use `run` for every permutation run from now on; `defaultThreads` gives the thread count when none is asked for. */
+export function setPoolRunner(run: PoolRunner, defaultThreads: () => number): void {
+  runner = { run, defaultThreads };
 }
 
-/** The same loop in this thread, yielding to the event loop between chunks of ~50 ms. */
-async function runHere(input: PoolInput, onItems: (items: number) => void): Promise<void> {
+/** The registered runner (in-thread unless the Node entry registered the worker pool). */
+export function poolRunner(): { run: PoolRunner; defaultThreads: () => number } {
+  return runner;
+}
+
+/** Let the event loop run (timers, I/O, progress output): setImmediate in Node, a 0 ms timeout elsewhere. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)));
+}
+
+/** The loop in this thread (whatever `threads` says), yielding to the event loop between chunks of ~50 ms. */
+export async function runInThread(input: PoolInput, _threads: number, onItems: (items: number) => void): Promise<void> {
   const kernel = makeKernel(input);
   for (;;) {
     const t0 = Date.now();
@@ -99,6 +94,6 @@ async function runHere(input: PoolInput, onItems: (items: number) => void): Prom
     );
     if (!ran) return;
     if (Atomics.load(input.cursor, 0) >= input.nItems) return;
-    await new Promise((r) => setImmediate(r));
+    await yieldToEventLoop();
   }
 }

@@ -5,6 +5,7 @@
 // prevalence threshold gamma0, the majority-null p = ((1 - gamma0) pGN^(1/n) + gamma0)^n, and the
 // largest gamma0 still rejected at alpha: (alpha^(1/n) - pGN^(1/n)) / (1 - pGN^(1/n)). Both
 // uncorrected (per voxel) and FWE-corrected (max over voxels of the minimum) versions.
+import { yieldToEventLoop } from './pool.js';
 import { subjectDraws } from './rng.js';
 
 /** The maps {@link prevalence} works on, all in one mask's order (see {@link NullStack}). */
@@ -143,7 +144,7 @@ export async function prevalence(input: PrevalenceInput, opts: PrevalenceOptions
     if (Date.now() - last > 100) {
       opts.onProgress?.(j + 1, nPerm);
       last = Date.now();
-      await new Promise((r) => setImmediate(r));
+      await yieldToEventLoop();
     }
   }
   const sortedMax = Float64Array.from(h0MaxMin).sort();

@@ -7,6 +7,7 @@
 // from the seed in two passes (thresholds first, cluster sizes second).
 import type { MaskGraph } from './graph.js';
 import { ClusterMeasurer } from './cluster-measures.js';
+import { yieldToEventLoop } from './pool.js';
 import { subjectDraws } from './rng.js';
 
 /** The maps {@link stelzer} works on, all in one mask's order (see {@link NullStack}). */
@@ -106,7 +107,7 @@ export async function stelzer(input: StelzerInput, opts: StelzerOptions = {}): P
     if (Date.now() - lastTick > 100) {
       opts.onProgress?.(done, total);
       lastTick = Date.now();
-      await new Promise((r) => setImmediate(r));
+      await yieldToEventLoop();
     }
   };
   for (let b = 0; b < nDraws; b++) {

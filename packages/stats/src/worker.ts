@@ -1,4 +1,4 @@
-// Worker thread for the permutation pool (see pool.ts).
+// Worker thread for the permutation pool (see pool-node.ts).
 import { parentPort, workerData } from 'node:worker_threads';
 import { drain, makeKernel, type PoolInput } from './pool.js';
 
