@@ -5,7 +5,7 @@
 import { solveLogisticNewton, newtonWork, type NewtonWork } from './solvers.js';
 import { GnbPredictor } from './gnb.js';
 import { SphereGram } from './sphere-gram.js';
-import { solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';
+import { HINGE_GRAM_READY, HINGE_SUM_READY, solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';
 import type { BatchedKernel, FoldPredictor } from '@neurodecode/estimators';
 
 /** The per-sphere path: a fast kernel ('gnb', 'linear-svc', 'logistic'), a plugin's fold predictor ('plugin') or fit/score of any estimator ('generic'). */
@@ -58,6 +58,8 @@ export class SphereComputer {
   /** One-vs-rest: the best decision value so far per test sample, and the training Gram kept for every class. */
   private readonly best: Float64Array;
   private readonly gramCopy: Float64Array;
+  /** One-vs-rest: per class, the sum of its training rows of [x, bias] (class-major, stride p + 1). */
+  private readonly classSums: Float64Array;
   private readonly svm: HingeNewtonWork;
   private readonly gnb: GnbPredictor | undefined;
   private readonly sphereGram: SphereGram | undefined;
@@ -89,6 +91,7 @@ export class SphereComputer {
     this.predicted = new Int32Array(maxTest);
     this.best = new Float64Array(maxTest);
     this.gramCopy = new Float64Array(plan.nClasses > 2 && plan.kernel === 'linear-svc' ? (maxP + 1) * (maxP + 1) : 0);
+    this.classSums = new Float64Array(plan.nClasses > 2 && plan.kernel === 'linear-svc' ? (plan.nClasses + 1) * (maxP + 1) : 0);
     this.svm = hingeNewtonWork(maxTrain, maxP);
     this.gnb = plan.kernel === 'gnb' ? new GnbPredictor(plan, maxTest) : undefined;
     this.sphereGram = plan.kernel === 'linear-svc' ? SphereGram.create(plan, maxP) : undefined;
@@ -152,13 +155,22 @@ export class SphereComputer {
     const problems = plan.nClasses === 2 ? 1 : plan.nClasses;
     const d = p + 1;
     if (svc) this.sphereGram?.trainingGram(f, bias, problems > 1 ? this.gramCopy : this.svm.hessSum);
+    // One-vs-rest: b_c = sum_i y_i x~_i = 2 (class c's sum) - (the total), from one pass for all classes.
+    const shared = svc && problems > 1 && this.sphereGram !== undefined;
+    if (shared) this.sumClasses(fold.train, p, bias);
     for (let c = 0; c < problems; c++) {
       const positive = problems === 1 ? 1 : c;
       for (let i = 0; i < nTrain; i++) this.sign[i] = plan.codes[fold.train[i]!] === positive ? 1 : -1;
       const w = this.weights;
       if (svc) {
-        if (problems > 1 && this.sphereGram) this.svm.hessSum.set(this.gramCopy.subarray(0, d * d));
-        solveSquaredHingeNewton(this.trainBuf, nTrain, p, this.sign, C, bias, 200, w, this.svm, this.sphereGram !== undefined);
+        if (shared) {
+          this.svm.hessSum.set(this.gramCopy.subarray(0, d * d));
+          const sums = this.classSums,
+            K = plan.nClasses;
+          for (let j = 0; j < d; j++) this.svm.b[j] = 2 * sums[c * d + j]! - sums[K * d + j]!;
+        }
+        const ready = shared ? HINGE_GRAM_READY | HINGE_SUM_READY : this.sphereGram ? HINGE_GRAM_READY : 0;
+        solveSquaredHingeNewton(this.trainBuf, nTrain, p, this.sign, C, bias, 200, w, this.svm, ready);
       } else {
         solveLogisticNewton(this.trainBuf, nTrain, p, this.sign, C, bias !== 0, 1e-12, 200, w, this.newton);
       }
@@ -173,6 +185,21 @@ export class SphereComputer {
       }
     }
     return this.score(fold.test);
+  }
+
+  /** classSums: per class (then all classes, at row nClasses) the sum of the gathered training rows of [x, bias]. */
+  private sumClasses(train: Int32Array, p: number, bias: number): void {
+    const { codes, nClasses: K } = this.plan;
+    const d = p + 1;
+    const sums = this.classSums,
+      A = this.trainBuf;
+    sums.fill(0, 0, (K + 1) * d);
+    for (let i = 0; i < train.length; i++) {
+      const at = codes[train[i]!]! * d;
+      for (let j = 0, o = i * p; j < p; j++, o++) sums[at + j] = sums[at + j]! + A[o]!;
+      sums[at + p] = sums[at + p]! + bias;
+    }
+    for (let c = 0; c < K; c++) for (let j = 0; j < d; j++) sums[K * d + j] = sums[K * d + j]! + sums[c * d + j]!;
   }
 
   /** Rows `samples` of the sphere's columns, standardized for fold f when asked, row-major into out. */

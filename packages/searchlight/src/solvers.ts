@@ -49,19 +49,31 @@ function logisticObjective(
   return f + C * loss;
 }
 
+/** sum_{k < len} H[a + k] H[b + k], in four partial sums (shorter dependency chains). */
+function dotRows(H: Float64Array, a: number, b: number, len: number): number {
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += H[a + k]! * H[b + k]!;
+    s1 += H[a + k + 1]! * H[b + k + 1]!;
+    s2 += H[a + k + 2]! * H[b + k + 2]!;
+    s3 += H[a + k + 3]! * H[b + k + 3]!;
+  }
+  for (; k < len; k++) s0 += H[a + k]! * H[b + k]!;
+  return s0 + s1 + (s2 + s3);
+}
+
 /** In-place Cholesky solve of the d x d SPD system H x = g (H overwritten); false if not SPD. */
 export function choleskySolve(H: Float64Array, d: number, g: Float64Array, x: Float64Array): boolean {
   for (let j = 0; j < d; j++) {
-    let s = H[j * d + j]!;
-    for (let k = 0; k < j; k++) s -= H[j * d + k]! * H[j * d + k]!;
+    const s = H[j * d + j]! - dotRows(H, j * d, j * d, j);
     if (!(s > 0)) return false;
     const l = Math.sqrt(s);
     H[j * d + j] = l;
-    for (let i = j + 1; i < d; i++) {
-      let t = H[i * d + j]!;
-      for (let k = 0; k < j; k++) t -= H[i * d + k]! * H[j * d + k]!;
-      H[i * d + j] = t / l;
-    }
+    for (let i = j + 1; i < d; i++) H[i * d + j] = (H[i * d + j]! - dotRows(H, i * d, j * d, j)) / l;
   }
   for (let i = 0; i < d; i++) {
     let t = g[i]!;

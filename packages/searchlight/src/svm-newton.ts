@@ -16,6 +16,10 @@ export interface HingeNewtonWork {
   margin: Float64Array;
   trialMargin: Float64Array;
   active: Uint8Array;
+  /** Sum over the active samples of y_i x~_i (the gradient is v + 2C (hessSum v - b)). */
+  b: Float64Array;
+  /** Samples whose active flag changed in a step. */
+  changed: Int32Array;
 }
 
 /** Allocate the squared-hinge Newton solver's scratch arrays for at most maxSamples x maxFeatures. */
@@ -30,10 +34,17 @@ export function hingeNewtonWork(maxSamples: number, maxFeatures: number): HingeN
     margin: new Float64Array(maxSamples),
     trialMargin: new Float64Array(maxSamples),
     active: new Uint8Array(maxSamples),
+    b: new Float64Array(d),
+    changed: new Int32Array(maxSamples),
   };
 }
 
-/** Objective at v, filling `margin` with 1 - y_i v.x~_i. */
+/** solveSquaredHingeNewton's `ready` flag: work.hessSum holds the Gram matrix of [x, bias]. */
+export const HINGE_GRAM_READY = 1;
+/** solveSquaredHingeNewton's `ready` flag: work.b holds sum_i y_i [x_i, bias]. */
+export const HINGE_SUM_READY = 2;
+
+/** Objective at v, filling `margin` with 1 - y_i v.x~_i (four partial sums per dot product). */
 function objective(
   A: Float64Array,
   n: number,
@@ -50,35 +61,70 @@ function objective(
   let loss = 0;
   const vb = v[p]! * bias;
   for (let i = 0; i < n; i++) {
-    let z = vb;
-    for (let j = 0, o = i * p; j < p; j++, o++) z += v[j]! * A[o]!;
-    const m = 1 - sign[i]! * z;
+    let z0 = vb,
+      z1 = 0,
+      z2 = 0,
+      z3 = 0,
+      j = 0,
+      o = i * p;
+    for (; j + 3 < p; j += 4, o += 4) {
+      z0 += v[j]! * A[o]!;
+      z1 += v[j + 1]! * A[o + 1]!;
+      z2 += v[j + 2]! * A[o + 2]!;
+      z3 += v[j + 3]! * A[o + 3]!;
+    }
+    for (; j < p; j++, o++) z0 += v[j]! * A[o]!;
+    const m = 1 - sign[i]! * (z0 + z1 + (z2 + z3));
     margin[i] = m;
     if (m > 0) loss += m * m;
   }
   return f + C * loss;
 }
 
-/** Add (or with s = -1 remove) sample i's outer product to the lower triangle of hessSum. */
-function rankOne(hessSum: Float64Array, A: Float64Array, i: number, p: number, bias: number, s: number): void {
+/**
+ * Add s_i x~_i x~_i^T + s_k x~_k x~_k^T to the lower triangle of hessSum (s = 1 adds a sample,
+ * -1 removes it; s_k = 0 for a single sample), and s y x~ to b.
+ */
+function rankTwo(
+  work: HingeNewtonWork,
+  A: Float64Array,
+  p: number,
+  bias: number,
+  sign: Int8Array,
+  i: number,
+  si: number,
+  k: number,
+  sk: number,
+): void {
+  const { hessSum, b } = work;
   const d = p + 1;
-  const off = i * p;
+  const oi = i * p,
+    ok = k * p;
   for (let r = 0; r < p; r++) {
-    const xr = s * A[off + r]!;
+    const xr = si * A[oi + r]!,
+      yr = sk * A[ok + r]!;
     const row = r * d;
-    for (let c = 0; c <= r; c++) hessSum[row + c] = hessSum[row + c]! + xr * A[off + c]!;
+    for (let c = 0; c <= r; c++) hessSum[row + c] = hessSum[row + c]! + xr * A[oi + c]! + yr * A[ok + c]!;
   }
   const row = p * d;
-  const sb = s * bias;
-  for (let c = 0; c < p; c++) hessSum[row + c] = hessSum[row + c]! + sb * A[off + c]!;
-  hessSum[row + p] = hessSum[row + p]! + sb * bias;
+  const bi = si * bias,
+    bk = sk * bias;
+  for (let c = 0; c < p; c++) hessSum[row + c] = hessSum[row + c]! + bi * A[oi + c]! + bk * A[ok + c]!;
+  hessSum[row + p] = hessSum[row + p]! + (bi + bk) * bias;
+  const yi = si * sign[i]!,
+    yk = sk * sign[k]!;
+  for (let c = 0; c < p; c++) b[c] = b[c]! + yi * A[oi + c]! + yk * A[ok + c]!;
+  b[p] = b[p]! + (yi + yk) * bias;
 }
 
 /**
  * Minimise 0.5 ||v||^2 + C sum_i max(0, 1 - y_i v.x~_i)^2 with x~_i = [x_i, bias].
  * A: n x p row-major; sign: +1/-1; v: output of length p + 1 (last = weight of the bias feature).
- * `gramReady`: work.hessSum already holds the lower triangle of sum_i x~_i x~_i^T (row stride p + 1).
- * Returns the Newton steps taken.
+ * `ready`: 0 (or false) computes everything here; HINGE_GRAM_READY (or true): work.hessSum already holds
+ * the lower triangle of sum_i x~_i x~_i^T (row stride p + 1); plus HINGE_SUM_READY: work.b already
+ * holds sum_i y_i x~_i (one-vs-rest problems share their class sums).
+ * The gradient on the active set is v + 2C (hessSum v - b), b = sum over the active samples of
+ * y_i x~_i, both updated as samples enter or leave. Returns the Newton steps taken.
  */
 export function solveSquaredHingeNewton(
   A: Float64Array,
@@ -90,37 +136,61 @@ export function solveSquaredHingeNewton(
   maxIter: number,
   v: Float64Array,
   work: HingeNewtonWork,
-  gramReady = false,
+  ready: number | boolean = 0,
 ): number {
-  const { hessSum, hess, grad, step, trial, active } = work;
+  const gramReady = ready === true || (Number(ready) & HINGE_GRAM_READY) !== 0;
+  const sumReady = gramReady && (Number(ready) & HINGE_SUM_READY) !== 0;
+  const { hessSum, hess, grad, step, trial, active, b, changed } = work;
   let { margin, trialMargin } = work;
   const d = p + 1;
   for (let j = 0; j < d; j++) v[j] = 0;
-  if (!gramReady) hessSum.fill(0, 0, d * d);
-  // At v = 0 every margin is 1: the objective is C n, all samples are active and hessSum is
-  // their Gram matrix.
+  // At v = 0 every margin is 1: the objective is C n, all samples are active, hessSum is their
+  // Gram matrix and b = sum_i y_i x~_i.
   let f = C * n;
   for (let i = 0; i < n; i++) {
     margin[i] = 1;
     active[i] = 1;
-    if (!gramReady) rankOne(hessSum, A, i, p, bias, 1);
+  }
+  if (!gramReady) {
+    hessSum.fill(0, 0, d * d);
+    b.fill(0, 0, d);
+    let i = 0;
+    for (; i + 1 < n; i += 2) rankTwo(work, A, p, bias, sign, i, 1, i + 1, 1);
+    if (i < n) rankTwo(work, A, p, bias, sign, i, 1, i, 0);
+  } else if (!sumReady) {
+    b.fill(0, 0, d);
+    for (let i = 0; i < n; i++) {
+      const y = sign[i]!;
+      for (let j = 0, o = i * p; j < p; j++, o++) b[j] = b[j]! + y * A[o]!;
+      b[p] = b[p]! + y * bias;
+    }
   }
   let gradScale = 0;
   let iter = 0;
+  const twoC = 2 * C;
   for (; iter < maxIter; iter++) {
-    for (let j = 0; j < d; j++) grad[j] = v[j]!;
-    for (let i = 0; i < n; i++) {
-      if (!active[i]) continue;
-      const g = -2 * C * sign[i]! * margin[i]!;
-      for (let j = 0, o = i * p; j < p; j++, o++) grad[j] = grad[j]! + g * A[o]!;
-      grad[p] = grad[p]! + g * bias;
+    // grad = v + 2C (H v - b), H symmetric from its lower triangle.
+    for (let r = 0; r < d; r++) grad[r] = -b[r]!;
+    for (let r = 0; r < d; r++) {
+      const row = r * d,
+        vr = v[r]!;
+      let s = 0;
+      for (let c = 0; c < r; c++) {
+        const h = hessSum[row + c]!;
+        s += h * v[c]!;
+        grad[c] = grad[c]! + h * vr;
+      }
+      grad[r] = grad[r]! + s + hessSum[row + r]! * vr;
     }
     let gmax = 0;
-    for (let j = 0; j < d; j++) gmax = Math.max(gmax, Math.abs(grad[j]!));
+    for (let j = 0; j < d; j++) {
+      grad[j] = v[j]! + twoC * grad[j]!;
+      gmax = Math.max(gmax, Math.abs(grad[j]!));
+    }
     if (iter === 0) gradScale = gmax;
     if (gmax <= 1e-14 * (1 + gradScale)) break;
     for (let r = 0; r < d; r++) {
-      for (let c = 0; c <= r; c++) hess[r * d + c] = 2 * C * hessSum[r * d + c]! + (r === c ? 1 : 0);
+      for (let c = 0; c <= r; c++) hess[r * d + c] = twoC * hessSum[r * d + c]! + (r === c ? 1 : 0);
     }
     if (!choleskySolve(hess, d, grad, step)) break;
     let slope = 0;
@@ -139,17 +209,23 @@ export function solveSquaredHingeNewton(
     const swap = margin;
     margin = trialMargin;
     trialMargin = swap;
-    let changed = 0;
+    let nChanged = 0;
     for (let i = 0; i < n; i++) {
       const now = margin[i]! > 0 ? 1 : 0;
       if (now !== active[i]) {
-        rankOne(hessSum, A, i, p, bias, now ? 1 : -1);
         active[i] = now;
-        changed++;
+        changed[nChanged++] = i;
       }
     }
+    let k = 0;
+    for (; k + 1 < nChanged; k += 2) {
+      const i = changed[k]!,
+        j = changed[k + 1]!;
+      rankTwo(work, A, p, bias, sign, i, active[i] ? 1 : -1, j, active[j] ? 1 : -1);
+    }
+    if (k < nChanged) rankTwo(work, A, p, bias, sign, changed[k]!, active[changed[k]!] ? 1 : -1, changed[k]!, 0);
     // A full step on an unchanged active set solved the quadratic exactly: that is the optimum.
-    if (changed === 0 && t === 1) {
+    if (nChanged === 0 && t === 1) {
       iter++;
       break;
     }
