@@ -59,9 +59,11 @@ async function main(): Promise<void> {
     before_issue_15_seconds: BEFORE_SECONDS,
     machine: machine(),
     notes: 'seconds = nested selection plus masking and standardizing (reading the gzipped image left out). nilearn_seconds and '
-      + 'before_issue_15_seconds are the figures issue 15 gives for this machine, not re-measured here. One Gram matrix of all rows '
-      + 'serves every problem and fold; each fit\'s exact solver starts from the support set of the latest fit with the same labels. '
-      + 'The machine is shared (2 cores): compare cpu_seconds with seconds.',
+      + 'before_issue_15_seconds are the figures issue 15 gives for this machine, not re-measured here. The Decoder\'s exact-LinearSVC '
+      + 'fast path: one Gram matrix and, per C, one M = K + B^2 + diag(1/2C) of all rows serve every class and fold; identical '
+      + 'training sets (inner folds leaving runs a then b, or b then a) are fitted once; inner fits start from the outer fit\'s '
+      + 'support-set factor (first C) or the previous C\'s support set. Single-threaded. '
+      + 'The machine is shared (2 cores): compare cpu_seconds with seconds, and the load average.',
   });
 }
 

@@ -1,13 +1,12 @@
 // Saved models (.ndm): gzipped JSON holding everything `predict` needs to apply a decoder to new
 // runs: the mask grid and voxels, the masker and cleaning settings, the classes, the decoder's
 // weights (or fold models through the estimator contract's toJSON), and the versions that wrote it.
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { randomBytes } from 'node:crypto';
 import { NiftiImage, type Affine } from '@neurodecode/nifti-io';
 import { decoderFromJSON, decoderToJSON, type Decoder, type DecoderJSON } from '@neurodecode/decoding';
 import { decodeValue, encodeValue } from '@neurodecode/estimators';
+import { writeOutputFile } from './util.js';
 
 export const MODEL_FORMAT = 'neurodecode-model';
 export const MODEL_FORMAT_VERSION = 1;
@@ -56,14 +55,7 @@ export function buildModel(
 
 /** Write atomically (temp file + rename): an interrupted save leaves no half-written model. */
 export function writeModel(model: ModelFile, path: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, gzipSync(JSON.stringify(model)));
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`--save-model: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
+  writeOutputFile(path, gzipSync(JSON.stringify(model)), '--save-model');
 }
 
 /** Read and check a model file; `notice` receives a line when it was written by another version. */

@@ -1,6 +1,7 @@
 // Conventions shared by every command: --json prints exactly one JSON object on stdout, logs and
 // progress go to stderr, and any failure is one line naming the bad input, exit code 1.
 import cliProgress from 'cli-progress';
+import { writeFileAtomicSync } from '@neurodecode/nifti-io';
 
 export function fail(err: unknown): never {
   const msg = err instanceof Error ? err.message : String(err);
@@ -126,4 +127,18 @@ export function parseNumberArg(name: string, value: string): number {
 export function checkImageOut(out: string | undefined, flag = '--out'): asserts out is string {
   if (!out) throw new Error(`${flag}: required`);
   if (!/\.nii(\.gz)?$/.test(out)) throw new Error(`${flag}: must end in .nii or .nii.gz, got "${out}"`);
+}
+
+/**
+ * Write an output file atomically through a tracked temporary (nifti-io's writeFileAtomicSync):
+ * an interrupted run leaves the earlier file or the complete new one, and SIGINT no temporary.
+ * Errors name the flag: `--out: cannot write PATH (REASON)`.
+ */
+export function writeOutputFile(path: string, bytes: Uint8Array | string, flag: string): void {
+  try {
+    writeFileAtomicSync(path, bytes);
+  } catch (err) {
+    const reason = (err as Error).message.replace(/^.*: write failed \((.*)\)$/s, '$1');
+    throw new Error(`${flag}: cannot write ${path} (${reason})`);
+  }
 }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { NiftiImage, writeNifti } from '@neurodecode/nifti-io';
-import { readPngPixels } from '@neurodecode/plotting/node';
+import { confusionMatrix, encodePng, readPngPixels } from '@neurodecode/plotting/node';
 import { dataPath, skipWithoutShared, tempDir } from '@neurodecode/testkit';
 import { parseJsonResult, runCliAsync } from './helpers.js';
 import { chromiumMissing, launchChromium, openPage } from './chromium.js';
@@ -70,6 +70,24 @@ for (const name of ['decode', 'searchlight'] as const) {
     } finally { await page.close(); }
   });
 }
+
+test('decode --report shows the confusion matrix of its JSON: the figure renders and is the chart of those counts', { skip, timeout: 120_000 }, async () => {
+  const cm = results.decode.confusion_matrix as { labels: string[]; counts: number[][] };
+  assert.deepEqual(cm.labels, ['face', 'house']);
+  assert.equal(cm.counts.flat().reduce((a: number, b: number) => a + b, 0), 216, 'every face/house volume counted once');
+  const { page, errors } = await openPage(context!, pages.decode!);
+  try {
+    assert.deepEqual(errors, []);
+    const img = page.locator('figure img[alt="Confusion matrix"]');
+    assert.equal(await img.count(), 1, 'one confusion-matrix figure');
+    const shown = await img.evaluate((i) => ({ ok: (i as HTMLImageElement).complete, w: (i as HTMLImageElement).naturalWidth, h: (i as HTMLImageElement).naturalHeight, src: (i as HTMLImageElement).src }));
+    // The plotting package's chart drawn here from the JSON's counts, byte for byte the page's figure.
+    const fig = confusionMatrix(cm.counts, { labels: cm.labels, title: 'confusion matrix (all folds)' });
+    assert.ok(shown.ok && shown.w === fig.width && shown.h === fig.height, `rendered ${shown.w}x${shown.h}, chart ${fig.width}x${fig.height}`);
+    assert.equal(shown.src, `data:image/png;base64,${Buffer.from(encodePng(fig)).toString('base64')}`);
+    assert.equal(await page.locator('text=confusion matrix: not in this result').count(), 0);
+  } finally { await page.close(); }
+});
 
 test('view: threshold slider changes the drawn pixels; the crosshair reads out mm and value; under 5 MB', { skip, timeout: 120_000 }, async () => {
   assert.ok(results.view.bytes < 5e6, `page of a 2 mm map is ${results.view.bytes} bytes`);

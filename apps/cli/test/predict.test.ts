@@ -80,6 +80,53 @@ test('predict refuses another grid (naming both), a newer model format, and note
   assert.match(newer.stderr, /--model: .*new\.ndm has model format 99 .* upgrade it/);
 });
 
+test('predict --resample on another grid: a notice naming both grids, the same table as image resample then predict', { skip }, () => {
+  const { dir, cleanup } = tempDir('nd-resample-');
+  try {
+    const model = join(dir, 'fh.ndm');
+    parseJsonResult(runCli('decode', '--func', slice('bold.nii.gz'), '--mask', slice('mask.nii.gz'), '--labels', slice('labels.txt'),
+      '--targets', 'face,house', '--cv', 'kfold:3', '--grid', 'C=1', '--save-model', model, '--json'));
+    // The slice on a finer grid (y voxels halved: 40x39x1 at 3.1x1.875x3.75 mm), as data from another acquisition would be.
+    const fine = join(dir, 'fine.nii.gz');
+    parseJsonResult(runCli('image', 'resample', slice('bold.nii.gz'), '--voxel-size', '3.1,1.875,3.75', '--out', fine, '--json'));
+    const predictArgs = (func: string, out: string) => ['predict', '--model', model, '--func', func, '--labels', slice('labels.txt'), '--out', join(dir, out), '--json'];
+    const refused = runCli(...predictArgs(fine, 'refused.tsv'));
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /--func: grid 40x39x1 voxels of 3\.1x1\.875x3\.75 mm, .* differs from the model's mask grid 40x20x1 voxels of 3\.1x3\.75x3\.75 mm, .*; pass --resample/);
+    assert.ok(!existsSync(join(dir, 'refused.tsv')));
+    const auto = runCli(...predictArgs(fine, 'auto.tsv'), '--resample');
+    assert.equal(auto.status, 0, auto.stderr);
+    assert.match(auto.stderr, /predict: --func: grid 40x39x1 voxels of 3\.1x1\.875x3\.75 mm, .* differs from the model's mask grid 40x20x1 voxels of .*; resampling the data onto the model's grid/);
+    const autoResult = JSON.parse(auto.stdout) as { n_predictions: number; accuracy: number };
+    // By hand: image resample onto the mask's grid, then predict with no resampling needed.
+    const back = join(dir, 'back.nii.gz');
+    parseJsonResult(runCli('image', 'resample', fine, '--like', slice('mask.nii.gz'), '--out', back, '--json'));
+    const byHand = parseJsonResult(runCli(...predictArgs(back, 'by-hand.tsv')));
+    assert.equal(byHand.accuracy, autoResult.accuracy);
+    const table = (name: string) => readFileSync(join(dir, name), 'utf8').trim().split('\n').slice(1).map((l) => l.split('\t'));
+    assert.deepEqual(table('auto.tsv'), table('by-hand.tsv'), 'predict --resample = image resample, then predict');
+    // Sane: up- then down-sampling keeps most of the signal, so the predictions and decision values
+    // stay close to those on the original grid.
+    parseJsonResult(runCli(...predictArgs(slice('bold.nii.gz'), 'original.tsv')));
+    const original = table('original.tsv'),
+      resampled = table('auto.tsv');
+    assert.equal(resampled.length, autoResult.n_predictions);
+    assert.equal(resampled.length, original.length);
+    const agree = resampled.filter((row, i) => row[3] === original[i]![3]).length / original.length;
+    assert.ok(agree >= 0.95, `predictions agree with the original grid's on ${agree}`);
+    const a = resampled.map((r) => Number(r[4])),
+      b = original.map((r) => Number(r[4]));
+    const mean = (x: number[]) => x.reduce((s, v) => s + v, 0) / x.length;
+    const [ma, mb] = [mean(a), mean(b)];
+    const cov = a.reduce((s, v, i) => s + (v - ma) * (b[i]! - mb), 0);
+    const r = cov / Math.sqrt(a.reduce((s, v) => s + (v - ma) ** 2, 0) * b.reduce((s, v) => s + (v - mb) ** 2, 0));
+    assert.ok(r > 0.99, `decision values correlate with the original grid's (r = ${r})`);
+    assert.ok(autoResult.accuracy > 0.9, `accuracy ${autoResult.accuracy}`);
+  } finally {
+    cleanup();
+  }
+});
+
 test('decode --save-model with an estimator that has no toJSON fails before any work, writing nothing', async () => {
   const { dir, cleanup } = tempDir('nd-save-');
   try {

@@ -14,6 +14,7 @@ import {
   WarmStartStore,
   DummyClassifier,
   DummyRegressor,
+  LinearSVC,
   type Classifier,
   type Estimator,
   type FitOptions,
@@ -33,8 +34,11 @@ import {
   KFold,
   type ParamGrid,
   type Predictor,
+  type Scorer,
+  type Split,
   type Splitter,
 } from '@neurodecode/cv';
+import { exactSvcFolds, exactSvcParams, type ExactSvcChoice } from './exact-svc-folds.js';
 import { adjustScreeningPercentile } from './screening.js';
 import { defaultParamGrid } from './grid.js';
 import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
@@ -281,7 +285,12 @@ export abstract class BaseDecoder {
     const screened = percentile < 100 && !featureMajorX;
     const trainBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.train.length)) * X.cols) : undefined;
     const testBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.test.length)) * X.cols) : undefined;
-    for (const split of splits) {
+    const fast =
+      percentile >= 100 && !featureMajorX
+        ? this.exactSvcChoices(X, problems, splits, base, fixedGrid ?? spec?.grid(X, problems[0]!.y), selection, scorer, cv, groupList)
+        : undefined;
+    if (fast) fullGram = undefined;
+    for (const [o, split] of splits.entries()) {
       let splitGram: Float64Array | undefined;
       let Xtr: Matrix, Xte: Matrix;
       let rena: ReNA | undefined;
@@ -320,7 +329,7 @@ export abstract class BaseDecoder {
         // The warm-start store is shared by every fold and problem: a fit's solver starts from the
         // support set of the last fit with the same labels (another C, inner fold or outer fold).
         let fitOptions: FitOptions = {};
-        if (base.acceptsGram?.(A.rows, A.cols)) {
+        if (!fast && base.acceptsGram?.(A.rows, A.cols)) {
           // Unscreened and unclustered, every problem and fold shares one Gram matrix of all rows
           // (its blocks); screened or clustered (FREM) training rows get their own.
           const gram =
@@ -334,7 +343,10 @@ export abstract class BaseDecoder {
         const grid = Object.keys(gridSpec).length || Array.isArray(gridSpec) ? expandParamGrid(gridSpec) : [{}];
         let best: Estimator;
         let bestParams: Params;
-        if (grid.length === 1) {
+        if (fast) {
+          best = fast[p]![o]!.model;
+          bestParams = fast[p]![o]!.params;
+        } else if (grid.length === 1) {
           best = base.clone().setParams(grid[0]!).fit(A, ytr, fitOptions);
           bestParams = grid[0]!;
         } else if (selection === 'test-fold') {
@@ -411,6 +423,59 @@ export abstract class BaseDecoder {
       this.cvParams[key] = folds.map((f) => f.params);
     });
     return results;
+  }
+
+  /**
+   * The exact-LinearSVC fast path's choices per problem and outer fold, or undefined when the
+   * estimator, grid or folds need the generic loop (which then also reports any bad input).
+   */
+  private exactSvcChoices(
+    X: Matrix,
+    problems: Problem[],
+    splits: Split[],
+    base: Estimator,
+    gridSpec: ParamGrid | ParamGrid[] | undefined,
+    selection: Selection,
+    scorer: Scorer,
+    cv: Splitter,
+    groupList: Label[] | undefined,
+  ): ExactSvcChoice[][] | undefined {
+    if (!this.isClassifier || !gridSpec || !(base instanceof LinearSVC)) return undefined;
+    const candidates = Object.keys(gridSpec).length || Array.isArray(gridSpec) ? expandParamGrid(gridSpec) : [{}];
+    const sizes = splits.map((s) => s.train.length);
+    const nested = selection === 'nested' && candidates.length > 1;
+    const innerSplits = new Map<string, Split[]>();
+    const innerOf = (o: number, ytr: Float64Array): Split[] => {
+      const train = splits[o]!.train;
+      const trainGroups = groupList ? Array.from(train, (i) => groupList[i]!) : undefined;
+      return this.innerCv(cv, trainGroups).split(train.length, ytr, trainGroups);
+    };
+    for (const [o, split] of splits.entries()) {
+      for (const [p, prob] of problems.entries()) {
+        const ytr = pick(prob.y, split.train);
+        if (new Set(ytr).size < 2) return undefined;
+        if (!nested) continue;
+        const inner = innerOf(o, ytr);
+        for (const f of inner) {
+          if (new Set(pick(ytr, f.train)).size < 2 || f.test.length === 0) return undefined;
+          sizes.push(f.train.length);
+        }
+        innerSplits.set(`${o}:${p}`, inner);
+      }
+    }
+    const params = exactSvcParams(base, candidates, Math.min(...sizes), Math.max(...sizes), X.cols);
+    if (!params) return undefined;
+    return exactSvcFolds({
+      X,
+      gram: tiledRowGram(X.data, X.rows, X.cols),
+      problems,
+      splits,
+      params,
+      candidates,
+      selection,
+      scorer: (est, Xs, ys) => scorer(est, Xs, ys),
+      innerSplits: (o, p) => innerSplits.get(`${o}:${p}`)!,
+    });
   }
 
   /**

@@ -76,3 +76,34 @@ test('eight-class LinearSVC: the exact solver \'auto\' now picks predicts as the
   // may fall either way; over the whole set 1 of 864 predictions differs (C = 1).
   assert.ok(differ <= Math.ceil(0.01 * total), `${differ} of ${total} predictions differ`);
 });
+
+/** LinearSVC under another name: the Decoder's exact-SVC fast path serves only LinearSVC itself, so this takes the generic loop. */
+class GenericLoopLinearSVC extends LinearSVC {}
+
+test('eight-class Decoder, nested C grid: the exact-SVC fast path chooses the C, scores and weights of the generic loop', { skip, timeout: 120_000 }, async () => {
+  const { X, y, groups } = await eightClassSlice();
+  const keep = Int32Array.from(y.flatMap((l, i) => (['face', 'cat', 'house', 'shoe'].includes(l) ? [i] : [])));
+  const Xk = X.selectRows(keep);
+  const yk = Array.from(keep, (i) => y[i]!);
+  const gk = Array.from(keep, (i) => groups[i]!);
+  const run = (estimator: LinearSVC) => new Decoder({
+    estimator, cv: new FirstRunsOut(3), paramGrid: { C: [0.01, 1, 100] }, screeningPercentile: 100,
+  }).fitMatrix(Xk, yk, { groups: gk });
+  const fast = run(new LinearSVC({ maxIter: 10000 }));
+  const generic = run(new GenericLoopLinearSVC({ maxIter: 10000 }));
+  assert.deepEqual(fast.cvParams, generic.cvParams);
+  assert.ok(new Set(Object.values(fast.cvParams).flat().map((p) => p.C)).size > 1, 'the grid choice is not trivial');
+  for (const [label, scores] of Object.entries(generic.cvScores)) {
+    scores.forEach((s, f) => assert.ok(Math.abs(fast.cvScores[label]![f]! - s) <= 1e-12, `${label} fold ${f}: ${fast.cvScores[label]![f]} vs ${s}`));
+  }
+  let d = 0, scale = 0;
+  for (let i = 0; i < generic.coef!.data.length; i++) {
+    d = Math.max(d, Math.abs(fast.coef!.data[i]! - generic.coef!.data[i]!));
+    scale = Math.max(scale, Math.abs(generic.coef!.data[i]!));
+  }
+  assert.ok(d <= 1e-8 * scale, `coefficients differ by ${d} (scale ${scale})`);
+  for (let i = 0; i < generic.cvDecision!.data.length; i++) {
+    const a = fast.cvDecision!.data[i]!, b = generic.cvDecision!.data[i]!;
+    assert.ok(Number.isNaN(a) ? Number.isNaN(b) : Math.abs(a - b) <= 1e-8 * Math.max(1, Math.abs(b)), `decision ${i}: ${a} vs ${b}`);
+  }
+});

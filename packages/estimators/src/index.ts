@@ -33,7 +33,8 @@ export {
   type LinearSvcSolver,
   type DualSvmOptions,
 } from './linear-svc.js';
-export { SquaredHingeDual, weightsFromDual, type ExactSolveInfo } from './svc-exact.js';
+export { SquaredHingeDual, FreeSetFactor, weightsFromDual, type ExactSolveInfo } from './svc-exact.js';
+export { SubsetSvcSolver, linearSvcFromSubset, type SubsetSvcSolution } from './svc-exact-subsets.js';
 export { LogisticRegression, LOGISTIC_DEFAULTS, type LogisticRegressionParams } from './logistic.js';
 export { Ridge, RidgeClassifier, solveRidge, solveWeightedRidge, type RidgeParams, type RidgeClassifierParams } from './ridge.js';
 export { combinedSampleWeights, checkSampleWeight, type ClassWeight } from './weights.js';

@@ -1,7 +1,7 @@
 // neurodecode group: group inference on subject maps (nilearn's non_parametric_inference, Stelzer
 // et al. 2013, Allefeld et al. 2016 prevalence), written into a directory under nilearn's names.
 import type { Command } from 'commander';
-import { existsSync, promises as fsp } from 'node:fs';
+import { existsSync, mkdirSync, promises as fsp, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { saveImg, type AtlasSpec } from '@neurodecode/image-ops';
@@ -191,7 +191,7 @@ export function register(program: Command): void {
           summary = res.summary;
           images = res.images;
         }
-        await publish(tmp, out);
+        publish(tmp, out);
       } catch (err) {
         bar.stop();
         await fsp.rm(tmp, { recursive: true, force: true });
@@ -317,13 +317,17 @@ function permutationSummary(res: GroupResult): Record<string, unknown> {
   };
 }
 
-/** Move the finished files into DIR: the directory itself if it does not exist yet, else file by file. */
-export async function publish(tmp: string, out: string): Promise<void> {
+/**
+ * Move the finished files into DIR: the directory itself if it does not exist yet, else file by
+ * file. Synchronous on purpose: a SIGINT handler (which removes the staging folder) cannot run
+ * between two renames, so an interrupt leaves DIR with all its earlier files or all the new ones.
+ */
+export function publish(tmp: string, out: string): void {
   if (!existsSync(out)) {
-    await fsp.mkdir(dirname(out), { recursive: true });
-    await fsp.rename(tmp, out);
+    mkdirSync(dirname(out), { recursive: true });
+    renameSync(tmp, out);
     return;
   }
-  for (const f of await fsp.readdir(tmp)) await fsp.rename(join(tmp, f), join(out, f));
-  await fsp.rm(tmp, { recursive: true, force: true });
+  for (const f of readdirSync(tmp)) renameSync(join(tmp, f), join(out, f));
+  rmSync(tmp, { recursive: true, force: true });
 }

@@ -1,16 +1,13 @@
 // neurodecode predict: apply a model saved by `decode --save-model` to new runs or subjects, write
 // one row per volume, and score the predictions when labels are given (cross-decoding).
 import type { Command } from 'commander';
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { accuracyScore, balancedAccuracyScore, rocAucScore } from '@neurodecode/cv';
 import { affinesClose, type NiftiImage } from '@neurodecode/nifti-io';
 import { addLabelOptions, collect, funcList, loadLabels, readFuncRuns } from '../inputs.js';
 import { parseList, type Value } from '../labels.js';
 import { maskAndClean, type PreprocessingCliOptions } from '../preprocessing.js';
 import { readModel } from '../model-file.js';
-import { log, printJson } from '../util.js';
+import { log, printJson, writeOutputFile } from '../util.js';
 import { guardPaths, pathArgs } from '../guard.js';
 
 interface PredictOpts {
@@ -37,18 +34,6 @@ function gridText(img: { shape: readonly number[]; affine: number[][] }): string
 
 function sameGrid(a: NiftiImage, b: NiftiImage): boolean {
   return a.shape.slice(0, 3).every((n, i) => n === b.shape[i]) && affinesClose(a.affine, b.affine, 1e-5);
-}
-
-/** Write atomically, so an interrupted run leaves no partial table. */
-function writeText(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw new Error(`--out: cannot write ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
-  }
 }
 
 async function predict(opts: PredictOpts): Promise<void> {
@@ -104,7 +89,7 @@ async function predict(opts: PredictOpts): Promise<void> {
     const row = Array.from(scores.row(i), (s) => String(s));
     lines.push([v, runOf[v], truth ? String(truth[i]) : 'n/a', String(predicted[i]), ...row].join('\t'));
   });
-  writeText(opts.out, lines.join('\n') + '\n');
+  writeOutputFile(opts.out, lines.join('\n') + '\n', '--out');
   const result: Record<string, unknown> = {
     out: opts.out,
     n_predictions: keep.length,
