@@ -5,7 +5,7 @@ import { Matrix } from '@neurodecode/matrix';
 import { BaseEstimator, LinearClassifierBase, linearScores, type LinearClassifierState } from './base.js';
 import { checkClassification, checkMatrix, checkRegression, r2 } from './labels.js';
 import { choleskySolveInPlace, columnGram, columnMeans, rowGram } from './linalg.js';
-import type { Classifier, FitOptions, LinearModel, Regressor, Targets } from './types.js';
+import type { BatchedKernel, Classifier, FitOptions, LinearModel, Regressor, Targets } from './types.js';
 import { checkSampleWeight, combinedSampleWeights, type ClassWeight } from './weights.js';
 
 /** Ridge's and RidgeClassifier's parameters. */
@@ -208,5 +208,10 @@ export class RidgeClassifier
       : solveRidge(m, Y, k, this.params.alpha, this.params.fitIntercept, this.estimatorName);
     this.state = { classes, nFeatures: m.cols, coef, intercept };
     return this;
+  }
+
+  /** The searchlight's batched 'ridge-classifier' kernel: every class from one factored Gram per sphere and fold. */
+  batchedKernel(): BatchedKernel {
+    return { name: 'ridge-classifier', params: this.getParams() };
   }
 }

@@ -2,14 +2,14 @@
 // and each fold, fit on the training rows of the sphere's columns and score the test rows.
 // Data are voxel-major (column c of sample s at X[c * nSamples + s]) so a sphere's columns are
 // contiguous runs; each problem is gathered into reused scratch buffers.
-import { solveLogisticNewton, newtonWork, type NewtonWork } from './solvers.js';
+import { choleskyFactor, choleskyFactorSolve, solveLogisticNewton, newtonWork, type NewtonWork } from './solvers.js';
 import { GnbPredictor } from './gnb.js';
 import { SphereGram } from './sphere-gram.js';
 import { HINGE_GRAM_READY, HINGE_SUM_READY, solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';
 import type { BatchedKernel, FoldPredictor } from '@neurodecode/estimators';
 
-/** The per-sphere path: a fast kernel ('gnb', 'linear-svc', 'logistic'), a plugin's fold predictor ('plugin') or fit/score of any estimator ('generic'). */
-export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'plugin' | 'generic';
+/** The per-sphere path: a fast kernel ('gnb', 'linear-svc', 'logistic', 'ridge'), a plugin's fold predictor ('plugin') or fit/score of any estimator ('generic'). */
+export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'ridge' | 'plugin' | 'generic';
 /** Scorings the fast kernels compute themselves. */
 export type FastScoring = 'accuracy' | 'balanced_accuracy';
 
@@ -70,6 +70,8 @@ export class SphereComputer {
   private readonly gnb: GnbPredictor | undefined;
   private readonly sphereGram: SphereGram | undefined;
   private readonly newton: NewtonWork;
+  /** RidgeClassifier: centred Gram (p x p), per-class sums (k x p), means, one solution. */
+  private readonly ridge: { G: Float64Array; S: Float64Array; mean: Float64Array; count: Float64Array; W: Float64Array; b: Float64Array };
   private readonly recallHits: Float64Array;
   private readonly recallTotal: Float64Array;
 
@@ -108,6 +110,16 @@ export class SphereComputer {
     this.gnb = plan.kernel === 'gnb' ? new GnbPredictor(plan, maxTest) : undefined;
     this.sphereGram = plan.kernel === 'linear-svc' ? SphereGram.create(plan, maxP) : undefined;
     this.newton = newtonWork(maxTrain, maxP);
+    const ridgeK = plan.kernel === 'ridge' ? (plan.nClasses === 2 ? 1 : plan.nClasses) : 0;
+    const ridgeP = ridgeK ? maxP : 0;
+    this.ridge = {
+      G: new Float64Array(ridgeP * ridgeP),
+      S: new Float64Array(plan.nClasses * ridgeP),
+      mean: new Float64Array(ridgeP),
+      count: new Float64Array(plan.nClasses),
+      W: new Float64Array(ridgeK * ridgeP),
+      b: new Float64Array(ridgeK),
+    };
     this.recallHits = new Float64Array(plan.nClasses);
     this.recallTotal = new Float64Array(plan.nClasses);
     this.trainCodes = new Int32Array(maxTrain);
@@ -154,6 +166,10 @@ export class SphereComputer {
       for (let i = 0; i < fold.train.length; i++) this.trainCodes[i] = plan.codes[fold.train[i]!]!;
       this.pluginPredictor!(this.trainBuf, this.trainCodes, fold.train.length, this.testBuf, fold.test.length, p, this.predicted);
       foldScores[at] = this.score(fold.test, plan.codes);
+      return;
+    }
+    if (plan.kernel === 'ridge') {
+      foldScores[at] = this.ridgeFold(p, fold);
       return;
     }
     const svc = plan.kernel === 'linear-svc';
@@ -236,6 +252,80 @@ export class SphereComputer {
       sums[at + p] = sums[at + p]! + bias;
     }
     for (let c = 0; c < K; c++) for (let j = 0; j < d; j++) sums[K * d + j] = sums[K * d + j]! + sums[c * d + j]!;
+  }
+
+  /**
+   * RidgeClassifier on -1/+1 targets, every class at once: one centred Gram X'X + alpha I per
+   * sphere and fold, factored once and solved for each class's right-hand side (2 x the class's
+   * sum of centred rows minus the total, which is 0 with an intercept). Predictions as
+   * RidgeClassifier.predict: the sign of the one column for two classes, else the first largest.
+   */
+  private ridgeFold(p: number, fold: FoldPlan): number {
+    const plan = this.plan;
+    const { G, S, mean, count, W, b } = this.ridge;
+    const X = this.trainBuf;
+    const n = fold.train.length;
+    const nTest = fold.test.length;
+    const nClasses = plan.nClasses;
+    const k = nClasses === 2 ? 1 : nClasses;
+    const alpha = Number(plan.params.alpha ?? 1);
+    const withIntercept = plan.params.fitIntercept !== false;
+    mean.fill(0, 0, p);
+    if (withIntercept) {
+      for (let i = 0; i < n; i++) for (let j = 0, o = i * p; j < p; j++, o++) mean[j] = mean[j]! + X[o]!;
+      for (let j = 0; j < p; j++) mean[j] = mean[j]! / n;
+    }
+    G.fill(0, 0, p * p);
+    S.fill(0, 0, nClasses * p);
+    count.fill(0);
+    for (let i = 0; i < n; i++) {
+      const code = plan.codes[fold.train[i]!]!;
+      count[code] = count[code]! + 1;
+      const o = i * p;
+      const sRow = code * p;
+      for (let r = 0; r < p; r++) {
+        const xr = X[o + r]! - mean[r]!;
+        S[sRow + r] = S[sRow + r]! + xr;
+        const gRow = r * p;
+        for (let c = 0; c <= r; c++) G[gRow + c] = G[gRow + c]! + xr * (X[o + c]! - mean[c]!);
+      }
+    }
+    for (let j = 0; j < p; j++) G[j * p + j] = G[j * p + j]! + alpha;
+    if (!choleskyFactor(G, p))
+      throw new Error(`estimator: RidgeClassifier's system is singular in a sphere (alpha ${alpha}); use alpha > 0`);
+    const rhs = this.svm.grad;
+    for (let c = 0; c < k; c++) {
+      const positive = k === 1 ? 1 : c;
+      // sum_i (x_i - mean) y_i with y = +1 in the class, -1 elsewhere.
+      for (let j = 0; j < p; j++) {
+        let total = 0;
+        for (let q = 0; q < nClasses; q++) total += S[q * p + j]!;
+        rhs[j] = 2 * S[positive * p + j]! - total;
+      }
+      const w = W.subarray(c * p, (c + 1) * p);
+      choleskyFactorSolve(G, p, rhs, w);
+      let intercept = 0;
+      if (withIntercept) {
+        intercept = (2 * count[positive]! - n) / n;
+        for (let j = 0; j < p; j++) intercept -= mean[j]! * w[j]!;
+      }
+      b[c] = intercept;
+    }
+    for (let t = 0; t < nTest; t++) {
+      const o = t * p;
+      let best = 0,
+        bestZ = -Infinity;
+      for (let c = 0; c < k; c++) {
+        let z = b[c]!;
+        for (let j = 0, wo = c * p; j < p; j++) z += W[wo + j]! * this.testBuf[o + j]!;
+        if (c === 0 || z > bestZ) {
+          bestZ = z;
+          best = c;
+        }
+      }
+      this.predicted[t] = k === 1 ? (bestZ > 0 ? 1 : 0) : best;
+    }
+    return this.score(fold.test, plan.codes);
   }
 
   /** Rows `samples` of the sphere's columns, standardized for fold f when asked, row-major into out. */

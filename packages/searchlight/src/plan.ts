@@ -106,6 +106,7 @@ export async function chooseEstimator(
     // one-vs-rest (its default with L2 is multinomial, which goes through fit()).
     else if (name === 'linear-svc' && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2')
       kernel = 'linear-svc';
+    else if (name === 'ridge-classifier' && params.classWeight == null) kernel = 'ridge';
     else if (
       name === 'logistic' &&
       (nClasses === 2 || params.multiClass === 'ovr') &&

@@ -68,6 +68,13 @@ function dotRows(H: Float64Array, a: number, b: number, len: number): number {
 
 /** In-place Cholesky solve of the d x d SPD system H x = g (H overwritten); false if not SPD. */
 export function choleskySolve(H: Float64Array, d: number, g: Float64Array, x: Float64Array): boolean {
+  if (!choleskyFactor(H, d)) return false;
+  choleskyFactorSolve(H, d, g, x);
+  return true;
+}
+
+/** In-place Cholesky factor (lower triangle) of the d x d SPD matrix H; false if not SPD. */
+export function choleskyFactor(H: Float64Array, d: number): boolean {
   for (let j = 0; j < d; j++) {
     const s = H[j * d + j]! - dotRows(H, j * d, j * d, j);
     if (!(s > 0)) return false;
@@ -75,6 +82,11 @@ export function choleskySolve(H: Float64Array, d: number, g: Float64Array, x: Fl
     H[j * d + j] = l;
     for (let i = j + 1; i < d; i++) H[i * d + j] = (H[i * d + j]! - dotRows(H, i * d, j * d, j)) / l;
   }
+  return true;
+}
+
+/** x = (L L')^-1 g with L from choleskyFactor. */
+export function choleskyFactorSolve(H: Float64Array, d: number, g: Float64Array, x: Float64Array): void {
   for (let i = 0; i < d; i++) {
     let t = g[i]!;
     for (let k = 0; k < i; k++) t -= H[i * d + k]! * x[k]!;
@@ -85,7 +97,6 @@ export function choleskySolve(H: Float64Array, d: number, g: Float64Array, x: Fl
     for (let k = i + 1; k < d; k++) t -= H[k * d + i]! * x[k]!;
     x[i] = t / H[i * d + i]!;
   }
-  return true;
 }
 
 /**

@@ -3,7 +3,7 @@
 // every worker thread for built-in estimator instances.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LogisticRegression } from '@neurodecode/estimators';
+import { LogisticRegression, RidgeClassifier } from '@neurodecode/estimators';
 import { NiftiImage } from '@neurodecode/nifti-io';
 import { skipWithoutShared } from '@neurodecode/testkit';
 import { searchlight } from '../src/index.js';
@@ -62,4 +62,19 @@ test('eight-class one-vs-rest logistic fast path equals LogisticRegression fits;
   assert.equal(generic.threads, 2);
   const diff = meanAbsDiff(fast.foldScores!, generic.foldScores!);
   assert.ok(diff <= 1e-6, `mean abs difference ${diff}`);
+});
+
+test('RidgeClassifier fast path (all classes from one factored Gram) equals RidgeClassifier fits, eight classes and two', { skip }, async () => {
+  const eight = await eightClassOptions();
+  for (const extra of [eight, { targets: ['face', 'house'], returnFoldScores: true }]) {
+    for (const estimator of ['ridge-classifier', new RidgeClassifier({ alpha: 10, fitIntercept: false })]) {
+      const fast = await searchlight(await sliceOptions({ ...extra, estimator }));
+      assert.equal(fast.kernel, 'ridge');
+      const generic = await searchlight(await sliceOptions({ ...extra, estimator, fastPath: false }));
+      assert.equal(generic.kernel, 'generic');
+      const diff = meanAbsDiff(fast.foldScores!, generic.foldScores!);
+      assert.ok(diff <= 1e-9, `${extra.targets.length} classes: mean abs difference ${diff}`);
+      assert.ok(Math.max(...fast.scores) > 1.5 / extra.targets.length, `best sphere ${Math.max(...fast.scores)}`);
+    }
+  }
 });
