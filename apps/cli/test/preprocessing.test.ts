@@ -109,6 +109,30 @@ test('searchlight --detrend --standardize zscore equals the API searchlight on t
   assertClose(cli.mean_score, api.scores.reduce((a, b) => a + b, 0) / api.scores.length, 1e-12, 'mean score');
 });
 
+test('searchlight null maps take the preprocessing flags: cleaned once, equal to the API null maps on the cleaned matrix', { skip }, async () => {
+  const { searchlightNullMaps } = await import('@neurodecode/searchlight');
+  const { dir } = tempDir();
+  const slice = (n: string) => dataPath('haxby-slice', n)!;
+  const out = join(dir, 'sl.nii.gz'), nullOut = join(dir, 'null.nii.gz');
+  const cli = parseJsonResult(runCli('searchlight', '--func', slice('bold.nii.gz'), '--mask', slice('mask.nii.gz'), '--labels', slice('labels.txt'),
+    '--targets', 'face,house', '--detrend', '--standardize', 'zscore', '--estimator', 'gnb', '--cv', 'kfold:4', '--radius', '5.6',
+    '--threads', '1', '--n-permutations', '2', '--seed', '4', '--out', out, '--null-out', nullOut, '--json'));
+  const table = readFileSync(slice('labels.txt'), 'utf8').trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+  const keep = table.flatMap((r, i) => (r[0] === 'face' || r[0] === 'house' ? [i] : []));
+  const masker = new NiftiMasker({ maskImg: slice('mask.nii.gz'), detrend: true });
+  const all = await masker.fitTransform(await readNifti(slice('bold.nii.gz'), { dtype: 'float32' }));
+  const X = cleanSignals(all.selectRows(keep), { standardize: 'zscore' });
+  const api = await searchlightNullMaps({
+    func: X, mask: slice('mask.nii.gz'), y: keep.map((i) => table[i]![0]!), groups: keep.map((i) => table[i]![1]!), cv: 'kfold:4',
+    estimator: 'gnb', radius: 5.6, threads: 1, nPermutations: 2, seed: 4,
+  });
+  assert.deepEqual(Array.from((await readNifti(out)).data), Array.from(api.scoresImg.data));
+  const nullImg = await readNifti(nullOut);
+  assert.deepEqual(nullImg.shape, [40, 20, 1, 2]);
+  assert.deepEqual(Array.from(nullImg.data), Array.from(api.nullImg.data));
+  assertClose(cli.null_mean_score, api.nullScores.reduce((a, b) => a + b, 0) / api.nullScores.length, 1e-12, 'null mean score');
+});
+
 test('spacenet takes several runs with events files (TR from the header, --hrf-shift, --unlabeled drop) as the API does', { skip }, async () => {
   const backend = await initBackend();
   const funcs = [1, 2].map((r) => join(runDir(r), 'bold_25mm.nii.gz'));

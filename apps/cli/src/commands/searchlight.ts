@@ -81,27 +81,6 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   const runs = await readFuncRuns(funcList(opts.func));
   const labels = loadLabels(opts, runs);
   const mask = await readNifti(opts.mask);
-  if (wantsNullMaps(opts)) {
-    if (wantsCleaning(opts) || toStandardize(opts.standardize)) {
-      throw new Error(
-        '--null-out: null maps read the images as they are; run without the preprocessing flags (--detrend, --high-pass, --low-pass, --confounds, --standardize, --smoothing-fwhm)',
-      );
-    }
-    return runNullMaps(opts, {
-      func: runs,
-      mask,
-      processMask: opts.processMask,
-      y: labels.table.labels.map(String),
-      targets: parseList(opts.targets),
-      groups: labels.table.groups,
-      cv: opts.cv ?? (labels.table.groups ? 'logo' : 'kfold:5'),
-      estimator: { name: opts.estimator },
-      scoring: opts.scoring,
-      radius,
-      standardize: !!opts.standardizeFolds,
-      threads,
-    });
-  }
   // Preprocessing works on whole runs, so the cleaned, selected volumes go in as a matrix;
   // without it the engine reads the images itself (less memory).
   let func: NiftiImage[] | Matrix = runs;
@@ -116,23 +95,28 @@ async function run(opts: SearchlightCliOptions): Promise<void> {
   } else if (labels.keep.length < y.length && !targets) {
     targets = [...new Set(labels.keep.map((i) => y[i]!))]; // --unlabeled drop
   }
+  const inputs = {
+    func,
+    mask,
+    processMask: opts.processMask,
+    y,
+    targets,
+    groups,
+    cv: opts.cv ?? (groups ? 'logo' : 'kfold:5'),
+    // Plugins loaded above are known to the registry, which hands their modules to the workers.
+    estimator: { name: opts.estimator },
+    scoring: opts.scoring,
+    radius,
+    standardize: !!opts.standardizeFolds,
+    threads,
+  };
+  // Preprocessing does not depend on the labels: the cleaned matrix serves every permutation.
+  if (wantsNullMaps(opts)) return runNullMaps(opts, inputs);
   const bar = progressBar('searchlight');
   let result;
   try {
     result = await searchlight({
-      func,
-      mask,
-      processMask: opts.processMask,
-      y,
-      targets,
-      groups,
-      cv: opts.cv ?? (groups ? 'logo' : 'kfold:5'),
-      // Plugins loaded above are known to the registry, which hands their modules to the workers.
-      estimator: { name: opts.estimator },
-      scoring: opts.scoring,
-      radius,
-      standardize: !!opts.standardizeFolds,
-      threads,
+      ...inputs,
       shard,
       checkpoint: opts.checkpoint,
       checkpointInterval:
