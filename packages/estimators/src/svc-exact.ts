@@ -449,7 +449,7 @@ export class SquaredHingeDual {
    * false when the block could not be factored.
    */
   private solveFreeBlock(signs: Int8Array, beta: Float64Array): boolean {
-    const { n, M, free, index, rhs, gradient } = this;
+    const { n, M, free, index, rhs } = this;
     let m = 0;
     for (let i = 0; i < n; i++) if (free[i]) index[m++] = i;
     const A = this.workBlock(m);
@@ -460,19 +460,28 @@ export class SquaredHingeDual {
     }
     if (m > 0 && !choleskyInPlace(A, m)) return false;
     choleskySolve(A, m, rhs);
+    this.scatterAndGradient(index, m, signs, beta);
+    return true;
+  }
+
+  /**
+   * Writes the free block's solution (rhs, for the free indices `order[0..m)`) into beta, zero
+   * elsewhere, and the gradient M beta - y on the bound set (zero on the free set).
+   */
+  private scatterAndGradient(order: Int32Array, m: number, signs: Int8Array, beta: Float64Array): void {
+    const { n, M, free, rhs, gradient } = this;
     beta.fill(0);
-    for (let a = 0; a < m; a++) beta[index[a]!] = rhs[a]!;
+    for (let a = 0; a < m; a++) beta[order[a]!] = rhs[a]!;
     for (let i = 0; i < n; i++) {
       if (free[i]) {
         gradient[i] = 0;
         continue;
       }
       const row = i * n;
-      let s = -signs[i]!;
-      for (let a = 0; a < m; a++) s += M[row + index[a]!]! * rhs[a]!;
-      gradient[i] = s;
+      let g = -signs[i]!;
+      for (let a = 0; a < m; a++) g += M[row + order[a]!]! * rhs[a]!;
+      gradient[i] = g;
     }
-    return true;
   }
 
   /**
@@ -481,23 +490,9 @@ export class SquaredHingeDual {
    * when that is cheaper (m^3 / 6).
    */
   private solveWithFactor(factor: FreeSetFactor, signs: Int8Array, beta: Float64Array): boolean {
-    const { n, M, free, rhs, gradient } = this;
-    if (!factor.syncTo(free, undefined, n, this.index)) return false;
-    factor.solve(signs, rhs);
-    const { order } = factor;
-    const mf = factor.m;
-    beta.fill(0);
-    for (let a = 0; a < mf; a++) beta[order[a]!] = rhs[a]!;
-    for (let i = 0; i < n; i++) {
-      if (free[i]) {
-        gradient[i] = 0;
-        continue;
-      }
-      const row = i * n;
-      let g = -signs[i]!;
-      for (let a = 0; a < mf; a++) g += M[row + order[a]!]! * rhs[a]!;
-      gradient[i] = g;
-    }
+    if (!factor.syncTo(this.free, undefined, this.n, this.index)) return false;
+    factor.solve(signs, this.rhs);
+    this.scatterAndGradient(factor.order, factor.m, signs, beta);
     return true;
   }
 
