@@ -18,6 +18,11 @@ import { machine, readLabelTable, report, seconds } from './bench-util.js';
 const NILEARN_SECONDS = 34;
 const GOAL_SECONDS = 5;
 const FREM_GOAL_SECONDS = 10;
+// Parts to run (all by default): DECODER_BENCH_PARTS=selection,strings,frem, and
+// DECODER_BENCH_STRINGS=svc,lasso,... to time only some estimator strings (svc is always timed,
+// as the ratios' denominator).
+const PARTS = new Set((process.env.DECODER_BENCH_PARTS ?? 'selection,strings,frem').split(',').map((s) => s.trim()));
+const ONLY_STRINGS = process.env.DECODER_BENCH_STRINGS ? new Set(process.env.DECODER_BENCH_STRINGS.split(',').map((s) => s.trim())) : undefined;
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
   const u = process.cpuUsage(since);
@@ -46,7 +51,7 @@ async function main(): Promise<void> {
   if (table.labels.length !== X.rows) throw new Error(`labels: ${table.labels.length} rows for ${X.rows} volumes`);
 
   const modes: Record<string, unknown> = {};
-  for (const selection of ['test-fold', 'nested'] as Selection[]) {
+  for (const selection of (PARTS.has('selection') ? ['test-fold', 'nested'] : []) as Selection[]) {
     const all: number[] = [];
     let decoder: Decoder | undefined;
     for (let r = 0; r < 2; r++) {
@@ -75,7 +80,8 @@ async function main(): Promise<void> {
   const classes = [...new Set(table.labels)].sort();
   const numeric = table.labels.map((l) => (l === classes[1] ? 1 : 0));
   let svc = { seconds: NaN, cpu: NaN };
-  for (const name of ['svc', ...NILEARN_ESTIMATOR_NAMES.filter((n) => n !== 'svc')]) {
+  const names = PARTS.has('strings') ? ['svc', ...NILEARN_ESTIMATOR_NAMES.filter((n) => n !== 'svc' && (!ONLY_STRINGS || ONLY_STRINGS.has(n)))] : [];
+  for (const name of names) {
     const spec = NILEARN_ESTIMATORS[name]!;
     const t = performance.now();
     const c = process.cpuUsage();
@@ -94,7 +100,7 @@ async function main(): Promise<void> {
   // FREM with nilearn's defaults (30 stratified shuffle splits, 10% ReNA clusters, 20% screening)
   // in both selection modes; the goal: under 10 s.
   const frem: Record<string, { seconds: number; cpu_seconds: number; mean_score: number; folds: number; meets_goal: boolean }> = {};
-  for (const selection of ['nested', 'test-fold'] as Selection[]) {
+  for (const selection of (PARTS.has('frem') ? ['nested', 'test-fold'] : []) as Selection[]) {
     const t = performance.now();
     const c = process.cpuUsage();
     const f = new FREMClassifier({ selection, maskImg: masker.maskImg_! }).fitMatrix(X, table.labels, { groups: table.runs });
@@ -102,12 +108,15 @@ async function main(): Promise<void> {
     frem[selection] = { seconds: s, cpu_seconds: cpuSeconds(c), mean_score: f.meanScore, folds: Object.values(f.cvScores)[0]!.length, meets_goal: s < FREM_GOAL_SECONDS };
   }
 
-  report('decoder', {
+  // A partial run writes its own results file, so bench/results/decoder.json stays a full run.
+  const partial = PARTS.size < 3 || ONLY_STRINGS !== undefined;
+  report(partial ? 'decoder-partial' : 'decoder', {
     benchmark: 'decoder',
     data: { samples: X.rows, features: X.cols, runs: new Set(table.runs).size, classes: [...new Set(table.labels)].sort() },
     estimator: 'svc (LinearSVC, solver auto -> exact), grid C = 1, 10, 100, scoring roc_auc',
     cv: 'LeaveOneGroupOut',
-    seconds: (modes['test-fold'] as { with_masking_seconds: number }).with_masking_seconds,
+    seconds: (modes['test-fold'] as { with_masking_seconds: number } | undefined)?.with_masking_seconds ?? null,
+    parts: [...PARTS],
     selection: modes,
     nilearn_strings: strings,
     nilearn_strings_worst_ratio_vs_svc: worst,
