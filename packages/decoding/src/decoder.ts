@@ -34,7 +34,6 @@ import {
   KFold,
   type ParamGrid,
   type Predictor,
-  type Scorer,
   type Split,
   type Splitter,
 } from '@neurodecode/cv';

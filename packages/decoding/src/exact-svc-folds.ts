@@ -104,7 +104,6 @@ export function exactSvcParams(
   return params;
 }
 
-
 function rowsKey(rows: Int32Array): string {
   return Int32Array.from(rows).sort().join(',');
 }
