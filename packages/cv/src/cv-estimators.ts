@@ -10,6 +10,7 @@ import {
   checkRegression,
   enetAlphaGrid,
   enetCoordinateDescent,
+  EnetPath,
   linearScores,
   tronLogisticGram,
   featureMajor,
@@ -326,9 +327,11 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
       const Xte = m.selectRows(f.test);
       const D = cdDesign(Xtr, P.fitIntercept);
       const { mean: yMean, c: ytrc } = centre(Float64Array.from(f.train, (i) => t[i]!));
-      const w = new Float64Array(m.cols);
+      // One path per fold, largest alpha first, each solve warm-started from the last.
+      const path = new EnetPath(D, ytrc);
+      const w = path.w;
       alphas.forEach((alpha, a) => {
-        enetCoordinateDescent(D, ytrc, alpha, 1, P.tol, P.maxIter, w);
+        path.solve(alpha, 1, P.tol, P.maxIter);
         let b = yMean;
         for (let j = 0; j < m.cols; j++) b -= D.xMean[j]! * w[j]!;
         let err = 0;
