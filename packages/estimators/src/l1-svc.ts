@@ -4,7 +4,7 @@
 // feature is appended and its weight is L1-penalised like the others.
 import type { Matrix } from '@neurodecode/matrix';
 import { encodeLabels } from './labels.js';
-import { choleskySolveInPlace } from './linalg.js';
+import { choleskySolveInPlace, dotRange } from './linalg.js';
 import type { Targets } from './types.js';
 
 export interface L1SvcOptions {
@@ -61,23 +61,6 @@ function violationAtZero(cols: Float64Array, n: number, q: number, signs: Int8Ar
   const der0 = new Float64Array(2);
   lossDerivatives(loss, 0, der0);
   return Math.abs(C * der0[0]! * zeroGradientMax(cols, n, q, signs, s)) - 1;
-}
-
-/** sum_k a[ia + k] * b[ib + k] over len values, four partial sums (the solvers' innermost loop). */
-function dot(a: Float64Array, ia: number, b: Float64Array, ib: number, len: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let k = 0;
-  for (; k + 3 < len; k += 4) {
-    s0 += a[ia + k]! * b[ib + k]!;
-    s1 += a[ia + k + 1]! * b[ib + k + 1]!;
-    s2 += a[ia + k + 2]! * b[ib + k + 2]!;
-    s3 += a[ia + k + 3]! * b[ib + k + 3]!;
-  }
-  for (; k < len; k++) s0 += a[ia + k]! * b[ib + k]!;
-  return s0 + s1 + (s2 + s3);
 }
 
 /** A per-sample loss of the margin m = y w.x: value, first and second derivative. */
@@ -228,7 +211,7 @@ export function solveL1Linear(
   // coordinate is shrunk away from the next sweeps, as liblinear does.
   const step = (j: number, bound: number): number => {
     const o = j * n;
-    const g = dot(d1, 0, cols, o, n);
+    const g = dotRange(d1, 0, cols, o, n);
     const wj = w[j]!;
     const gp = g + 1;
     const gn = g - 1;
@@ -397,7 +380,7 @@ function newtonOnSupport(
       const oa = a * nAct;
       for (let c = 0; c <= a; c++) {
         const oc = c * nAct;
-        const h = dot(za, oa, xs, oc, nAct);
+        const h = dotRange(za, oa, xs, oc, nAct);
         H[a * m + c] = h;
         H[c * m + a] = h;
       }
