@@ -65,7 +65,7 @@ export {
   type SelectPercentileParams,
 } from './feature-selection.js';
 export { Pipeline, type PipelineStep } from './pipeline.js';
-export { rowGram, columnGram, columnMeans, selectGram, choleskySolveInPlace } from './linalg.js';
+export { dotRange, rowGram, columnGram, columnMeans, selectGram, choleskySolveInPlace } from './linalg.js';
 export { tiledRowGram } from './gram-kernel.js';
 export { WarmStartStore } from './warm-start.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';

@@ -4,7 +4,7 @@
 // feature is appended and its weight is L1-penalised like the others.
 import type { Matrix } from '@neurodecode/matrix';
 import { encodeLabels } from './labels.js';
-import { choleskySolveInPlace } from './linalg.js';
+import { choleskySolveInPlace, dotRange } from './linalg.js';
 import type { Targets } from './types.js';
 
 export interface L1SvcOptions {
@@ -156,13 +156,62 @@ export function solveL1Linear(
     }
   };
   refreshDerivatives();
+  // The logistic loss's line search. With e_i = exp(-m_i) and E_i = exp(-lambda u_i) along the
+  // step (u_i = d y_i x_i), the loss changes by sum_i log((1 + e_i E_i) / (1 + e_i)): one exp per
+  // sample for the full step, then each halving of lambda is a square root of E_i, and the ratios
+  // are multiplied (rescaled before they leave the float range) so a trial costs no logarithm per
+  // sample. Samples whose ratio is not a number (margins beyond exp's range) fall back to the
+  // plain loss.
+  const em = new Float64Array(loss === 'log' ? n : 0);
+  const u = new Float64Array(loss === 'log' ? n : 0);
+  const E = new Float64Array(loss === 'log' ? n : 0);
+  const refreshExp = () => {
+    for (let i = 0; i < n; i++) em[i] = Math.exp(-margin[i]!);
+  };
+  if (loss === 'log') refreshExp();
+  const logLineSearch = (j: number, o: number, wj: number, d: number, delta: number): void => {
+    for (let i = 0; i < n; i++) {
+      u[i] = d * signs[i]! * cols[o + i]!;
+      E[i] = Math.exp(-u[i]!);
+    }
+    let lambda = 1;
+    for (let t = 0; t < 60; t++) {
+      if (t > 0) for (let i = 0; i < n; i++) E[i] = Math.sqrt(E[i]!);
+      let logSum = 0;
+      let prod = 1;
+      for (let i = 0; i < n; i++) {
+        const e = em[i]!;
+        let r = (1 + e * E[i]!) / (1 + e);
+        if (s) r **= s[i]!;
+        prod *= r;
+        if (prod > 1e150 || prod < 1e-150) {
+          logSum += Math.log(prod);
+          prod = 1;
+        }
+      }
+      let change = C * (logSum + Math.log(prod));
+      if (Number.isNaN(change)) {
+        for (let i = 0; i < n; i++) trial[i] = margin[i]! + lambda * u[i]!;
+        change = total(trial) - current;
+      }
+      const dl = lambda * d;
+      if (change + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
+        w[j] = wj + dl;
+        for (let i = 0; i < n; i++) margin[i]! += lambda * u[i]!;
+        current += change;
+        refreshDerivatives();
+        refreshExp();
+        return;
+      }
+      lambda *= 0.5;
+    }
+  };
   // One coordinate's Newton step with line search; returns its violation before the step, or -1
   // when the weight is zero and its subgradient lies well inside [-1, 1] (beyond `bound`): such a
   // coordinate is shrunk away from the next sweeps, as liblinear does.
   const step = (j: number, bound: number): number => {
     const o = j * n;
-    let g = 0;
-    for (let i = 0; i < n; i++) g += d1[i]! * cols[o + i]!;
+    const g = dotRange(d1, 0, cols, o, n);
     const wj = w[j]!;
     const gp = g + 1;
     const gn = g - 1;
@@ -183,6 +232,10 @@ export function solveL1Linear(
     else if (gn >= h * wj) d = -gn / h;
     else d = -wj;
     const delta = g * d + Math.abs(wj + d) - Math.abs(wj);
+    if (loss === 'log') {
+      logLineSearch(j, o, wj, d, delta);
+      return violation;
+    }
     let lambda = 1;
     for (let t = 0; t < 60; t++) {
       const dl = lambda * d;
@@ -251,6 +304,7 @@ export function solveL1Linear(
     newtonOnSupport(cols, n, q, signs, loss, C, s, w, margin, opts.tol * start * 0.1);
     current = total(margin);
     refreshDerivatives();
+    if (loss === 'log') refreshExp();
   }
   return sweeps;
 }
@@ -326,8 +380,7 @@ function newtonOnSupport(
       const oa = a * nAct;
       for (let c = 0; c <= a; c++) {
         const oc = c * nAct;
-        let h = 0;
-        for (let k = 0; k < nAct; k++) h += za[oa + k]! * xs[oc + k]!;
+        const h = dotRange(za, oa, xs, oc, nAct);
         H[a * m + c] = h;
         H[c * m + a] = h;
       }

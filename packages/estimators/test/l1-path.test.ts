@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from '@neurodecode/matrix';
 import { rng } from '@neurodecode/testkit';
-import { featureMajor, l1MinC, solveL1Linear, zeroGradientMax, type L1Loss } from '../src/index.js';
+import { featureMajor, l1MinC, LinearSVC, solveL1Linear, zeroGradientMax, type L1Loss } from '../src/index.js';
 
 /** Two classes, few samples, many correlated features: an L1 path with a growing support. */
 function wide(n: number, p: number, seed: number): { X: Matrix; signs: Int8Array; labels: number[] } {
@@ -69,5 +69,42 @@ test('solveL1Linear: a warm-started C path reaches the cold fits\' optima (logis
       nonzero = warm.filter((v) => v !== 0).length;
     }
     assert.ok(nonzero > 10, `${loss}: the path ends with a wide support (${nonzero})`);
+  }
+});
+
+test('solveL1Linear: a sample weight of 2 is the row counted twice (logistic line search and squared hinge)', () => {
+  const { X, signs } = wide(30, 60, 8);
+  const n = X.rows;
+  const { cols, nFeatures: q } = featureMajor(X, 1);
+  // rows 0..9 doubled
+  const dupRows = [...Array.from({ length: n }, (_, i) => i), ...Array.from({ length: 10 }, (_, i) => i)];
+  const Xd = X.selectRows(Int32Array.from(dupRows));
+  const { cols: colsD } = featureMajor(Xd, 1);
+  const signsD = Int8Array.from(dupRows, (i) => signs[i]!);
+  const weights = Float64Array.from({ length: n }, (_, i) => (i < 10 ? 2 : 1));
+  for (const loss of ['log', 'squared_hinge'] as const) {
+    const C = loss === 'log' ? 0.3 : 0.05;
+    const opts = { C, bias: 1, tol: 1e-9, maxIter: 10000 };
+    const weighted = new Float64Array(q);
+    solveL1Linear(cols, n, q, signs, loss, { ...opts, sampleWeight: weights }, weighted);
+    const duplicated = new Float64Array(q);
+    solveL1Linear(colsD, dupRows.length, q, signsD, loss, opts, duplicated);
+    assert.ok(weighted.some((v) => v !== 0), `${loss}: a non-empty model`);
+    for (let j = 0; j < q; j++) assert.ok(Math.abs(weighted[j]! - duplicated[j]!) <= 1e-6, `${loss}: w[${j}] ${weighted[j]} vs ${duplicated[j]}`);
+  }
+});
+
+test('LinearSVC l1: fits along a C grid on one matrix (each warm-started from the last) equal cold fits on copies', () => {
+  const { X, labels } = wide(40, 150, 9);
+  const minC = l1MinC(X, labels);
+  for (const C of [2, 20, 200, 20].map((f) => f * minC)) {
+    const warm = new LinearSVC({ penalty: 'l1', C, maxIter: 10000 }).fit(X, labels);
+    const cold = new LinearSVC({ penalty: 'l1', C, maxIter: 10000 }).fit(new Matrix(X.rows, X.cols, X.data.slice()), labels);
+    const a = warm.coef.data;
+    const b = cold.coef.data;
+    let big = 0;
+    for (const v of b) big = Math.max(big, Math.abs(v));
+    for (let j = 0; j < a.length; j++) assert.ok(Math.abs(a[j]! - b[j]!) <= 1e-6 * Math.max(big, 1), `C ${C}: w[${j}] ${a[j]} vs ${b[j]}`);
+    assert.ok(Math.abs(warm.intercept[0]! - cold.intercept[0]!) <= 1e-6 * Math.max(big, 1));
   }
 });
