@@ -34,17 +34,19 @@ import {
   KFold,
   type ParamGrid,
   type Predictor,
+  type Scorer,
   type Split,
   type Splitter,
 } from '@neurodecode/cv';
 import { exactSvcFolds, exactSvcParams, type ExactSvcChoice } from './exact-svc-folds.js';
 import { adjustScreeningPercentile } from './screening.js';
-import { resolveThreads } from './threads.js';
+import { resolveThreads, runJob, type TaskRunner } from './threads.js';
+import { foldJobInputs, planFoldJob, readFoldOutcomes, writeFoldOutcomes, type FoldJob } from './fold-job.js';
 import { defaultParamGrid } from './grid.js';
 import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
 import { loadImages, type NiftiMasker } from '@neurodecode/maskers';
 import { allZeroWeights, dummyOutputOf, foldDecision, linearWeights, pick, problemName, rowsInto } from './fold-helpers.js';
-import { featureMajor, ReNA } from './rena.js';
+import { ReNA } from './rena.js';
 import { adaptGridToCvModel, nilearnEstimator, type NilearnEstimatorSpec } from './nilearn-estimators.js';
 
 /** How hyper-parameters are chosen: 'nested' (inner cv on the training folds) or nilearn's 'test-fold'. */
@@ -101,6 +103,44 @@ export interface Problem {
   /** Class this binary problem scores (classifiers); undefined for regression. */
   label?: Label;
   y: Float64Array;
+}
+
+/** The serializable part of what a fit's folds share (a worker thread gets it as it is). */
+export interface FoldSetup {
+  splits: Split[];
+  /** The screening percentile after the mask-volume adjustment. */
+  percentile: number;
+  selection: Selection;
+  groupList?: Label[];
+  /** Whether the outer loop leaves groups out (the default inner cv then does too). */
+  outerLeavesGroupsOut: boolean;
+  nClusters: number;
+  /** ReNA.allRowDistances of X when the folds cluster (FREM); undefined otherwise. */
+  allRowDistances?: Float64Array;
+}
+
+/** Everything the folds of one fit share (see BaseDecoder.foldContext). */
+export interface FoldContext {
+  X: Matrix;
+  problems: Problem[];
+  setup: FoldSetup;
+  base: Estimator;
+  spec?: NilearnEstimatorSpec;
+  fixedGrid?: ParamGrid | ParamGrid[];
+  scorer: Scorer;
+  clusterMask?: NiftiImage;
+  fast?: ExactSvcChoice[][];
+  allRows: Int32Array;
+  trainBuffer?: Float64Array;
+  testBuffer?: Float64Array;
+  warmStart?: WarmStartStore;
+  fullGram?: Float64Array;
+}
+
+/** One problem's outcome of one outer fold: its result and its decision values on the test rows. */
+export interface FoldOutcome {
+  result: FoldResult;
+  held: Float64Array;
 }
 
 const DECODER_OPTIONS = optionKeys<DecoderOptions>({
@@ -252,15 +292,9 @@ export abstract class BaseDecoder {
     this.nFeatures = X.cols;
     const cv = this.outerCv(groups);
     const splits = cv.split(X.rows, problems[0]!.y, groups);
-    const base = this.baseEstimator();
-    const spec = this.nilearnSpec();
-    const fixedGrid = this.opts.paramGrid
-      ? adaptGridToCvModel(base, this.opts.paramGrid)
-      : spec
-        ? undefined
-        : defaultParamGrid(typeof this.opts.estimator === 'string' ? this.opts.estimator : undefined, base);
     this.dummyOutput = undefined;
-    const scorer = getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'));
+    // An unknown scorer fails here, before any fit.
+    getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'));
     const selection = this.opts.selection ?? 'nested';
     if (selection !== 'nested' && selection !== 'test-fold')
       throw new Error(`selection: expected "nested" or "test-fold", got "${selection}"`);
@@ -270,41 +304,152 @@ export abstract class BaseDecoder {
     );
     this.screeningPercentileUsed = percentile;
     const groupList = groups ? Array.from(groups as ArrayLike<Label>) : undefined;
-    const total = splits.length * problems.length;
-    let done = 0;
     const results: FoldResult[][] = problems.map(() => []);
-    const warmStart = new WarmStartStore(X.rows);
-    let fullGram: Float64Array | undefined;
     // Out-of-fold decision values (regression: predictions), one column per problem.
     const outOfFold = new Matrix(X.rows, problems.length);
     outOfFold.data.fill(NaN);
-    // With screening, the folds' full-width row copies only feed the screening and a column
-    // selection, so two buffers serve every fold (a fresh 200 x 40,000 copy per fold mostly
-    // costs page faults and zeroing). Without screening estimators get their own copies.
     // FREM: ReNA clusters of each training fold replace the voxels. Clustering ignores the labels,
-    // so one clustering serves every problem of the fold, and all folds read one transposed copy.
+    // so one clustering serves every problem of the fold (read row by row from X itself).
     const clustering = this.clusteringPercentile;
     const clusterMask = this.opts.maskImg ?? this.maskImg;
     if (clustering < 100 && !clusterMask)
       throw new Error('clusteringPercentile: clustering needs the mask (fit on images, or pass maskImg with fitMatrix)');
-    const nClusters = Math.max(1, Math.floor((X.cols * clustering) / 100));
-    const featureMajorX = clustering < 100 ? featureMajor(X) : undefined;
-    const allRows = Int32Array.from({ length: X.rows }, (_, i) => i);
-    const screened = percentile < 100 && !featureMajorX;
-    const trainBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.train.length)) * X.cols) : undefined;
-    const testBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.test.length)) * X.cols) : undefined;
-    const fast =
-      percentile >= 100 && !featureMajorX
-        ? this.exactSvcChoices(X, problems, splits, base, fixedGrid ?? spec?.grid(X, problems[0]!.y), selection, cv, groupList)
-        : undefined;
-    if (fast) fullGram = undefined;
-    for (const [o, split] of splits.entries()) {
+    const clustered = clustering < 100;
+    const setup: FoldSetup = {
+      splits,
+      percentile,
+      selection,
+      groupList,
+      outerLeavesGroupsOut: cv instanceof LeaveOneGroupOut,
+      nClusters: Math.max(1, Math.floor((X.cols * clustering) / 100)),
+      // Every fold's first ReNA round: the all-rows edge distances minus its left-out rows' terms.
+      allRowDistances: clustered ? ReNA.allRowDistances(X, clusterMask!) : undefined,
+    };
+    const ctx = this.foldContext(X, problems, setup, clusterMask);
+    const { base, spec, fixedGrid } = ctx;
+    if (percentile >= 100 && !clustered)
+      ctx.fast = this.exactSvcChoices(X, problems, splits, base, fixedGrid ?? spec?.grid(X, problems[0]!.y), selection, cv, groupList);
+    const record = (o: number, outcomes: FoldOutcome[]) => {
+      const test = splits[o]!.test;
+      outcomes.forEach(({ result, held }, p) => {
+        results[p]!.push(result);
+        for (let a = 0; a < test.length; a++) outOfFold.data[test[a]! * problems.length + p] = held[a]!;
+      });
+      this.opts.onProgress?.((o + 1) * problems.length, splits.length * problems.length);
+    };
+    const threaded = clustered ? this.foldsOnThreads(ctx, setup) : undefined;
+    if (threaded) threaded.forEach((outcomes, o) => record(o, outcomes));
+    else for (let o = 0; o < splits.length; o++) record(o, this.fitFold(ctx, o));
+    this.cvDecision = outOfFold;
+    const linear = results.every((folds) => folds.every((f) => f.coef !== undefined));
+    this.coef = linear ? new Matrix(problems.length, X.cols) : undefined;
+    this.stdCoef = linear ? new Matrix(problems.length, X.cols) : undefined;
+    this.intercept = linear ? new Float64Array(problems.length) : undefined;
+    this.foldModels = linear ? undefined : results.map((folds) => folds.map((f) => f.model!));
+    problems.forEach((prob, p) => {
+      const folds = results[p]!;
+      if (linear) {
+        const row = this.coef!.row(p);
+        for (const f of folds) for (let j = 0; j < row.length; j++) row[j]! += f.coef![j]! / folds.length;
+        // numpy's std over folds (ddof = 0), as nilearn's std_coef_
+        const sd = this.stdCoef!.row(p);
+        for (const f of folds) for (let j = 0; j < sd.length; j++) sd[j]! += (f.coef![j]! - row[j]!) ** 2 / folds.length;
+        for (let j = 0; j < sd.length; j++) sd[j] = Math.sqrt(sd[j]!);
+        this.intercept![p] = folds.reduce((s, f) => s + f.intercept!, 0) / folds.length;
+      }
+      if (folds.every((f) => f.dummy)) {
+        const k = folds[0]!.dummy!.length;
+        const mean = new Float64Array(k);
+        for (const f of folds) for (let c = 0; c < k; c++) mean[c]! += f.dummy![c]! / folds.length;
+        (this.dummyOutput ??= {})[problemName(prob)] = Array.from(mean);
+      }
+      const key = problemName(prob);
+      this.cvScores[key] = folds.map((f) => f.score);
+      this.cvParams[key] = folds.map((f) => f.params);
+    });
+    return results;
+  }
+
+  /** Everything the folds of one fit share: fixed before any fold runs, so folds can run in any order or thread. */
+  protected foldContext(
+    X: Matrix,
+    problems: Problem[],
+    setup: FoldSetup,
+    clusterMask?: NiftiImage,
+    fast?: ExactSvcChoice[][],
+  ): FoldContext {
+    const base = this.baseEstimator();
+    const spec = this.nilearnSpec();
+    const fixedGrid = this.opts.paramGrid
+      ? adaptGridToCvModel(base, this.opts.paramGrid)
+      : spec
+        ? undefined
+        : defaultParamGrid(typeof this.opts.estimator === 'string' ? this.opts.estimator : undefined, base);
+    const { splits, percentile } = setup;
+    const clustered = setup.allRowDistances !== undefined;
+    // With screening, the folds' full-width row copies only feed the screening and a column
+    // selection, so two buffers serve every fold (a fresh 200 x 40,000 copy per fold mostly
+    // costs page faults and zeroing). Without screening estimators get their own copies.
+    const screened = percentile < 100 && !clustered;
+    return {
+      X,
+      problems,
+      setup,
+      base,
+      spec,
+      fixedGrid,
+      scorer: getScorer(this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2')),
+      clusterMask,
+      allRows: Int32Array.from({ length: X.rows }, (_, i) => i),
+      trainBuffer: screened ? new Float64Array(Math.max(...splits.map((s) => s.train.length)) * X.cols) : undefined,
+      testBuffer: screened ? new Float64Array(Math.max(...splits.map((s) => s.test.length)) * X.cols) : undefined,
+      // Unclustered folds share one warm-start store (and one Gram matrix); clustered folds,
+      // which may run on other threads, each start afresh so their results do not depend on order.
+      warmStart: clustered ? undefined : new WarmStartStore(X.rows),
+    };
+  }
+
+  /**
+   * FREM's folds on worker threads, or undefined to run them in this thread: one thread asked
+   * for, a single fold, or settings a worker cannot rebuild (an estimator instance, an inner cv
+   * splitter). A worker builds its decoder from the estimator string, grid and scoring.
+   */
+  private foldsOnThreads(ctx: FoldContext, setup: FoldSetup): FoldOutcome[][] | undefined {
+    const threads = resolveThreads(this.opts.nJobs);
+    const estimator = this.opts.estimator;
+    if (threads <= 1 || setup.splits.length < 2 || !ctx.clusterMask || this.opts.innerCv) return undefined;
+    if (estimator !== undefined && typeof estimator !== 'string') return undefined;
+    const options = { estimator, paramGrid: this.opts.paramGrid, scoring: this.opts.scoring };
+    const clustering = { percentile: this.clusteringPercentile, weights: this.clusterWeights };
+    const job = planFoldJob({ classifier: this.isClassifier, options, clustering }, ctx.X, ctx.problems, setup, ctx.clusterMask, threads);
+    const local: FoldOutcome[][] = [];
+    runJob(job, threads, (_, o) => {
+      local[o] = this.fitFold(ctx, o);
+    });
+    return setup.splits.map((_, o) => local[o] ?? readFoldOutcomes(job, o));
+  }
+
+  /** A worker thread's task runner for a FoldJob (its decoder built from the job's options). */
+  foldTasks(job: FoldJob): TaskRunner {
+    const { X, problems, mask } = foldJobInputs(job);
+    const ctx = this.foldContext(X, problems, job.setup, mask);
+    return (_, o) => writeFoldOutcomes(job, o, this.fitFold(ctx, o));
+  }
+
+  /** Outer fold o of every problem: screening (and clustering), the grid choice, the test score, the weights. */
+  protected fitFold(ctx: FoldContext, o: number): FoldOutcome[] {
+    const { X, problems, setup, base, spec, fixedGrid, scorer, fast, allRows, trainBuffer, testBuffer } = ctx;
+    const { percentile, selection, groupList } = setup;
+    const split = setup.splits[o]!;
+    const warmStart = ctx.warmStart ?? new WarmStartStore(X.rows);
+    const outcomes: FoldOutcome[] = [];
+    {
       let splitGram: Float64Array | undefined;
       let Xtr: Matrix, Xte: Matrix;
       let rena: ReNA | undefined;
-      if (featureMajorX) {
-        rena = ReNA.fitFeatureMajor(featureMajorX, X.rows, split.train, clusterMask!, nClusters);
-        const means = rena.transformFeatureMajor(featureMajorX, X.rows, allRows);
+      if (setup.allRowDistances) {
+        rena = ReNA.fitRows(X, split.train, ctx.clusterMask!, setup.nClusters, {}, setup.allRowDistances);
+        const means = rena.transformRows(X, allRows);
         Xtr = means.selectRows(split.train);
         Xte = means.selectRows(split.test);
       } else {
@@ -343,7 +488,7 @@ export abstract class BaseDecoder {
           const gram =
             support || rena
               ? tiledRowGram(A.data, A.rows, A.cols)
-              : (splitGram ??= gramBlock((fullGram ??= tiledRowGram(X.data, X.rows, X.cols)), X.rows, split.train));
+              : (splitGram ??= gramBlock((ctx.fullGram ??= tiledRowGram(X.data, X.rows, X.cols)), X.rows, split.train));
           fitOptions = { gram, warmStart, rowIds: split.train };
         }
         // nilearn derives some grids from the training fold (l1_min_c).
@@ -376,7 +521,9 @@ export abstract class BaseDecoder {
           const gs = new GridSearchCV({
             estimator: base,
             paramGrid: gridSpec,
-            cv: this.innerCv(cv, trainGroups),
+            cv:
+              this.opts.innerCv ??
+              defaultInnerCv(setup.outerLeavesGroupsOut ? new LeaveOneGroupOut() : new KFold(), trainGroups, this.isClassifier),
             scoring: this.opts.scoring ?? (this.isClassifier ? 'roc_auc' : 'r2'),
           });
           gs.fit(A, ytr, { groups: trainGroups, ...fitOptions });
@@ -387,7 +534,6 @@ export abstract class BaseDecoder {
         const score =
           selection === 'test-fold' && this.isClassifier && allZeroWeights(best) ? 0 : scorer(best as unknown as Predictor, B, yte);
         const held = foldDecision(best, B, this.isClassifier);
-        for (let a = 0; a < split.test.length; a++) outOfFold.data[split.test[a]! * problems.length + p] = held[a]!;
         const weights = linearWeights(best, Xtr.cols, support);
         if (rena) {
           if (!weights) throw new Error('estimator: FREM (clustering) needs a linear estimator');
@@ -395,42 +541,15 @@ export abstract class BaseDecoder {
         }
         const params = { ...bestParams, ...spec?.chosen?.(best) };
         const dummy = dummyOutputOf(best);
-        results[p]!.push(
-          weights
+        outcomes.push({
+          result: weights
             ? { score, params, coef: weights.coef, intercept: weights.intercept }
             : { score, params, model: { estimator: best, support }, dummy },
-        );
-        this.opts.onProgress?.(++done, total);
+          held,
+        });
       }
     }
-    this.cvDecision = outOfFold;
-    const linear = results.every((folds) => folds.every((f) => f.coef !== undefined));
-    this.coef = linear ? new Matrix(problems.length, X.cols) : undefined;
-    this.stdCoef = linear ? new Matrix(problems.length, X.cols) : undefined;
-    this.intercept = linear ? new Float64Array(problems.length) : undefined;
-    this.foldModels = linear ? undefined : results.map((folds) => folds.map((f) => f.model!));
-    problems.forEach((prob, p) => {
-      const folds = results[p]!;
-      if (linear) {
-        const row = this.coef!.row(p);
-        for (const f of folds) for (let j = 0; j < row.length; j++) row[j]! += f.coef![j]! / folds.length;
-        // numpy's std over folds (ddof = 0), as nilearn's std_coef_
-        const sd = this.stdCoef!.row(p);
-        for (const f of folds) for (let j = 0; j < sd.length; j++) sd[j]! += (f.coef![j]! - row[j]!) ** 2 / folds.length;
-        for (let j = 0; j < sd.length; j++) sd[j] = Math.sqrt(sd[j]!);
-        this.intercept![p] = folds.reduce((s, f) => s + f.intercept!, 0) / folds.length;
-      }
-      if (folds.every((f) => f.dummy)) {
-        const k = folds[0]!.dummy!.length;
-        const mean = new Float64Array(k);
-        for (const f of folds) for (let c = 0; c < k; c++) mean[c]! += f.dummy![c]! / folds.length;
-        (this.dummyOutput ??= {})[problemName(prob)] = Array.from(mean);
-      }
-      const key = problemName(prob);
-      this.cvScores[key] = folds.map((f) => f.score);
-      this.cvParams[key] = folds.map((f) => f.params);
-    });
-    return results;
+    return outcomes;
   }
 
   /**

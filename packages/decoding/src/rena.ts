@@ -2,9 +2,9 @@
 // FREM runs before fitting: voxels are nodes of the mask's 6-neighbour grid, each edge weighs the
 // squared distance between its two voxels' training series; every node is merged with its nearest
 // neighbour, clusters are averaged, and the step repeats until the wanted number of clusters.
-// The data are read feature-major (each voxel's series contiguous), so edge distances and cluster
-// means run over contiguous series; a FREM fit transposes its matrix once and every fold clusters
-// its training rows of that one copy.
+// Later rounds read their cluster means series by series (cluster-major). The first round, the
+// costly one, reads the samples either from a feature-major copy (each voxel's series contiguous)
+// or, as FREM's folds do, straight from the row-major matrix a row at a time.
 import { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 
@@ -161,6 +161,117 @@ function sumSeries(
   return out;
 }
 
+/**
+ * The edges between distinct clusters once nodes are renumbered by `newId` (k clusters): each
+ * pair once, as (u, v) with u < v, sorted by u then v. A counting sort on u, then each node's few
+ * neighbours sorted in place: linear time, where sorting packed keys costs m log m.
+ */
+function clusterEdges(ea: Int32Array, eb: Int32Array, newId: Int32Array, k: number): [Int32Array, Int32Array] {
+  const m = ea.length;
+  const start = new Int32Array(k + 1);
+  for (let e = 0; e < m; e++) {
+    const u = newId[ea[e]!]!,
+      v = newId[eb[e]!]!;
+    if (u !== v) start[Math.min(u, v) + 1]!++;
+  }
+  for (let u = 0; u < k; u++) start[u + 1]! += start[u]!;
+  const fill = start.slice(0, k);
+  const other = new Int32Array(start[k]!);
+  for (let e = 0; e < m; e++) {
+    const u = newId[ea[e]!]!,
+      v = newId[eb[e]!]!;
+    if (u < v) other[fill[u]!++] = v;
+    else if (v < u) other[fill[v]!++] = u;
+  }
+  const outA = new Int32Array(other.length);
+  const outB = new Int32Array(other.length);
+  let nu = 0;
+  for (let u = 0; u < k; u++) {
+    const lo = start[u]!,
+      hi = start[u + 1]!;
+    // insertion sort: a grid node has at most a few dozen neighbouring clusters
+    for (let i = lo + 1; i < hi; i++) {
+      const x = other[i]!;
+      let j = i - 1;
+      while (j >= lo && other[j]! > x) {
+        other[j + 1] = other[j]!;
+        j--;
+      }
+      other[j + 1] = x;
+    }
+    for (let i = lo; i < hi; i++) {
+      if (i > lo && other[i] === other[i - 1]) continue;
+      outA[nu] = u;
+      outB[nu++] = other[i]!;
+    }
+  }
+  return [outA.slice(0, nu), outB.slice(0, nu)];
+}
+
+/** How ReNA's first round reads the samples: edge distances and per-cluster sums (cluster-major). */
+interface FirstRound {
+  distances(ea: Int32Array, eb: Int32Array): Float64Array;
+  sums(cluster: Int32Array, k: number): Float64Array;
+}
+
+/** edgeDistances over the rows `rows` of a row-major X: row by row, each edge's sum in the same order. */
+function edgeDistancesByRow(X: Matrix, rows: Int32Array, ea: Int32Array, eb: Int32Array): Float64Array {
+  const m = ea.length,
+    p = X.cols,
+    d = X.data;
+  const w = new Float64Array(m);
+  for (let t = 0; t < rows.length; t++) {
+    const o = rows[t]! * p;
+    for (let e = 0; e < m; e++) {
+      const diff = d[o + ea[e]!]! - d[o + eb[e]!]!;
+      w[e]! += diff * diff;
+    }
+  }
+  return w;
+}
+
+/** The columns of each cluster, in ascending order: members[start[c] .. start[c + 1]) (a stable counting sort). */
+function clusterMembers(cluster: Int32Array, k: number): { start: Int32Array; members: Int32Array } {
+  const start = new Int32Array(k + 1);
+  for (let v = 0; v < cluster.length; v++) start[cluster[v]! + 1]!++;
+  for (let c = 0; c < k; c++) start[c + 1]! += start[c]!;
+  const fill = start.slice(0, k);
+  const members = new Int32Array(cluster.length);
+  for (let v = 0; v < cluster.length; v++) members[fill[cluster[v]!]!++] = v;
+  return { start, members };
+}
+
+/**
+ * Per sample of `rows` and cluster, the sum of the cluster's columns of X, its columns added in
+ * ascending order (as sumSeries adds them): written at out[t * rowStride + c * colStride], so
+ * the same loop gives a row-major (rows x k) or a cluster-major (k x rows) layout. Each sum runs
+ * in a register over its gathered columns; adding every column into an output slot instead
+ * makes consecutive columns of one cluster wait on each other through memory.
+ */
+function clusterSumsByRow(
+  X: Matrix,
+  rows: Int32Array,
+  cluster: Int32Array,
+  k: number,
+  out: Float64Array,
+  rowStride: number,
+  colStride: number,
+): Float64Array {
+  const { start, members } = clusterMembers(cluster, k);
+  const p = X.cols,
+    d = X.data;
+  for (let t = 0; t < rows.length; t++) {
+    const o = rows[t]! * p,
+      q = t * rowStride;
+    for (let c = 0; c < k; c++) {
+      let s = 0;
+      for (let j = start[c]!, end = start[c + 1]!; j < end; j++) s += d[o + members[j]!]!;
+      out[q + c * colStride] = s;
+    }
+  }
+  return out;
+}
+
 /** A fitted clustering: the cluster of every voxel, and the cluster sizes. */
 export class ReNA {
   readonly labels: Int32Array;
@@ -191,18 +302,88 @@ export class ReNA {
     nClusters: number,
     opts: ReNAOptions = {},
   ): ReNA {
-    const { a, b, nVoxels } = maskGridEdges(mask);
+    const { nVoxels } = maskGridEdges(mask);
     if (data.length !== nVoxels * nSamples) throw new Error(`mask: has ${nVoxels} voxels, the data ${data.length / nSamples} columns`);
+    const n = rows ? rows.length : nSamples;
+    return ReNA.agglomerate(
+      {
+        distances: (ea, eb) => edgeDistances(data, nSamples, rows, n, ea, eb),
+        sums: (cluster, k) => sumSeries(data, nSamples, rows, n, cluster, k),
+      },
+      n,
+      mask,
+      nClusters,
+      opts,
+    );
+  }
+
+  /**
+   * Cluster the columns of X using only its rows `rows` (all when undefined), reading X as it is
+   * (row-major): the first round streams each sample's row through the edge list, which reads
+   * the data once in order instead of hopping between voxel series. The same clustering as
+   * fitFeatureMajor on the transposed copy, to the last bit (every sum adds the same terms in the
+   * same order). With `allRowDistances` (ReNA.allRowDistances of X) the first round's distances
+   * are those minus the left-out rows' terms instead: for cross-validation folds that leave out
+   * a tenth of the rows, a tenth of the work, equal up to rounding.
+   */
+  static fitRows(
+    X: Matrix,
+    rows: Int32Array | undefined,
+    mask: NiftiImage,
+    nClusters: number,
+    opts: ReNAOptions = {},
+    allRowDistances?: Float64Array,
+  ): ReNA {
+    const { a, nVoxels } = maskGridEdges(mask);
+    if (X.cols !== nVoxels) throw new Error(`mask: has ${nVoxels} voxels, the data ${X.cols} columns`);
+    if (allRowDistances && allRowDistances.length !== a.length)
+      throw new Error(`allRowDistances: has ${allRowDistances.length} values, the mask grid ${a.length} edges`);
+    const picked = rows ?? Int32Array.from({ length: X.rows }, (_, i) => i);
+    const distances = (ea: Int32Array, eb: Int32Array): Float64Array => {
+      if (!allRowDistances) return edgeDistancesByRow(X, picked, ea, eb);
+      const kept = new Uint8Array(X.rows);
+      for (const r of picked) kept[r] = 1;
+      const out = [];
+      for (let r = 0; r < X.rows; r++) if (!kept[r]) out.push(r);
+      const left = edgeDistancesByRow(X, Int32Array.from(out), ea, eb);
+      // max(0, ...): rounding must not make a distance negative (ReNA floors them at its threshold).
+      return allRowDistances.map((d, e) => Math.max(0, d - left[e]!));
+    };
+    return ReNA.agglomerate(
+      {
+        distances,
+        sums: (cluster, k) => clusterSumsByRow(X, picked, cluster, k, new Float64Array(k * picked.length), 1, picked.length),
+      },
+      picked.length,
+      mask,
+      nClusters,
+      opts,
+    );
+  }
+
+  /** Squared distances over every row of X between the two series of each mask-grid edge (for fitRows). */
+  static allRowDistances(X: Matrix, mask: NiftiImage): Float64Array {
+    const { a, b, nVoxels } = maskGridEdges(mask);
+    if (X.cols !== nVoxels) throw new Error(`mask: has ${nVoxels} voxels, the data ${X.cols} columns`);
+    return edgeDistancesByRow(
+      X,
+      Int32Array.from({ length: X.rows }, (_, i) => i),
+      a,
+      b,
+    );
+  }
+
+  /** The rounds of ReNA; the first reads the samples through `first`, later ones their own cluster means. */
+  private static agglomerate(first: FirstRound, n: number, mask: NiftiImage, nClusters: number, opts: ReNAOptions): ReNA {
+    const { a, b, nVoxels } = maskGridEdges(mask);
     if (!(Number.isInteger(nClusters) && nClusters >= 1)) throw new RangeError(`nClusters: must be an integer >= 1, got ${nClusters}`);
     const thr = opts.threshold ?? 1e-7;
     const nIter = opts.nIter ?? 20;
     const overshoot = opts.overshoot ?? 'nilearn';
     if (overshoot !== 'nilearn' && overshoot !== 'shortest')
       throw new Error(`overshoot: expected "nilearn" or "shortest", got "${String(overshoot)}"`);
-    // The first round reads the chosen samples of the full copy (stride nSamples); later rounds
-    // read their own compact cluster means (stride n).
-    const n = rows ? rows.length : nSamples;
-    let stride = nSamples;
+    // Later rounds read their own compact cluster means (cluster-major, stride n).
+    let data: Float64Array = new Float64Array(0);
     let nodes = nVoxels;
     let ea = a,
       eb = b;
@@ -211,7 +392,7 @@ export class ReNA {
       const m = ea.length;
       if (m === 0) break;
       // squared distances between the two series of every edge
-      const w = edgeDistances(data, stride, iter === 0 ? rows : undefined, n, ea, eb);
+      const w = iter === 0 ? first.distances(ea, eb) : edgeDistances(data, n, undefined, n, ea, eb);
       const nearest = new Float64Array(nodes).fill(Infinity);
       for (let e = 0; e < m; e++) {
         const d = (w[e] = Math.max(thr, w[e]!));
@@ -260,32 +441,15 @@ export class ReNA {
       // unweighted means of the merged nodes' series, as nilearn reduces its data
       const inv = new Float64Array(next);
       for (let v = 0; v < nodes; v++) inv[newId[v]!]!++;
-      const merged = sumSeries(data, stride, iter === 0 ? rows : undefined, n, newId, next);
+      const merged = iter === 0 ? first.sums(newId, next) : sumSeries(data, n, undefined, n, newId, next);
       for (let c = 0; c < next; c++) {
         const q = c * n,
           f = 1 / inv[c]!;
         for (let t = 0; t < n; t++) merged[q + t]! *= f;
       }
-      // edges between distinct clusters, deduplicated through sorted keys (u < v, in (u, v) order)
-      const keys = new Float64Array(m);
-      let nk = 0;
-      for (let e = 0; e < m; e++) {
-        const u = newId[ea[e]!]!,
-          v = newId[eb[e]!]!;
-        if (u !== v) keys[nk++] = u < v ? u * next + v : v * next + u;
-      }
-      const sorted = keys.subarray(0, nk).sort();
-      let nu = 0;
-      for (let e = 0; e < nk; e++) if (e === 0 || sorted[e] !== sorted[e - 1]) sorted[nu++] = sorted[e]!;
-      ea = new Int32Array(nu);
-      eb = new Int32Array(nu);
-      for (let e = 0; e < nu; e++) {
-        const u = Math.floor(sorted[e]! / next);
-        ea[e] = u;
-        eb[e] = sorted[e]! - u * next;
-      }
+      // edges between distinct clusters, deduplicated, in (u, v) order with u < v
+      [ea, eb] = clusterEdges(ea, eb, newId, next);
       for (let v = 0; v < labels.length; v++) labels[v] = newId[labels[v]!]!;
-      stride = n;
       data = merged;
       nodes = next;
     }
@@ -326,6 +490,20 @@ export class ReNA {
     for (let c = 0; c < k; c++) {
       const f = 1 / this.sizes[c]!;
       for (let t = 0; t < n; t++) out.data[t * k + c] = sums[c * n + t]! * f;
+    }
+    return out;
+  }
+
+  /** Cluster means of the rows `rows` of X (row-major): transformFeatureMajor's values without the transposed copy. */
+  transformRows(X: Matrix, rows: Int32Array): Matrix {
+    const p = this.labels.length,
+      k = this.nClusters;
+    if (X.cols !== p) throw new Error(`X: has ${X.cols} columns, the clustering was fitted on ${p}`);
+    const out = new Matrix(rows.length, k);
+    clusterSumsByRow(X, rows, this.labels, k, out.data, k, 1);
+    for (let t = 0; t < rows.length; t++) {
+      const q = t * k;
+      for (let c = 0; c < k; c++) out.data[q + c] = out.data[q + c]! * (1 / this.sizes[c]!);
     }
     return out;
   }

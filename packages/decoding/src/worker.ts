@@ -2,11 +2,20 @@
 import { workerData } from 'node:worker_threads';
 import { drainPhases, type PhasedJob, type TaskRunner } from './threads.js';
 import { exactSvcTasks, type ExactSvcJob } from './exact-svc-folds.js';
+import { Decoder } from './decoder.js';
+import { DecoderRegressor } from './decoder-regressor.js';
+import type { FoldJob } from './fold-job.js';
 
 const { job, ctl } = workerData as { job: PhasedJob; ctl: Int32Array };
 
 function tasksOf(job: PhasedJob): TaskRunner {
   if (job.kind === 'exact-svc') return exactSvcTasks(job as ExactSvcJob);
+  if (job.kind === 'folds') {
+    const folds = job as FoldJob;
+    const decoder = folds.classifier ? new Decoder(folds.options) : new DecoderRegressor(folds.options);
+    (decoder as unknown as { useClustering(c: FoldJob['clustering']): void }).useClustering(folds.clustering);
+    return decoder.foldTasks(folds);
+  }
   throw new Error(`decoding worker: unknown job kind "${job.kind}"`);
 }
 

@@ -5,10 +5,11 @@ import { Matrix } from '@neurodecode/matrix';
 import { NiftiImage, readNifti } from '@neurodecode/nifti-io';
 import { indexImg } from '@neurodecode/image-ops';
 import { NiftiMasker, standardizeInPlace } from '@neurodecode/maskers';
-import { LinearSVC } from '@neurodecode/estimators';
+import { LinearSVC, registerEstimator } from '@neurodecode/estimators';
 import { KFold, LeaveOneGroupOut, StratifiedShuffleSplit } from '@neurodecode/cv';
 import { dataPath, reference, rng, skipWithoutShared } from '@neurodecode/testkit';
-import { Decoder, DecoderRegressor, FREMClassifier, FREMRegressor, ReNA, featureMajor, maskGridEdges } from '../src/index.js';
+import { Decoder, DecoderRegressor, FREMClassifier, FREMRegressor, ReNA, featureMajor, maskGridEdges, type FREMOptions } from '../src/index.js';
+import { withCountingRunner } from './thread-runs.js';
 
 /** A 3-D mask image on a unit grid from a predicate over (i, j, k). */
 function maskOf(shape: [number, number, number], inside: (i: number, j: number, k: number) => boolean): NiftiImage {
@@ -200,4 +201,47 @@ test('FREM bad input: clustering percentile out of range, clustering without a m
   const { X, y, groups, maskImg } = await haxbyPair(['face', 'house']);
   assert.throws(() => new FREMClassifier({ cv: 3 }).fitMatrix(X, y, { groups }), /clusteringPercentile: clustering needs the mask/);
   assert.throws(() => new FREMClassifier({ cv: 2, estimator: 'gnb', maskImg }).fitMatrix(X, y, { groups }), /FREM \(clustering\) needs a linear estimator/);
+});
+
+test('ReNA.fitRows reads a row-major matrix and gives fitFeatureMajor\'s clusters and means to the last bit; all-row distances minus the left-out rows cluster alike', () => {
+  const mask = maskOf([10, 9, 8], (i, j, k) => (i - 4.5) ** 2 + (j - 4) ** 2 + (k - 3.5) ** 2 < 18);
+  const normal = normals(21);
+  const n = 36;
+  const X = new Matrix(n, voxelsOf(mask).length);
+  for (let i = 0; i < X.data.length; i++) X.data[i] = normal();
+  const rows = Int32Array.from({ length: n }, (_, i) => i).filter((i) => i % 5 !== 2);
+  const k = Math.floor(X.cols / 10);
+  const fm = ReNA.fitFeatureMajor(featureMajor(X), n, rows, mask, k);
+  const byRow = ReNA.fitRows(X, rows, mask, k);
+  assert.deepEqual(Array.from(byRow.labels), Array.from(fm.labels));
+  assert.deepEqual(Array.from(byRow.transformRows(X, rows).data), Array.from(fm.transformFeatureMajor(featureMajor(X), n, rows).data));
+  const cached = ReNA.fitRows(X, rows, mask, k, {}, ReNA.allRowDistances(X, mask));
+  assert.deepEqual(Array.from(cached.labels), Array.from(fm.labels));
+  assert.throws(() => ReNA.fitRows(X, rows, mask, k, {}, new Float64Array(3)), /allRowDistances: has 3 values/);
+});
+
+test('FREM on worker threads: exactly the in-thread scores, parameters, weights and decisions; a worker that cannot build the estimator leaves the folds to this thread', { skip: skipWithoutShared(), timeout: 120_000 }, async () => {
+  const { X, y, groups, maskImg } = await haxbyPair(['face', 'cat']);
+  await withCountingRunner((runs) => {
+    const fit = (opts: FREMOptions) => new FREMClassifier({ cv: 6, maskImg, clusteringPercentile: 20, ...opts }).fitMatrix(X, y, { groups });
+    const same = (a: FREMClassifier, b: FREMClassifier) => {
+      assert.deepEqual(a.cvScores, b.cvScores);
+      assert.deepEqual(a.cvParams, b.cvParams);
+      assert.deepEqual(Array.from(a.coef!.data), Array.from(b.coef!.data));
+      assert.deepEqual(Array.from(a.stdCoef!.data), Array.from(b.stdCoef!.data));
+      assert.deepEqual(Array.from(a.intercept!), Array.from(b.intercept!));
+      assert.deepEqual(Array.from(a.cvDecision!.data), Array.from(b.cvDecision!.data));
+    };
+    for (const selection of ['nested', 'test-fold'] as const) {
+      const before = runs();
+      const inThread = fit({ selection, nJobs: 1 });
+      assert.equal(runs(), before);
+      same(fit({ selection, nJobs: 2 }), inThread);
+      assert.equal(runs(), selection === 'nested' ? 1 : 2, `${selection}: the folds ran on worker threads`);
+    }
+    // An estimator registered in this thread only: workers fail to build it, this thread fits every fold.
+    registerEstimator({ name: 'svc-main-thread-only', kind: 'classifier', description: 'LinearSVC, for a test', create: (p) => new LinearSVC(p) }, { replace: true });
+    same(fit({ estimator: 'svc-main-thread-only', paramGrid: { C: [1] }, nJobs: 2 }), fit({ estimator: 'svc-main-thread-only', paramGrid: { C: [1] }, nJobs: 1 }));
+    assert.equal(runs(), 3);
+  });
 });

@@ -10,10 +10,8 @@ import { LeaveOneGroupOut, type Split } from '@neurodecode/cv';
 import { LinearSVC, type Label, type Targets } from '@neurodecode/estimators';
 import { dataPath, skipWithoutShared } from '@neurodecode/testkit';
 import type { Matrix } from '@neurodecode/matrix';
-import { availableParallelism } from 'node:os';
 import { Decoder } from '../src/index.js';
-import { setThreadRunner } from '../src/threads.js';
-import { runOnWorkers } from '../src/threads-node.js';
+import { withCountingRunner } from './thread-runs.js';
 
 const skip = skipWithoutShared();
 
@@ -113,28 +111,20 @@ test('eight-class Decoder, nested C grid: the exact-SVC fast path chooses the C,
 
 test('eight-class Decoder, nested C grid: worker threads give exactly the in-thread C choices, scores, weights and decisions', { skip, timeout: 180_000 }, async () => {
   const { X, y, groups } = await eightClassSlice();
-  // Count the runs that went to the worker-thread runner, so the test knows threads ran.
-  let threadedRuns = 0;
-  setThreadRunner((job, threads, local) => {
-    threadedRuns++;
-    runOnWorkers(job, threads, local);
-  }, () => 2);
-  try {
+  await withCountingRunner((runs) => {
     const run = (nJobs: number) =>
       new Decoder({ cv: new FirstRunsOut(2), screeningPercentile: 100, nJobs }).fitMatrix(X, y, { groups });
     const inThread = run(1);
-    assert.equal(threadedRuns, 0);
+    assert.equal(runs(), 0);
     const threaded = run(2);
-    assert.equal(threadedRuns, 1, 'the fits ran on worker threads');
+    assert.equal(runs(), 1, 'the fits ran on worker threads');
     assert.deepEqual(threaded.cvParams, inThread.cvParams);
     assert.deepEqual(threaded.cvScores, inThread.cvScores);
     assert.deepEqual(Array.from(threaded.coef!.data), Array.from(inThread.coef!.data));
     assert.deepEqual(Array.from(threaded.intercept!), Array.from(inThread.intercept!));
     assert.deepEqual(Array.from(threaded.cvDecision!.data), Array.from(inThread.cvDecision!.data));
     assert.ok(new Set(Object.values(inThread.cvParams).flat().map((p) => p.C)).size > 1, 'the grid choice is not trivial');
-  } finally {
-    setThreadRunner(runOnWorkers, availableParallelism);
-  }
+  });
 });
 
 test('nJobs: a positive integer or -1, else a one-line error naming it', () => {
