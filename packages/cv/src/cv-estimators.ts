@@ -10,10 +10,12 @@ import {
   checkRegression,
   enetAlphaGrid,
   enetCoordinateDescent,
+  EnetPath,
   linearScores,
   tronLogisticGram,
   featureMajor,
   solveL1Linear,
+  zeroGradientMax,
   tiledRowGram,
   selectGram,
   argmaxLabels,
@@ -127,6 +129,10 @@ export class LogisticRegressionCV
     const A = P.penalty === 'l1' ? featureMajor(m, bias) : undefined;
     /** Dual coefficients (L2) or weights with the bias last (L1) of one fit on rows `rows`. */
     // L1: the previous C's weights (same rows) start the next fit; the optimum is the same.
+    let sub: Float64Array | undefined;
+    let subRows: Int32Array | undefined;
+    let subScale = 0;
+    let scaleSigns: Int8Array | undefined;
     const fitRows = (rows: Int32Array, signs: Int8Array, C: number, warm?: Float64Array) => {
       if (K)
         return tronLogisticGram(selectGram(K, n, rows), rows.length, signs, {
@@ -134,11 +140,28 @@ export class LogisticRegressionCV
           tol: P.tol,
           maxIter: P.maxIter,
         }).coef;
-      const q = A!.nFeatures;
-      const sub = new Float64Array(q * rows.length);
-      for (let j = 0; j < q; j++) for (let a = 0; a < rows.length; a++) sub[j * rows.length + a] = A!.cols[j * n + rows[a]!]!;
-      const wOut = warm ? warm.slice() : new Float64Array(q);
-      solveL1Linear(sub, rows.length, q, signs, 'log', { C, bias, tol: 1e-6, maxIter: 1000, warmStart: warm !== undefined }, wOut);
+      // The fold's columns (and its gradient scale at w = 0) serve every C of the path.
+      if (subRows !== rows) {
+        const q = A!.nFeatures;
+        sub = new Float64Array(q * rows.length);
+        for (let j = 0; j < q; j++) for (let a = 0; a < rows.length; a++) sub[j * rows.length + a] = A!.cols[j * n + rows[a]!]!;
+        subRows = rows;
+        scaleSigns = undefined;
+      }
+      if (scaleSigns !== signs) {
+        subScale = zeroGradientMax(sub!, rows.length, A!.nFeatures, signs);
+        scaleSigns = signs;
+      }
+      const wOut = warm ? warm.slice() : new Float64Array(A!.nFeatures);
+      solveL1Linear(
+        sub!,
+        rows.length,
+        A!.nFeatures,
+        signs,
+        'log',
+        { C, bias, tol: 1e-6, maxIter: 1000, warmStart: true, zeroGradientMax: subScale },
+        wOut,
+      );
       return wOut;
     };
     const decision = (model: Float64Array, rows: Int32Array, i: number): number => {
@@ -326,9 +349,11 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
       const Xte = m.selectRows(f.test);
       const D = cdDesign(Xtr, P.fitIntercept);
       const { mean: yMean, c: ytrc } = centre(Float64Array.from(f.train, (i) => t[i]!));
-      const w = new Float64Array(m.cols);
+      // One path per fold, largest alpha first, each solve warm-started from the last.
+      const path = new EnetPath(D, ytrc);
+      const w = path.w;
       alphas.forEach((alpha, a) => {
-        enetCoordinateDescent(D, ytrc, alpha, 1, P.tol, P.maxIter, w);
+        path.solve(alpha, 1, P.tol, P.maxIter);
         let b = yMean;
         for (let j = 0; j < m.cols; j++) b -= D.xMean[j]! * w[j]!;
         let err = 0;

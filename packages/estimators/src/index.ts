@@ -40,11 +40,20 @@ export { Ridge, RidgeClassifier, solveRidge, solveWeightedRidge, type RidgeParam
 export { combinedSampleWeights, checkSampleWeight, type ClassWeight } from './weights.js';
 export { GaussianNB, type GaussianNBParams } from './naive-bayes.js';
 export { DummyClassifier, DummyRegressor, type DummyClassifierParams, type DummyRegressorParams } from './dummy.js';
-export { ElasticNet, Lasso, cdDesign, enetCoordinateDescent, enetAlphaGrid, type ElasticNetParams, type CdDesign } from './lasso.js';
+export {
+  ElasticNet,
+  Lasso,
+  EnetPath,
+  cdDesign,
+  enetCoordinateDescent,
+  enetAlphaGrid,
+  type ElasticNetParams,
+  type CdDesign,
+} from './lasso.js';
 export { RidgeCV, RidgeClassifierCV, ridgeLooErrors, type RidgeCVParams } from './ridge-cv.js';
 export { tronLogisticGram, type TronOptions } from './tron-logistic.js';
 export { SVR, solveSvrDual, type SVRParams } from './svr.js';
-export { l1MinC, solveL1SquaredHinge, solveL1Linear, featureMajor, type L1MinCLoss, type L1Loss } from './l1-svc.js';
+export { l1MinC, solveL1SquaredHinge, solveL1Linear, featureMajor, zeroGradientMax, type L1MinCLoss, type L1Loss } from './l1-svc.js';
 export { StandardScaler, type StandardScalerParams } from './preprocessing.js';
 export {
   SelectPercentile,
@@ -56,7 +65,7 @@ export {
   type SelectPercentileParams,
 } from './feature-selection.js';
 export { Pipeline, type PipelineStep } from './pipeline.js';
-export { rowGram, columnGram, columnMeans, selectGram, choleskySolveInPlace } from './linalg.js';
+export { dotRange, rowGram, columnGram, columnMeans, selectGram, choleskySolveInPlace } from './linalg.js';
 export { tiledRowGram } from './gram-kernel.js';
 export { WarmStartStore } from './warm-start.js';
 export { logGamma, logBeta, regularizedIncompleteBeta, fSurvival } from './stats.js';

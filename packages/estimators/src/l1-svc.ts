@@ -4,7 +4,7 @@
 // feature is appended and its weight is L1-penalised like the others.
 import type { Matrix } from '@neurodecode/matrix';
 import { encodeLabels } from './labels.js';
-import { choleskySolveInPlace } from './linalg.js';
+import { choleskySolveInPlace, dotRange } from './linalg.js';
 import type { Targets } from './types.js';
 
 export interface L1SvcOptions {
@@ -20,6 +20,11 @@ export interface L1SvcOptions {
    * stopping rule stays relative to the violation at w = 0, so the optimum reached is the same.
    */
   warmStart?: boolean;
+  /**
+   * max_j |sum_i s_i y_i x_ij| (the loss gradient's scale at w = 0), when the caller already has it
+   * for these rows: a warm start then needs no pass over the data to find its stopping scale.
+   */
+  zeroGradientMax?: number;
 }
 
 /**
@@ -38,6 +43,24 @@ export function featureMajor(X: Matrix, bias: number): { cols: Float64Array; nFe
   }
   if (bias !== 0) cols.fill(bias, p * n, q * n);
   return { cols, nFeatures: q };
+}
+
+/** max_j |sum_i s_i y_i x_ij| over feature-major columns: the gradient scale at w = 0 (see L1SvcOptions.zeroGradientMax). */
+export function zeroGradientMax(cols: Float64Array, n: number, q: number, signs: Int8Array, sampleWeight?: Float64Array): number {
+  let top = 0;
+  for (let j = 0; j < q; j++) {
+    let g = 0;
+    for (let i = 0; i < n; i++) g += (sampleWeight ? sampleWeight[i]! : 1) * signs[i]! * cols[j * n + i]!;
+    top = Math.max(top, Math.abs(g));
+  }
+  return top;
+}
+
+/** The largest violation of the optimality conditions at w = 0. */
+function violationAtZero(cols: Float64Array, n: number, q: number, signs: Int8Array, loss: L1Loss, C: number, s?: Float64Array): number {
+  const der0 = new Float64Array(2);
+  lossDerivatives(loss, 0, der0);
+  return Math.abs(C * der0[0]! * zeroGradientMax(cols, n, q, signs, s)) - 1;
 }
 
 /** A per-sample loss of the margin m = y w.x: value, first and second derivative. */
@@ -100,13 +123,10 @@ export function solveL1Linear(
   const margin = new Float64Array(n);
   let start = -1;
   if (opts.warmStart) {
-    // the stopping scale: the largest violation at w = 0, where every margin is 0
-    lossDerivatives(loss, 0, der0);
-    for (let j = 0; j < q; j++) {
-      let g = 0;
-      for (let i = 0; i < n; i++) g += (s ? s[i]! : 1) * signs[i]! * cols[j * n + i]!;
-      start = Math.max(start, Math.abs(C * der0[0]! * g) - 1);
-    }
+    if (opts.zeroGradientMax !== undefined) {
+      lossDerivatives(loss, 0, der0);
+      start = Math.abs(C * der0[0]! * opts.zeroGradientMax) - 1;
+    } else if (w.some((v) => v !== 0)) start = violationAtZero(cols, n, q, signs, loss, C, s);
     start = Math.max(start, 0);
     for (let j = 0; j < q; j++) {
       const wj = w[j]!;
@@ -122,22 +142,76 @@ export function solveL1Linear(
   };
   // The loss at the current margins, kept up to date by every accepted step.
   let current = total(margin);
+  // Per-sample first and second derivatives (times C, the sample weight and, for the first, the
+  // label), refreshed whenever the margins change: a coordinate's gradient is then one dot product
+  // instead of n loss evaluations.
+  const d1 = new Float64Array(n);
+  const d2 = new Float64Array(n);
+  const refreshDerivatives = () => {
+    for (let i = 0; i < n; i++) {
+      lossDerivatives(loss, margin[i]!, der);
+      const wi = (s ? s[i]! : 1) * C;
+      d1[i] = wi * der[0]! * signs[i]!;
+      d2[i] = wi * der[1]!;
+    }
+  };
+  refreshDerivatives();
+  // The logistic loss's line search. With e_i = exp(-m_i) and E_i = exp(-lambda u_i) along the
+  // step (u_i = d y_i x_i), the loss changes by sum_i log((1 + e_i E_i) / (1 + e_i)): one exp per
+  // sample for the full step, then each halving of lambda is a square root of E_i, and the ratios
+  // are multiplied (rescaled before they leave the float range) so a trial costs no logarithm per
+  // sample. Samples whose ratio is not a number (margins beyond exp's range) fall back to the
+  // plain loss.
+  const em = new Float64Array(loss === 'log' ? n : 0);
+  const u = new Float64Array(loss === 'log' ? n : 0);
+  const E = new Float64Array(loss === 'log' ? n : 0);
+  const refreshExp = () => {
+    for (let i = 0; i < n; i++) em[i] = Math.exp(-margin[i]!);
+  };
+  if (loss === 'log') refreshExp();
+  const logLineSearch = (j: number, o: number, wj: number, d: number, delta: number): void => {
+    for (let i = 0; i < n; i++) {
+      u[i] = d * signs[i]! * cols[o + i]!;
+      E[i] = Math.exp(-u[i]!);
+    }
+    let lambda = 1;
+    for (let t = 0; t < 60; t++) {
+      if (t > 0) for (let i = 0; i < n; i++) E[i] = Math.sqrt(E[i]!);
+      let logSum = 0;
+      let prod = 1;
+      for (let i = 0; i < n; i++) {
+        const e = em[i]!;
+        let r = (1 + e * E[i]!) / (1 + e);
+        if (s) r **= s[i]!;
+        prod *= r;
+        if (prod > 1e150 || prod < 1e-150) {
+          logSum += Math.log(prod);
+          prod = 1;
+        }
+      }
+      let change = C * (logSum + Math.log(prod));
+      if (Number.isNaN(change)) {
+        for (let i = 0; i < n; i++) trial[i] = margin[i]! + lambda * u[i]!;
+        change = total(trial) - current;
+      }
+      const dl = lambda * d;
+      if (change + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
+        w[j] = wj + dl;
+        for (let i = 0; i < n; i++) margin[i]! += lambda * u[i]!;
+        current += change;
+        refreshDerivatives();
+        refreshExp();
+        return;
+      }
+      lambda *= 0.5;
+    }
+  };
   // One coordinate's Newton step with line search; returns its violation before the step, or -1
   // when the weight is zero and its subgradient lies well inside [-1, 1] (beyond `bound`): such a
   // coordinate is shrunk away from the next sweeps, as liblinear does.
   const step = (j: number, bound: number): number => {
-    const x = cols.subarray(j * n, (j + 1) * n);
-    let g = 0;
-    let h = 0;
-    for (let i = 0; i < n; i++) {
-      lossDerivatives(loss, margin[i]!, der);
-      if (der[1] === 0 && der[0] === 0) continue;
-      const wi = (s ? s[i]! : 1) * C;
-      const xi = x[i]!;
-      g += wi * der[0]! * signs[i]! * xi;
-      h += wi * der[1]! * xi * xi;
-    }
-    h += 1e-12;
+    const o = j * n;
+    const g = dotRange(d1, 0, cols, o, n);
     const wj = w[j]!;
     const gp = g + 1;
     const gn = g - 1;
@@ -147,33 +221,66 @@ export function solveL1Linear(
       if (violation === 0) return gp > bound && gn < -bound ? -1 : 0;
     } else violation = Math.abs(wj > 0 ? gp : gn);
     if (violation === 0) return 0;
+    let h = 0;
+    for (let i = 0; i < n; i++) {
+      const xi = cols[o + i]!;
+      h += d2[i]! * xi * xi;
+    }
+    h += 1e-12;
     let d: number;
     if (gp <= h * wj) d = -gp / h;
     else if (gn >= h * wj) d = -gn / h;
     else d = -wj;
     const delta = g * d + Math.abs(wj + d) - Math.abs(wj);
+    if (loss === 'log') {
+      logLineSearch(j, o, wj, d, delta);
+      return violation;
+    }
     let lambda = 1;
     for (let t = 0; t < 60; t++) {
       const dl = lambda * d;
-      for (let i = 0; i < n; i++) trial[i] = margin[i]! + dl * signs[i]! * x[i]!;
+      for (let i = 0; i < n; i++) trial[i] = margin[i]! + dl * signs[i]! * cols[o + i]!;
       const after = total(trial);
       if (after - current + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
         w[j] = wj + dl;
         margin.set(trial);
         current = after;
+        refreshDerivatives();
         break;
       }
       lambda *= 0.5;
     }
     return violation;
   };
-  let sweeps = 0;
-  // Active coordinates first; shrunk ones are swapped behind nActive until a full sweep rechecks them.
-  const active = Int32Array.from({ length: q }, (_, j) => j);
-  let nActive = q;
-  let bound = Infinity;
+  // One pass over every coordinate at the starting point: its largest violation (the stopping
+  // scale when starting from zero), and the coordinates whose subgradient lies well inside [-1, 1]
+  // start shrunk (a full sweep confirms them at the end, as it confirms every shrunk coordinate).
+  const active = new Int32Array(q);
+  let nActive = 0;
+  let nShrunk = q;
+  let maxViolation0 = 0;
+  const g0 = new Float64Array(q);
+  for (let j = 0; j < q; j++) {
+    let g = 0;
+    for (let i = 0, o = j * n; i < n; i++) g += d1[i]! * cols[o + i]!;
+    g0[j] = g;
+    const wj = w[j]!;
+    const v = wj === 0 ? Math.max(Math.abs(g) - 1, 0) : Math.abs(wj > 0 ? g + 1 : g - 1);
+    if (v > maxViolation0) maxViolation0 = v;
+  }
+  if (start < 0) start = maxViolation0;
+  let sweeps = 1;
+  if (maxViolation0 <= opts.tol * start) return sweeps;
+  let bound = maxViolation0 / n;
+  for (let j = 0; j < q; j++) {
+    const g = g0[j]!;
+    if (w[j] === 0 && g + 1 > bound && g - 1 < -bound) active[--nShrunk] = j;
+    else active[nActive++] = j;
+  }
   while (sweeps < maxIter) {
     sweeps++;
+    // A sweep that starts with every coordinate active checks them all, even if it shrinks some.
+    const full = nActive === q;
     let maxViolation = 0;
     for (let k = 0; k < nActive; ) {
       const j = active[k]!;
@@ -186,17 +293,18 @@ export function solveL1Linear(
       if (v > maxViolation) maxViolation = v;
       k++;
     }
-    if (start < 0) start = maxViolation;
     if (maxViolation <= opts.tol * start) {
-      if (nActive === q) break;
-      // converged on the active set: one full sweep confirms (or reopens) the shrunk coordinates
+      if (full) break;
+      // Converged on the active set: one full sweep confirms (or reopens) the shrunk coordinates.
+      // It keeps shrinking, so a reopened solve does not need a second full sweep.
       nActive = q;
-      bound = Infinity;
       continue;
     }
     bound = maxViolation / n;
     newtonOnSupport(cols, n, q, signs, loss, C, s, w, margin, opts.tol * start * 0.1);
     current = total(margin);
+    refreshDerivatives();
+    if (loss === 'log') refreshExp();
   }
   return sweeps;
 }
@@ -230,6 +338,7 @@ function newtonOnSupport(
   const d1 = new Float64Array(n);
   const d2 = new Float64Array(n);
   const der = new Float64Array(2);
+  const act = new Int32Array(n);
   for (let iter = 0; iter < 30; iter++) {
     const support: number[] = [];
     for (let j = 0; j < q; j++) if (w[j] !== 0) support.push(j);
@@ -243,7 +352,6 @@ function newtonOnSupport(
       d2[i] = wi * der[1]!;
     }
     const g = new Float64Array(m);
-    const H = new Float64Array(m * m);
     let gMax = 0;
     for (let a = 0; a < m; a++) {
       const xa = support[a]! * n;
@@ -251,15 +359,32 @@ function newtonOnSupport(
       for (let i = 0; i < n; i++) ga += d1[i]! * cols[xa + i]!;
       g[a] = ga + Math.sign(w[support[a]!]!);
       gMax = Math.max(gMax, Math.abs(g[a]!));
+    }
+    if (gMax <= tol) return;
+    // H = X_S^T diag(d2) X_S over the samples with curvature (the squared hinge has none past the
+    // margin), from contiguous copies of the support's columns: za = d2 * x_a, xs = x_c.
+    let nAct = 0;
+    for (let i = 0; i < n; i++) if (d2[i] !== 0) act[nAct++] = i;
+    const xs = new Float64Array(m * nAct);
+    const za = new Float64Array(m * nAct);
+    for (let a = 0; a < m; a++) {
+      const xa = support[a]! * n;
+      for (let k = 0, o = a * nAct; k < nAct; k++) {
+        const i = act[k]!;
+        xs[o + k] = cols[xa + i]!;
+        za[o + k] = d2[i]! * cols[xa + i]!;
+      }
+    }
+    const H = new Float64Array(m * m);
+    for (let a = 0; a < m; a++) {
+      const oa = a * nAct;
       for (let c = 0; c <= a; c++) {
-        const xc = support[c]! * n;
-        let h = 0;
-        for (let i = 0; i < n; i++) h += d2[i]! * cols[xa + i]! * cols[xc + i]!;
+        const oc = c * nAct;
+        const h = dotRange(za, oa, xs, oc, nAct);
         H[a * m + c] = h;
         H[c * m + a] = h;
       }
     }
-    if (gMax <= tol) return;
     let trace = 0;
     for (let a = 0; a < m; a++) trace += H[a * m + a]!;
     for (let a = 0; a < m; a++) H[a * m + a]! += 1e-10 * (trace / m) + 1e-300;

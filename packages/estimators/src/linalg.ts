@@ -1,6 +1,26 @@
 // The few dense linear-algebra kernels the closed-form models need, on raw typed arrays.
 import { tiledRowGram } from './gram-kernel.js';
 
+/**
+ * sum_k a[ia + k] * b[ib + k] for k < len, in four partial sums so the loop runs at the
+ * multiplier's throughput rather than its latency (the solvers' innermost loop).
+ */
+export function dotRange(a: Float64Array, ia: number, b: Float64Array, ib: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 3 < len; k += 4) {
+    s0 += a[ia + k]! * b[ib + k]!;
+    s1 += a[ia + k + 1]! * b[ib + k + 1]!;
+    s2 += a[ia + k + 2]! * b[ib + k + 2]!;
+    s3 += a[ia + k + 3]! * b[ib + k + 3]!;
+  }
+  for (; k < len; k++) s0 += a[ia + k]! * b[ib + k]!;
+  return s0 + s1 + (s2 + s3);
+}
+
 /** Column means of an n x p row-major matrix. */
 export function columnMeans(data: Float64Array, n: number, p: number): Float64Array {
   const means = new Float64Array(p);

@@ -324,6 +324,14 @@ function fitFromDual(
 }
 
 /**
+ * Where the latest L1 fits on a data array ended, per label vector (up to 16). A grid of C values
+ * fitted on one matrix (the Decoder's svc_l1 grid) then starts each fit from the previous one's
+ * weights. The solver's stopping rule is relative to the violation at w = 0, so the optimum it
+ * reaches does not depend on where it starts: a stale entry (the array changed since) only costs time.
+ */
+const l1Ends = new WeakMap<Float64Array, { signs: Int8Array; w: Float64Array }[]>();
+
+/**
  * L1 penalty: liblinear's primal coordinate descent, one-vs-rest. liblinear stops at a loose
  * tolerance; this solves to tol * 1e-4 of the starting violation so the sparse optimum is found.
  */
@@ -338,13 +346,27 @@ function fitL1(m: Matrix, classes: Label[], codes: Int32Array, P: LinearSVCParam
   const signs = new Int8Array(n);
   const w = new Float64Array(q);
   let nIter = 0;
+  const ends = l1Ends.get(m.data) ?? [];
+  l1Ends.set(m.data, ends);
   for (let c = 0; c < problems; c++) {
     const positive = problems === 1 ? 1 : c;
     for (let i = 0; i < n; i++) signs[i] = codes[i] === positive ? 1 : -1;
-    nIter = Math.max(
-      nIter,
-      solveL1SquaredHinge(cols, n, q, signs, { C: P.C, bias, tol: P.tol * 1e-4, maxIter: Math.max(P.maxIter, 1000) * 10, sampleWeight }, w),
-    );
+    const previous = ends.find((e) => e.w.length === q && e.signs.every((v, i) => v === signs[i]));
+    if (previous) w.set(previous.w);
+    const opts = {
+      C: P.C,
+      bias,
+      tol: P.tol * 1e-4,
+      maxIter: Math.max(P.maxIter, 1000) * 10,
+      sampleWeight,
+      warmStart: previous !== undefined,
+    };
+    nIter = Math.max(nIter, solveL1SquaredHinge(cols, n, q, signs, opts, w));
+    if (previous) previous.w.set(w);
+    else {
+      if (ends.length >= 16) ends.shift();
+      ends.push({ signs: signs.slice(), w: w.slice() });
+    }
     coef.data.set(w.subarray(0, p), c * p);
     intercept[c] = bias !== 0 ? w[p]! * bias : 0;
   }

@@ -6,6 +6,7 @@
 // handful of linear solves, where coordinate descent needs hundreds of passes on permuted labels.
 // The weights follow as w = X' b and intercept = B^2 * sum(b).
 import { seededRandom } from './random.js';
+import { dotRange } from './linalg.js';
 import { solveLinearSvcDualGram } from './linear-svc.js';
 
 /** Outcome of one solve: pivoting iterations, and whether the coordinate-descent fallback ran. */
@@ -46,26 +47,6 @@ function choleskySolve(L: Float64Array, m: number, b: Float64Array): void {
     for (let k = i + 1; k < m; k++) s -= L[k * m + i]! * b[k]!;
     b[i] = s / L[i * m + i]!;
   }
-}
-
-/**
- * sum_t L[a + t] L[b + t] for t < len, in four partial sums so the loop runs at the
- * multiplier's throughput rather than its latency.
- */
-function rowDot(L: Float64Array, a: number, b: number, len: number): number {
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0;
-  let t = 0;
-  for (; t + 3 < len; t += 4) {
-    s0 += L[a + t]! * L[b + t]!;
-    s1 += L[a + t + 1]! * L[b + t + 1]!;
-    s2 += L[a + t + 2]! * L[b + t + 2]!;
-    s3 += L[a + t + 3]! * L[b + t + 3]!;
-  }
-  for (; t < len; t++) s0 += L[a + t]! * L[b + t]!;
-  return s0 + s1 + (s2 + s3);
 }
 
 /**
@@ -142,7 +123,7 @@ export class FreeSetFactor {
     let d = M[mi + i]!;
     for (let k = 0; k < m; k++) {
       const rk = k * stride;
-      const s = (M[mi + order[k]!]! - rowDot(L, row, rk, k)) / L[rk + k]!;
+      const s = (M[mi + order[k]!]! - dotRange(L, row, L, rk, k)) / L[rk + k]!;
       L[row + k] = s;
       d -= s * s;
     }
@@ -205,9 +186,9 @@ export class FreeSetFactor {
         for (let kk = 0; kk < j; kk++) {
           const k = m + kk;
           const rk = k * stride;
-          L[rj + k] = (M[mi + order[k]!]! - rowDot(L, rj, rk, k)) / L[rk + k]!;
+          L[rj + k] = (M[mi + order[k]!]! - dotRange(L, rj, L, rk, k)) / L[rk + k]!;
         }
-        const d = M[mi + i]! - rowDot(L, rj, rj, m + j);
+        const d = M[mi + i]! - dotRange(L, rj, L, rj, m + j);
         if (!(d > 1e-14 * M[mi + i]!)) return false;
         L[rj + m + j] = Math.sqrt(d);
         order[m + j] = i;

@@ -14,7 +14,7 @@ export {
   type VolumeRange,
 } from './io.js';
 export { mathImg } from './math-img.js';
-export { parseExpression, ExpressionError, FUNCTIONS as MATH_FUNCTIONS, type ExprNode } from './math-expr.js';
+export { parseExpression, ExpressionError, FUNCTIONS as MATH_FUNCTIONS, type ExprNode, type BinaryOp, type UnaryOp } from './math-expr.js';
 export { thresholdImg, binarizeImg, percentile, type ThresholdOptions } from './threshold.js';
 export { binaryDilation, type DilationOptions } from './morphology.js';
 export { labelComponents, neighbourOffsets, type Components, type Connectivity, type LabelOptions } from './components.js';

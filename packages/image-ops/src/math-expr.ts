@@ -13,7 +13,9 @@
 //   power      := primary (("**" | "^") unary)?          right-associative, -2**2 == -4
 //   primary    := number | name | name "(" expr ("," expr)* ")" | "(" expr ")"
 
+/** The binary operators of a mathImg expression (`and`/`or` are the words or `&&`/`||`). */
 export type BinaryOp = '+' | '-' | '*' | '/' | '**' | '<' | '<=' | '>' | '>=' | '==' | '!=' | 'and' | 'or';
+/** The unary operators of a mathImg expression: negation (`-x`) and logical not. */
 export type UnaryOp = 'neg' | 'not';
 
 /** A parsed mathImg expression (numbers, image names, operators and function calls). */

@@ -21,6 +21,7 @@ export {
   type BackgroundMaskOptions,
   type BrainMaskOptions,
   type IntersectOptions,
+  type Shape3,
 } from './masking.js';
 export {
   NiftiMasker,
@@ -29,6 +30,7 @@ export {
   type MaskStrategy,
   type SignalOptions,
   type TransformOptions,
+  type ImgsLike,
 } from './nifti-masker.js';
 export { NiftiLabelsMasker, type LabelsMaskerOptions, type RegionStrategy } from './labels-masker.js';
 export {

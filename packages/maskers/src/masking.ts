@@ -4,7 +4,8 @@ import { checkOptions, optionKeys } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { assertSameGrid, binaryVolume, loadImage, maskImageLike, meanVolume, type ImgLike } from './volume.js';
 
-type Shape3 = readonly [number, number, number];
+/** A volume's grid size, (i, j, k). */
+export type Shape3 = readonly [number, number, number];
 
 function shape3(img: NiftiImage): Shape3 {
   return [img.shape[0]!, img.shape[1]!, img.shape[2]!];

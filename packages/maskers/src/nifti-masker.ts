@@ -67,7 +67,8 @@ export interface TransformOptions {
   confounds?: Matrix;
 }
 
-type ImgsLike = ImgLike | ImgLike[];
+/** One image or a list of images; each a NiftiImage or a path to a .nii/.nii.gz file. */
+export type ImgsLike = ImgLike | ImgLike[];
 
 /** Load one image or a list (paths or images) as a list; arg names the argument in errors. */
 export async function loadImages(imgs: ImgsLike, arg = 'imgs'): Promise<NiftiImage[]> {

@@ -163,3 +163,4 @@ export function asMatrix(x: MatrixLike, argName = 'X'): Matrix {
   return new Matrix(x.rows, x.cols, x.data);
 }
 export { closestNames, suggestName, checkOptions, rejectPromise, describeValue, checkNumber, optionKeys } from './options.js';
+export { logGamma, logBeta, regularizedIncompleteBeta } from './special.js';
