@@ -34,12 +34,12 @@ import {
   KFold,
   type ParamGrid,
   type Predictor,
-  type Scorer,
   type Split,
   type Splitter,
 } from '@neurodecode/cv';
 import { exactSvcFolds, exactSvcParams, type ExactSvcChoice } from './exact-svc-folds.js';
 import { adjustScreeningPercentile } from './screening.js';
+import { resolveThreads } from './threads.js';
 import { defaultParamGrid } from './grid.js';
 import { fitEmbeddedMasker, isImageInput, maskImages, type ImageOptions, type ImgsLike } from './image-input.js';
 import { loadImages, type NiftiMasker } from '@neurodecode/maskers';
@@ -76,6 +76,12 @@ export interface DecoderOptions extends ImageOptions {
   /** The mask image, used for screening adjustment and coefficient images. */
   maskImg?: NiftiImage;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Threads for the independent fits (nilearn's n_jobs): a positive integer, or -1 for every
+   * core. Default: every core with the Node entry, 1 in a browser bundle. The results do not
+   * depend on it.
+   */
+  nJobs?: number;
 }
 
 /** One outer fold's outcome for one problem. */
@@ -107,6 +113,7 @@ const DECODER_OPTIONS = optionKeys<DecoderOptions>({
   screeningPercentile: true,
   maskImg: true,
   onProgress: true,
+  nJobs: true,
   mask: true,
   maskStrategy: true,
   smoothingFwhm: true,
@@ -149,6 +156,7 @@ export abstract class BaseDecoder {
 
   constructor(opts: DecoderOptions = {}) {
     checkOptions(this.constructor.name, opts, DECODER_OPTIONS);
+    resolveThreads(opts.nJobs);
     rejectPromise(opts.maskImg, 'maskImg');
     this.opts = { ...opts };
   }
@@ -287,7 +295,7 @@ export abstract class BaseDecoder {
     const testBuffer = screened ? new Float64Array(Math.max(...splits.map((s) => s.test.length)) * X.cols) : undefined;
     const fast =
       percentile >= 100 && !featureMajorX
-        ? this.exactSvcChoices(X, problems, splits, base, fixedGrid ?? spec?.grid(X, problems[0]!.y), selection, scorer, cv, groupList)
+        ? this.exactSvcChoices(X, problems, splits, base, fixedGrid ?? spec?.grid(X, problems[0]!.y), selection, cv, groupList)
         : undefined;
     if (fast) fullGram = undefined;
     for (const [o, split] of splits.entries()) {
@@ -436,7 +444,6 @@ export abstract class BaseDecoder {
     base: Estimator,
     gridSpec: ParamGrid | ParamGrid[] | undefined,
     selection: Selection,
-    scorer: Scorer,
     cv: Splitter,
     groupList: Label[] | undefined,
   ): ExactSvcChoice[][] | undefined {
@@ -473,7 +480,8 @@ export abstract class BaseDecoder {
       params,
       candidates,
       selection,
-      scorer: (est, Xs, ys) => scorer(est, Xs, ys),
+      scoring: this.opts.scoring ?? 'roc_auc',
+      threads: resolveThreads(this.opts.nJobs),
       innerSplits: (o, p) => innerSplits.get(`${o}:${p}`)!,
     });
   }

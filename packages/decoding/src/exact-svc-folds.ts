@@ -3,11 +3,15 @@
 // (outer folds x problems x the C grid x the inner folds of nested selection) is a fit on a row
 // subset of one data set, so one Gram matrix and, per C, one M = K + B^2 + diag(1 / (2C)) serve
 // them all. Identical row sets are fitted once (leave-one-run-out nests make each inner training
-// set twice: leaving runs a then b, or b then a), and each fit starts from the factor of a
-// related fit's support set (the outer training set's for its inner folds, the previous outer
-// fold's for the next). The chosen C, scores and weights are those of the generic loop: the
-// exact optimum does not depend on where the solver starts.
-import type { Matrix } from '@neurodecode/matrix';
+// set twice: leaving runs a then b, or b then a). The fits run as a job of three phases of
+// independent tasks (threads.ts), each fit starting from the support set of a fit of an earlier
+// phase or of the previous C on its own rows: per problem the fit on all rows (phase 0); per
+// problem and outer fold the fits over the C grid, the first starting from the all-rows fit
+// (phase 1); per distinct inner training set the fits over the C grid, the first starting from
+// its outer fold's, each scored on the inner test rows that use it (phase 2). The chosen C,
+// scores and weights are those of the generic loop: the exact optimum does not depend on where
+// the solver starts, and the starts do not depend on how many threads run the tasks.
+import { Matrix } from '@neurodecode/matrix';
 import {
   LinearSVC,
   linearSvcFromSubset,
@@ -17,9 +21,10 @@ import {
   type Params,
   type SubsetSvcSolution,
 } from '@neurodecode/estimators';
-import type { Predictor, Split } from '@neurodecode/cv';
+import { getScorer, type Predictor, type Split } from '@neurodecode/cv';
 import type { Problem } from './decoder.js';
 import { allZeroWeights } from './fold-helpers.js';
+import { runJob, sharedFloat64, shareIf, type PhasedJob, type TaskRunner } from './threads.js';
 
 /** One outer fold's chosen model for one problem. */
 export interface ExactSvcChoice {
@@ -37,9 +42,44 @@ export interface ExactSvcFoldsInput {
   /** The grid's candidates (each sets C only). */
   candidates: Params[];
   selection: 'nested' | 'test-fold';
-  scorer: (est: Predictor, X: Matrix, y: Float64Array) => number;
+  /** A scorer name (getScorer's), so worker threads can score too. */
+  scoring: string;
   /** Inner splits (indices into the outer training rows) of outer fold o for problem p. */
   innerSplits: (o: number, p: number) => Split[];
+  /** Threads to run the fits on (1: this thread only). */
+  threads: number;
+}
+
+/** One distinct inner training set of one problem, and the inner folds (outer o, fold s) that test on it. */
+interface InnerFit {
+  problem: number;
+  /** The outer fold whose fits start this one. */
+  outer: number;
+  rows: Int32Array;
+  uses: { outer: number; fold: number; test: Int32Array }[];
+}
+
+/** The job the threads share: inputs, and outputs in shared memory. */
+export interface ExactSvcJob extends PhasedJob {
+  kind: 'exact-svc';
+  rows: number;
+  cols: number;
+  data: Float64Array;
+  gram: Float64Array;
+  ys: Float64Array[];
+  trains: Int32Array[];
+  params: LinearSVCParams;
+  Cs: number[];
+  scoring: string;
+  inner: InnerFit[];
+  /** Signed duals of the all-rows fit per problem (problem x N), at the first C. */
+  fullBeta: Float64Array;
+  /** Signed duals per problem, outer fold and C, over all N rows (0 off the training rows). */
+  outerBeta: Float64Array;
+  outerIterations: Float64Array;
+  /** Inner scores: for problem p and outer fold o, scoreOffset[p * O + o] + fold * nC + c. */
+  innerScores: Float64Array;
+  scoreOffset: Int32Array;
 }
 
 /**
@@ -74,77 +114,163 @@ function globalRows(train: Int32Array, local: Int32Array): Int32Array {
 
 /** Per problem and outer fold, the model and parameters the generic loop would choose. */
 export function exactSvcFolds(input: ExactSvcFoldsInput): ExactSvcChoice[][] {
-  const { X, gram, problems, splits, params, candidates, selection, scorer } = input;
+  const job = planExactSvc(input);
+  // Starting worker threads costs about a tenth of a second: worth it from a few hundred
+  // million multiply-adds of solves (each fit costs about (training rows)^2 per pivoting step).
+  const n = Math.max(...job.trains.map((t) => t.length));
+  const fits = (job.phases[1]! + (job.phases[2] ?? 0)) * job.Cs.length;
+  const threads = fits * n * n >= 2e8 ? input.threads : 1;
+  runJob(job, threads, exactSvcTasks(job));
+  return chooseExactSvc(job, input);
+}
+
+/** The job's tasks and outputs: the distinct inner training sets, and shared arrays for the results. */
+function planExactSvc(input: ExactSvcFoldsInput): ExactSvcJob {
+  const { X, problems, splits, candidates, threads } = input;
   const N = X.rows;
-  const bias = params.fitIntercept ? params.interceptScaling : 0;
-  const Cs = candidates.map((c) => (c.C as number | undefined) ?? params.C);
-  const solvers = Cs.map((C) => new SubsetSvcSolver(gram, N, { C, bias }));
-  const nested = selection === 'nested' && candidates.length > 1;
-  return problems.map((problem, p) => {
-    const yAll = problem.y;
-    const signs = Int8Array.from(yAll, (v) => (v === 1 ? 1 : -1));
-    const pickY = (rows: Int32Array) => Float64Array.from(rows, (i) => yAll[i]!);
-    const modelOf = (c: number, sol: SubsetSvcSolution) => linearSvcFromSubset({ ...params, ...candidates[c] }, X, sol, [0, 1], bias);
-    const inner = nested ? splits.map((_, o) => input.innerSplits(o, p)) : [];
-    // outer[o][c]: the fits on the outer training sets; scores[o][s][c]: the inner scores.
-    const outer: SubsetSvcSolution[][] = splits.map(() => []);
-    const scores = inner.map((folds) => folds.map(() => new Float64Array(candidates.length)));
-    splits.forEach((split, o) => {
-      for (let c = 0; c < candidates.length; c++) {
-        // The support set at the previous C on these rows is the best start (the factor cannot
-        // be shared: C changes its diagonal); the first C starts from the previous fold's factor.
-        const start = c > 0 ? spread(outer[o]![c - 1]!, N) : (outer[o - 1]?.[0] ?? solvers[0]!.roughGuess(signs, split.train));
-        outer[o]!.push(solvers[c]!.solve(signs, split.train, start));
-      }
-    });
-    const outerModels = candidates.map((_, c) => outer.map((fits) => modelOf(c, fits[c]!)));
-    if (nested) {
-      const cache = new Map<string, LinearSVC[]>();
+  const P = problems.length;
+  const O = splits.length;
+  const nC = candidates.length;
+  const nested = input.selection === 'nested' && nC > 1;
+  const inner: InnerFit[] = [];
+  const scoreOffset = new Int32Array(P * O);
+  let nScores = 0;
+  if (nested) {
+    for (let p = 0; p < P; p++) {
+      const byKey = new Map<string, InnerFit>();
       splits.forEach((split, o) => {
-        inner[o]!.forEach((fold, s) => {
+        const folds = input.innerSplits(o, p);
+        scoreOffset[p * O + o] = nScores;
+        nScores += folds.length * nC;
+        folds.forEach((fold, s) => {
           const rows = globalRows(split.train, fold.train);
           const key = rowsKey(rows);
-          let models = cache.get(key);
-          if (!models) {
-            models = [];
-            // The first C starts from the outer fit's factor without this fold's held-out rows;
-            // the next ones from the support set at the previous C (closer than another fold's).
-            let previous: SubsetSvcSolution | undefined;
-            for (let c = 0; c < candidates.length; c++) {
-              const start = previous ? spread(previous, N) : outer[o]![c]!;
-              previous = solvers[c]!.solve(signs, rows, start);
-              models.push(modelOf(c, previous));
-            }
-            cache.set(key, models);
+          let fit = byKey.get(key);
+          if (!fit) {
+            fit = { problem: p, outer: o, rows, uses: [] };
+            byKey.set(key, fit);
+            inner.push(fit);
           }
-          const test = globalRows(split.train, fold.test);
-          const Xtest = X.selectRows(test);
-          const ytest = pickY(test);
-          for (let c = 0; c < candidates.length; c++) scores[o]![s]![c] = scorer(models[c] as unknown as Predictor, Xtest, ytest);
+          fit.uses.push({ outer: o, fold: s, test: globalRows(split.train, fold.test) });
         });
       });
     }
-    return splits.map((split, o) => {
-      let best = candidates.length - 1;
+  }
+  const params = input.params;
+  return {
+    kind: 'exact-svc',
+    phases: nested ? [P, P * O, inner.length] : [P, P * O],
+    rows: N,
+    cols: X.cols,
+    // Shared memory whenever threads may run (whether they do depends on the task count).
+    data: shareIf(X.data, threads),
+    gram: shareIf(input.gram, threads),
+    ys: problems.map((prob) => prob.y),
+    trains: splits.map((s) => s.train),
+    params,
+    Cs: candidates.map((c) => (c.C as number | undefined) ?? params.C),
+    scoring: input.scoring,
+    inner,
+    fullBeta: sharedFloat64(P * N),
+    outerBeta: sharedFloat64(P * O * nC * N),
+    outerIterations: sharedFloat64(P * O * nC),
+    innerScores: sharedFloat64(nScores),
+    scoreOffset,
+  };
+}
+
+/** The task runner of one thread: its own solvers (one per C) over the shared Gram matrix. */
+export function exactSvcTasks(job: ExactSvcJob): TaskRunner {
+  const N = job.rows;
+  const O = job.trains.length;
+  const nC = job.Cs.length;
+  const X = new Matrix(N, job.cols, job.data);
+  const bias = job.params.fitIntercept ? job.params.interceptScaling : 0;
+  const solvers: SubsetSvcSolver[] = [];
+  const solver = (c: number) => (solvers[c] ??= new SubsetSvcSolver(job.gram, N, { C: job.Cs[c]!, bias }));
+  const signsOf = (p: number) => Int8Array.from(job.ys[p]!, (v) => (v === 1 ? 1 : -1));
+  const outerAt = (p: number, o: number, c: number) => job.outerBeta.subarray(((p * O + o) * nC + c) * N, ((p * O + o) * nC + c + 1) * N);
+  return (phase, task) => {
+    if (phase === 0) {
+      const signs = signsOf(task);
+      const all = Int32Array.from({ length: N }, (_, i) => i);
+      const sol = solver(0).solve(signs, all, solver(0).roughGuess(signs, all));
+      spreadInto(sol, job.fullBeta.subarray(task * N, (task + 1) * N));
+    } else if (phase === 1) {
+      const p = Math.floor(task / O);
+      const o = task % O;
+      const signs = signsOf(p);
+      // The first C starts from the all-rows fit, each next C from the support set at the previous one.
+      let start: Float64Array = job.fullBeta.subarray(p * N, (p + 1) * N);
+      for (let c = 0; c < nC; c++) {
+        const sol = solver(c).solve(signs, job.trains[o]!, start);
+        start = outerAt(p, o, c);
+        spreadInto(sol, start);
+        job.outerIterations[(p * O + o) * nC + c] = sol.iterations;
+      }
+    } else {
+      const fit = job.inner[task]!;
+      const p = fit.problem;
+      const signs = signsOf(p);
+      const y = job.ys[p]!;
+      const scorer = getScorer(job.scoring);
+      const tests = fit.uses.map((u) => ({ ...u, X: X.selectRows(u.test), y: Float64Array.from(u.test, (i) => y[i]!) }));
+      let start: Float64Array = outerAt(p, fit.outer, 0);
+      for (let c = 0; c < nC; c++) {
+        const sol = solver(c).solve(signs, fit.rows, start);
+        const model = linearSvcFromSubset({ ...job.params, C: job.Cs[c]! }, X, sol, [0, 1], bias);
+        for (const u of tests)
+          job.innerScores[job.scoreOffset[p * O + u.outer]! + u.fold * nC + c] = scorer(model as unknown as Predictor, u.X, u.y);
+        if (c + 1 < nC) {
+          start = new Float64Array(N);
+          spreadInto(sol, start);
+        }
+      }
+    }
+  };
+}
+
+/** The chosen candidate per problem and outer fold (GridSearchCV's rule, or nilearn's test-fold pick), and its model. */
+function chooseExactSvc(job: ExactSvcJob, input: ExactSvcFoldsInput): ExactSvcChoice[][] {
+  const { X, problems, splits, params, candidates } = input;
+  const N = X.rows;
+  const O = splits.length;
+  const nC = candidates.length;
+  const bias = params.fitIntercept ? params.interceptScaling : 0;
+  const scorer = getScorer(input.scoring);
+  const nested = job.phases.length === 3;
+  const modelOf = (p: number, o: number, c: number): LinearSVC => {
+    const rows = job.trains[o]!;
+    const at = ((p * O + o) * nC + c) * N;
+    const beta = Float64Array.from(rows, (i) => job.outerBeta[at + i]!);
+    // linearSvcFromSubset reads the rows, duals and iteration count; the factor only serves starts.
+    const solution = { rows, beta, iterations: job.outerIterations[(p * O + o) * nC + c]! } as SubsetSvcSolution;
+    return linearSvcFromSubset({ ...params, ...candidates[c] }, X, solution, [0, 1], bias);
+  };
+  return problems.map((problem, p) =>
+    splits.map((split, o) => {
+      let best = nC - 1;
       if (nested) {
         // GridSearchCV's choice: the best rank of the mean inner scores (NaN ranks last), the
         // first candidate among equals.
+        const folds = input.innerSplits(o, p).length;
+        const base = job.scoreOffset[p * O + o]!;
         const means = candidates.map((_, c) => {
           let mean = 0;
-          for (const row of scores[o]!) mean += row[c]!;
-          return mean / scores[o]!.length;
+          for (let s = 0; s < folds; s++) mean += job.innerScores[base + s * nC + c]!;
+          return mean / folds;
         });
         const rank = (c: number) => means.filter((m) => (Number.isNaN(means[c]!) ? !Number.isNaN(m) : m > means[c]!)).length;
         best = 0;
-        for (let c = 1; c < candidates.length; c++) if (rank(c) < rank(best)) best = c;
-      } else if (candidates.length > 1) {
+        for (let c = 1; c < nC; c++) if (rank(c) < rank(best)) best = c;
+      } else if (nC > 1) {
         // nilearn's test-fold pick: ties go to the later candidate; an all-zero model scores 0.
         const Xte = X.selectRows(split.test);
-        const yte = pickY(split.test);
+        const yte = Float64Array.from(split.test, (i) => problem.y[i]!);
         let bestScore = -Infinity;
         best = 0;
-        for (let c = 0; c < candidates.length; c++) {
-          const model = outerModels[c]![o]!;
+        for (let c = 0; c < nC; c++) {
+          const model = modelOf(p, o, c);
           const s = allZeroWeights(model) ? 0 : scorer(model as unknown as Predictor, Xte, yte);
           if (s >= bestScore) {
             bestScore = s;
@@ -152,14 +278,13 @@ export function exactSvcFolds(input: ExactSvcFoldsInput): ExactSvcChoice[][] {
           }
         }
       }
-      return { model: outerModels[best]![o]!, params: candidates[best]! };
-    });
-  });
+      return { model: modelOf(p, o, best), params: candidates[best]! };
+    }),
+  );
 }
 
-/** A solution's signed duals spread over all N rows (a starting guess for the same rows at another C). */
-function spread(sol: SubsetSvcSolution, N: number): Float64Array {
-  const out = new Float64Array(N);
+/** A solution's signed duals written over all N rows of `out` (zero elsewhere): a start for other rows or another C. */
+function spreadInto(sol: SubsetSvcSolution, out: Float64Array): void {
+  out.fill(0);
   for (let r = 0; r < sol.rows.length; r++) out[sol.rows[r]!] = sol.beta[r]!;
-  return out;
 }

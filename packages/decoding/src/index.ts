@@ -1,16 +1,10 @@
-export { DecoderRegressor } from './decoder-regressor.js';
-export { Decoder, BaseDecoder, defaultInnerCv, type DecoderOptions, type Selection, type FoldResult } from './decoder.js';
-export { defaultParamGrid, parseGridSpec } from './grid.js';
-export { adjustScreeningPercentile, maskVolumeMm3, MNI152_BRAIN_VOLUME } from './screening.js';
-export {
-  NILEARN_ESTIMATORS,
-  NILEARN_ESTIMATOR_NAMES,
-  nilearnEstimator,
-  resolveEstimator,
-  geomspace,
-  adaptGridToCvModel,
-  type NilearnEstimatorSpec,
-} from './nilearn-estimators.js';
-export { FREMClassifier, FREMRegressor, type FREMOptions } from './frem.js';
-export { ReNA, maskGridEdges, featureMajor, type ReNAOptions, type GridEdges } from './rena.js';
-export { decoderToJSON, decoderFromJSON, DECODER_JSON_FORMAT, type DecoderJSON } from './decoder-json.js';
+// @neurodecode/decoding's Node entry: everything in core.ts, with the Decoder's independent fits
+// run on worker threads (nJobs, by default one per available core). A browser bundle gets
+// core.ts, which runs them in the calling thread.
+import { availableParallelism } from 'node:os';
+import { setThreadRunner } from './threads.js';
+import { runOnWorkers } from './threads-node.js';
+
+export * from './core.js';
+
+setThreadRunner(runOnWorkers, availableParallelism);

@@ -10,7 +10,10 @@ import { LeaveOneGroupOut, type Split } from '@neurodecode/cv';
 import { LinearSVC, type Label, type Targets } from '@neurodecode/estimators';
 import { dataPath, skipWithoutShared } from '@neurodecode/testkit';
 import type { Matrix } from '@neurodecode/matrix';
+import { availableParallelism } from 'node:os';
 import { Decoder } from '../src/index.js';
+import { setThreadRunner } from '../src/threads.js';
+import { runOnWorkers } from '../src/threads-node.js';
 
 const skip = skipWithoutShared();
 
@@ -106,4 +109,36 @@ test('eight-class Decoder, nested C grid: the exact-SVC fast path chooses the C,
     const a = fast.cvDecision!.data[i]!, b = generic.cvDecision!.data[i]!;
     assert.ok(Number.isNaN(a) ? Number.isNaN(b) : Math.abs(a - b) <= 1e-8 * Math.max(1, Math.abs(b)), `decision ${i}: ${a} vs ${b}`);
   }
+});
+
+test('eight-class Decoder, nested C grid: worker threads give exactly the in-thread C choices, scores, weights and decisions', { skip, timeout: 180_000 }, async () => {
+  const { X, y, groups } = await eightClassSlice();
+  // Count the runs that went to the worker-thread runner, so the test knows threads ran.
+  let threadedRuns = 0;
+  setThreadRunner((job, threads, local) => {
+    threadedRuns++;
+    runOnWorkers(job, threads, local);
+  }, () => 2);
+  try {
+    const run = (nJobs: number) =>
+      new Decoder({ cv: new FirstRunsOut(2), screeningPercentile: 100, nJobs }).fitMatrix(X, y, { groups });
+    const inThread = run(1);
+    assert.equal(threadedRuns, 0);
+    const threaded = run(2);
+    assert.equal(threadedRuns, 1, 'the fits ran on worker threads');
+    assert.deepEqual(threaded.cvParams, inThread.cvParams);
+    assert.deepEqual(threaded.cvScores, inThread.cvScores);
+    assert.deepEqual(Array.from(threaded.coef!.data), Array.from(inThread.coef!.data));
+    assert.deepEqual(Array.from(threaded.intercept!), Array.from(inThread.intercept!));
+    assert.deepEqual(Array.from(threaded.cvDecision!.data), Array.from(inThread.cvDecision!.data));
+    assert.ok(new Set(Object.values(inThread.cvParams).flat().map((p) => p.C)).size > 1, 'the grid choice is not trivial');
+  } finally {
+    setThreadRunner(runOnWorkers, availableParallelism);
+  }
+});
+
+test('nJobs: a positive integer or -1, else a one-line error naming it', () => {
+  assert.throws(() => new Decoder({ nJobs: 0 }), /nJobs: expected a positive integer or -1/);
+  assert.throws(() => new Decoder({ nJobs: 1.5 }), /nJobs/);
+  assert.doesNotThrow(() => new Decoder({ nJobs: -1 }));
 });
