@@ -167,7 +167,11 @@ export class LogisticRegressionCV
     const decision = (model: Float64Array, rows: Int32Array, i: number): number => {
       let v = 0;
       if (K) for (let a = 0; a < rows.length; a++) v += model[a]! * K[i * n + rows[a]!]!;
-      else for (let j = 0; j < A!.nFeatures; j++) v += A!.cols[j * n + i]! * model[j]!;
+      else
+        for (let j = 0; j < A!.nFeatures; j++) {
+          const wj = model[j]!;
+          if (wj !== 0) v += A!.cols[j * n + i]! * wj;
+        }
       return v;
     };
     const splitter: Splitter = typeof P.cv === 'number' ? new StratifiedKFold({ nSplits: P.cv }) : P.cv;

@@ -147,28 +147,37 @@ export function solveL1Linear(
   // instead of n loss evaluations.
   const d1 = new Float64Array(n);
   const d2 = new Float64Array(n);
+  let supportChanged = false;
+  // The logistic loss keeps exp(-m_i) too (em, below): its derivatives come from those.
+  const em = new Float64Array(loss === 'log' ? n : 0);
   const refreshDerivatives = () => {
     for (let i = 0; i < n; i++) {
-      lossDerivatives(loss, margin[i]!, der);
       const wi = (s ? s[i]! : 1) * C;
+      if (loss === 'log') {
+        const e = em[i]!;
+        const sig = e === Infinity ? 1 : e / (1 + e); // sigma(-m)
+        d1[i] = wi * -sig * signs[i]!;
+        d2[i] = wi * (sig * (1 - sig));
+        continue;
+      }
+      lossDerivatives(loss, margin[i]!, der);
       d1[i] = wi * der[0]! * signs[i]!;
       d2[i] = wi * der[1]!;
     }
   };
-  refreshDerivatives();
   // The logistic loss's line search. With e_i = exp(-m_i) and E_i = exp(-lambda u_i) along the
   // step (u_i = d y_i x_i), the loss changes by sum_i log((1 + e_i E_i) / (1 + e_i)): one exp per
   // sample for the full step, then each halving of lambda is a square root of E_i, and the ratios
   // are multiplied (rescaled before they leave the float range) so a trial costs no logarithm per
   // sample. Samples whose ratio is not a number (margins beyond exp's range) fall back to the
   // plain loss.
-  const em = new Float64Array(loss === 'log' ? n : 0);
   const u = new Float64Array(loss === 'log' ? n : 0);
   const E = new Float64Array(loss === 'log' ? n : 0);
   const refreshExp = () => {
     for (let i = 0; i < n; i++) em[i] = Math.exp(-margin[i]!);
   };
   if (loss === 'log') refreshExp();
+  refreshDerivatives();
   const logLineSearch = (j: number, o: number, wj: number, d: number, delta: number): void => {
     for (let i = 0; i < n; i++) {
       u[i] = d * signs[i]! * cols[o + i]!;
@@ -196,11 +205,14 @@ export function solveL1Linear(
       }
       const dl = lambda * d;
       if (change + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
+        if ((wj === 0) !== (wj + dl === 0)) supportChanged = true;
         w[j] = wj + dl;
-        for (let i = 0; i < n; i++) margin[i]! += lambda * u[i]!;
+        for (let i = 0; i < n; i++) {
+          margin[i]! += lambda * u[i]!;
+          em[i]! *= E[i]!;
+        }
         current += change;
         refreshDerivatives();
-        refreshExp();
         return;
       }
       lambda *= 0.5;
@@ -242,6 +254,7 @@ export function solveL1Linear(
       for (let i = 0; i < n; i++) trial[i] = margin[i]! + dl * signs[i]! * cols[o + i]!;
       const after = total(trial);
       if (after - current + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
+        if ((wj === 0) !== (wj + dl === 0)) supportChanged = true;
         w[j] = wj + dl;
         margin.set(trial);
         current = after;
@@ -279,6 +292,7 @@ export function solveL1Linear(
   }
   while (sweeps < maxIter) {
     sweeps++;
+    supportChanged = false;
     // A sweep that starts with every coordinate active checks them all, even if it shrinks some.
     const full = nActive === q;
     let maxViolation = 0;
@@ -301,10 +315,12 @@ export function solveL1Linear(
       continue;
     }
     bound = maxViolation / n;
+    // While sweeps still move weights into or out of the support, Newton on it would be redone.
+    if (supportChanged) continue;
     newtonOnSupport(cols, n, q, signs, loss, C, s, w, margin, opts.tol * start * 0.1);
     current = total(margin);
-    refreshDerivatives();
     if (loss === 'log') refreshExp();
+    refreshDerivatives();
   }
   return sweeps;
 }

@@ -5,7 +5,7 @@
 import { Matrix } from '@neurodecode/matrix';
 import { BaseEstimator } from './base.js';
 import { checkMatrix, checkRegression, r2 } from './labels.js';
-import { columnMeans } from './linalg.js';
+import { columnMeans, dotRange } from './linalg.js';
 import type { FitOptions, LinearModel, Regressor, Targets } from './types.js';
 
 /** Hyper-parameters of ElasticNet and Lasso (scikit-learn's names, camel-cased). */
@@ -123,11 +123,8 @@ export class EnetPath {
     const { n, p, cols } = this.D;
     const { R, corrRef } = this;
     this.Rref.set(R);
-    for (let j = 0; j < p; j++) {
-      let t = 0;
-      for (let i = 0, o = j * n; i < n; i++) t += cols[o + i]! * R[i]!;
-      corrRef[j] = t;
-    }
+    // Only bounds read these (with room for rounding), so the unrolled sum order is fine.
+    for (let j = 0; j < p; j++) corrRef[j] = dotRange(cols, j * n, R, 0, n);
     this.hasRef = true;
     this.recomputed = 0;
   }
@@ -164,7 +161,7 @@ export class EnetPath {
     const gapTol = tol * yy;
     // Without a threshold (l1 = 0) no update is certain to stay at zero.
     const screen = l1 > 0;
-    if (screen && (!this.hasRef || this.recomputed > p / 4)) this.refresh();
+    if (screen && (!this.hasRef || this.recomputed > p)) this.refresh();
     let drift = this.drift;
     let sweep = 0;
     for (; sweep < maxIter; sweep++) {
@@ -183,9 +180,15 @@ export class EnetPath {
           recomputed++;
         }
         const o = j * n;
-        if (old !== 0) for (let i = 0; i < n; i++) R[i]! += old * cols[o + i]!;
         let t = 0;
-        for (let i = 0; i < n; i++) t += cols[o + i]! * R[i]!;
+        if (old !== 0) {
+          // Add the feature back into the residual and correlate in one pass (same order of operations).
+          for (let i = 0; i < n; i++) {
+            const x = cols[o + i]!;
+            R[i]! += old * x;
+            t += x * R[i]!;
+          }
+        } else for (let i = 0; i < n; i++) t += cols[o + i]! * R[i]!;
         const mag = Math.abs(t) - l1;
         const nw = mag > 0 ? (Math.sign(t) * mag) / (norms[j]! + l2) : 0;
         w[j] = nw;
@@ -209,8 +212,8 @@ export class EnetPath {
       if (wMax === 0 || dwMax / wMax < tol || sweep === maxIter - 1) {
         if (this.dualityGap(l1, l2, fuzz) < gapTol) return sweep + 1;
       }
-      // A reference that no longer screens costs more than refreshing it.
-      if (screen && this.recomputed > p / 4) this.refresh();
+      // Refresh once the features recomputed since the reference cost as much as a refresh (p dot products).
+      if (screen && this.recomputed > p) this.refresh();
     }
     return sweep;
   }
