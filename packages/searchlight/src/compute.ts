@@ -4,12 +4,17 @@
 // contiguous runs; each problem is gathered into reused scratch buffers.
 import { choleskyFactor, choleskyFactorSolve, solveLogisticNewton, newtonWork, type NewtonWork } from './solvers.js';
 import { GnbPredictor } from './gnb.js';
+import { multinomialWork, solveMultinomialNewton, type MultinomialWork } from './multinomial.js';
 import { SphereGram } from './sphere-gram.js';
 import { HINGE_GRAM_READY, HINGE_SUM_READY, solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';
 import type { BatchedKernel, FoldPredictor } from '@neurodecode/estimators';
 
-/** The per-sphere path: a fast kernel ('gnb', 'linear-svc', 'logistic', 'ridge'), a plugin's fold predictor ('plugin') or fit/score of any estimator ('generic'). */
-export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'ridge' | 'plugin' | 'generic';
+/**
+ * The per-sphere path: a fast kernel ('gnb', 'linear-svc', 'logistic' for binary or one-vs-rest
+ * logistic regression, 'logistic-multinomial', 'ridge'), a plugin's fold predictor ('plugin') or
+ * fit/score of any estimator ('generic').
+ */
+export type KernelName = 'gnb' | 'linear-svc' | 'logistic' | 'logistic-multinomial' | 'ridge' | 'plugin' | 'generic';
 /** Scorings the fast kernels compute themselves. */
 export type FastScoring = 'accuracy' | 'balanced_accuracy';
 
@@ -43,7 +48,7 @@ export interface ComputePlan {
   /** Output: per sphere and fold (sphere-major); with labelSets, per label set, sphere and fold. */
   foldScores: Float64Array;
   /**
-   * Optional, LinearSVC and logistic only: several label vectors (set-major, nSamples codes each)
+   * Optional, LinearSVC and logistic (both kernels) only: several label vectors (set-major, nSamples codes each)
    * scored in one pass, each sphere's data gathered and its Gram built once for all of them
    * (permutation null maps). `codes` is then unused.
    */
@@ -70,6 +75,8 @@ export class SphereComputer {
   private readonly gnb: GnbPredictor | undefined;
   private readonly sphereGram: SphereGram | undefined;
   private readonly newton: NewtonWork;
+  /** Multinomial logistic: solver scratch, and the fitted weights (k x p) and intercepts. */
+  private readonly multinomial: { work: MultinomialWork; W: Float64Array; b: Float64Array } | undefined;
   /** RidgeClassifier: centred Gram (p x p), per-class sums (k x p), means, one solution. */
   private readonly ridge: { G: Float64Array; S: Float64Array; mean: Float64Array; count: Float64Array; W: Float64Array; b: Float64Array };
   private readonly recallHits: Float64Array;
@@ -100,8 +107,8 @@ export class SphereComputer {
     this.weights = new Float64Array(maxP + 1);
     this.predicted = new Int32Array(maxTest);
     this.best = new Float64Array(maxTest);
-    if (plan.labelSets && plan.kernel !== 'linear-svc' && plan.kernel !== 'logistic') {
-      throw new Error(`SphereComputer: labelSets needs the linear-svc or logistic kernel, got ${plan.kernel}`);
+    if (plan.labelSets && plan.kernel !== 'linear-svc' && plan.kernel !== 'logistic' && plan.kernel !== 'logistic-multinomial') {
+      throw new Error(`SphereComputer: labelSets needs the linear-svc, logistic or logistic-multinomial kernel, got ${plan.kernel}`);
     }
     this.nSets = plan.labelSets ? plan.labelSets.length / plan.nSamples : 1;
     this.gramCopy = new Float64Array((plan.nClasses > 2 || this.nSets > 1) && plan.kernel === 'linear-svc' ? (maxP + 1) * (maxP + 1) : 0);
@@ -110,6 +117,14 @@ export class SphereComputer {
     this.gnb = plan.kernel === 'gnb' ? new GnbPredictor(plan, maxTest) : undefined;
     this.sphereGram = plan.kernel === 'linear-svc' ? SphereGram.create(plan, maxP) : undefined;
     this.newton = newtonWork(maxTrain, maxP);
+    this.multinomial =
+      plan.kernel === 'logistic-multinomial'
+        ? {
+            work: multinomialWork(maxTrain, maxP, plan.nClasses),
+            W: new Float64Array(plan.nClasses * maxP),
+            b: new Float64Array(plan.nClasses),
+          }
+        : undefined;
     const ridgeK = plan.kernel === 'ridge' ? (plan.nClasses === 2 ? 1 : plan.nClasses) : 0;
     const ridgeP = ridgeK ? maxP : 0;
     this.ridge = {
@@ -172,6 +187,17 @@ export class SphereComputer {
       foldScores[at] = this.ridgeFold(p, fold);
       return;
     }
+    const nSets = this.nSets,
+      n = plan.nSamples,
+      setStride = (plan.sphereOffsets.length - 1) * nFolds;
+    if (plan.kernel === 'logistic-multinomial') {
+      for (let l = 0; l < nSets; l++) {
+        const codes = plan.labelSets ? plan.labelSets.subarray(l * n, (l + 1) * n) : plan.codes;
+        this.multinomialFold(p, fold, codes);
+        foldScores[l * setStride + at] = this.score(fold.test, codes);
+      }
+      return;
+    }
     const svc = plan.kernel === 'linear-svc';
     const bias = svc
       ? plan.params.fitIntercept === false
@@ -185,9 +211,6 @@ export class SphereComputer {
     // for each class and label set when there are several.
     const keep = this.gramCopy.length > 0;
     if (svc) this.sphereGram?.trainingGram(f, bias, keep ? this.gramCopy : this.svm.hessSum);
-    const nSets = this.nSets,
-      n = plan.nSamples,
-      setStride = (plan.sphereOffsets.length - 1) * nFolds;
     for (let l = 0; l < nSets; l++) {
       const codes = plan.labelSets ? plan.labelSets.subarray(l * n, (l + 1) * n) : plan.codes;
       this.fitAndPredict(f, p, codes, svc, bias, problems, keep);
@@ -236,6 +259,58 @@ export class SphereComputer {
           this.predicted[t] = c;
         }
       }
+    }
+  }
+
+  /**
+   * Multinomial logistic regression (LogisticRegression's default for L2 and more than two
+   * classes) on the gathered rows of this fold for labels `codes`, into this.predicted: one softmax
+   * problem over all classes, solved by Newton's method to LogisticRegression's tolerance; each
+   * test sample goes to the class with the largest decision value (first on ties).
+   */
+  private multinomialFold(p: number, fold: FoldPlan, codes: Int32Array): void {
+    const plan = this.plan;
+    const k = plan.nClasses;
+    const { work, W, b } = this.multinomial!;
+    const nTrain = fold.train.length;
+    for (let i = 0; i < nTrain; i++) this.trainCodes[i] = codes[fold.train[i]!]!;
+    const C = Number(plan.params.C ?? 1);
+    const relTol = Number(plan.params.tol ?? 1e-4) * 1e-6;
+    const maxIter = Number(plan.params.maxIter ?? 100);
+    solveMultinomialNewton(
+      this.trainBuf,
+      nTrain,
+      p,
+      this.trainCodes,
+      k,
+      C,
+      plan.params.fitIntercept !== false,
+      relTol,
+      maxIter,
+      W,
+      b,
+      work,
+    );
+    this.predictLinear(W, b, k, p, fold.test.length);
+  }
+
+  /**
+   * this.predicted for the gathered test rows from k linear decision functions (W: k x p, b: k):
+   * the first largest for several, positive (class 1) when above zero for one.
+   */
+  private predictLinear(W: Float64Array, b: Float64Array, k: number, p: number, nTest: number): void {
+    for (let t = 0, o = 0; t < nTest; t++, o += p) {
+      let best = 0,
+        bestZ = -Infinity;
+      for (let c = 0; c < k; c++) {
+        let z = b[c]!;
+        for (let j = 0, wo = c * p; j < p; j++) z += W[wo + j]! * this.testBuf[o + j]!;
+        if (c === 0 || z > bestZ) {
+          bestZ = z;
+          best = c;
+        }
+      }
+      this.predicted[t] = k === 1 ? (bestZ > 0 ? 1 : 0) : best;
     }
   }
 
@@ -311,20 +386,7 @@ export class SphereComputer {
       }
       b[c] = intercept;
     }
-    for (let t = 0; t < nTest; t++) {
-      const o = t * p;
-      let best = 0,
-        bestZ = -Infinity;
-      for (let c = 0; c < k; c++) {
-        let z = b[c]!;
-        for (let j = 0, wo = c * p; j < p; j++) z += W[wo + j]! * this.testBuf[o + j]!;
-        if (c === 0 || z > bestZ) {
-          bestZ = z;
-          best = c;
-        }
-      }
-      this.predicted[t] = k === 1 ? (bestZ > 0 ? 1 : 0) : best;
-    }
+    this.predictLinear(W, b, k, p, nTest);
     return this.score(fold.test, plan.codes);
   }
 

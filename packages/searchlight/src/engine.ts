@@ -72,7 +72,7 @@ export interface SearchlightResult {
   foldScores?: Float64Array;
   nSpheres: number;
   nFolds: number;
-  /** The path taken: 'gnb', 'linear-svc', 'logistic', 'ridge', 'plugin' (a plugin's fold predictor) or 'generic'. */
+  /** The path taken: 'gnb', 'linear-svc', 'logistic', 'logistic-multinomial', 'ridge', 'plugin' (a plugin's fold predictor) or 'generic'. */
   kernel: KernelName;
   threads: number;
   seconds: number;

@@ -164,9 +164,9 @@ export async function searchlightNullMaps(options: NullMapsOptions): Promise<Nul
       for (let c = 0; c < nSpheres; c++) nullData[(i - 1) * vol + centres[c]!] = s[c]!;
     }
   };
-  // LinearSVC and logistic: every label set in one pass over the spheres, so each sphere's rows
+  // LinearSVC and logistic regression: every label set in one pass over the spheres, so each sphere's rows
   // are gathered (and standardized) and its training Grams built once for all of them.
-  const allSetsAtOnce = chosen.kernel === 'linear-svc' || chosen.kernel === 'logistic';
+  const allSetsAtOnce = chosen.kernel === 'linear-svc' || chosen.kernel === 'logistic' || chosen.kernel === 'logistic-multinomial';
   // Otherwise pipelined: while the workers score label set i, this thread prepares the plan of set i + 1.
   try {
     if (allSetsAtOnce) {

@@ -102,19 +102,20 @@ export async function chooseEstimator(
   if (batched && FAST_SCORING.has(scoring)) {
     const name = batched.name;
     if (name === 'gnb' && params.priors == null) kernel = 'gnb';
-    // Several classes: LinearSVC is one-vs-rest, as the fast path; logistic only when asked for
-    // one-vs-rest (its default with L2 is multinomial, which goes through fit()).
+    // Several classes: LinearSVC is one-vs-rest, as the fast path; logistic regression is
+    // one-vs-rest when asked, else (L2) multinomial, as LogisticRegression decides.
     else if (name === 'linear-svc' && (params.loss ?? 'squared_hinge') === 'squared_hinge' && (params.penalty ?? 'l2') === 'l2')
       kernel = 'linear-svc';
     else if (name === 'ridge-classifier' && params.classWeight == null) kernel = 'ridge';
-    else if (
-      name === 'logistic' &&
-      (nClasses === 2 || params.multiClass === 'ovr') &&
-      (params.penalty ?? 'l2') === 'l2' &&
-      params.classWeight == null
-    )
-      kernel = 'logistic';
-    else if (typeof batched.createFoldPredictor === 'function') kernel = 'plugin';
+    else if (name === 'logistic' && (params.penalty ?? 'l2') === 'l2' && params.classWeight == null) {
+      const multiClass = params.multiClass ?? 'auto';
+      const solver = params.solver ?? 'auto';
+      if (multiClass === 'ovr' || (multiClass === 'auto' && nClasses === 2)) kernel = 'logistic';
+      // Multinomial (also with two classes when asked): the Newton solver's optimum. The 'tfjs'
+      // solver fits one-vs-rest whatever multiClass says, so it stays on fit().
+      else if ((multiClass === 'multinomial' || multiClass === 'auto') && (solver === 'auto' || solver === 'newton-cg'))
+        kernel = 'logistic-multinomial';
+    } else if (typeof batched.createFoldPredictor === 'function') kernel = 'plugin';
   }
   return { kernel, params, spec, instance: instance!, description };
 }

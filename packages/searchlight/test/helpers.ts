@@ -1,9 +1,10 @@
 // Shared inputs for the haxby-slice tests: face vs house, KFold(4) without shuffling, radius 5.6.
 import { readFileSync } from 'node:fs';
 import { KFold } from '@neurodecode/cv';
-import { readNifti, type NiftiImage } from '@neurodecode/nifti-io';
+import { seededRandom } from '@neurodecode/estimators';
+import { NiftiImage, readNifti } from '@neurodecode/nifti-io';
 import { dataPath } from '@neurodecode/testkit';
-import type { SearchlightOptions } from '../src/index.js';
+import { permuteWithinGroups, type SearchlightOptions } from '../src/index.js';
 
 let cached: { func: NiftiImage; mask: NiftiImage; y: string[]; chunks: string[] } | undefined;
 
@@ -38,4 +39,26 @@ export const slowPluginModule = new URL('./fixtures/slow-gnb.js', import.meta.ur
 /** A run of a few seconds that checkpoints every 100 ms. */
 export async function checkpointOptions(checkpoint?: string): Promise<SearchlightOptions> {
   return sliceOptions({ estimator: { name: 'slow-gnb', modules: [slowPluginModule] }, threads: 2, chunkSize: 16, checkpoint, checkpointInterval: 100, fastPath: false });
+}
+
+/** Every `step`-th voxel of the slice's mask as searchlight centres (the generic logistic fits are slow). */
+export async function everyNth(step: number): Promise<NiftiImage> {
+  const { mask } = await haxbySlice();
+  const data = new Uint8Array(mask.volumeSize);
+  let seen = 0;
+  for (let v = 0; v < mask.volumeSize; v++) if (Number(mask.data[v]) !== 0 && seen++ % step === 0) data[v] = 1;
+  return new NiftiImage({ data, shape: mask.shape.slice(0, 3), affine: mask.affine, header: mask.header });
+}
+
+/** The slice's labels with the `targets` volumes shuffled within runs as the null-map engine's first permutation for `seed` does. */
+export async function permutedLabels(targets: string[], seed: number): Promise<string[]> {
+  const d = await haxbySlice();
+  const next = seededRandom(seed);
+  const rows = d.y.map((l, i) => (targets.includes(l) ? i : -1)).filter((i) => i >= 0);
+  const perm = permuteWithinGroups(rows.map((r) => d.chunks[r]!), rows.length, next);
+  const y = d.y.slice();
+  rows.forEach((r, i) => {
+    y[r] = d.y[rows[perm[i]!]!]!;
+  });
+  return y;
 }

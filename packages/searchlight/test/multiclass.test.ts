@@ -4,10 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { LogisticRegression, RidgeClassifier } from '@neurodecode/estimators';
-import { NiftiImage } from '@neurodecode/nifti-io';
 import { skipWithoutShared } from '@neurodecode/testkit';
 import { searchlight } from '../src/index.js';
-import { haxbySlice, meanAbsDiff, pluginModule, sliceOptions } from './helpers.js';
+import { everyNth, haxbySlice, meanAbsDiff, pluginModule, sliceOptions } from './helpers.js';
 
 const skip = skipWithoutShared();
 
@@ -42,15 +41,6 @@ test('eight-class GaussianNB fast path equals GaussianNB fits in the generic pat
     assert.ok(Math.max(...fast.scores) > 0.2, `best sphere ${Math.max(...fast.scores)}`);
   }
 });
-
-/** Every `step`-th mask voxel as searchlight centres: the generic logistic fits are slow. */
-async function everyNth(step: number): Promise<NiftiImage> {
-  const { mask } = await haxbySlice();
-  const data = new Uint8Array(mask.volumeSize);
-  let seen = 0;
-  for (let v = 0; v < mask.volumeSize; v++) if (Number(mask.data[v]) !== 0 && seen++ % step === 0) data[v] = 1;
-  return new NiftiImage({ data, shape: mask.shape.slice(0, 3), affine: mask.affine, header: mask.header });
-}
 
 test('eight-class one-vs-rest logistic fast path equals LogisticRegression fits; an instance runs on all threads', { skip }, async () => {
   const extra = { ...(await eightClassOptions()), processMask: await everyNth(20), chunkSize: 4, standardize: true };

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { seededRandom } from '@neurodecode/estimators';
 import { skipWithoutShared } from '@neurodecode/testkit';
 import { permuteWithinGroups, searchlight, searchlightNullMaps } from '../src/index.js';
-import { haxbySlice, sliceOptions } from './helpers.js';
+import { haxbySlice, permutedLabels, sliceOptions } from './helpers.js';
 
 test('permuteWithinGroups shuffles only inside each group, and is seeded', () => {
   const groups = [0, 0, 0, 1, 1, 1, 1, 2, 2];
@@ -58,11 +58,6 @@ test('eight-class LinearSVC null map (one-vs-rest, all label sets in one pass) e
   const plain = await searchlight(base);
   assert.deepEqual(Array.from(res.scores), Array.from(plain.scores));
   // The permutation, replayed from the engine's generator.
-  const next = seededRandom(3);
-  const rows = d.y.map((l, i) => (targets.includes(l) ? i : -1)).filter((i) => i >= 0);
-  const perm = permuteWithinGroups(rows.map((r) => d.chunks[r]!), rows.length, next);
-  const y = d.y.slice();
-  rows.forEach((r, i) => { y[r] = d.y[rows[perm[i]!]!]!; });
-  const again = await searchlight({ ...base, y });
+  const again = await searchlight({ ...base, y: await permutedLabels(targets, 3) });
   assert.deepEqual(Array.from(res.nullScores), Array.from(again.scores));
 });
