@@ -186,6 +186,7 @@ export class LogisticRegressionCV
       const positive = problems === 1 ? 1 : c;
       const signs = Int8Array.from(codes, (v) => (v === positive ? 1 : -1));
       const scores = new Float64Array(Cs.length);
+      const lastFoldModels: Float64Array[] = [];
       for (const f of folds) {
         const str = Int8Array.from(f.train, (i) => signs[i]!);
         if (new Set(str).size < 2) throw new Error('LogisticRegressionCV: an inner training fold holds a single class; use fewer folds');
@@ -193,6 +194,7 @@ export class LogisticRegressionCV
         Cs.forEach((C, k) => {
           const model = fitRows(f.train, str, C, K ? undefined : previous);
           previous = model;
+          if (!K) lastFoldModels[k] = model;
           let hits = 0;
           for (const i of f.test) if ((decision(model, f.train, i) > 0 ? 1 : -1) === signs[i]) hits++;
           scores[k]! += hits / f.test.length;
@@ -203,7 +205,8 @@ export class LogisticRegressionCV
       for (let k = 1; k < Cs.length; k++) if (scores[k]! > scores[best]! + 1e-12) best = k;
       chosen[c] = Cs[best]!;
       allScores.push(scores.map((v) => v / folds.length));
-      const model = fitRows(everyRow, signs, Cs[best]!);
+      // L1: the last inner fold's weights at that C start the refit on every row (same optimum).
+      const model = fitRows(everyRow, signs, Cs[best]!, K ? undefined : lastFoldModels[best]);
       if (K) {
         // w = X^T coef over the original columns; the bias weight is bias * sum(coef).
         const row = coef.data.subarray(c * p, (c + 1) * p);

@@ -123,11 +123,11 @@ export function solveL1Linear(
   const margin = new Float64Array(n);
   let start = -1;
   if (opts.warmStart) {
+    // The stopping scale, unless the start is zero (then the first pass below measures it).
     if (opts.zeroGradientMax !== undefined) {
       lossDerivatives(loss, 0, der0);
-      start = Math.abs(C * der0[0]! * opts.zeroGradientMax) - 1;
-    } else if (w.some((v) => v !== 0)) start = violationAtZero(cols, n, q, signs, loss, C, s);
-    start = Math.max(start, 0);
+      start = Math.max(Math.abs(C * der0[0]! * opts.zeroGradientMax) - 1, 0);
+    } else if (w.some((v) => v !== 0)) start = Math.max(violationAtZero(cols, n, q, signs, loss, C, s), 0);
     for (let j = 0; j < q; j++) {
       const wj = w[j]!;
       if (wj !== 0) for (let i = 0; i < n; i++) margin[i]! += wj * signs[i]! * cols[j * n + i]!;
@@ -268,14 +268,15 @@ export function solveL1Linear(
   // One pass over every coordinate at the starting point: its largest violation (the stopping
   // scale when starting from zero), and the coordinates whose subgradient lies well inside [-1, 1]
   // start shrunk (a full sweep confirms them at the end, as it confirms every shrunk coordinate).
+  // Starting from zero below the smallest non-zero C (a known gradient scale says so), zero is the answer.
+  if (start === 0 && w.every((v) => v === 0)) return 1;
   const active = new Int32Array(q);
   let nActive = 0;
   let nShrunk = q;
   let maxViolation0 = 0;
   const g0 = new Float64Array(q);
   for (let j = 0; j < q; j++) {
-    let g = 0;
-    for (let i = 0, o = j * n; i < n; i++) g += d1[i]! * cols[o + i]!;
+    const g = dotRange(d1, 0, cols, j * n, n);
     g0[j] = g;
     const wj = w[j]!;
     const v = wj === 0 ? Math.max(Math.abs(g) - 1, 0) : Math.abs(wj > 0 ? g + 1 : g - 1);

@@ -108,3 +108,24 @@ test('LinearSVC l1: fits along a C grid on one matrix (each warm-started from th
     assert.ok(Math.abs(warm.intercept[0]! - cold.intercept[0]!) <= 1e-6 * Math.max(big, 1));
   }
 });
+
+test('solveL1Linear: a warm start from all zeros measures its own stopping scale (no zeroGradientMax) and stops', () => {
+  const { X, signs, labels } = wide(40, 80, 10);
+  const { cols, nFeatures: q } = featureMajor(X, 1);
+  for (const loss of ['log', 'squared_hinge'] as const) {
+    const C = 5 * l1MinC(X, labels, { loss });
+    const opts = { C, bias: 1, tol: 1e-6, maxIter: 500 };
+    const warm = new Float64Array(q);
+    const sweeps = solveL1Linear(cols, X.rows, q, signs, loss, { ...opts, warmStart: true }, warm);
+    const cold = new Float64Array(q);
+    const coldSweeps = solveL1Linear(cols, X.rows, q, signs, loss, opts, cold);
+    assert.ok(sweeps < 500 && sweeps === coldSweeps, `${loss}: ${sweeps} sweeps warm from zero, ${coldSweeps} cold`);
+    assert.deepEqual(Array.from(warm), Array.from(cold));
+    // below l1_min_c, a known gradient scale answers zero without a pass
+    const zero = new Float64Array(q);
+    const scale = zeroGradientMax(cols, X.rows, q, signs);
+    const C0 = 0.5 * l1MinC(X, labels, { loss });
+    assert.equal(solveL1Linear(cols, X.rows, q, signs, loss, { ...opts, C: C0, warmStart: true, zeroGradientMax: scale }, zero), 1);
+    assert.ok(zero.every((v) => v === 0));
+  }
+});

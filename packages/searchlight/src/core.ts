@@ -21,11 +21,11 @@ export {
   type GenericScorer,
   type KernelName,
 } from './compute.js';
-export { gnbStatistics, gnbTable, GnbPredictor } from './gnb.js';
+export { gnbStatistics, gnbTable, GnbPredictor, type GnbStatsInput } from './gnb.js';
 export { solveLogisticNewton, newtonWork, type NewtonWork } from './solvers.js';
 export { solveSquaredHingeNewton, hingeNewtonWork, type HingeNewtonWork } from './svm-newton.js';
 export { planSearchlight, chooseEstimator, type SearchlightPlan, type PlanOptions, type ChosenEstimator } from './plan.js';
 export { makeQueue, takeChunks, sharedArray, type ChunkQueue } from './queue.js';
-export { makeGenericScorer, resolveScorer, factoryFromSpec, loadEstimatorModules, type EstimatorSpec } from './generic.js';
+export { makeGenericScorer, resolveScorer, factoryFromSpec, loadEstimatorModules, type EstimatorSpec, type ScoreFn } from './generic.js';
 export { meanOverFolds, scoresImage, shardRange } from './scores.js';
-export { loadMasks, type ImgLike, type SplitterLike, type MaskGeometry } from './prepare.js';
+export { loadMasks, type ImgLike, type SplitterLike, type MaskGeometry, type SampleData } from './prepare.js';

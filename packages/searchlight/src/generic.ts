@@ -4,6 +4,7 @@ import { Matrix } from '@neurodecode/matrix';
 import { BUILTIN_ESTIMATORS, createEstimator, type AnyEstimator, type Label, type Params } from '@neurodecode/estimators';
 import type { GenericScorer } from './compute.js';
 
+/** A scorer: the score of a fitted estimator on X against the true labels y (higher is better). */
 export type ScoreFn = (estimator: AnyEstimator, X: Matrix, y: Label[]) => number;
 
 /** The scorer named `scoring`, from @neurodecode/cv when it provides one. */

@@ -8,7 +8,8 @@
 import type { ComputePlan } from './compute.js';
 import { sharedArray } from './queue.js';
 
-type StatsInput = Pick<ComputePlan, 'X' | 'nSamples' | 'nColumns' | 'folds' | 'codes' | 'nClasses' | 'shift' | 'scale'>;
+/** The parts of a plan GaussianNB's per-fold statistics and table read: data, folds, classes and standardization. */
+export type GnbStatsInput = Pick<ComputePlan, 'X' | 'nSamples' | 'nColumns' | 'folds' | 'codes' | 'nClasses' | 'shift' | 'scale'>;
 
 /**
  * Values per column: K means, K variances, the overall variance, K log(2 pi var), and (filled by
@@ -72,7 +73,7 @@ export function writeTableRow(
  * Per fold: nColumns * stride column statistics (population variances, in the standardized
  * space when standardizing), then K log priors.
  */
-export function gnbStatistics(plan: StatsInput): Float64Array {
+export function gnbStatistics(plan: GnbStatsInput): Float64Array {
   const { X, nSamples, nColumns, folds, codes, nClasses: K, shift, scale } = plan;
   const stride = gnbStride(K);
   const perFold = nColumns * stride + K;
@@ -126,7 +127,7 @@ const MAX_TABLE_VALUES = 48 * 2 ** 20;
  * The (x - mean)^2 / var table per fold (layout: gnbTableWidth), column-major rows of nTest * width;
  * empty when too large or a variance is 0. Also fills each column's bound slot in `stats`.
  */
-export function gnbTable(plan: StatsInput, stats: Float64Array): { table: Float64Array; foldOffsets: Int32Array } {
+export function gnbTable(plan: GnbStatsInput, stats: Float64Array): { table: Float64Array; foldOffsets: Int32Array } {
   const { X, nSamples, nColumns, folds, nClasses: K, shift, scale } = plan;
   const stride = gnbStride(K);
   const width = gnbTableWidth(K);

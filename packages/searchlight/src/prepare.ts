@@ -58,6 +58,7 @@ export async function loadMasks(mask: ImgLike, processMask: ImgLike | undefined)
   return { shape, affine: m.affine.map((r) => r.slice()), maskVoxels, centres };
 }
 
+/** The kept samples of a searchlight's input, masked and copied once into shared memory. */
 export interface SampleData {
   /** Voxel-major data in a SharedArrayBuffer: X[column * nSamples + sample]. */
   X: Float64Array;
