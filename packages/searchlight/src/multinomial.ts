@@ -136,6 +136,8 @@ export function solveMultinomialNewton(
   theta.fill(0, 0, D);
   Z.fill(0, 0, n * k);
   let iter = 0;
+  let factored = false;
+  let lastGmax = Number.POSITIVE_INFINITY;
   for (; iter < maxIter; iter++) {
     // Probabilities, and the gradient theta_W + C sum_i (p_i - onehot_i) x~_i.
     for (let j = 0; j < D; j++) grad[j] = withIntercept && j % d === p ? 0 : theta[j]!;
@@ -164,106 +166,116 @@ export function solveMultinomialNewton(
       gmax = Math.max(gmax, Math.abs(gb));
     }
     if (gmax <= relTol * gmax0 || gmax < 1e-14) break;
-    // Hessian: C sum_i (diag(p_i) - p_i p_i') (x) x~_i x~_i'. Its class blocks are symmetric: the
-    // off-diagonal ones, -C sum_i p_ic p_ic' x~_i x~_i', are accumulated on packed outer products
-    // four samples at a time; the rows of diag(p) - p p' sum to zero, so each diagonal block is
-    // minus the sum of its row's off-diagonal blocks.
-    const nPairs = (k * (k - 1)) / 2;
-    pairs.fill(0, 0, nPairs * packed);
-    // At zero every probability is 1/k: every pair block is C / k^2 times the Gram of x~.
-    const uniform = iter === 0;
-    if (uniform) {
-      for (let i = 0; i < n; i++) {
-        const r = i * d;
-        for (let a = 0, t = 0; a < d; a++) {
-          const xa = rows[r + a]!;
-          for (let e = 0; e <= a; e++, t++) pairs[t] = pairs[t]! + xa * rows[r + e]!;
-        }
-      }
-      const w = C / (k * k);
-      for (let t = 0; t < packed; t++) pairs[t] = pairs[t]! * w;
-      for (let pair = 1; pair < nPairs; pair++) pairs.copyWithin(pair * packed, 0, packed);
-    }
-    for (let i0 = 0; i0 < (uniform ? 0 : n); i0 += 4) {
-      const m = Math.min(4, n - i0);
-      for (let u = 0; u < m; u++) {
-        const r = (i0 + u) * d;
-        for (let a = 0, t = u * packed; a < d; a++) {
-          const xa = rows[r + a]!;
-          for (let e = 0; e <= a; e++, t++) outer[t] = xa * rows[r + e]!;
-        }
-      }
-      const o = i0 * k;
-      if (m === 4) {
-        for (let c = 1, pair = 0; c < k; c++) {
-          const q0 = C * P[o + c]!,
-            q1 = C * P[o + k + c]!,
-            q2 = C * P[o + 2 * k + c]!,
-            q3 = C * P[o + 3 * k + c]!;
-          for (let c2 = 0; c2 < c; c2++, pair++) {
-            const w0 = q0 * P[o + c2]!,
-              w1 = q1 * P[o + k + c2]!,
-              w2 = q2 * P[o + 2 * k + c2]!,
-              w3 = q3 * P[o + 3 * k + c2]!;
-            const base = pair * packed;
-            for (let t = 0; t < packed; t++) {
-              pairs[base + t] =
-                pairs[base + t]! + (w0 * outer[t]! + w1 * outer[packed + t]!) + (w2 * outer[2 * packed + t]! + w3 * outer[3 * packed + t]!);
-            }
+    // Close to the optimum the Hessian hardly changes: while each step cuts the gradient at least
+    // tenfold, the last factor is reused (a chord step: the gradient is exact, so the optimum is
+    // the same), and rebuilt otherwise.
+    const reuse = factored && gmax <= 1e-3 * gmax0 && gmax <= 0.1 * lastGmax;
+    lastGmax = gmax;
+    if (!reuse) {
+      // Hessian: C sum_i (diag(p_i) - p_i p_i') (x) x~_i x~_i'. Its class blocks are symmetric: the
+      // off-diagonal ones, -C sum_i p_ic p_ic' x~_i x~_i', are accumulated on packed outer products
+      // four samples at a time; the rows of diag(p) - p p' sum to zero, so each diagonal block is
+      // minus the sum of its row's off-diagonal blocks.
+      const nPairs = (k * (k - 1)) / 2;
+      pairs.fill(0, 0, nPairs * packed);
+      // At zero every probability is 1/k: every pair block is C / k^2 times the Gram of x~.
+      const uniform = iter === 0;
+      if (uniform) {
+        for (let i = 0; i < n; i++) {
+          const r = i * d;
+          for (let a = 0, t = 0; a < d; a++) {
+            const xa = rows[r + a]!;
+            for (let e = 0; e <= a; e++, t++) pairs[t] = pairs[t]! + xa * rows[r + e]!;
           }
         }
-      } else {
+        const w = C / (k * k);
+        for (let t = 0; t < packed; t++) pairs[t] = pairs[t]! * w;
+        for (let pair = 1; pair < nPairs; pair++) pairs.copyWithin(pair * packed, 0, packed);
+      }
+      for (let i0 = 0; i0 < (uniform ? 0 : n); i0 += 4) {
+        const m = Math.min(4, n - i0);
         for (let u = 0; u < m; u++) {
-          const ou = o + u * k;
+          const r = (i0 + u) * d;
+          for (let a = 0, t = u * packed; a < d; a++) {
+            const xa = rows[r + a]!;
+            for (let e = 0; e <= a; e++, t++) outer[t] = xa * rows[r + e]!;
+          }
+        }
+        const o = i0 * k;
+        if (m === 4) {
           for (let c = 1, pair = 0; c < k; c++) {
-            const q = C * P[ou + c]!;
+            const q0 = C * P[o + c]!,
+              q1 = C * P[o + k + c]!,
+              q2 = C * P[o + 2 * k + c]!,
+              q3 = C * P[o + 3 * k + c]!;
             for (let c2 = 0; c2 < c; c2++, pair++) {
-              const w = q * P[ou + c2]!;
+              const w0 = q0 * P[o + c2]!,
+                w1 = q1 * P[o + k + c2]!,
+                w2 = q2 * P[o + 2 * k + c2]!,
+                w3 = q3 * P[o + 3 * k + c2]!;
               const base = pair * packed;
-              for (let t = 0; t < packed; t++) pairs[base + t] = pairs[base + t]! + w * outer[u * packed + t]!;
+              for (let t = 0; t < packed; t++) {
+                pairs[base + t] =
+                  pairs[base + t]! +
+                  (w0 * outer[t]! + w1 * outer[packed + t]!) +
+                  (w2 * outer[2 * packed + t]! + w3 * outer[3 * packed + t]!);
+              }
+            }
+          }
+        } else {
+          for (let u = 0; u < m; u++) {
+            const ou = o + u * k;
+            for (let c = 1, pair = 0; c < k; c++) {
+              const q = C * P[ou + c]!;
+              for (let c2 = 0; c2 < c; c2++, pair++) {
+                const w = q * P[ou + c2]!;
+                const base = pair * packed;
+                for (let t = 0; t < packed; t++) pairs[base + t] = pairs[base + t]! + w * outer[u * packed + t]!;
+              }
             }
           }
         }
       }
-    }
-    // Unpack: block (c, c2), c > c2, is -pairs; the diagonal block c is the sum of pairs in its row.
-    for (let c = 0; c < k; c++) {
-      for (let a = 0; a < d; a++) {
-        const row = (c * d + a) * D;
-        for (let e = 0; e <= a; e++) hess[row + c * d + e] = 0;
-      }
-    }
-    for (let c = 1, pair = 0; c < k; c++) {
-      for (let c2 = 0; c2 < c; c2++, pair++) {
-        const base = pair * packed;
+      // Unpack: block (c, c2), c > c2, is -pairs; the diagonal block c is the sum of pairs in its row.
+      for (let c = 0; c < k; c++) {
         for (let a = 0; a < d; a++) {
           const row = (c * d + a) * D;
-          const packedRow = base + (a * (a + 1)) / 2;
-          for (let e = 0; e <= a; e++) {
-            const v = pairs[packedRow + e]!;
-            hess[row + c2 * d + e] = -v;
-            hess[row + c * d + e] = hess[row + c * d + e]! + v;
-            const rowT = (c2 * d + a) * D;
-            hess[rowT + c2 * d + e] = hess[rowT + c2 * d + e]! + v;
-          }
-          // The upper part of the (symmetric) off-diagonal block.
-          for (let e = a + 1; e < d; e++) hess[row + c2 * d + e] = -pairs[base + (e * (e + 1)) / 2 + a]!;
+          for (let e = 0; e <= a; e++) hess[row + c * d + e] = 0;
         }
       }
+      for (let c = 1, pair = 0; c < k; c++) {
+        for (let c2 = 0; c2 < c; c2++, pair++) {
+          const base = pair * packed;
+          for (let a = 0; a < d; a++) {
+            const row = (c * d + a) * D;
+            const packedRow = base + (a * (a + 1)) / 2;
+            for (let e = 0; e <= a; e++) {
+              const v = pairs[packedRow + e]!;
+              hess[row + c2 * d + e] = -v;
+              hess[row + c * d + e] = hess[row + c * d + e]! + v;
+              const rowT = (c2 * d + a) * D;
+              hess[rowT + c2 * d + e] = hess[rowT + c2 * d + e]! + v;
+            }
+            // The upper part of the (symmetric) off-diagonal block.
+            for (let e = a + 1; e < d; e++) hess[row + c2 * d + e] = -pairs[base + (e * (e + 1)) / 2 + a]!;
+          }
+        }
+      }
+      for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) hess[(c * d + j) * D + c * d + j] = hess[(c * d + j) * D + c * d + j]! + 1;
+      if (withIntercept) {
+        // Shifting every intercept by one constant leaves the loss unchanged: the Hessian is singular
+        // along that direction. Adding lambda 11' on the intercepts makes it definite without
+        // changing the step, since the gradient has no component along it (the step keeps the
+        // intercepts' sum at zero).
+        let lambda = 0;
+        for (let c = 0; c < k; c++) lambda = Math.max(lambda, hess[(c * d + p) * D + c * d + p]!);
+        lambda = Math.max(lambda, 1e-12);
+        for (let c = 0; c < k; c++)
+          for (let c2 = 0; c2 <= c; c2++) hess[(c * d + p) * D + c2 * d + p] = hess[(c * d + p) * D + c2 * d + p]! + lambda;
+      }
+      factored = choleskyFactor(hess, D);
+      if (!factored) break;
     }
-    for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) hess[(c * d + j) * D + c * d + j] = hess[(c * d + j) * D + c * d + j]! + 1;
-    if (withIntercept) {
-      // Shifting every intercept by one constant leaves the loss unchanged: the Hessian is singular
-      // along that direction. Adding lambda 11' on the intercepts makes it definite without
-      // changing the step, since the gradient has no component along it (the step keeps the
-      // intercepts' sum at zero).
-      let lambda = 0;
-      for (let c = 0; c < k; c++) lambda = Math.max(lambda, hess[(c * d + p) * D + c * d + p]!);
-      lambda = Math.max(lambda, 1e-12);
-      for (let c = 0; c < k; c++)
-        for (let c2 = 0; c2 <= c; c2++) hess[(c * d + p) * D + c2 * d + p] = hess[(c * d + p) * D + c2 * d + p]! + lambda;
-    }
-    if (!choleskyFactor(hess, D)) break;
     choleskyFactorSolve(hess, D, grad, step);
     // Newton direction -step; scores along it, and the slope.
     let slope = 0,
