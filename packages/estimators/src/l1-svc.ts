@@ -7,6 +7,7 @@ import { encodeLabels } from './labels.js';
 import { choleskySolveInPlace, dotRange } from './linalg.js';
 import type { Targets } from './types.js';
 
+/** Options of the L1-penalised linear solvers (squared hinge or logistic loss): C, intercept, stopping rule, warm start. */
 export interface L1SvcOptions {
   C: number;
   /** Value of the appended constant feature (0: no intercept). */

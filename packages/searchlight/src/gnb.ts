@@ -195,7 +195,10 @@ export class GnbPredictor {
     }
     const eps = smoothing * maxVar;
     const nTest = test.length;
-    if (table.length === 0) return this.predictExact(lo, hi, f, test, predicted, eps, 0, nTest);
+    if (table.length === 0) {
+      this.predictExact(lo, hi, f, test, predicted, eps, 0, nTest);
+      return;
+    }
     const priorsAt = foldBase + nColumns * stride;
     const { jll, classTerm, minVar } = this;
     let bound = 0;

@@ -30,7 +30,7 @@ export function makeQueue(nSpheres: number, chunkSize: number, alreadyDone?: Uin
   const done = sharedArray(Uint8Array, nChunks);
   const todo: number[] = [];
   for (let c = 0; c < nChunks; c++) {
-    if (alreadyDone && alreadyDone[c]) done[c] = 1;
+    if (alreadyDone?.[c]) done[c] = 1;
     else todo.push(c);
   }
   const pending = sharedArray(Int32Array, todo.length);

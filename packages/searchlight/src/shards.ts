@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { writeFileAtomicSync, writeNifti, type Affine, type NiftiImage } from '@neurodecode/nifti-io';
-import { meanOverFolds, scoresImage, shardRange } from './scores.js';
+import { meanOverFolds, scoresImage } from './scores.js';
 
 export { meanOverFolds, scoresImage, shardRange } from './scores.js';
 

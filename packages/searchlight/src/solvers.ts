@@ -1,5 +1,6 @@
 // Small dense solvers the fast paths run once per sphere and fold. Every buffer is handed in by
 // the caller and reused, so the hot loop allocates nothing.
+import { dotRange } from '@neurodecode/estimators';
 
 /** Scratch arrays of the logistic Newton solver, allocated once per thread. */
 export interface NewtonWork {
@@ -49,23 +50,6 @@ function logisticObjective(
   return f + C * loss;
 }
 
-/** sum_{k < len} H[a + k] H[b + k], in four partial sums (shorter dependency chains). */
-function dotRows(H: Float64Array, a: number, b: number, len: number): number {
-  let s0 = 0,
-    s1 = 0,
-    s2 = 0,
-    s3 = 0,
-    k = 0;
-  for (; k + 3 < len; k += 4) {
-    s0 += H[a + k]! * H[b + k]!;
-    s1 += H[a + k + 1]! * H[b + k + 1]!;
-    s2 += H[a + k + 2]! * H[b + k + 2]!;
-    s3 += H[a + k + 3]! * H[b + k + 3]!;
-  }
-  for (; k < len; k++) s0 += H[a + k]! * H[b + k]!;
-  return s0 + s1 + (s2 + s3);
-}
-
 /** In-place Cholesky solve of the d x d SPD system H x = g (H overwritten); false if not SPD. */
 export function choleskySolve(H: Float64Array, d: number, g: Float64Array, x: Float64Array): boolean {
   if (!choleskyFactor(H, d)) return false;
@@ -76,11 +60,11 @@ export function choleskySolve(H: Float64Array, d: number, g: Float64Array, x: Fl
 /** In-place Cholesky factor (lower triangle) of the d x d SPD matrix H; false if not SPD. */
 export function choleskyFactor(H: Float64Array, d: number): boolean {
   for (let j = 0; j < d; j++) {
-    const s = H[j * d + j]! - dotRows(H, j * d, j * d, j);
+    const s = H[j * d + j]! - dotRange(H, j * d, H, j * d, j);
     if (!(s > 0)) return false;
     const l = Math.sqrt(s);
     H[j * d + j] = l;
-    for (let i = j + 1; i < d; i++) H[i * d + j] = (H[i * d + j]! - dotRows(H, i * d, j * d, j)) / l;
+    for (let i = j + 1; i < d; i++) H[i * d + j] = (H[i * d + j]! - dotRange(H, i * d, H, j * d, j)) / l;
   }
   return true;
 }
