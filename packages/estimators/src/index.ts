@@ -53,7 +53,16 @@ export {
 export { RidgeCV, RidgeClassifierCV, ridgeLooErrors, type RidgeCVParams } from './ridge-cv.js';
 export { tronLogisticGram, type TronOptions } from './tron-logistic.js';
 export { SVR, solveSvrDual, type SVRParams } from './svr.js';
-export { l1MinC, solveL1SquaredHinge, solveL1Linear, featureMajor, zeroGradientMax, type L1MinCLoss, type L1Loss, type L1SvcOptions } from './l1-svc.js';
+export {
+  l1MinC,
+  solveL1SquaredHinge,
+  solveL1Linear,
+  featureMajor,
+  zeroGradientMax,
+  type L1MinCLoss,
+  type L1Loss,
+  type L1SvcOptions,
+} from './l1-svc.js';
 export { StandardScaler, type StandardScalerParams } from './preprocessing.js';
 export {
   SelectPercentile,
