@@ -136,14 +136,14 @@ export class FreeSetFactor {
   }
 
   /**
-   * Append several indices (a rebuild of the factor): four new rows at a time share every loaded
-   * entry of the rows above them, about three times the speed of appending them one by one.
+   * Append several indices (a rebuild of the factor): eight new rows at a time share every loaded
+   * entry of the rows above them, much faster than appending them one by one (the last few are).
    * False when M_FF would not be numerically positive definite.
    */
   appendAll(indices: ArrayLike<number>, count = indices.length): boolean {
     let g = 0;
     if (this.m + count > this.stride) this.grow(this.m + count);
-    // Eight new rows at a time (eight independent sums per loaded entry), then four, then one.
+    // Eight new rows at a time (eight independent sums per loaded entry), the rest one by one.
     for (; g + 7 < count; g += 8) {
       const { M, n, L, order, stride } = this;
       const m = this.m;
@@ -196,43 +196,6 @@ export class FreeSetFactor {
         L[r7 + k] = (M[m7 + ok]! - s7) / dk;
       }
       if (!this.finishBlock(indices, g, 8)) return false;
-    }
-    for (; g + 3 < count; g += 4) {
-      const { M, n, L, order, stride } = this;
-      const m = this.m;
-      const i0 = indices[g]!,
-        i1 = indices[g + 1]!,
-        i2 = indices[g + 2]!,
-        i3 = indices[g + 3]!;
-      const m0 = i0 * n,
-        m1 = i1 * n,
-        m2 = i2 * n,
-        m3 = i3 * n;
-      const r0 = m * stride,
-        r1 = r0 + stride,
-        r2 = r1 + stride,
-        r3 = r2 + stride;
-      for (let k = 0; k < m; k++) {
-        const rk = k * stride;
-        let s0 = 0,
-          s1 = 0,
-          s2 = 0,
-          s3 = 0;
-        for (let t = 0; t < k; t++) {
-          const l = L[rk + t]!;
-          s0 += L[r0 + t]! * l;
-          s1 += L[r1 + t]! * l;
-          s2 += L[r2 + t]! * l;
-          s3 += L[r3 + t]! * l;
-        }
-        const ok = order[k]!;
-        const dk = L[rk + k]!;
-        L[r0 + k] = (M[m0 + ok]! - s0) / dk;
-        L[r1 + k] = (M[m1 + ok]! - s1) / dk;
-        L[r2 + k] = (M[m2 + ok]! - s2) / dk;
-        L[r3 + k] = (M[m3 + ok]! - s3) / dk;
-      }
-      if (!this.finishBlock(indices, g, 4)) return false;
     }
     for (; g < count; g++) if (!this.append(indices[g]!)) return false;
     return true;
