@@ -15,7 +15,7 @@ import {
   tronLogisticGram,
   featureMajor,
   solveL1Linear,
-  zeroGradientMax,
+  labelCorrelations,
   tiledRowGram,
   selectGram,
   argmaxLabels,
@@ -24,6 +24,7 @@ import {
   type Classifier,
   type FitOptions,
   type Label,
+  type L1PathGradient,
   type LinearModel,
   type Regressor,
   type Targets,
@@ -128,12 +129,14 @@ export class LogisticRegressionCV
     if (K) for (let a = 0; a < n * n; a++) K[a]! += bias * bias;
     const A = P.penalty === 'l1' ? featureMajor(m, bias) : undefined;
     /** Dual coefficients (L2) or weights with the bias last (L1) of one fit on rows `rows`. */
-    // L1: the previous C's weights (same rows) start the next fit; the optimum is the same.
+    // L1: the previous C's weights (same rows) start the next fit, with the loss gradient there
+    // (path); the optimum is the same.
     let sub: Float64Array | undefined;
     let subRows: Int32Array | undefined;
     let subScale = 0;
     let scaleSigns: Int8Array | undefined;
-    const fitRows = (rows: Int32Array, signs: Int8Array, C: number, warm?: Float64Array) => {
+    let correlations: Float64Array | undefined;
+    const fitRows = (rows: Int32Array, signs: Int8Array, C: number, warm?: Float64Array, path?: L1PathGradient) => {
       if (K)
         return tronLogisticGram(selectGram(K, n, rows), rows.length, signs, {
           C: new Float64Array(rows.length).fill(C),
@@ -143,14 +146,43 @@ export class LogisticRegressionCV
       // The fold's columns (and its gradient scale at w = 0) serve every C of the path.
       if (subRows !== rows) {
         const q = A!.nFeatures;
-        sub = new Float64Array(q * rows.length);
-        for (let j = 0; j < q; j++) for (let a = 0; a < rows.length; a++) sub[j * rows.length + a] = A!.cols[j * n + rows[a]!]!;
+        if (rows.length === n) sub = A!.cols;
+        else {
+          // Runs of consecutive rows, copied as blocks from every column.
+          const runs: number[] = [];
+          for (let a = 0; a < rows.length; ) {
+            let b = a + 1;
+            while (b < rows.length && rows[b] === rows[b - 1]! + 1) b++;
+            runs.push(rows[a]!, a, b - a);
+            a = b;
+          }
+          sub = new Float64Array(q * rows.length);
+          const cols = A!.cols;
+          for (let j = 0; j < q; j++) {
+            const from = j * n;
+            const to = j * rows.length;
+            for (let r = 0; r < runs.length; r += 3) {
+              const src = from + runs[r]!;
+              const dst = to + runs[r + 1]!;
+              const len = runs[r + 2]!;
+              for (let k = 0; k < len; k++) sub[dst + k] = cols[src + k]!;
+            }
+          }
+        }
         subRows = rows;
         scaleSigns = undefined;
       }
       if (scaleSigns !== signs) {
-        subScale = zeroGradientMax(sub!, rows.length, A!.nFeatures, signs);
+        correlations = labelCorrelations(sub!, rows.length, A!.nFeatures, signs);
+        subScale = 0;
+        for (const g of correlations) subScale = Math.max(subScale, Math.abs(g));
         scaleSigns = signs;
+      }
+      // A path that starts at w = 0 knows its gradient there: -C / 2 times the label correlations.
+      if (path && !path.valid && warm === undefined) {
+        path.gradient = correlations!.map((g) => -0.5 * g);
+        path.C = 1;
+        path.valid = true;
       }
       const wOut = warm ? warm.slice() : new Float64Array(A!.nFeatures);
       solveL1Linear(
@@ -159,20 +191,31 @@ export class LogisticRegressionCV
         A!.nFeatures,
         signs,
         'log',
-        { C, bias, tol: 1e-6, maxIter: 1000, warmStart: true, zeroGradientMax: subScale },
+        { C, bias, tol: 1e-6, maxIter: 1000, warmStart: true, zeroGradientMax: subScale, path },
         wOut,
       );
       return wOut;
     };
-    const decision = (model: Float64Array, rows: Int32Array, i: number): number => {
-      let v = 0;
-      if (K) for (let a = 0; a < rows.length; a++) v += model[a]! * K[i * n + rows[a]!]!;
-      else
-        for (let j = 0; j < A!.nFeatures; j++) {
-          const wj = model[j]!;
-          if (wj !== 0) v += A!.cols[j * n + i]! * wj;
-        }
-      return v;
+    // L1: the held-out rows' decisions from the non-zero weights only, row by row of X.
+    const decisions = (model: Float64Array, rows: Int32Array, test: Int32Array): Float64Array => {
+      const out = new Float64Array(test.length);
+      if (K) {
+        test.forEach((i, t) => {
+          let v = 0;
+          for (let a = 0; a < rows.length; a++) v += model[a]! * K[i * n + rows[a]!]!;
+          out[t] = v;
+        });
+        return out;
+      }
+      const support: number[] = [];
+      for (let j = 0; j < p; j++) if (model[j] !== 0) support.push(j);
+      const b = bias !== 0 ? model[p]! * bias : 0;
+      test.forEach((i, t) => {
+        let v = b;
+        for (const j of support) v += m.data[i * p + j]! * model[j]!;
+        out[t] = v;
+      });
+      return out;
     };
     const splitter: Splitter = typeof P.cv === 'number' ? new StratifiedKFold({ nSplits: P.cv }) : P.cv;
     const folds = splitter.split(n, y);
@@ -191,12 +234,16 @@ export class LogisticRegressionCV
         const str = Int8Array.from(f.train, (i) => signs[i]!);
         if (new Set(str).size < 2) throw new Error('LogisticRegressionCV: an inner training fold holds a single class; use fewer folds');
         let previous: Float64Array | undefined;
+        const path: L1PathGradient = { gradient: new Float64Array(0), C: 1, valid: false };
         Cs.forEach((C, k) => {
-          const model = fitRows(f.train, str, C, K ? undefined : previous);
+          const model = fitRows(f.train, str, C, K ? undefined : previous, path);
           previous = model;
           if (!K) lastFoldModels[k] = model;
+          const held = decisions(model, f.train, f.test);
           let hits = 0;
-          for (const i of f.test) if ((decision(model, f.train, i) > 0 ? 1 : -1) === signs[i]) hits++;
+          f.test.forEach((i, t) => {
+            if ((held[t]! > 0 ? 1 : -1) === signs[i]) hits++;
+          });
           scores[k]! += hits / f.test.length;
         });
       }

@@ -59,9 +59,11 @@ export {
   solveL1Linear,
   featureMajor,
   zeroGradientMax,
+  labelCorrelations,
   type L1MinCLoss,
   type L1Loss,
   type L1SvcOptions,
+  type L1PathGradient,
 } from './l1-svc.js';
 export { StandardScaler, type StandardScalerParams } from './preprocessing.js';
 export {

@@ -4,6 +4,7 @@
 // feature is appended and its weight is L1-penalised like the others.
 import type { Matrix } from '@neurodecode/matrix';
 import { encodeLabels } from './labels.js';
+import { type GlmnetStart, logLossChange, solveL1Glmnet } from './l1-glmnet.js';
 import { choleskySolveInPlace, dotRange } from './linalg.js';
 import type { Targets } from './types.js';
 
@@ -26,6 +27,37 @@ export interface L1SvcOptions {
    * for these rows: a warm start then needs no pass over the data to find its stopping scale.
    */
   zeroGradientMax?: number;
+  /**
+   * 'newton' (default): newGLMNET, a quadratic model of the loss minimised by coordinate descent,
+   * then one line search per outer iteration (finished by 'cd' should its line search stall).
+   * 'cd': coordinate descent with a line search per coordinate and a Newton finish on the support.
+   * Both stop by the same rule, so they reach the same optimum. Default: 'newton' for the
+   * logistic loss, 'cd' for the squared hinge (whose model has no curvature past the margin).
+   */
+  method?: 'newton' | 'cd';
+  /**
+   * Carried along a warm-started path on the same rows (newton only): the loss gradient at the
+   * weights a solve returned, so the next C starts without a pass over the data.
+   */
+  path?: L1PathGradient;
+}
+
+/**
+ * newGLMNET stops at this fraction of the rule's violation: its last steps are Newton steps, so
+ * the extra precision is cheap, and its answer is then as close to the optimum as coordinate
+ * descent's (whose final sweep also moves every weight that violates at all).
+ */
+const NEWTON_TOL_FRACTION = 0.1;
+
+/**
+ * The loss gradient at a solve's returned weights and the C it was computed for (valid: false
+ * until a newton solve ends converged, or until the caller seeds it: at w = 0 the gradient is
+ * C loss'(0) times labelCorrelations).
+ */
+export interface L1PathGradient {
+  gradient: Float64Array;
+  C: number;
+  valid: boolean;
 }
 
 /**
@@ -49,12 +81,19 @@ export function featureMajor(X: Matrix, bias: number): { cols: Float64Array; nFe
 /** max_j |sum_i s_i y_i x_ij| over feature-major columns: the gradient scale at w = 0 (see L1SvcOptions.zeroGradientMax). */
 export function zeroGradientMax(cols: Float64Array, n: number, q: number, signs: Int8Array, sampleWeight?: Float64Array): number {
   let top = 0;
-  for (let j = 0; j < q; j++) {
-    let g = 0;
-    for (let i = 0; i < n; i++) g += (sampleWeight ? sampleWeight[i]! : 1) * signs[i]! * cols[j * n + i]!;
-    top = Math.max(top, Math.abs(g));
-  }
+  for (const g of labelCorrelations(cols, n, q, signs, sampleWeight)) top = Math.max(top, Math.abs(g));
   return top;
+}
+
+/**
+ * sum_i s_i y_i x_ij for every feature j of feature-major columns. The loss gradient at w = 0 is
+ * this times C loss'(0) (-C / 2 for the logistic loss), so it can seed an L1PathGradient.
+ */
+export function labelCorrelations(cols: Float64Array, n: number, q: number, signs: Int8Array, sampleWeight?: Float64Array): Float64Array {
+  const weighted = Float64Array.from(signs, (v, i) => (sampleWeight ? sampleWeight[i]! * v : v));
+  const out = new Float64Array(q);
+  for (let j = 0; j < q; j++) out[j] = dotRange(weighted, 0, cols, j * n, n);
+  return out;
 }
 
 /** The largest violation of the optimality conditions at w = 0. */
@@ -106,7 +145,10 @@ export function solveL1SquaredHinge(
   return solveL1Linear(cols, n, q, signs, 'squared_hinge', opts, w);
 }
 
-/** L1-penalised squared-hinge or logistic loss by coordinate descent with shrinking and a Newton finish; weights in w, returns the sweeps used. */
+/**
+ * L1-penalised squared-hinge or logistic loss (opts.method: newGLMNET, or coordinate descent with
+ * shrinking and a Newton finish); weights in w, returns the outer iterations or sweeps used.
+ */
 export function solveL1Linear(
   cols: Float64Array,
   n: number,
@@ -116,24 +158,58 @@ export function solveL1Linear(
   opts: L1SvcOptions,
   w: Float64Array,
 ): number {
+  const { C } = opts;
+  const s = opts.sampleWeight;
+  // The stopping scale: the largest violation at w = 0.
+  let start: number;
+  if (!opts.warmStart) w.fill(0);
+  if (opts.warmStart && opts.zeroGradientMax !== undefined) {
+    const der0 = new Float64Array(2);
+    lossDerivatives(loss, 0, der0);
+    start = Math.max(Math.abs(C * der0[0]! * opts.zeroGradientMax) - 1, 0);
+  } else start = Math.max(violationAtZero(cols, n, q, signs, loss, C, s), 0);
+  // Below the smallest non-zero C, zero is the answer.
+  if (start === 0 && w.every((v) => v === 0)) return 1;
+  const path = opts.path;
+  if ((opts.method ?? (loss === 'log' ? 'newton' : 'cd')) === 'cd') {
+    if (path) path.valid = false;
+    return solveL1CoordinateDescent(cols, n, q, signs, loss, opts, w, start);
+  }
+  // The gradient at w for the previous C, scaled to this one (the loss's derivatives scale with C).
+  const begin: GlmnetStart | undefined =
+    path && opts.warmStart && path.valid && path.gradient.length === q ? { gradient: path.gradient, scale: C / path.C } : undefined;
+  const result = solveL1Glmnet(cols, n, q, signs, loss, C, s, opts.tol * start * NEWTON_TOL_FRACTION, opts.maxIter, w, begin);
+  if (path) {
+    path.valid = result.converged;
+    if (result.converged) {
+      path.gradient = result.gradient;
+      path.C = C;
+    }
+  }
+  if (result.converged) return result.iterations;
+  // A stalled line search (rounding near the optimum): coordinate descent finishes from here.
+  return result.iterations + solveL1CoordinateDescent(cols, n, q, signs, loss, opts, w, start);
+}
+
+/** Coordinate descent with a line search per coordinate, shrinking and a Newton finish on the support, from the weights in w. */
+function solveL1CoordinateDescent(
+  cols: Float64Array,
+  n: number,
+  q: number,
+  signs: Int8Array,
+  loss: L1Loss,
+  opts: L1SvcOptions,
+  w: Float64Array,
+  start: number,
+): number {
   const { C, maxIter } = opts;
   const s = opts.sampleWeight;
-  const der = new Float64Array(2);
-  const der0 = new Float64Array(2);
   // margins m_i = y_i w.x_i
   const margin = new Float64Array(n);
-  let start = -1;
-  if (opts.warmStart) {
-    // The stopping scale, unless the start is zero (then the first pass below measures it).
-    if (opts.zeroGradientMax !== undefined) {
-      lossDerivatives(loss, 0, der0);
-      start = Math.max(Math.abs(C * der0[0]! * opts.zeroGradientMax) - 1, 0);
-    } else if (w.some((v) => v !== 0)) start = Math.max(violationAtZero(cols, n, q, signs, loss, C, s), 0);
-    for (let j = 0; j < q; j++) {
-      const wj = w[j]!;
-      if (wj !== 0) for (let i = 0; i < n; i++) margin[i]! += wj * signs[i]! * cols[j * n + i]!;
-    }
-  } else w.fill(0);
+  for (let j = 0; j < q; j++) {
+    const wj = w[j]!;
+    if (wj !== 0) for (let i = 0; i < n; i++) margin[i]! += wj * signs[i]! * cols[j * n + i]!;
+  }
   const trial = new Float64Array(n);
   const sigma = 0.01;
   const total = (mm: Float64Array): number => {
@@ -161,9 +237,9 @@ export function solveL1Linear(
         d2[i] = wi * (sig * (1 - sig));
         continue;
       }
-      lossDerivatives(loss, margin[i]!, der);
-      d1[i] = wi * der[0]! * signs[i]!;
-      d2[i] = wi * der[1]!;
+      const b = 1 - margin[i]!;
+      d1[i] = wi * (b > 0 ? -2 * b : 0) * signs[i]!;
+      d2[i] = wi * (b > 0 ? 2 : 0);
     }
   };
   // The logistic loss's line search. With e_i = exp(-m_i) and E_i = exp(-lambda u_i) along the
@@ -187,19 +263,7 @@ export function solveL1Linear(
     let lambda = 1;
     for (let t = 0; t < 60; t++) {
       if (t > 0) for (let i = 0; i < n; i++) E[i] = Math.sqrt(E[i]!);
-      let logSum = 0;
-      let prod = 1;
-      for (let i = 0; i < n; i++) {
-        const e = em[i]!;
-        let r = (1 + e * E[i]!) / (1 + e);
-        if (s) r **= s[i]!;
-        prod *= r;
-        if (prod > 1e150 || prod < 1e-150) {
-          logSum += Math.log(prod);
-          prod = 1;
-        }
-      }
-      let change = C * (logSum + Math.log(prod));
+      let change = C * logLossChange(em, E, s, n);
       if (Number.isNaN(change)) {
         for (let i = 0; i < n; i++) trial[i] = margin[i]! + lambda * u[i]!;
         change = total(trial) - current;
@@ -249,11 +313,18 @@ export function solveL1Linear(
       logLineSearch(j, o, wj, d, delta);
       return violation;
     }
+    // The squared hinge's trial margins and loss in one pass (the sum as total() forms it).
     let lambda = 1;
     for (let t = 0; t < 60; t++) {
       const dl = lambda * d;
-      for (let i = 0; i < n; i++) trial[i] = margin[i]! + dl * signs[i]! * cols[o + i]!;
-      const after = total(trial);
+      let sum = 0;
+      for (let i = 0; i < n; i++) {
+        const mi = margin[i]! + dl * signs[i]! * cols[o + i]!;
+        trial[i] = mi;
+        const b = 1 - mi;
+        sum += (s ? s[i]! : 1) * (b > 0 ? b * b : 0);
+      }
+      const after = C * sum;
       if (after - current + Math.abs(wj + dl) - Math.abs(wj) <= sigma * lambda * delta) {
         if ((wj === 0) !== (wj + dl === 0)) supportChanged = true;
         w[j] = wj + dl;
@@ -266,11 +337,10 @@ export function solveL1Linear(
     }
     return violation;
   };
-  // One pass over every coordinate at the starting point: its largest violation (the stopping
-  // scale when starting from zero), and the coordinates whose subgradient lies well inside [-1, 1]
-  // start shrunk (a full sweep confirms them at the end, as it confirms every shrunk coordinate).
-  // Starting from zero below the smallest non-zero C (a known gradient scale says so), zero is the answer.
-  if (start === 0 && w.every((v) => v === 0)) return 1;
+  // One pass over every coordinate at the starting point: its largest violation, and the
+  // coordinates whose subgradient lies well inside [-1, 1] start shrunk (a full sweep confirms
+  // them at the end, as it confirms every shrunk coordinate).
+  const hessians: HessianCache = {};
   const active = new Int32Array(q);
   let nActive = 0;
   let nShrunk = q;
@@ -283,7 +353,6 @@ export function solveL1Linear(
     const v = wj === 0 ? Math.max(Math.abs(g) - 1, 0) : Math.abs(wj > 0 ? g + 1 : g - 1);
     if (v > maxViolation0) maxViolation0 = v;
   }
-  if (start < 0) start = maxViolation0;
   let sweeps = 1;
   if (maxViolation0 <= opts.tol * start) return sweeps;
   let bound = maxViolation0 / n;
@@ -319,12 +388,22 @@ export function solveL1Linear(
     bound = maxViolation / n;
     // While sweeps still move weights into or out of the support, Newton on it would be redone.
     if (supportChanged) continue;
-    newtonOnSupport(cols, n, q, signs, loss, C, s, w, margin, opts.tol * start * 0.1);
+    newtonOnSupport(cols, n, q, signs, loss, C, s, w, margin, opts.tol * start * 0.1, hessians);
     current = total(margin);
     if (loss === 'log') refreshExp();
     refreshDerivatives();
   }
   return sweeps;
+}
+
+/**
+ * The squared hinge's curvature per sample is 2 C s_i or 0, so H = X_S' diag(d2) X_S changes by
+ * one outer product per sample that enters or leaves the margin, and by a row per weight that
+ * joins the support: the last H built (before its diagonal jitter), kept for the next Newton
+ * iteration of the same solve, which updates it unless a rebuild is cheaper.
+ */
+interface HessianCache {
+  kept?: { support: number[]; H: Float64Array; d2: Float64Array };
 }
 
 /**
@@ -343,16 +422,19 @@ function newtonOnSupport(
   w: Float64Array,
   margin: Float64Array,
   tol: number,
+  cache: HessianCache,
 ): void {
-  const objective = (mm: Float64Array, weights: Float64Array): number => {
+  // The objective with the L1 term over the support only (the weights elsewhere are zero).
+  const objective = (mm: Float64Array, weights: Float64Array, support: number[]): number => {
     let v = 0;
     for (let i = 0; i < n; i++) v += (s ? s[i]! : 1) * lossValue(loss, mm[i]!);
     let l1 = 0;
-    for (let j = 0; j < q; j++) l1 += Math.abs(weights[j]!);
+    for (const j of support) l1 += Math.abs(weights[j]!);
     return C * v + l1;
   };
   const trialW = new Float64Array(q);
   const trialM = new Float64Array(n);
+  const direction = new Float64Array(n);
   const d1 = new Float64Array(n);
   const d2 = new Float64Array(n);
   const der = new Float64Array(2);
@@ -379,30 +461,76 @@ function newtonOnSupport(
       gMax = Math.max(gMax, Math.abs(g[a]!));
     }
     if (gMax <= tol) return;
-    // H = X_S^T diag(d2) X_S over the samples with curvature (the squared hinge has none past the
-    // margin), from contiguous copies of the support's columns: za = d2 * x_a, xs = x_c.
     let nAct = 0;
     for (let i = 0; i < n; i++) if (d2[i] !== 0) act[nAct++] = i;
-    const xs = new Float64Array(m * nAct);
-    const za = new Float64Array(m * nAct);
-    for (let a = 0; a < m; a++) {
-      const xa = support[a]! * n;
-      for (let k = 0, o = a * nAct; k < nAct; k++) {
-        const i = act[k]!;
-        xs[o + k] = cols[xa + i]!;
-        za[o + k] = d2[i]! * cols[xa + i]!;
+    let H: Float64Array;
+    let nChanged = 0;
+    // The kept H's rows and columns of the weights still in the support (both lists ascend);
+    // rows for weights new to it, at the kept curvature; then the samples whose curvature changed.
+    const kept = cache.kept;
+    const position = new Int32Array(m);
+    let nNew = 0;
+    if (kept && loss === 'squared_hinge') {
+      for (let a = 0, b = 0; a < m; a++) {
+        while (b < kept.support.length && kept.support[b]! < support[a]!) b++;
+        position[a] = kept.support[b] === support[a] ? b : -1;
+        if (position[a]! < 0) nNew++;
+      }
+      for (let i = 0; i < n; i++) if (d2[i] !== kept.d2[i]) nChanged++;
+    }
+    if (kept && loss === 'squared_hinge' && nNew * 2 * n + nChanged * m < (m * nAct) / 2) {
+      const mk = kept.support.length;
+      H = new Float64Array(m * m);
+      for (let a = 0; a < m; a++) {
+        if (position[a]! < 0) continue;
+        for (let c = 0; c < m; c++) if (position[c]! >= 0) H[a * m + c] = kept.H[position[a]! * mk + position[c]!]!;
+      }
+      const weighted = new Float64Array(n);
+      for (let a = 0; a < m; a++) {
+        if (position[a]! >= 0) continue;
+        const xa = support[a]! * n;
+        for (let i = 0; i < n; i++) weighted[i] = kept.d2[i]! * cols[xa + i]!;
+        for (let c = 0; c < m; c++) {
+          const h = dotRange(weighted, 0, cols, support[c]! * n, n);
+          H[a * m + c] = h;
+          H[c * m + a] = h;
+        }
+      }
+      const xi = new Float64Array(m);
+      for (let i = 0; i < n; i++) {
+        const change = d2[i]! - kept.d2[i]!;
+        if (change === 0) continue;
+        for (let a = 0; a < m; a++) xi[a] = cols[support[a]! * n + i]!;
+        for (let a = 0; a < m; a++) {
+          const ca = change * xi[a]!;
+          for (let c = 0; c < m; c++) H[a * m + c]! += ca * xi[c]!;
+        }
+      }
+    } else {
+      // H = X_S^T diag(d2) X_S over the samples with curvature (the squared hinge has none past
+      // the margin), from contiguous copies of the support's columns: za = d2 * x_a, xs = x_c.
+      const xs = new Float64Array(m * nAct);
+      const za = new Float64Array(m * nAct);
+      for (let a = 0; a < m; a++) {
+        const xa = support[a]! * n;
+        for (let k = 0, o = a * nAct; k < nAct; k++) {
+          const i = act[k]!;
+          xs[o + k] = cols[xa + i]!;
+          za[o + k] = d2[i]! * cols[xa + i]!;
+        }
+      }
+      H = new Float64Array(m * m);
+      for (let a = 0; a < m; a++) {
+        const oa = a * nAct;
+        for (let c = 0; c <= a; c++) {
+          const oc = c * nAct;
+          const h = dotRange(za, oa, xs, oc, nAct);
+          H[a * m + c] = h;
+          H[c * m + a] = h;
+        }
       }
     }
-    const H = new Float64Array(m * m);
-    for (let a = 0; a < m; a++) {
-      const oa = a * nAct;
-      for (let c = 0; c <= a; c++) {
-        const oc = c * nAct;
-        const h = dotRange(za, oa, xs, oc, nAct);
-        H[a * m + c] = h;
-        H[c * m + a] = h;
-      }
-    }
+    cache.kept = { support, H: H.slice(), d2: d2.slice() };
     let trace = 0;
     for (let a = 0; a < m; a++) trace += H[a * m + a]!;
     for (let a = 0; a < m; a++) H[a * m + a]! += 1e-10 * (trace / m) + 1e-300;
@@ -412,32 +540,42 @@ function newtonOnSupport(
     } catch {
       return;
     }
-    const before = objective(margin, w);
+    const before = objective(margin, w, support);
+    // The margins' change per unit step; a weight clipped at zero corrects its own column's share.
+    direction.fill(0);
+    for (let a = 0; a < m; a++) {
+      const da = d[a]!;
+      const xa = support[a]! * n;
+      for (let i = 0; i < n; i++) direction[i]! += da * signs[i]! * cols[xa + i]!;
+    }
     let t = 1;
     let accepted = false;
     for (let k = 0; k < 50; k++) {
-      trialW.set(w);
+      for (let i = 0; i < n; i++) trialM[i] = margin[i]! + t * direction[i]!;
       for (let a = 0; a < m; a++) {
         const j = support[a]!;
         const v = w[j]! + t * d[a]!;
-        trialW[j] = v * w[j]! > 0 ? v : 0;
+        if (v * w[j]! > 0) {
+          trialW[j] = v;
+          continue;
+        }
+        trialW[j] = 0;
+        const fix = -w[j]! - t * d[a]!;
+        const xa = j * n;
+        for (let i = 0; i < n; i++) trialM[i]! += fix * signs[i]! * cols[xa + i]!;
       }
-      trialM.set(margin);
-      for (let a = 0; a < m; a++) {
-        const dj = trialW[support[a]!]! - w[support[a]!]!;
-        if (dj === 0) continue;
-        const xa = support[a]! * n;
-        for (let i = 0; i < n; i++) trialM[i]! += dj * signs[i]! * cols[xa + i]!;
-      }
-      if (objective(trialM, trialW) < before) {
+      if (objective(trialM, trialW, support) < before) {
         accepted = true;
         break;
       }
       t *= 0.5;
     }
     if (!accepted) return;
-    w.set(trialW);
+    for (const j of support) w[j] = trialW[j]!;
     margin.set(trialM);
+    // A step cut to a quarter or less says the margin's sample set or the support is still moving:
+    // coordinate descent takes over again rather than Newton creeping on.
+    if (t <= 0.25) return;
   }
 }
 

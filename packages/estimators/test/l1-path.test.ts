@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from '@neurodecode/matrix';
 import { rng } from '@neurodecode/testkit';
-import { featureMajor, l1MinC, LinearSVC, solveL1Linear, zeroGradientMax, type L1Loss } from '../src/index.js';
+import { featureMajor, l1MinC, labelCorrelations, LinearSVC, solveL1Linear, zeroGradientMax, type L1Loss, type L1PathGradient } from '../src/index.js';
 
 /** Two classes, few samples, many correlated features: an L1 path with a growing support. */
 function wide(n: number, p: number, seed: number): { X: Matrix; signs: Int8Array; labels: number[] } {
@@ -48,7 +48,7 @@ test('solveL1Linear: a warm-started C path reaches the cold fits\' optima (logis
     for (let i = 0; i < n; i++) g += signs[i]! * cols[j * n + i]!;
     top = Math.max(top, Math.abs(g));
   }
-  assert.equal(scale, top);
+  assert.ok(Math.abs(scale - top) <= 1e-12 * top, `${scale} vs ${top}`);
   for (const loss of ['log', 'squared_hinge'] as const) {
     const minC = l1MinC(X, labels, { loss });
     const warm = new Float64Array(q);
@@ -127,5 +127,68 @@ test('solveL1Linear: a warm start from all zeros measures its own stopping scale
     const C0 = 0.5 * l1MinC(X, labels, { loss });
     assert.equal(solveL1Linear(cols, X.rows, q, signs, loss, { ...opts, C: C0, warmStart: true, zeroGradientMax: scale }, zero), 1);
     assert.ok(zero.every((v) => v === 0));
+  }
+});
+
+/** The loss gradient at w, computed plainly from the columns. */
+function lossGradient(cols: Float64Array, n: number, q: number, signs: Int8Array, C: number, w: Float64Array): Float64Array {
+  const m = new Float64Array(n);
+  for (let j = 0; j < q; j++) for (let i = 0; i < n; i++) m[i]! += w[j]! * signs[i]! * cols[j * n + i]!;
+  const g = new Float64Array(q);
+  for (let j = 0; j < q; j++) for (let i = 0; i < n; i++) g[j]! += (-C / (1 + Math.exp(m[i]!))) * signs[i]! * cols[j * n + i]!;
+  return g;
+}
+
+test('solveL1Linear: newGLMNET and coordinate descent reach the same optimum, checked from X, y and w', () => {
+  const { X, signs, labels } = wide(60, 300, 11);
+  const { cols, nFeatures: q } = featureMajor(X, 1);
+  const n = X.rows;
+  for (const loss of ['log', 'squared_hinge'] as const) {
+    const minC = l1MinC(X, labels, { loss });
+    for (const f of [1.5, 10, 100, 2000]) {
+      const C = f * minC;
+      const fits = (['newton', 'cd'] as const).map((method) => {
+        const w = new Float64Array(q);
+        solveL1Linear(cols, n, q, signs, loss, { C, bias: 1, tol: 1e-9, maxIter: 10000, method }, w);
+        return w;
+      });
+      // the violation at w = 0 is the stopping scale
+      const scale = violation(cols, n, q, signs, loss, C, new Float64Array(q));
+      let big = 1;
+      for (const w of fits) {
+        assert.ok(violation(cols, n, q, signs, loss, C, w) <= 1e-8 * scale, `${loss} C ${f} x min: violation ${violation(cols, n, q, signs, loss, C, w)}`);
+        for (const v of w) big = Math.max(big, Math.abs(v));
+      }
+      for (let j = 0; j < q; j++)
+        assert.ok(Math.abs(fits[0]![j]! - fits[1]![j]!) <= 1e-6 * big, `${loss} C ${f} x min: w[${j}] ${fits[0]![j]} (newton) vs ${fits[1]![j]} (cd)`);
+      assert.ok(fits[0]!.some((v) => v !== 0));
+    }
+  }
+});
+
+test('solveL1Linear: a path gradient seeded at w = 0 and carried along a C grid gives the cold fits, and stays the true gradient', () => {
+  const { X, signs, labels } = wide(50, 240, 12);
+  const { cols, nFeatures: q } = featureMajor(X, 1);
+  const n = X.rows;
+  const minC = l1MinC(X, labels, { loss: 'log' });
+  const scale = zeroGradientMax(cols, n, q, signs);
+  const path: L1PathGradient = { gradient: labelCorrelations(cols, n, q, signs).map((g) => -0.5 * g), C: 1, valid: true };
+  const w = new Float64Array(q);
+  for (const f of [0.02, 0.2, 2, 20, 200, 2000]) {
+    const C = f * minC;
+    solveL1Linear(cols, n, q, signs, 'log', { C, bias: 1, tol: 1e-8, maxIter: 1000, warmStart: true, zeroGradientMax: scale, path }, w);
+    const cold = new Float64Array(q);
+    solveL1Linear(cols, n, q, signs, 'log', { C, bias: 1, tol: 1e-8, maxIter: 1000, method: 'cd' }, cold);
+    let big = 1;
+    for (const v of cold) big = Math.max(big, Math.abs(v));
+    for (let j = 0; j < q; j++) assert.ok(Math.abs(w[j]! - cold[j]!) <= 1e-6 * big, `C ${f} x min: w[${j}] ${w[j]} vs ${cold[j]}`);
+    if (f < 1) assert.ok(w.every((v) => v === 0), 'below l1_min_c the model is empty');
+    else {
+      assert.ok(path.valid && path.C === C, `C ${f} x min: the path holds this C's gradient`);
+      const g = lossGradient(cols, n, q, signs, C, w);
+      let top = 0;
+      for (const v of g) top = Math.max(top, Math.abs(v));
+      for (let j = 0; j < q; j++) assert.ok(Math.abs(path.gradient[j]! - g[j]!) <= 1e-9 * top, `C ${f} x min: gradient[${j}]`);
+    }
   }
 });

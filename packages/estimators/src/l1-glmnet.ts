@@ -1,0 +1,456 @@
+// The L1-penalised linear models of l1-svc.ts solved by newGLMNET (Yuan, Ho and Lin 2012, the
+// method liblinear uses for L1 logistic regression): each outer iteration builds the quadratic
+// model of the loss at w (gradient and per-sample curvature), minimises that model plus the L1
+// term over a working set, then runs one line search along the resulting direction. A coordinate
+// step on the model costs two passes over a column and no exponential, where a coordinate step on
+// the loss itself costs an exponential per sample and a line search. Once the support has
+// settled, the model's minimiser is one linear solve on the support (Newton's step), so the last
+// iterations converge quadratically.
+import type { L1Loss } from './l1-svc.js';
+import { choleskySolveInPlace, dotRange } from './linalg.js';
+
+/** How a newGLMNET solve ended: outer iterations used, whether the optimality test passed, and the gradient there. */
+export interface GlmnetResult {
+  iterations: number;
+  /** False when the line search stalled (rounding near the optimum) or the iterations ran out. */
+  converged: boolean;
+  /** The loss gradient per feature at the returned weights (every feature's when converged). */
+  gradient: Float64Array;
+}
+
+/** A gradient known from a previous solve at the starting weights (see L1PathGradient). */
+export interface GlmnetStart {
+  gradient: Float64Array;
+  /** Factor from the stored gradient's C to this solve's (the loss's derivatives scale with C). */
+  scale: number;
+}
+
+/** Armijo's sufficient-decrease fraction, as liblinear. */
+const SIGMA = 0.01;
+/** Curvature added to every coordinate of the model, so a column without curvature still has a finite step. */
+const NU = 1e-12;
+/** Inner coordinate-descent passes per outer iteration at most. */
+const MAX_INNER_PASSES = 200;
+/** Zero-weight violators that may enter the working set per outer iteration (the worst ones). */
+const MAX_ENTERING = 160;
+/** Converged on the working set, the weights there are polished to this fraction of the stopping violation. */
+const POLISH = 0.01;
+/** The model is solved by coordinate descent to this fraction of the outer violation. */
+const INNER_FRACTION = 0.1;
+
+/**
+ * min_w sum_j |w_j| + C sum_i s_i loss(y_i w.x_i) from the weights in w, until the largest
+ * minimum-norm subgradient is at most stopAt. `cols` is feature-major (featureMajor). Zero
+ * weights whose gradient lies well inside [-1, 1] are shrunk out of the working set between outer
+ * iterations (liblinear's rule); convergence on the working set is confirmed on every feature.
+ * With `start` (the gradient at w, from a previous solve) the first iteration needs no pass over
+ * the data; a gradient is also reused while the weights have not moved since it was computed.
+ */
+export function solveL1Glmnet(
+  cols: Float64Array,
+  n: number,
+  q: number,
+  signs: Int8Array,
+  loss: L1Loss,
+  C: number,
+  s: Float64Array | undefined,
+  stopAt: number,
+  maxIter: number,
+  w: Float64Array,
+  start?: GlmnetStart,
+): GlmnetResult {
+  const log = loss === 'log';
+  const margin = new Float64Array(n);
+  for (let j = 0; j < q; j++) {
+    const wj = w[j]!;
+    if (wj !== 0) for (let i = 0, o = j * n; i < n; i++) margin[i]! += wj * signs[i]! * cols[o + i]!;
+  }
+  // Per sample: first derivative of the weighted loss times the label, second derivative, and
+  // (logistic) exp(-margin), which the line search reuses.
+  const d1 = new Float64Array(n);
+  const curv = new Float64Array(n);
+  const em = new Float64Array(log ? n : 0);
+  // Per feature: loss gradient and the step (count of accepted line searches) it was computed at,
+  // -1 for none; model curvature; the model's minimiser (the candidate weight).
+  const grad = new Float64Array(q);
+  const at = new Int32Array(q).fill(-1);
+  let moves = 0;
+  if (start) {
+    for (let j = 0; j < q; j++) grad[j] = start.gradient[j]! * start.scale;
+    at.fill(0);
+  }
+  const hess = new Float64Array(q);
+  const slot = new Int32Array(q);
+  const target = new Float64Array(q);
+  // X (target - w) and curv times it, per sample; the line search's exp(-step * y_i u_i).
+  const u = new Float64Array(n);
+  const cu = new Float64Array(n);
+  const E = new Float64Array(log ? n : 0);
+  const active = Int32Array.from({ length: q }, (_, j) => j);
+  let nActive = q;
+  const working = new Int32Array(q);
+  const inner = new Int32Array(q);
+  const violators = new Int32Array(q);
+  const violation = new Float64Array(q);
+  const scratch = new Float64Array(q);
+  // The working set's columns times the per-sample curvature, for the model's coordinate steps.
+  let weighted = new Float64Array(0);
+  let maxViolation = 0;
+  let nWorking = 0;
+  // Coordinate descent on the model over the working set, with its own shrinking; sets target and u.
+  const innerDescent = (): void => {
+    const innerStop = Math.max(INNER_FRACTION * maxViolation, 0.5 * POLISH * stopAt);
+    inner.set(working.subarray(0, nWorking));
+    let nInner = nWorking;
+    let innerPrevious = Infinity;
+    for (let pass = 0; pass < MAX_INNER_PASSES; pass++) {
+      const innerBound = innerPrevious / n;
+      const innerFull = nInner === nWorking;
+      let innerMax = 0;
+      for (let k = 0; k < nInner; ) {
+        const j = inner[k]!;
+        const o = j * n;
+        const wo = slot[j]! * n;
+        const h = hess[j]!;
+        const t = target[j]!;
+        const g = grad[j]! + dotRange(cu, 0, cols, o, n) + NU * (t - w[j]!);
+        let v: number;
+        if (t !== 0) v = Math.abs(t > 0 ? g + 1 : g - 1);
+        else if (g + 1 < 0) v = -g - 1;
+        else if (g - 1 > 0) v = g - 1;
+        else if (g + 1 > innerBound && g - 1 < -innerBound) {
+          inner[k] = inner[--nInner]!;
+          inner[nInner] = j;
+          continue;
+        } else v = 0;
+        if (v > innerMax) innerMax = v;
+        k++;
+        if (v === 0) continue;
+        // The one-dimensional model's minimiser: soft thresholding of a Newton step.
+        let next: number;
+        if (g + 1 <= h * t) next = t - (g + 1) / h;
+        else if (g - 1 >= h * t) next = t - (g - 1) / h;
+        else next = 0;
+        const z = next - t;
+        if (z === 0) continue;
+        target[j] = next;
+        for (let i = 0; i < n; i++) cu[i]! += z * weighted[wo + i]!;
+      }
+      if (innerMax <= innerStop) {
+        if (innerFull) break;
+        inner.set(working.subarray(0, nWorking));
+        nInner = nWorking;
+        innerPrevious = Infinity;
+        continue;
+      }
+      innerPrevious = innerMax;
+    }
+    for (let a = 0; a < nWorking; a++) {
+      const j = working[a]!;
+      const dj = target[j]! - w[j]!;
+      if (dj !== 0) for (let i = 0, o = j * n; i < n; i++) u[i]! += dj * cols[o + i]!;
+    }
+  };
+  const result = (converged: boolean, iterations: number): GlmnetResult => ({ iterations, converged, gradient: grad });
+  let previousMax = Infinity;
+  let polished = false;
+  let iter = 0;
+  while (iter < maxIter) {
+    iter++;
+    for (let i = 0; i < n; i++) {
+      const wi = s ? s[i]! * C : C;
+      if (log) {
+        const e = Math.exp(-margin[i]!);
+        em[i] = e;
+        const sig = e === Infinity ? 1 : e / (1 + e); // sigma(-m)
+        d1[i] = -wi * sig * signs[i]!;
+        curv[i] = wi * sig * (1 - sig);
+      } else {
+        const b = 1 - margin[i]!;
+        d1[i] = b > 0 ? -2 * wi * b * signs[i]! : 0;
+        curv[i] = b > 0 ? 2 * wi : 0;
+      }
+    }
+    // Gradient and violation on the active features: the support and the worst violators form the
+    // working set.
+    const bound = previousMax / n;
+    const full = nActive === q;
+    maxViolation = 0;
+    nWorking = 0;
+    let nViolators = 0;
+    let supportMax = 0;
+    for (let k = 0; k < nActive; ) {
+      const j = active[k]!;
+      const wj = w[j]!;
+      let g = grad[j]!;
+      if (at[j] !== moves) {
+        g = dotRange(d1, 0, cols, j * n, n);
+        grad[j] = g;
+        at[j] = moves;
+      }
+      let v: number;
+      if (wj !== 0) v = Math.abs(wj > 0 ? g + 1 : g - 1);
+      else if (g + 1 < 0) v = -g - 1;
+      else if (g - 1 > 0) v = g - 1;
+      else if (g + 1 > bound && g - 1 < -bound) {
+        active[k] = active[--nActive]!;
+        active[nActive] = j;
+        continue;
+      } else v = 0;
+      if (v > maxViolation) maxViolation = v;
+      if (wj !== 0) {
+        working[nWorking++] = j;
+        if (v > supportMax) supportMax = v;
+      } else if (v > 0) {
+        violators[nViolators] = j;
+        violation[nViolators++] = v;
+      }
+      k++;
+    }
+    const nSupport = nWorking;
+    // Polishing (every violation within the test): only zero weights beyond the polish's target
+    // may enter.
+    if (maxViolation <= stopAt) {
+      let kept = 0;
+      for (let a = 0; a < nViolators; a++)
+        if (violation[a]! > POLISH * stopAt) {
+          violators[kept] = violators[a]!;
+          violation[kept++] = violation[a]!;
+        }
+      nViolators = kept;
+    }
+    let worstEntering = 0;
+    if (nViolators > MAX_ENTERING) {
+      scratch.set(violation.subarray(0, nViolators));
+      const cut = kthLargest(scratch, nViolators, MAX_ENTERING);
+      for (let a = 0; a < nViolators; a++) {
+        const v = violation[a]!;
+        worstEntering = Math.max(worstEntering, v);
+        if (v >= cut) working[nWorking++] = violators[a]!;
+      }
+    } else
+      for (let a = 0; a < nViolators; a++) {
+        working[nWorking++] = violators[a]!;
+        worstEntering = Math.max(worstEntering, violation[a]!);
+      }
+    // A full pass has no earlier violation to shrink by: shrink by this one, before the model runs.
+    if (bound === Infinity) {
+      const now = maxViolation / n;
+      for (let k = 0; k < nActive; ) {
+        const j = active[k]!;
+        const g = grad[j]!;
+        if (w[j] === 0 && g + 1 > now && g - 1 < -now) {
+          active[k] = active[--nActive]!;
+          active[nActive] = j;
+        } else k++;
+      }
+    }
+    if (maxViolation <= stopAt) {
+      if (full) return result(true, iter);
+      // Converged on the working set: polished further there (cheap Newton steps, which the
+      // test's loose scale at a large C would otherwise leave far from the optimum along flat
+      // directions), then the next iteration checks every feature.
+      if (maxViolation <= POLISH * stopAt || polished) {
+        nActive = q;
+        previousMax = Infinity;
+        polished = false;
+        continue;
+      }
+    }
+    previousMax = maxViolation;
+    if (weighted.length < nWorking * n) weighted = new Float64Array(Math.min(q, 2 * nWorking) * n);
+    for (let a = 0; a < nWorking; a++) {
+      const j = working[a]!;
+      const o = j * n;
+      const wo = a * n;
+      let h = NU;
+      for (let i = 0; i < n; i++) {
+        const x = cols[o + i]!;
+        const cx = curv[i]! * x;
+        weighted[wo + i] = cx;
+        h += cx * x;
+      }
+      hess[j] = h;
+      slot[j] = a;
+      target[j] = w[j]!;
+    }
+    u.fill(0);
+    cu.fill(0);
+    // When the zero weights' violations are small beside the support's, the support is taken as
+    // settled and the model's minimiser on it comes from one linear solve; if a weight would
+    // change sign there (or the system is singular), coordinate descent on the model instead.
+    const settled = worstEntering <= INNER_FRACTION * maxViolation && nSupport > 0 && nSupport <= n;
+    if (!(settled && supportNewton(cols, n, curv, grad, w, working, nSupport, target, u))) innerDescent();
+    // Line search along target - w: the model's predicted decrease, then halving until Armijo holds.
+    let delta = 0;
+    for (let a = 0; a < nWorking; a++) {
+      const j = working[a]!;
+      const t = target[j]!;
+      const wj = w[j]!;
+      delta += grad[j]! * (t - wj) + Math.abs(t) - Math.abs(wj);
+    }
+    // A stall (rounding) while polishing ends the polish; otherwise coordinate descent takes over.
+    const stall = (): boolean => {
+      if (maxViolation > stopAt || full) return false;
+      polished = true;
+      return true;
+    };
+    if (!(delta < 0)) {
+      if (stall()) continue;
+      return result(false, iter);
+    }
+    if (log) for (let i = 0; i < n; i++) E[i] = Math.exp(-signs[i]! * u[i]!);
+    let step = 1;
+    let accepted = false;
+    for (let trial = 0; trial < 60; trial++) {
+      if (trial > 0 && log) for (let i = 0; i < n; i++) E[i] = Math.sqrt(E[i]!);
+      let change = 0;
+      for (let a = 0; a < nWorking; a++) {
+        const j = working[a]!;
+        const wj = w[j]!;
+        change += Math.abs(step === 1 ? target[j]! : wj + step * (target[j]! - wj)) - Math.abs(wj);
+      }
+      change += log ? logLossChange(em, E, s, n) * C : hingeLossChange(margin, u, signs, step, s, n) * C;
+      if (change <= SIGMA * step * delta) {
+        accepted = true;
+        break;
+      }
+      step *= 0.5;
+    }
+    if (!accepted) {
+      if (stall()) continue;
+      return result(false, iter);
+    }
+    for (let a = 0; a < nWorking; a++) {
+      const j = working[a]!;
+      w[j] = step === 1 ? target[j]! : w[j]! + step * (target[j]! - w[j]!);
+    }
+    for (let i = 0; i < n; i++) margin[i]! += step * signs[i]! * u[i]!;
+    moves++;
+  }
+  return result(false, iter);
+}
+
+/**
+ * sum_i s_i [log(1 + e_i E_i) - log(1 + e_i)], e_i = exp(-m_i), E_i = exp(-step y_i u_i): the
+ * ratios are multiplied (rescaled before they leave the float range) so a trial costs one
+ * logarithm, not one per sample. A ratio that is not a number (a margin beyond exp's range) makes
+ * the sum NaN, which fails the line search's test.
+ */
+export function logLossChange(em: Float64Array, E: Float64Array, s: Float64Array | undefined, n: number): number {
+  let logSum = 0;
+  let prod = 1;
+  for (let i = 0; i < n; i++) {
+    const e = em[i]!;
+    let r = (1 + e * E[i]!) / (1 + e);
+    if (s) r **= s[i]!;
+    prod *= r;
+    if (prod > 1e150 || prod < 1e-150) {
+      logSum += Math.log(prod);
+      prod = 1;
+    }
+  }
+  return logSum + Math.log(prod);
+}
+
+/** sum_i s_i [max(0, 1 - m_i - step y_i u_i)^2 - max(0, 1 - m_i)^2]. */
+function hingeLossChange(
+  margin: Float64Array,
+  u: Float64Array,
+  signs: Int8Array,
+  step: number,
+  s: Float64Array | undefined,
+  n: number,
+): number {
+  let change = 0;
+  for (let i = 0; i < n; i++) {
+    const b0 = 1 - margin[i]!;
+    const b1 = b0 - step * signs[i]! * u[i]!;
+    const v = (b1 > 0 ? b1 * b1 : 0) - (b0 > 0 ? b0 * b0 : 0);
+    change += s ? s[i]! * v : v;
+  }
+  return change;
+}
+
+/**
+ * The model's minimiser over the support when every weight there keeps its sign: solve
+ * (X_S' diag(curv) X_S) d = -(grad + sign(w)) by Cholesky and set target = w + d and u = X_S d.
+ * Returns false (nothing changed) when the system is singular or a weight would change sign.
+ */
+function supportNewton(
+  cols: Float64Array,
+  n: number,
+  curv: Float64Array,
+  grad: Float64Array,
+  w: Float64Array,
+  support: Int32Array,
+  m: number,
+  target: Float64Array,
+  u: Float64Array,
+): boolean {
+  const weighted = new Float64Array(m * n);
+  for (let a = 0; a < m; a++) {
+    const o = support[a]! * n;
+    for (let i = 0; i < n; i++) weighted[a * n + i] = curv[i]! * cols[o + i]!;
+  }
+  const H = new Float64Array(m * m);
+  let trace = 0;
+  for (let a = 0; a < m; a++) {
+    for (let c = 0; c <= a; c++) {
+      const h = dotRange(weighted, a * n, cols, support[c]! * n, n);
+      H[a * m + c] = h;
+      H[c * m + a] = h;
+    }
+    trace += H[a * m + a]!;
+  }
+  for (let a = 0; a < m; a++) H[a * m + a]! += 1e-10 * (trace / m) + NU;
+  const d = new Float64Array(m);
+  for (let a = 0; a < m; a++) {
+    const j = support[a]!;
+    d[a] = -(grad[j]! + (w[j]! > 0 ? 1 : -1));
+  }
+  try {
+    choleskySolveInPlace(H, m, d, 1, 'l1 solver');
+  } catch {
+    return false;
+  }
+  for (let a = 0; a < m; a++) {
+    const j = support[a]!;
+    if (!((w[j]! + d[a]!) * w[j]! > 0)) return false;
+  }
+  for (let a = 0; a < m; a++) {
+    const j = support[a]!;
+    target[j] = w[j]! + d[a]!;
+    const o = j * n;
+    const da = d[a]!;
+    for (let i = 0; i < n; i++) u[i]! += da * cols[o + i]!;
+  }
+  return true;
+}
+
+/** The k-th largest of values[0..count) (k >= 1), by quickselect; reorders values. */
+function kthLargest(values: Float64Array, count: number, k: number): number {
+  let lo = 0;
+  let hi = count - 1;
+  const want = k - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let a = lo;
+    let b = hi;
+    while (a <= b) {
+      while (values[a]! > pivot) a++;
+      while (values[b]! < pivot) b--;
+      if (a <= b) {
+        const t = values[a]!;
+        values[a] = values[b]!;
+        values[b] = t;
+        a++;
+        b--;
+      }
+    }
+    if (want <= b) hi = b;
+    else if (want >= a) lo = a;
+    else return values[want]!;
+  }
+  return values[want]!;
+}
