@@ -429,7 +429,10 @@ export abstract class BaseDecoder {
     return setup.splits.map((_, o) => local[o] ?? readFoldOutcomes(job, o));
   }
 
-  /** A worker thread's task runner for a FoldJob (its decoder built from the job's options). */
+  /**
+   * A worker thread's task runner for a FoldJob (its decoder built from the job's options).
+   * @internal
+   */
   foldTasks(job: FoldJob): TaskRunner {
     const { X, problems, mask } = foldJobInputs(job);
     const ctx = this.foldContext(X, problems, job.setup, mask);

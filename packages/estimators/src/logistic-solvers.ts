@@ -175,7 +175,11 @@ export function newtonLogistic(
       }
     }
     for (let j = 0; j < invW.length; j++) invW[j] = 1 / (1 + invW[j]!);
-    for (let c = 0; c < k; c++) invB[c] = invB[c]! > 0 ? 1 / invB[c]! : 1;
+    // One scale for all intercepts: the softmax is flat along equal shifts of them, and a common
+    // scale keeps every step summing to zero as the gradient does (so do the intercepts).
+    let hb0 = 0;
+    for (let c = 0; c < k; c++) hb0 += invB[c]! / k;
+    invB.fill(hb0 > 0 ? 1 / hb0 : 1);
     const precondition = (): number => {
       for (let j = 0; j < zW.length; j++) zW[j] = invW[j]! * rW[j]!;
       for (let c = 0; c < k; c++) zb[c] = fitIntercept ? invB[c]! * rb[c]! : 0;
