@@ -335,7 +335,8 @@ export abstract class BaseDecoder {
         results[p]!.push(result);
         for (let a = 0; a < test.length; a++) outOfFold.data[test[a]! * problems.length + p] = held[a]!;
       });
-      this.opts.onProgress?.((o + 1) * problems.length, splits.length * problems.length);
+      // The fast path did the fitting and reported it as it went; this loop only gathers.
+      if (!ctx.fast) this.opts.onProgress?.((o + 1) * problems.length, splits.length * problems.length);
     };
     const threaded = clustered ? this.foldsOnThreads(ctx, setup) : undefined;
     if (threaded) threaded.forEach((outcomes, o) => record(o, outcomes));
@@ -605,6 +606,7 @@ export abstract class BaseDecoder {
       scoring: this.opts.scoring ?? 'roc_auc',
       threads: resolveThreads(this.opts.nJobs),
       innerSplits: (o, p) => innerSplits.get(`${o}:${p}`)!,
+      onProgress: this.opts.onProgress,
     });
   }
 
