@@ -47,9 +47,14 @@ export {
   cdDesign,
   enetCoordinateDescent,
   enetAlphaGrid,
+  exactEnetSolve,
+  checkEnetSolver,
+  DEFAULT_ENET_SOLVER,
+  type EnetSolver,
   type ElasticNetParams,
   type CdDesign,
 } from './lasso.js';
+export { ExactEnetPath, type ExactPathStats } from './lasso-exact.js';
 export { RidgeCV, RidgeClassifierCV, ridgeLooErrors, type RidgeCVParams } from './ridge-cv.js';
 export { tronLogisticGram, type TronOptions } from './tron-logistic.js';
 export { SVR, solveSvrDual, type SVRParams } from './svr.js';
