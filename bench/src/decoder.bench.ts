@@ -13,7 +13,6 @@ import { readNifti } from '@neurodecode/nifti-io';
 import { NiftiMasker, standardizeInPlace } from '@neurodecode/maskers';
 import { simulateFmri } from '@neurodecode/datasets';
 import { Decoder, DecoderRegressor, FREMClassifier, NILEARN_ESTIMATORS, NILEARN_ESTIMATOR_NAMES, type Selection } from '@neurodecode/decoding';
-import { LassoCV } from '@neurodecode/cv';
 import { machine, readLabelTable, report, seconds } from './bench-util.js';
 
 const NILEARN_SECONDS = 34;
@@ -22,9 +21,9 @@ const FREM_GOAL_SECONDS = 10;
 const FREM_THREADS = process.env.DECODER_BENCH_THREADS ? Number(process.env.DECODER_BENCH_THREADS) : availableParallelism();
 // Parts to run (all by default): DECODER_BENCH_PARTS=selection,strings,frem, and
 // DECODER_BENCH_STRINGS=svc,lasso,... to time only some estimator strings (svc is always timed,
-// as the ratios' denominator). The variant lasso_coordinate_descent (the 'lasso' string's LassoCV
-// with scikit-learn's coordinate descent replayed: nilearn's numbers, about 25x the svc time) is
-// timed only when DECODER_BENCH_STRINGS names it.
+// as the ratios' denominator). The variant lasso_coordinate_descent (the 'lasso' string with
+// paramGrid { nAlphas: [30], solver: ['coordinate-descent'] }: scikit-learn's coordinate descent
+// replayed, nilearn's numbers, about 20x the svc time) is timed only when DECODER_BENCH_STRINGS names it.
 const PARTS = new Set((process.env.DECODER_BENCH_PARTS ?? 'selection,strings,frem').split(',').map((s) => s.trim()));
 const ONLY_STRINGS = process.env.DECODER_BENCH_STRINGS ? new Set(process.env.DECODER_BENCH_STRINGS.split(',').map((s) => s.trim())) : undefined;
 
@@ -96,7 +95,7 @@ async function main(): Promise<void> {
     const dec = spec.kind === 'classifier'
       ? new Decoder(options).fitMatrix(X, table.labels, { groups: table.runs })
       : name === REPLAY
-        ? new DecoderRegressor({ ...options, estimator: new LassoCV({ solver: 'coordinate-descent', nAlphas: 30 }) }).fitMatrix(X, numeric, { groups: table.runs })
+        ? new DecoderRegressor({ ...options, estimator: 'lasso', paramGrid: { nAlphas: [30], solver: ['coordinate-descent'] } }).fitMatrix(X, numeric, { groups: table.runs })
         : new DecoderRegressor(options).fitMatrix(X, numeric, { groups: table.runs });
     const s = seconds(t);
     const cpu = cpuSeconds(c);

@@ -6,6 +6,7 @@ import { Matrix } from '@neurodecode/matrix';
 import {
   BaseEstimator,
   cdDesign,
+  cdDesignRows,
   checkClassification,
   checkMatrix,
   checkRegression,
@@ -381,12 +382,12 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
     const mse = new Float64Array(alphas.length);
     const p = m.cols;
     for (const f of folds) {
-      const Xtr = m.selectRows(f.train);
-      const D = cdDesign(Xtr, P.fitIntercept);
+      // The replay builds the fold's design as scikit-learn does (its rounding); the exact solver gathers it.
+      const D = solver === 'exact' ? cdDesignRows(full, f.train, P.fitIntercept) : cdDesign(m.selectRows(f.train), P.fitIntercept);
       const { mean: yMean, c: ytrc } = centre(Float64Array.from(f.train, (i) => t[i]!));
       const nz: number[] = [];
-      /** Held-out squared error of weights w (over its nonzeros) at alpha index a. */
-      const score = (a: number, w: Float64Array) => {
+      /** Held-out squared error of weights w (over its nonzeros), divided by the fold count. */
+      const score = (w: Float64Array) => {
         nz.length = 0;
         let b = yMean;
         for (let j = 0; j < p; j++) {
@@ -405,7 +406,7 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
       if (solver === 'exact') {
         const foldMse = new Float64Array(distinct.length);
         new ExactEnetPath(D, ytrc).solvePath(distinct, 1, (a, w) => {
-          foldMse[a] = score(a, w);
+          foldMse[a] = score(w);
         });
         for (let a = 0; a < alphas.length; a++) mse[a]! += foldMse[slot[a]!]!;
       } else {
@@ -413,7 +414,7 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
         const path = new EnetPath(D, ytrc);
         alphas.forEach((alpha, a) => {
           path.solve(alpha, 1, P.tol, P.maxIter);
-          mse[a]! += score(a, path.w);
+          mse[a]! += score(path.w);
         });
       }
     }
@@ -455,7 +456,7 @@ registerEstimator(
   {
     name: 'lasso-cv',
     kind: 'regressor',
-    description: 'Lasso with alpha chosen along a cross-validated path',
+    description: 'Lasso with alpha chosen along cross-validated paths (solved exactly by default)',
     create: (p) => new LassoCV(p),
   },
   { replace: true },

@@ -45,6 +45,7 @@ export {
   Lasso,
   EnetPath,
   cdDesign,
+  cdDesignRows,
   enetCoordinateDescent,
   enetAlphaGrid,
   exactEnetSolve,

@@ -17,6 +17,54 @@ const CHECK_EVERY = 4;
 /** A candidate joins a step's working set when, along the step's first direction, it would reach the penalty within this many step lengths. */
 const HORIZON = 2;
 
+/** out += sign * sum_k coef[k] X_(idx[k]) over the first m entries (four columns per pass over out). */
+function addColumns(out: Float64Array, cols: Float64Array, n: number, idx: Int32Array, coef: Float64Array, m: number, sign: number): void {
+  let k = 0;
+  for (; k + 3 < m; k += 4) {
+    const c0 = sign * coef[k]!;
+    const c1 = sign * coef[k + 1]!;
+    const c2 = sign * coef[k + 2]!;
+    const c3 = sign * coef[k + 3]!;
+    const o0 = idx[k]! * n;
+    const o1 = idx[k + 1]! * n;
+    const o2 = idx[k + 2]! * n;
+    const o3 = idx[k + 3]! * n;
+    for (let i = 0; i < n; i++) out[i]! += c0 * cols[o0 + i]! + c1 * cols[o1 + i]! + c2 * cols[o2 + i]! + c3 * cols[o3 + i]!;
+  }
+  for (; k < m; k++) {
+    const c = sign * coef[k]!;
+    const o = idx[k]! * n;
+    for (let i = 0; i < n; i++) out[i]! += c * cols[o + i]!;
+  }
+}
+
+/** out[k] = X_(idx[k])^T v for the first m entries (four columns per pass over v). */
+function dotColumns(out: Float64Array, cols: Float64Array, n: number, idx: Int32Array, m: number, v: Float64Array, vOff: number): void {
+  let k = 0;
+  for (; k + 3 < m; k += 4) {
+    const o0 = idx[k]! * n;
+    const o1 = idx[k + 1]! * n;
+    const o2 = idx[k + 2]! * n;
+    const o3 = idx[k + 3]! * n;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let i = 0; i < n; i++) {
+      const x = v[vOff + i]!;
+      s0 += x * cols[o0 + i]!;
+      s1 += x * cols[o1 + i]!;
+      s2 += x * cols[o2 + i]!;
+      s3 += x * cols[o3 + i]!;
+    }
+    out[k] = s0;
+    out[k + 1] = s1;
+    out[k + 2] = s2;
+    out[k + 3] = s3;
+  }
+  for (; k < m; k++) out[k] = dotRange(cols, idx[k]! * n, v, vOff, n);
+}
+
 /** Counters of an exact path's work, for benchmarks and tests. */
 export interface ExactPathStats {
   /** Kinks followed (features entering or leaving the support). */
@@ -35,8 +83,8 @@ interface Snapshot {
   active: Int32Array;
   sign: Float64Array;
   wS: Float64Array;
+  /** The factor packed by rows (row r: r + 1 values). */
   L: Float64Array;
-  cap: number;
   R: Float64Array;
   corr: Float64Array;
 }
@@ -129,7 +177,27 @@ export class ExactEnetPath {
   private checkAll(): void {
     const { n, p, cols } = this.D;
     const { corr, R } = this;
-    for (let j = 0; j < p; j++) corr[j] = dotRange(cols, j * n, R, 0, n);
+    let j = 0;
+    for (; j + 3 < p; j += 4) {
+      // Four features per pass over R.
+      const o = j * n;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let i = 0; i < n; i++) {
+        const r = R[i]!;
+        s0 += r * cols[o + i]!;
+        s1 += r * cols[o + n + i]!;
+        s2 += r * cols[o + 2 * n + i]!;
+        s3 += r * cols[o + 3 * n + i]!;
+      }
+      corr[j] = s0;
+      corr[j + 1] = s1;
+      corr[j + 2] = s2;
+      corr[j + 3] = s3;
+    }
+    for (; j < p; j++) corr[j] = dotRange(cols, j * n, R, 0, n);
     this.stats.checks++;
   }
 
@@ -164,7 +232,8 @@ export class ExactEnetPath {
     for (let a = 0; a < alphas.length; a++) {
       if (!(l1s[a]! > 0) || !Number.isFinite(l1s[a]!))
         throw new RangeError(`ExactEnetPath: the L1 penalty must be > 0, got alpha ${alphas[a]}, l1Ratio ${ratio(a)}`);
-      if (a > 0 && !(l1s[a]! < l1s[a - 1]!)) throw new RangeError('ExactEnetPath: the L1 penalties alpha * l1Ratio must be strictly decreasing');
+      if (a > 0 && !(l1s[a]! < l1s[a - 1]!))
+        throw new RangeError('ExactEnetPath: the L1 penalties alpha * l1Ratio must be strictly decreasing');
       if (Math.abs(alphas[a]! * (1 - ratio(a)) * n - l2) > 1e-12 * Math.max(l2, Number.MIN_VALUE))
         throw new RangeError('ExactEnetPath: every alpha of one path needs the same L2 penalty alpha * (1 - l1Ratio)');
     }
@@ -189,15 +258,31 @@ export class ExactEnetPath {
       const supports: Int32Array[] = [];
       const values: Float64Array[] = [];
       const checked: Int32Array[] = [];
+      let blockRedos = 0;
       for (;;) {
         // Each feature's last exact correlation and the penalty it was computed at (the strong rule's input).
         const lastC = start.corr.slice();
         const lastLam = new Float64Array(p).fill(lamStart);
-        for (let b = i; b <= e; b++) {
-          checked[b - i] = this.segment(l1s[b]!, forced, lastC, lastLam);
+        let started = true;
+        for (let b = i; b <= e && started; b++) {
+          const done = this.segment(l1s[b]!, forced, lastC, lastLam);
+          if (!done) {
+            started = false;
+            break;
+          }
+          checked[b - i] = done;
           residuals[b - i] = this.R.slice();
           supports[b - i] = this.active.slice(0, this.m);
           values[b - i] = Float64Array.from(supports[b - i]!, (j) => this.w[j]!);
+        }
+        if (!started) {
+          if (++blockRedos > 50)
+            throw new Error(
+              `ExactEnetPath: no exact solution found at alpha ${alphas[i]} (degenerate design?); use solver "coordinate-descent"`,
+            );
+          this.stats.redos++;
+          this.restore(start);
+          continue;
         }
         this.checkAll();
         let missed = 0;
@@ -231,6 +316,10 @@ export class ExactEnetPath {
           }
         }
         if (missed === 0) break;
+        if (++blockRedos > 50)
+          throw new Error(
+            `ExactEnetPath: no exact solution found at alpha ${alphas[i]} (degenerate design?); use solver "coordinate-descent"`,
+          );
         this.stats.redos++;
         this.restore(start);
       }
@@ -255,9 +344,10 @@ export class ExactEnetPath {
    * Follow the path down to l1 among the support and a working set picked from the features the
    * sequential strong rule keeps (by each one's last exact correlation), then check those and the
    * support's features exactly; a feature the working set missed is added and the step repeated.
-   * Returns the features checked (their correlations at l1 are within the penalty).
+   * Returns the features checked (their correlations at l1 are within the penalty), or undefined
+   * when the step's start turned out not to be optimal (the block is then solved again).
    */
-  private segment(l1: number, forced: Set<number>, lastC: Float64Array, lastLam: Float64Array): Int32Array {
+  private segment(l1: number, forced: Set<number>, lastC: Float64Array, lastLam: Float64Array): Int32Array | undefined {
     const { n, p, cols, norms } = this.D;
     const before = this.snapshot(false);
     const limit = l1 * (1 + KKT_SLACK);
@@ -271,34 +361,65 @@ export class ExactEnetPath {
         checkList.push(j);
         continue;
       }
-      if (Math.abs(lastC[j]!) < 2 * l1 - lastLam[j]! && !forced.has(j)) continue;
+      if (Math.abs(lastC[j]!) < l1 && !forced.has(j)) continue;
       pool.push(j);
       inPool[j] = 1;
       checkList.push(j);
       poolC.push(lastLam[j] === this.lam ? lastC[j]! : dotRange(cols, j * n, this.R, 0, n));
     }
-    for (;;) {
-      this.selectWorking(pool, poolC, forced, l1);
-      this.follow(l1);
-      this.refine();
+    if (!this.startStep(pool, poolC, forced, l1)) return undefined;
+    this.follow(l1);
+    this.refine();
+    const inactive = new Int32Array(checkList.length);
+    const corrs = new Float64Array(checkList.length);
+    for (let round = 0; ; round++) {
+      if (round > 100 + this.D.n)
+        throw new Error(
+          `ExactEnetPath: no exact solution found at alpha ${l1 / this.D.n} (degenerate design?); use solver "coordinate-descent"`,
+        );
+      this.dropSignFlips();
       const missed: number[] = [];
-      for (const j of checkList) {
-        if (this.pos[j]! >= 0) continue;
-        const c = dotRange(cols, j * n, this.R, 0, n);
+      const missedC: number[] = [];
+      let q = 0;
+      for (const j of checkList) if (this.pos[j]! < 0) inactive[q++] = j;
+      dotColumns(corrs, cols, n, inactive, q, this.R, 0);
+      for (let k = 0; k < q; k++) {
+        const j = inactive[k]!;
+        const c = corrs[k]!;
         lastC[j] = c;
         lastLam[j] = l1;
-        if (Math.abs(c) > limit) missed.push(j);
+        if (Math.abs(c) > limit) {
+          missed.push(j);
+          missedC.push(c);
+        }
       }
       if (missed.length === 0) return Int32Array.from(checkList);
       this.stats.redos++;
-      this.restore(before);
+      // Bring each missed feature in at l1 by lowering its own penalty from its correlation.
+      let fixed = round < 20;
+      for (let k = 0; k < missed.length && fixed; k++) {
+        const j = missed[k]!;
+        const c = k === 0 ? missedC[k]! : dotRange(cols, j * n, this.R, 0, n);
+        if (Math.abs(c) <= limit) continue;
+        for (let i = 0; i < this.q; i++) if (this.wIdx[i] === j) this.popWorking(i);
+        fixed = this.addActive(j, Math.sign(c)) && this.follow(l1, j, Math.abs(c));
+      }
       for (const j of missed) {
         forced.add(j);
-        if (inPool[j] || this.pos[j]! >= 0) continue;
-        inPool[j] = 1;
-        pool.push(j);
-        poolC.push(dotRange(cols, j * n, this.R, 0, n));
+        if (!inPool[j]) {
+          inPool[j] = 1;
+          pool.push(j);
+          poolC.push(NaN);
+        }
       }
+      if (!fixed) {
+        // Solve the step again from its start with the missed features in the working set.
+        this.restore(before);
+        for (let i = 0; i < pool.length; i++) if (Number.isNaN(poolC[i])) poolC[i] = dotRange(cols, pool[i]! * n, this.R, 0, n);
+        if (!this.startStep(pool, poolC, forced, l1)) return undefined;
+        this.follow(l1);
+      }
+      this.refine();
     }
   }
 
@@ -311,11 +432,18 @@ export class ExactEnetPath {
       active: this.active.slice(0, m),
       sign: this.sign.slice(0, m),
       wS: Float64Array.from(this.active.subarray(0, m), (j) => this.w[j]!),
-      L: this.L.slice(0, m * this.cap),
-      cap: this.cap,
+      L: this.packFactor(),
       R: this.R.slice(),
       corr: withCorr ? this.corr.slice() : this.corr,
     };
+  }
+
+  /** The factor's rows, each up to its diagonal, one after another. */
+  private packFactor(): Float64Array {
+    const { m, cap, L } = this;
+    const out = new Float64Array((m * (m + 1)) / 2);
+    for (let r = 0, o = 0; r < m; o += r + 1, r++) out.set(L.subarray(r * cap, r * cap + r + 1), o);
+    return out;
   }
 
   private restore(s: Snapshot): void {
@@ -331,23 +459,20 @@ export class ExactEnetPath {
       this.w[s.active[k]!] = s.wS[k]!;
       this.pos[s.active[k]!] = k;
     }
-    if (this.cap === s.cap) this.L.set(s.L);
-    else for (let r = 0; r < s.m; r++) this.L.set(s.L.subarray(r * s.cap, r * s.cap + r + 1), r * this.cap);
+    for (let r = 0, o = 0; r < s.m; o += r + 1, r++) this.L.set(s.L.subarray(o, o + r + 1), r * this.cap);
     this.R.set(s.R);
     if (s.corr !== this.corr) this.corr.set(s.corr);
   }
 
-  /** The direction at the current support: d = (X_S^T X_S + l2 I)^-1 s and u = X_S d. */
-  private direction(): void {
+  /** The direction at the current support: d = (X_S^T X_S + l2 I)^-1 s (s restricted to one position when only >= 0) and u = X_S d. */
+  private direction(only = -1): void {
     const { n, cols } = this.D;
     const { d, u, active, sign, m } = this;
-    for (let k = 0; k < m; k++) d[k] = sign[k]!;
+    // Every penalty falling (only < 0), or only that support position's.
+    for (let k = 0; k < m; k++) d[k] = only < 0 || k === only ? sign[k]! : 0;
     this.cholSolve(d);
     u.fill(0);
-    for (let k = 0; k < m; k++) {
-      const dk = d[k]!;
-      for (let i = 0, o = active[k]! * n; i < n; i++) u[i]! += dk * cols[o + i]!;
-    }
+    addColumns(u, cols, n, active, d, m, 1);
   }
 
   /**
@@ -359,17 +484,48 @@ export class ExactEnetPath {
     const { u, lam } = this;
     this.direction();
     const horizon = HORIZON * (lam - l1);
-    this.q = 0;
+    const idx = new Int32Array(pool.length);
+    const at = new Int32Array(pool.length);
+    let q = 0;
     for (let i = 0; i < pool.length; i++) {
-      const j = pool[i]!;
-      if (this.pos[j]! >= 0) continue;
-      const c = poolC[i]!;
-      const a = dotRange(cols, j * n, u, 0, n);
+      if (this.pos[pool[i]!]! >= 0) continue;
+      idx[q] = pool[i]!;
+      at[q++] = i;
+    }
+    const slopes = new Float64Array(q);
+    dotColumns(slopes, cols, n, idx, q, u, 0);
+    this.q = 0;
+    for (let k = 0; k < q; k++) {
+      const j = idx[k]!;
+      const c = poolC[at[k]!]!;
+      const a = slopes[k]!;
       let t = Infinity;
       if (a < 1) t = (lam - c) / (1 - a);
       if (a > -1) t = Math.min(t, (lam + c) / (1 + a));
       if (t <= horizon || forced.has(j)) this.pushWorking(j, c);
     }
+  }
+
+  /**
+   * The working set for a step, and the step's start made optimal for it: a working feature whose
+   * correlation already exceeds the current penalty (between two checks, the start was certified
+   * for fewer features) enters by lowering its own penalty to the current one. False if that
+   * fails; the feature is then in forced.
+   */
+  private startStep(pool: readonly number[], poolC: readonly number[], forced: Set<number>, l1: number): boolean {
+    this.selectWorking(pool, poolC, forced, l1);
+    const limit = this.lam * (1 + KKT_SLACK);
+    for (let i = 0; i < this.q; i++) {
+      const c = this.wC[i]!;
+      if (Math.abs(c) <= limit) continue;
+      const j = this.wIdx[i]!;
+      forced.add(j);
+      this.popWorking(i);
+      if (!this.addActive(j, Math.sign(c)) || !this.follow(this.lam, j, Math.abs(c))) return false;
+      this.stats.redos++;
+      i = -1;
+    }
+    return true;
   }
 
   /** Append feature j (correlation c) to the working set outside the support. */
@@ -428,10 +584,12 @@ export class ExactEnetPath {
       const o = i * cap;
       b[i] = (b[i]! - dotRange(L, o, b, 0, i)) / L[o + i]!;
     }
-    for (let i = m - 1; i >= 0; i--) {
-      let s = b[i]!;
-      for (let k = i + 1; k < m; k++) s -= L[k * cap + i]! * b[k]!;
-      b[i] = s / L[i * cap + i]!;
+    // L^T x = y by columns of L^T (rows of L), so the inner loop runs along contiguous memory.
+    for (let k = m - 1; k >= 0; k--) {
+      const o = k * cap;
+      const x = b[k]! / L[o + k]!;
+      b[k] = x;
+      for (let i = 0; i < k; i++) b[i]! -= L[o + i]! * x;
     }
   }
 
@@ -440,7 +598,7 @@ export class ExactEnetPath {
     const { n, cols, norms } = this.D;
     if (this.m === this.cap) this.grow(Math.min(this.D.p, this.cap * 2));
     const { L, cap, m, z, active } = this;
-    for (let k = 0; k < m; k++) z[k] = dotRange(cols, active[k]! * n, cols, j * n, n);
+    dotColumns(z, cols, n, active, m, cols, j * n);
     // Forward substitution L z' = z, row m of the factor.
     let zz = 0;
     for (let i = 0; i < m; i++) {
@@ -492,30 +650,41 @@ export class ExactEnetPath {
     this.m--;
   }
 
-  /** Follow the path from the current penalty down to l1 among the working set. */
-  private follow(l1: number): void {
-    const { n, cols } = this.D;
+  /**
+   * Follow the path down to l1 among the support and the working set. With fix < 0 every penalty
+   * falls from the current one (the path itself); otherwise only support feature fix's own penalty
+   * falls, from fixLam to the current penalty l1, the others staying at l1: that brings a feature
+   * the working set missed into the solution at l1 without solving the step again. Returns false
+   * if feature fix leaves the support on the way (the caller then solves the step again).
+   */
+  private follow(l1: number, fix = -1, fixLam = 0): boolean {
+    const { n } = this.D;
     const { w, R, u } = this;
+    // The penalty that moves, and how fast the working features' bounds move with it.
+    let lam = fix < 0 ? this.lam : fixLam;
+    const rate = fix < 0 ? 1 : 0;
+    const bound = this.lam;
     let justDropped = -1;
     let justAdded = -1;
-    while (this.lam > l1) {
+    while (lam > l1) {
       const m = this.m;
       const { d, active, sign } = this;
-      // How w_S (d) and the fit (u) move as l1 falls.
-      this.direction();
-      const lam = this.lam;
+      // How w_S (d) and the fit (u) move as the penalty falls.
+      this.direction(fix < 0 ? -1 : this.pos[fix]!);
       let step = lam - l1;
       let event = 0; // 1: a working feature enters, -1: a support feature leaves
       let which = -1;
       let enterSign = 0;
       const { wCol, wC, wA } = this;
+      const edge = fix < 0 ? lam : bound;
       for (let i = 0; i < this.q; i++) {
         const a = dotRange(wCol, i * n, u, 0, n);
         wA[i] = a;
         if (this.wIdx[i] === justDropped) continue;
         const c = wC[i]!;
-        if (a < 1) {
-          const t = Math.max(0, (lam - c) / (1 - a));
+        // c - t a reaches +(edge - t rate) or -(edge - t rate).
+        if (rate - a > 0) {
+          const t = Math.max(0, (edge - c) / (rate - a));
           if (t < step) {
             step = t;
             event = 1;
@@ -523,8 +692,8 @@ export class ExactEnetPath {
             enterSign = 1;
           }
         }
-        if (a > -1) {
-          const t = Math.max(0, (lam + c) / (1 + a));
+        if (rate + a > 0) {
+          const t = Math.max(0, (edge + c) / (rate + a));
           if (t < step) {
             step = t;
             event = 1;
@@ -546,13 +715,19 @@ export class ExactEnetPath {
       for (let k = 0; k < m; k++) w[active[k]!]! += step * d[k]!;
       for (let i = 0; i < n; i++) R[i]! -= step * u[i]!;
       for (let i = 0; i < this.q; i++) wC[i]! -= step * wA[i]!;
-      this.lam = event === 0 ? l1 : lam - step;
+      lam = event === 0 ? l1 : lam - step;
+      if (fix < 0) this.lam = lam;
       justDropped = -1;
       justAdded = -1;
       if (event === 1) {
         const j = this.wIdx[which]!;
-        if (!this.addActive(j, enterSign)) throw new Error(`ExactEnetPath: feature ${j} is a linear combination of the support`);
         this.popWorking(which);
+        if (!this.addActive(j, enterSign)) {
+          // j is a combination of the support (a full support, or a copy of a feature): it cannot
+          // enter; its correlation is checked at the end of the step like any other feature's.
+          if (fix >= 0) return false;
+          continue;
+        }
         justAdded = j;
         this.stats.kinks++;
       } else if (event === -1) {
@@ -560,31 +735,40 @@ export class ExactEnetPath {
         const s = sign[which]!;
         w[j] = 0;
         this.dropActive(which);
-        this.pushWorking(j, s * this.lam);
+        this.pushWorking(j, s * (fix < 0 ? lam : bound));
         justDropped = j;
         this.stats.kinks++;
+        if (j === fix) return false;
       }
+    }
+    return true;
+  }
+
+  /** Support features whose weight has the wrong sign after a refinement (rounding at a near-zero weight) leave the support. */
+  private dropSignFlips(): void {
+    for (let k = this.m - 1; k >= 0; k--) {
+      const j = this.active[k]!;
+      const s = this.sign[k]!;
+      if (this.w[j]! * s >= 0) continue;
+      this.w[j] = 0;
+      this.dropActive(k);
+      this.pushWorking(j, s * this.lam);
+      this.refine();
+      k = this.m;
     }
   }
 
   /** One step of iterative refinement on the support at the current penalty (removes the drift of many kinks). */
   private refine(): void {
     const { n, cols } = this.D;
-    const { w, R, d, active, sign, m, l2, lam, yc } = this;
+    const { w, R, d, z, active, sign, m, l2, lam, yc } = this;
     R.set(yc);
-    for (let k = 0; k < m; k++) {
-      const wk = w[active[k]!]!;
-      for (let i = 0, o = active[k]! * n; i < n; i++) R[i]! -= wk * cols[o + i]!;
-    }
-    for (let k = 0; k < m; k++) {
-      const j = active[k]!;
-      d[k] = dotRange(cols, j * n, R, 0, n) - l2 * w[j]! - lam * sign[k]!;
-    }
+    for (let k = 0; k < m; k++) z[k] = w[active[k]!]!;
+    addColumns(R, cols, n, active, z, m, -1);
+    dotColumns(d, cols, n, active, m, R, 0);
+    for (let k = 0; k < m; k++) d[k] = d[k]! - l2 * z[k]! - lam * sign[k]!;
     this.cholSolve(d);
-    for (let k = 0; k < m; k++) {
-      const dk = d[k]!;
-      w[active[k]!]! += dk;
-      for (let i = 0, o = active[k]! * n; i < n; i++) R[i]! -= dk * cols[o + i]!;
-    }
+    for (let k = 0; k < m; k++) w[active[k]!]! += d[k]!;
+    addColumns(R, cols, n, active, d, m, -1);
   }
 }

@@ -37,7 +37,14 @@ export type EnetSolver = 'exact' | 'coordinate-descent';
 /** The default solver of ElasticNet, Lasso and LassoCV. */
 export const DEFAULT_ENET_SOLVER: EnetSolver = 'exact';
 
-const ENET_DEFAULTS: ElasticNetParams = { alpha: 1, l1Ratio: 0.5, fitIntercept: true, tol: 1e-4, maxIter: 1000, solver: DEFAULT_ENET_SOLVER };
+const ENET_DEFAULTS: ElasticNetParams = {
+  alpha: 1,
+  l1Ratio: 0.5,
+  fitIntercept: true,
+  tol: 1e-4,
+  maxIter: 1000,
+  solver: DEFAULT_ENET_SOLVER,
+};
 
 /** The solver parameter checked (a one-line error naming the owner otherwise). */
 export function checkEnetSolver(solver: unknown, owner: string): EnetSolver {
@@ -98,6 +105,38 @@ export function cdDesign(X: Matrix, fitIntercept: boolean): CdDesign {
     let s = 0;
     for (let i = j * n; i < (j + 1) * n; i++) s += cols[i]! * cols[i]!;
     norms[j] = s;
+  }
+  return { n, p, cols, norms, xMean };
+}
+
+/**
+ * The design of a subset of rows of another design, centred on those rows: the same values as
+ * cdDesign of the rows themselves up to rounding, gathered feature by feature (cache friendly).
+ */
+export function cdDesignRows(full: CdDesign, rows: ArrayLike<number>, fitIntercept: boolean): CdDesign {
+  const n = rows.length;
+  const { p } = full;
+  const cols = new Float64Array(n * p);
+  const norms = new Float64Array(p);
+  const xMean = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const src = j * full.n;
+    const dst = j * n;
+    let sum = 0;
+    for (let a = 0; a < n; a++) {
+      const v = full.cols[src + rows[a]!]!;
+      cols[dst + a] = v;
+      sum += v;
+    }
+    const mean = fitIntercept ? sum / n : 0;
+    let ss = 0;
+    for (let a = dst; a < dst + n; a++) {
+      const v = cols[a]! - mean;
+      cols[a] = v;
+      ss += v * v;
+    }
+    norms[j] = ss;
+    xMean[j] = full.xMean[j]! + mean;
   }
   return { n, p, cols, norms, xMean };
 }
