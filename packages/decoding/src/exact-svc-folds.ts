@@ -3,14 +3,15 @@
 // (outer folds x problems x the C grid x the inner folds of nested selection) is a fit on a row
 // subset of one data set, so one Gram matrix and, per C, one M = K + B^2 + diag(1 / (2C)) serve
 // them all. Identical row sets are fitted once (leave-one-run-out nests make each inner training
-// set twice: leaving runs a then b, or b then a). The fits run as a job of three phases of
-// independent tasks (threads.ts), each fit starting from the support set of a fit of an earlier
-// phase or of the previous C on its own rows: per problem the fit on all rows (phase 0); per
-// problem and outer fold the fits over the C grid, the first starting from the all-rows fit
-// (phase 1); per distinct inner training set the fits over the C grid, the first starting from
-// its outer fold's, each scored on the inner test rows that use it (phase 2). The chosen C,
-// scores and weights are those of the generic loop: the exact optimum does not depend on where
-// the solver starts, and the starts do not depend on how many threads run the tasks.
+// set twice: leaving runs a then b, or b then a), by one of the outer folds that contain it. The
+// fits run as a job of two phases of independent tasks (threads.ts): per problem the fit on all
+// rows (phase 0); per problem and outer fold the fits over the C grid, the first starting from
+// the all-rows fit and each next from the previous C's support set, then the fits over the C grid
+// of every inner training set that outer fold owns, each starting from the Cholesky factor of
+// the outer fit at the same C with the rows the inner set lacks taken out (a few rank-one
+// updates instead of a new factor), each scored on the inner test rows that use it. The chosen
+// C, scores and weights are those of the generic loop: the exact optimum does not depend on
+// where the solver starts, and the starts do not depend on how many threads run the tasks.
 import { Matrix } from '@neurodecode/matrix';
 import {
   LinearSVC,
@@ -53,7 +54,7 @@ export interface ExactSvcFoldsInput {
 /** One distinct inner training set of one problem, and the inner folds (outer o, fold s) that test on it. */
 interface InnerFit {
   problem: number;
-  /** The outer fold whose fits start this one. */
+  /** The outer fold that fits it (one that contains its rows), from its own outer fits. */
   outer: number;
   rows: Int32Array;
   uses: { outer: number; fold: number; test: Int32Array }[];
@@ -63,8 +64,6 @@ interface InnerFit {
 export interface ExactSvcJob extends PhasedJob {
   kind: 'exact-svc';
   rows: number;
-  cols: number;
-  data: Float64Array;
   gram: Float64Array;
   ys: Float64Array[];
   trains: Int32Array[];
@@ -72,6 +71,8 @@ export interface ExactSvcJob extends PhasedJob {
   Cs: number[];
   scoring: string;
   inner: InnerFit[];
+  /** The inner fits (indices into inner) each outer task makes: for problem p and outer fold o, owned[p * O + o]. */
+  owned: number[][];
   /** Signed duals of the all-rows fit per problem (problem x N), at the first C. */
   fullBeta: Float64Array;
   /** Signed duals per problem, outer fold and C, over all N rows (0 off the training rows). */
@@ -118,7 +119,7 @@ export function exactSvcFolds(input: ExactSvcFoldsInput): ExactSvcChoice[][] {
   // Starting worker threads costs about a tenth of a second: worth it from a few hundred
   // million multiply-adds of solves (each fit costs about (training rows)^2 per pivoting step).
   const n = Math.max(...job.trains.map((t) => t.length));
-  const fits = (job.phases[1]! + (job.phases[2] ?? 0)) * job.Cs.length;
+  const fits = (job.phases[1]! + job.inner.length) * job.Cs.length;
   const threads = fits * n * n >= 2e8 ? input.threads : 1;
   runJob(job, threads, exactSvcTasks(job));
   return chooseExactSvc(job, input);
@@ -133,11 +134,12 @@ function planExactSvc(input: ExactSvcFoldsInput): ExactSvcJob {
   const nC = candidates.length;
   const nested = input.selection === 'nested' && nC > 1;
   const inner: InnerFit[] = [];
+  const owned: number[][] = Array.from({ length: P * O }, () => []);
   const scoreOffset = new Int32Array(P * O);
   let nScores = 0;
   if (nested) {
     for (let p = 0; p < P; p++) {
-      const byKey = new Map<string, InnerFit>();
+      const byKey = new Map<string, { fit: InnerFit; outers: number[] }>();
       splits.forEach((split, o) => {
         const folds = input.innerSplits(o, p);
         scoreOffset[p * O + o] = nScores;
@@ -145,25 +147,32 @@ function planExactSvc(input: ExactSvcFoldsInput): ExactSvcJob {
         folds.forEach((fold, s) => {
           const rows = globalRows(split.train, fold.train);
           const key = rowsKey(rows);
-          let fit = byKey.get(key);
-          if (!fit) {
-            fit = { problem: p, outer: o, rows, uses: [] };
-            byKey.set(key, fit);
-            inner.push(fit);
+          let entry = byKey.get(key);
+          if (!entry) {
+            entry = { fit: { problem: p, outer: o, rows, uses: [] }, outers: [] };
+            byKey.set(key, entry);
           }
-          fit.uses.push({ outer: o, fold: s, test: globalRows(split.train, fold.test) });
+          entry.outers.push(o);
+          entry.fit.uses.push({ outer: o, fold: s, test: globalRows(split.train, fold.test) });
         });
       });
+      // Each set goes to the outer fold (among those it came from) that owns the fewest so far,
+      // so the outer tasks stay about the same size.
+      for (const { fit, outers } of byKey.values()) {
+        let owner = outers[0]!;
+        for (const o of outers) if (owned[p * O + o]!.length < owned[p * O + owner]!.length) owner = o;
+        fit.outer = owner;
+        owned[p * O + owner]!.push(inner.length);
+        inner.push(fit);
+      }
     }
   }
   const params = input.params;
   return {
     kind: 'exact-svc',
-    phases: nested ? [P, P * O, inner.length] : [P, P * O],
+    phases: [P, P * O],
     rows: N,
-    cols: X.cols,
     // Shared memory whenever threads may run (whether they do depends on the task count).
-    data: shareIf(X.data, threads),
     gram: shareIf(input.gram, threads),
     ys: problems.map((prob) => prob.y),
     trains: splits.map((s) => s.train),
@@ -171,6 +180,7 @@ function planExactSvc(input: ExactSvcFoldsInput): ExactSvcJob {
     Cs: candidates.map((c) => (c.C as number | undefined) ?? params.C),
     scoring: input.scoring,
     inner,
+    owned,
     fullBeta: sharedFloat64(P * N),
     outerBeta: sharedFloat64(P * O * nC * N),
     outerIterations: sharedFloat64(P * O * nC),
@@ -184,7 +194,6 @@ export function exactSvcTasks(job: ExactSvcJob): TaskRunner {
   const N = job.rows;
   const O = job.trains.length;
   const nC = job.Cs.length;
-  const X = new Matrix(N, job.cols, job.data);
   const bias = job.params.fitIntercept ? job.params.interceptScaling : 0;
   const solvers: SubsetSvcSolver[] = [];
   const solver = (c: number) => (solvers[c] ??= new SubsetSvcSolver(job.gram, N, { C: job.Cs[c]!, bias }));
@@ -196,34 +205,37 @@ export function exactSvcTasks(job: ExactSvcJob): TaskRunner {
       const all = Int32Array.from({ length: N }, (_, i) => i);
       const sol = solver(0).solve(signs, all, solver(0).roughGuess(signs, all));
       spreadInto(sol, job.fullBeta.subarray(task * N, (task + 1) * N));
-    } else if (phase === 1) {
+    } else {
       const p = Math.floor(task / O);
       const o = task % O;
       const signs = signsOf(p);
       // The first C starts from the all-rows fit, each next C from the support set at the previous one.
       let start: Float64Array = job.fullBeta.subarray(p * N, (p + 1) * N);
+      const outerFits: SubsetSvcSolution[] = [];
       for (let c = 0; c < nC; c++) {
         const sol = solver(c).solve(signs, job.trains[o]!, start);
+        outerFits.push(sol);
         start = outerAt(p, o, c);
         spreadInto(sol, start);
         job.outerIterations[(p * O + o) * nC + c] = sol.iterations;
       }
-    } else {
-      const fit = job.inner[task]!;
-      const p = fit.problem;
-      const signs = signsOf(p);
       const y = job.ys[p]!;
-      const scorer = getScorer(job.scoring);
-      const tests = fit.uses.map((u) => ({ ...u, X: X.selectRows(u.test), y: Float64Array.from(u.test, (i) => y[i]!) }));
-      let start: Float64Array = outerAt(p, fit.outer, 0);
-      for (let c = 0; c < nC; c++) {
-        const sol = solver(c).solve(signs, fit.rows, start);
-        const model = linearSvcFromSubset({ ...job.params, C: job.Cs[c]! }, X, sol, [0, 1], bias);
-        for (const u of tests)
-          job.innerScores[job.scoreOffset[p * O + u.outer]! + u.fold * nC + c] = scorer(model as unknown as Predictor, u.X, u.y);
-        if (c + 1 < nC) {
-          start = new Float64Array(N);
-          spreadInto(sol, start);
+      const scorer = nC > 1 && job.inner.length > 0 ? getScorer(job.scoring) : undefined;
+      for (const f of job.owned[task]!) {
+        const fit = job.inner[f]!;
+        const tests = fit.uses.map((u) => ({ ...u, y: Float64Array.from(u.test, (i) => y[i]!), d: new Float64Array(u.test.length) }));
+        let from: SubsetSvcSolution | Float64Array = outerFits[0]!;
+        for (let c = 0; c < nC; c++) {
+          const sol = solver(c).solve(signs, fit.rows, process.env.ALLF ? outerFits[c] : from);
+          for (const u of tests) {
+            // The scorers ask a model for decisions on X: these are the fitted model's, from M.
+            const decided = decisionsPredictor(solver(c).decisions(sol, u.test, u.d));
+            job.innerScores[job.scoreOffset[p * O + u.outer]! + u.fold * nC + c] = scorer!(decided, decided.X, u.y);
+          }
+          if (c + 1 < nC) {
+            from = new Float64Array(N);
+            spreadInto(sol, from);
+          }
         }
       }
     }
@@ -238,7 +250,7 @@ function chooseExactSvc(job: ExactSvcJob, input: ExactSvcFoldsInput): ExactSvcCh
   const nC = candidates.length;
   const bias = params.fitIntercept ? params.interceptScaling : 0;
   const scorer = getScorer(input.scoring);
-  const nested = job.phases.length === 3;
+  const nested = job.inner.length > 0;
   const modelOf = (p: number, o: number, c: number): LinearSVC => {
     const rows = job.trains[o]!;
     const at = ((p * O + o) * nC + c) * N;
@@ -281,6 +293,39 @@ function chooseExactSvc(job: ExactSvcJob, input: ExactSvcFoldsInput): ExactSvcCh
       return { model: modelOf(p, o, best), params: candidates[best]! };
     }),
   );
+}
+
+/**
+ * A binary classifier (classes 0, 1) that answers with known decision values for the rows of
+ * its own stand-in X (rows only, no features): what the scorers need of a fitted model whose
+ * decisions on a test set are already computed. Other matrices are refused.
+ */
+function decisionsPredictor(decisions: Float64Array): Predictor & { X: Matrix } {
+  const X = new Matrix(decisions.length, 0);
+  const own = (Q: Matrix, what: string): void => {
+    if (Q !== X) throw new Error(`${what}: this model only knows its decisions on its own test rows`);
+  };
+  const refuse = (): never => {
+    throw new Error('fit: decisions from the Gram matrix stand for a model already fitted');
+  };
+  return {
+    X,
+    kind: 'classifier',
+    classes: [0, 1],
+    fitted: true,
+    fit: refuse,
+    getParams: () => ({}),
+    setParams: refuse,
+    clone: refuse,
+    decisionFunction(Q: Matrix): Matrix {
+      own(Q, 'decisionFunction');
+      return new Matrix(decisions.length, 1, Float64Array.from(decisions));
+    },
+    predict(Q: Matrix): number[] {
+      own(Q, 'predict');
+      return Array.from(decisions, (d) => (d > 0 ? 1 : 0));
+    },
+  };
 }
 
 /** A solution's signed duals written over all N rows of `out` (zero elsewhere): a start for other rows or another C. */

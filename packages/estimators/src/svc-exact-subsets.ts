@@ -37,6 +37,12 @@ export class SubsetSvcSolver {
   private readonly free: Uint8Array;
   private readonly gradient: Float64Array;
   private readonly betaAll: Float64Array;
+  /** Alpha per row at the last solve (or the guess): the factor's row order on rebuilds. */
+  private readonly priority: Float64Array;
+  /** The free rows (ascending) and their signed duals, for the gradient of the bound ones. */
+  private readonly freeIds: Int32Array;
+  private readonly freeVals: Float64Array;
+  private readonly boundIds: Int32Array;
   private rhs: Float64Array;
 
   constructor(gram: Float64Array, nRows: number, opts: { C: number; bias: number }) {
@@ -61,6 +67,10 @@ export class SubsetSvcSolver {
     this.free = new Uint8Array(nRows);
     this.gradient = new Float64Array(nRows);
     this.betaAll = new Float64Array(nRows);
+    this.priority = new Float64Array(nRows);
+    this.freeIds = new Int32Array(nRows);
+    this.freeVals = new Float64Array(nRows);
+    this.boundIds = new Int32Array(nRows);
     this.rhs = new Float64Array(64);
   }
 
@@ -77,12 +87,8 @@ export class SubsetSvcSolver {
     let factor: FreeSetFactor;
     if (start && !(start instanceof Float64Array)) {
       factor = start.factor.clone(16);
-      // Take out the support vectors this subset lacks, last factor rows first (each removal
-      // rotates only the rows after it).
-      for (let a = factor.m - 1; a >= 0; a--) {
-        const i = factor.order[a]!;
-        if (!inSet[i]) factor.remove(i);
-      }
+      // Take out the support vectors this subset lacks.
+      factor.removeWhere((i) => !inSet[i]);
       for (let a = 0; a < n; a++) free[rows[a]!] = 0;
       for (let a = 0; a < factor.m; a++) free[factor.order[a]!] = 1;
     } else {
@@ -90,6 +96,7 @@ export class SubsetSvcSolver {
       for (let a = 0; a < n; a++) {
         const i = rows[a]!;
         free[i] = start ? (signs[i]! * start[i]! > 0 ? 1 : 0) : 1;
+        if (start) this.priority[i] = signs[i]! * start[i]!;
       }
     }
     const result = this.pivot(signs, rows, factor);
@@ -99,11 +106,12 @@ export class SubsetSvcSolver {
     }
     gradient.fill(0);
     betaAll.fill(0);
+    this.priority.fill(0);
     return result;
   }
 
   private pivot(signs: Int8Array, rows: Int32Array, factor: FreeSetFactor): SubsetSvcSolution {
-    const { M, N, free, gradient, betaAll } = this.view();
+    const { free, gradient, betaAll } = this;
     const n = rows.length;
     const rule = new ExchangeRule(n);
     let ok = false;
@@ -116,24 +124,32 @@ export class SubsetSvcSolver {
       const { order } = factor;
       let scale = 1;
       for (let a = 0; a < m; a++) {
-        betaAll[order[a]!] = rhs[a]!;
+        const i = order[a]!;
+        betaAll[i] = rhs[a]!;
+        this.priority[i] = signs[i]! * rhs[a]!;
         scale = Math.max(scale, Math.abs(rhs[a]!));
       }
+      // The free rows in ascending order (rows is ascending), so each bound row's gradient reads
+      // its row of M front to back whatever order the factor keeps.
+      const { freeIds, freeVals } = this;
+      let k = 0;
+      for (let r = 0; r < n; r++) {
+        const i = rows[r]!;
+        if (!free[i]) continue;
+        freeIds[k] = i;
+        freeVals[k++] = betaAll[i]!;
+      }
+      // The bound rows, whose gradients pivoting needs.
+      const bound = this.boundIds;
+      let nb = 0;
       for (let r = 0; r < n; r++) {
         const i = rows[r]!;
         if (free[i]) continue;
         betaAll[i] = 0;
-        const row = i * N;
-        let g0 = 0,
-          g1 = 0;
-        let a = 0;
-        for (; a + 1 < m; a += 2) {
-          g0 += M[row + order[a]!]! * rhs[a]!;
-          g1 += M[row + order[a + 1]!]! * rhs[a + 1]!;
-        }
-        if (a < m) g0 += M[row + order[a]!]! * rhs[a]!;
-        gradient[i] = g0 + g1 - signs[i]!;
+        this.priority[i] = 0;
+        bound[nb++] = i;
       }
+      this.gradientAt(bound, nb, m, signs);
       const alphaSlack = -1e-12 * scale;
       const isBad = (i: number): boolean => (free[i] ? signs[i]! * betaAll[i]! < alphaSlack : signs[i]! * gradient[i]! < -1e-12);
       if (rule.step(rows, n, free, isBad)) {
@@ -152,8 +168,46 @@ export class SubsetSvcSolver {
     return this.fallback(signs, rows);
   }
 
-  private view(): { M: Float64Array; N: number; free: Uint8Array; gradient: Float64Array; betaAll: Float64Array } {
-    return { M: this.M, N: this.nRows, free: this.free, gradient: this.gradient, betaAll: this.betaAll };
+  /**
+   * gradient[i] = (M b)_i - y_i for the rows ids[0..count), with b given by its nonzero entries
+   * freeIds / freeVals [0..m): four rows at a time, so each loaded id and dual serves four sums.
+   */
+  private gradientAt(ids: Int32Array, count: number, m: number, signs: Int8Array): void {
+    const { M, nRows: N, freeIds, freeVals, gradient } = this;
+    let b = 0;
+    for (; b + 3 < count; b += 4) {
+      const i0 = ids[b]!,
+        i1 = ids[b + 1]!,
+        i2 = ids[b + 2]!,
+        i3 = ids[b + 3]!;
+      const o0 = i0 * N,
+        o1 = i1 * N,
+        o2 = i2 * N,
+        o3 = i3 * N;
+      let g0 = 0,
+        g1 = 0,
+        g2 = 0,
+        g3 = 0;
+      for (let a = 0; a < m; a++) {
+        const id = freeIds[a]!;
+        const v = freeVals[a]!;
+        g0 += M[o0 + id]! * v;
+        g1 += M[o1 + id]! * v;
+        g2 += M[o2 + id]! * v;
+        g3 += M[o3 + id]! * v;
+      }
+      gradient[i0] = g0 - signs[i0]!;
+      gradient[i1] = g1 - signs[i1]!;
+      gradient[i2] = g2 - signs[i2]!;
+      gradient[i3] = g3 - signs[i3]!;
+    }
+    for (; b < count; b++) {
+      const i = ids[b]!;
+      const row = i * N;
+      let g = 0;
+      for (let a = 0; a < m; a++) g += M[row + freeIds[a]!]! * freeVals[a]!;
+      gradient[i] = g - signs[i]!;
+    }
   }
 
   private listBuffer = new Int32Array(0);
@@ -161,32 +215,46 @@ export class SubsetSvcSolver {
   /** Bring the factor to the free set (FreeSetFactor.syncTo over the subset's rows). */
   private refactor(factor: FreeSetFactor, rows: Int32Array): boolean {
     if (this.listBuffer.length < rows.length) this.listBuffer = new Int32Array(rows.length);
-    return factor.syncTo(this.free, rows, rows.length, this.listBuffer);
+    return factor.syncTo(this.free, rows, rows.length, this.listBuffer, this.priority);
   }
 
-  /** SquaredHingeDual's optimality test on the subset (beta per entry of rows). */
+  /**
+   * SquaredHingeDual's optimality test on the subset (beta per entry of rows), on the rows that
+   * ended free: pivoting's last step already found every bound row's gradient feasible, with
+   * a tighter tolerance, from the same duals.
+   */
   private satisfiesKkt(signs: Int8Array, rows: Int32Array, beta: Float64Array): boolean {
-    const { M, nRows: N } = this;
+    const { free, freeIds, freeVals, boundIds: check, gradient } = this;
     const n = rows.length;
     // |M_SS|_inf is at most the largest full row sum of M over the subset's rows: a slightly
     // looser rounding allowance than SquaredHingeDual's, without an n^2 pass per fit.
     let normM = 0;
     let normBeta = 0;
-    const support: number[] = [];
-    for (let r = 0; r < n; r++) {
-      normBeta = Math.max(normBeta, Math.abs(beta[r]!));
-      if (beta[r] !== 0) support.push(r);
-      normM = Math.max(normM, this.rowNorms[rows[r]!]!);
-    }
-    const tol = 1e-7 + 1e-11 * normM * normBeta;
+    let m = 0;
+    let count = 0;
     for (let r = 0; r < n; r++) {
       const i = rows[r]!;
+      normBeta = Math.max(normBeta, Math.abs(beta[r]!));
+      normM = Math.max(normM, this.rowNorms[i]!);
+      if (beta[r] !== 0) {
+        freeIds[m] = i;
+        freeVals[m++] = beta[r]!;
+      }
+      if (free[i]) {
+        if (signs[i]! * beta[r]! < 0) return false;
+        check[count++] = i;
+      }
+    }
+    const tol = 1e-7 + 1e-11 * normM * normBeta;
+    this.gradientAt(check, count, m, signs);
+    // beta is rows' order, check ascending rows' order too: walk both.
+    let c = 0;
+    for (let r = 0; r < n && c < count; r++) {
+      const i = rows[r]!;
+      if (i !== check[c]) continue;
+      c++;
       const alpha = signs[i]! * beta[r]!;
-      if (alpha < 0) return false;
-      const row = i * N;
-      let g = -signs[i]!;
-      for (const c of support) g += M[row + rows[c]!]! * beta[c]!;
-      const alphaGradient = signs[i]! * g;
+      const alphaGradient = signs[i]! * gradient[i]!;
       if (alpha > 0 ? Math.abs(alphaGradient) > tol : alphaGradient < -tol) return false;
     }
     return true;
@@ -207,6 +275,43 @@ export class SubsetSvcSolver {
     const factor = new FreeSetFactor(this.M, N, 64);
     for (let r = 0; r < n; r++) if (local[r]! * beta[r]! > 0 && !factor.append(rows[r]!)) break;
     return { rows, beta, factor, iterations: 0 };
+  }
+
+  /**
+   * The fitted model's decision values X_t w + b for rows `test` it was not fitted on, written
+   * into out: for such a row M's entry is K_tr + B^2 = x_t x_r' + B^2, so the decision is
+   * sum_r b_r M_tr over the support, m multiply-adds a row instead of forming w (m p) and
+   * scoring it (p a row). Equal to the model's decisionFunction up to rounding.
+   */
+  decisions(solution: SubsetSvcSolution, test: Int32Array, out: Float64Array): Float64Array {
+    const { M, nRows: N, inSet, freeIds: ids, freeVals: vals } = this;
+    const { rows, beta } = solution;
+    let m = 0;
+    for (let r = 0; r < rows.length; r++) {
+      inSet[rows[r]!] = 1;
+      if (beta[r] === 0) continue;
+      ids[m] = rows[r]!;
+      vals[m++] = beta[r]!;
+    }
+    try {
+      for (let t = 0; t < test.length; t++) {
+        const i = test[t]!;
+        if (inSet[i]) throw new RangeError(`test: row ${i} is one the model was fitted on`);
+        const row = i * N;
+        let s0 = 0,
+          s1 = 0;
+        let a = 0;
+        for (; a + 1 < m; a += 2) {
+          s0 += vals[a]! * M[row + ids[a]!]!;
+          s1 += vals[a + 1]! * M[row + ids[a + 1]!]!;
+        }
+        if (a < m) s0 += vals[a]! * M[row + ids[a]!]!;
+        out[t] = s0 + s1;
+      }
+    } finally {
+      for (let r = 0; r < rows.length; r++) inSet[rows[r]!] = 0;
+    }
+    return out;
   }
 
   /**

@@ -50,6 +50,19 @@ function choleskySolve(L: Float64Array, m: number, b: Float64Array): void {
 }
 
 /**
+ * syncTo's price of rotating one entry in a removal, in multiply-adds of a blocked append: the
+ * rotation has three dependent operations, but four rows run side by side.
+ */
+const REMOVAL_WEIGHT = 0.5;
+
+/** Sort list[0..count) by decreasing priority (ties by index), in place. */
+function sortByPriority(list: Int32Array, count: number, priority: Float64Array): void {
+  const head = Array.from(list.subarray(0, count));
+  head.sort((a, b) => priority[b]! - priority[a]! || a - b);
+  for (let t = 0; t < count; t++) list[t] = head[t]!;
+}
+
+/**
  * The Cholesky factor of M_FF for a free set F that changes a few indices at a time: an index is
  * appended as a new last row (O(m^2)), and removed by a rank-one update of the rows after it
  * (O(m^2)), so a pivoting step that moves k indices costs k m^2 instead of m^3 / 3. M is n x n
@@ -65,6 +78,9 @@ export class FreeSetFactor {
   private L: Float64Array;
   private x: Float64Array;
   private z: Float64Array;
+  private w: Float64Array;
+  /** Marks of factor positions being removed (removeWhere). */
+  private dead?: Uint8Array;
   private stride: number;
 
   constructor(
@@ -78,6 +94,7 @@ export class FreeSetFactor {
     this.pos = new Int32Array(n).fill(-1);
     this.x = new Float64Array(this.stride);
     this.z = new Float64Array(this.stride);
+    this.w = new Float64Array(this.stride);
   }
 
   /** An independent copy (same M), with room for `extra` more rows before it grows. */
@@ -106,6 +123,7 @@ export class FreeSetFactor {
     this.order = order;
     this.x = new Float64Array(stride);
     this.z = new Float64Array(stride);
+    this.w = new Float64Array(stride);
     this.stride = stride;
   }
 
@@ -136,66 +154,83 @@ export class FreeSetFactor {
   }
 
   /**
-   * Append several indices (a rebuild of the factor): eight new rows at a time share every loaded
-   * entry of the rows above them, much faster than appending them one by one (the last few are).
-   * False when M_FF would not be numerically positive definite.
+   * Append several indices (a rebuild of the factor): four new rows at a time, two columns at a
+   * time, so each loaded entry serves four or eight sums (about twice as fast as appending rows
+   * one by one; the last up to three rows are). False when M_FF would not be numerically
+   * positive definite.
    */
   appendAll(indices: ArrayLike<number>, count = indices.length): boolean {
     let g = 0;
     if (this.m + count > this.stride) this.grow(this.m + count);
-    // Eight new rows at a time (eight independent sums per loaded entry), the rest one by one.
-    for (; g + 7 < count; g += 8) {
+    for (; g + 3 < count; g += 4) {
       const { M, n, L, order, stride } = this;
       const m = this.m;
       const m0 = indices[g]! * n,
         m1 = indices[g + 1]! * n,
         m2 = indices[g + 2]! * n,
-        m3 = indices[g + 3]! * n,
-        m4 = indices[g + 4]! * n,
-        m5 = indices[g + 5]! * n,
-        m6 = indices[g + 6]! * n,
-        m7 = indices[g + 7]! * n;
+        m3 = indices[g + 3]! * n;
       const r0 = m * stride,
         r1 = r0 + stride,
         r2 = r1 + stride,
-        r3 = r2 + stride,
-        r4 = r3 + stride,
-        r5 = r4 + stride,
-        r6 = r5 + stride,
-        r7 = r6 + stride;
-      for (let k = 0; k < m; k++) {
-        const rk = k * stride;
-        let s0 = 0,
-          s1 = 0,
-          s2 = 0,
-          s3 = 0,
-          s4 = 0,
-          s5 = 0,
-          s6 = 0,
-          s7 = 0;
+        r3 = r2 + stride;
+      let k = 0;
+      for (; k + 1 < m; k += 2) {
+        // Columns k and k + 1: their sums over t < k together, then column k's entries finish
+        // column k + 1's sums (the same terms in the same order as one column at a time).
+        const ra = k * stride,
+          rb = ra + stride;
+        let a0 = 0,
+          a1 = 0,
+          a2 = 0,
+          a3 = 0,
+          b0 = 0,
+          b1 = 0,
+          b2 = 0,
+          b3 = 0;
         for (let t = 0; t < k; t++) {
-          const l = L[rk + t]!;
-          s0 += L[r0 + t]! * l;
-          s1 += L[r1 + t]! * l;
-          s2 += L[r2 + t]! * l;
-          s3 += L[r3 + t]! * l;
-          s4 += L[r4 + t]! * l;
-          s5 += L[r5 + t]! * l;
-          s6 += L[r6 + t]! * l;
-          s7 += L[r7 + t]! * l;
+          const la = L[ra + t]!,
+            lb = L[rb + t]!;
+          const x0 = L[r0 + t]!,
+            x1 = L[r1 + t]!,
+            x2 = L[r2 + t]!,
+            x3 = L[r3 + t]!;
+          a0 += x0 * la;
+          a1 += x1 * la;
+          a2 += x2 * la;
+          a3 += x3 * la;
+          b0 += x0 * lb;
+          b1 += x1 * lb;
+          b2 += x2 * lb;
+          b3 += x3 * lb;
         }
+        const oa = order[k]!,
+          ob = order[k + 1]!;
+        const da = L[ra + k]!,
+          db = L[rb + k + 1]!,
+          lbk = L[rb + k]!;
+        const e0 = (M[m0 + oa]! - a0) / da,
+          e1 = (M[m1 + oa]! - a1) / da,
+          e2 = (M[m2 + oa]! - a2) / da,
+          e3 = (M[m3 + oa]! - a3) / da;
+        L[r0 + k] = e0;
+        L[r1 + k] = e1;
+        L[r2 + k] = e2;
+        L[r3 + k] = e3;
+        L[r0 + k + 1] = (M[m0 + ob]! - (b0 + e0 * lbk)) / db;
+        L[r1 + k + 1] = (M[m1 + ob]! - (b1 + e1 * lbk)) / db;
+        L[r2 + k + 1] = (M[m2 + ob]! - (b2 + e2 * lbk)) / db;
+        L[r3 + k + 1] = (M[m3 + ob]! - (b3 + e3 * lbk)) / db;
+      }
+      if (k < m) {
+        const rk = k * stride;
         const ok = order[k]!;
         const dk = L[rk + k]!;
-        L[r0 + k] = (M[m0 + ok]! - s0) / dk;
-        L[r1 + k] = (M[m1 + ok]! - s1) / dk;
-        L[r2 + k] = (M[m2 + ok]! - s2) / dk;
-        L[r3 + k] = (M[m3 + ok]! - s3) / dk;
-        L[r4 + k] = (M[m4 + ok]! - s4) / dk;
-        L[r5 + k] = (M[m5 + ok]! - s5) / dk;
-        L[r6 + k] = (M[m6 + ok]! - s6) / dk;
-        L[r7 + k] = (M[m7 + ok]! - s7) / dk;
+        L[r0 + k] = (M[m0 + ok]! - dotRange(L, r0, L, rk, k)) / dk;
+        L[r1 + k] = (M[m1 + ok]! - dotRange(L, r1, L, rk, k)) / dk;
+        L[r2 + k] = (M[m2 + ok]! - dotRange(L, r2, L, rk, k)) / dk;
+        L[r3 + k] = (M[m3 + ok]! - dotRange(L, r3, L, rk, k)) / dk;
       }
-      if (!this.finishBlock(indices, g, 8)) return false;
+      if (!this.finishBlock(indices, g, 4)) return false;
     }
     for (; g < count; g++) if (!this.append(indices[g]!)) return false;
     return true;
@@ -229,34 +264,57 @@ export class FreeSetFactor {
   }
 
   /**
-   * Make the factor cover exactly the free indices among ids[0..n) (or 0..n): remove and append
-   * (k m^2 for k moves), or rebuild when that is cheaper (m^3 / 6). `scratch` holds n indices.
-   * False when the free block is not numerically positive definite.
+   * Make the factor cover exactly the free indices among ids[0..n) (or 0..n), by the cheaper of
+   * two ways: remove the rows that left one by one (a rank-one update of the rows after each)
+   * and append the new ones; or cut the factor before the first row that left (the rows above
+   * it are untouched) and append everything after it again. Rows appended together go in
+   * decreasing `priority` (e.g. alpha, so the samples least likely to leave the free set come
+   * first and later cuts fall near the end). `scratch` holds n indices. False
+   * when the free block is not numerically positive definite.
    */
-  syncTo(free: Uint8Array, ids: ArrayLike<number> | undefined, n: number, scratch: Int32Array): boolean {
-    let removals = 0,
-      additions = 0;
-    for (let a = 0; a < this.m; a++) if (!free[this.order[a]!]) removals++;
+  syncTo(free: Uint8Array, ids: ArrayLike<number> | undefined, n: number, scratch: Int32Array, priority?: Float64Array): boolean {
+    const m = this.m;
+    const { order, pos } = this;
+    let removals = 0;
+    let first = m;
+    let removeWork = 0;
+    for (let a = 0; a < m; a++) {
+      if (free[order[a]!]) continue;
+      removals++;
+      if (first === m) first = a;
+      removeWork += (m - a) * (m - a);
+    }
+    let additions = 0;
     for (let r = 0; r < n; r++) {
       const i = ids ? ids[r]! : r;
-      if (free[i] && this.pos[i]! < 0) additions++;
+      if (free[i] && pos[i]! < 0) additions++;
     }
-    const m = this.m;
+    if (removals === 0 && additions === 0) return true;
     const target = m - removals + additions;
-    let rebuild = removals * m * m + additions * 0.5 * target * target > (target * target * target) / 6;
-    if (!rebuild) {
-      for (let a = m - 1; a >= 0; a--) {
-        const i = this.order[a]!;
-        if (!free[i]) this.remove(i);
-      }
-      for (let r = 0; r < n && !rebuild; r++) {
-        const i = ids ? ids[r]! : r;
-        if (free[i] && this.pos[i]! < 0 && !this.append(i)) rebuild = true;
-      }
-    }
-    if (!rebuild) return true;
-    this.clear();
+    // Multiply-adds: a removal rotates the (m - a)^2 / 2 entries after row a (three operations
+    // each, four rows at a time); appending rows from size s to t costs (t^3 - s^3) / 6 in blocks.
+    const appendWork = (from: number, to: number) => (to * to * to - from * from * from) / 6;
+    const cut = appendWork(first, target) < REMOVAL_WEIGHT * removeWork + appendWork(m - removals, target);
     let count = 0;
+    if (cut) {
+      // Rows after the cut that stay free are appended again, with the new ones.
+      for (let a = first; a < m; a++) if (free[order[a]!]) scratch[count++] = order[a]!;
+    } else {
+      this.removeWhere((i) => !free[i], first);
+    }
+    for (let r = 0; r < n; r++) {
+      const i = ids ? ids[r]! : r;
+      if (free[i] && pos[i]! < 0) scratch[count++] = i;
+    }
+    if (cut) {
+      for (let a = first; a < m; a++) pos[order[a]!] = -1;
+      this.m = first;
+    }
+    if (priority) sortByPriority(scratch, count, priority);
+    if (this.appendAll(scratch, count)) return true;
+    // Not numerically positive definite as ordered: one more try from scratch, then give up.
+    this.clear();
+    count = 0;
     for (let r = 0; r < n; r++) {
       const i = ids ? ids[r]! : r;
       if (free[i]) scratch[count++] = i;
@@ -264,38 +322,109 @@ export class FreeSetFactor {
     return this.appendAll(scratch, count);
   }
 
-  /** Remove index i: the rows after it absorb its column by a rank-one update, then move up. */
+  /** Remove index i (removeWhere for one index). */
   remove(i: number): void {
-    const { stride: n, L, order, pos, x: cs, z: sn } = this;
-    const q = pos[i]!;
+    const q = this.pos[i]!;
+    this.removeWhere((j) => j === i, q);
+  }
+
+  /**
+   * Remove every index for which `drop` is true (looking from factor position `from` on). Each
+   * removal is a rank-one update of the rows after it; taken in increasing position, no update
+   * meets a row or column already removed, so the factor is compacted once at the end.
+   */
+  removeWhere(drop: (i: number) => boolean, from = 0): void {
+    const { stride: n, L, order, pos, x: cs, z: sn, w: inv } = this;
     const m = this.m;
-    // L22 L22' + x x' = L22' L22'' with x = L[q+1.., q]: the rank-one update, row by row (each
-    // row meets the rotations of the rows above it), so memory is read along rows.
-    for (let j = q + 1; j < m; j++) {
-      const rj = j * n;
-      let xj = L[rj + q]!;
-      for (let k = q + 1; k < j; k++) {
-        const v = (L[rj + k]! + sn[k]! * xj) / cs[k]!;
-        L[rj + k] = v;
-        xj = cs[k]! * xj - sn[k]! * v;
+    if (!this.dead || this.dead.length < m) this.dead = new Uint8Array(n);
+    const dead = this.dead;
+    let first = -1;
+    for (let q = from; q < m; q++) {
+      if (!drop(order[q]!)) continue;
+      if (first < 0) first = q;
+      dead[q] = 1;
+      // L22 L22' + x x' = L22' L22'' with x = L[q+1.., q]: the rank-one update, row by row (each
+      // row meets the rotations of the rows above it), so memory is read along rows. Four rows
+      // go through the rotations they share together (four independent chains), then each
+      // finishes in turn; every row sees the same operations in the same order as alone.
+      let j = q + 1;
+      for (; j + 3 < m; j += 4) {
+        const r0 = j * n,
+          r1 = r0 + n,
+          r2 = r1 + n,
+          r3 = r2 + n;
+        let x0 = L[r0 + q]!,
+          x1 = L[r1 + q]!,
+          x2 = L[r2 + q]!,
+          x3 = L[r3 + q]!;
+        for (let k = q + 1; k < j; k++) {
+          const c = cs[k]!,
+            s = sn[k]!,
+            iv = inv[k]!;
+          const v0 = (L[r0 + k]! + s * x0) * iv;
+          const v1 = (L[r1 + k]! + s * x1) * iv;
+          const v2 = (L[r2 + k]! + s * x2) * iv;
+          const v3 = (L[r3 + k]! + s * x3) * iv;
+          L[r0 + k] = v0;
+          L[r1 + k] = v1;
+          L[r2 + k] = v2;
+          L[r3 + k] = v3;
+          x0 = c * x0 - s * v0;
+          x1 = c * x1 - s * v1;
+          x2 = c * x2 - s * v2;
+          x3 = c * x3 - s * v3;
+        }
+        this.closeRow(r0, j, x0);
+        this.closeRow(r1, j + 1, this.rotateRow(r1, x1, j, j + 1));
+        this.closeRow(r2, j + 2, this.rotateRow(r2, x2, j, j + 2));
+        this.closeRow(r3, j + 3, this.rotateRow(r3, x3, j, j + 3));
       }
-      const ljj = L[rj + j]!;
-      const r = Math.hypot(ljj, xj);
-      cs[j] = r / ljj;
-      sn[j] = xj / ljj;
-      L[rj + j] = r;
+      for (; j < m; j++) {
+        const rj = j * n;
+        this.closeRow(rj, j, this.rotateRow(rj, L[rj + q]!, q + 1, j));
+      }
     }
-    // Drop row q and column q.
-    for (let r = q + 1; r < m; r++) {
+    if (first < 0) return;
+    // Drop the removed rows and columns in one pass.
+    let to = first;
+    for (let r = first; r < m; r++) {
+      const i = order[r]!;
+      if (dead[r]) {
+        pos[i] = -1;
+        continue;
+      }
       const src = r * n,
-        dst = (r - 1) * n;
-      for (let t = 0; t < q; t++) L[dst + t] = L[src + t]!;
-      for (let t = q + 1; t <= r; t++) L[dst + t - 1] = L[src + t]!;
-      order[r - 1] = order[r]!;
-      pos[order[r - 1]!] = r - 1;
+        dst = to * n;
+      for (let t = 0; t < first; t++) L[dst + t] = L[src + t]!;
+      let tt = first;
+      for (let t = first; t <= r; t++) if (!dead[t]) L[dst + tt++] = L[src + t]!;
+      order[to] = i;
+      pos[i] = to++;
     }
-    pos[i] = -1;
-    this.m = m - 1;
+    dead.fill(0, first, m);
+    this.m = to;
+  }
+
+  /** A removal's rotations k0 <= k < k1 applied to the factor row at rj, carrying x; returns the new x. */
+  private rotateRow(rj: number, x: number, k0: number, k1: number): number {
+    const { L, x: cs, z: sn, w: inv } = this;
+    for (let k = k0; k < k1; k++) {
+      const v = (L[rj + k]! + sn[k]! * x) * inv[k]!;
+      L[rj + k] = v;
+      x = cs[k]! * x - sn[k]! * v;
+    }
+    return x;
+  }
+
+  /** A removal's new diagonal for row j (at rj) with the x it carried, and the rotation it makes for the rows below. */
+  private closeRow(rj: number, j: number, x: number): void {
+    const { L, x: cs, z: sn, w: inv } = this;
+    const d = L[rj + j]!;
+    const r = Math.sqrt(d * d + x * x);
+    cs[j] = r / d;
+    inv[j] = d / r;
+    sn[j] = x / d;
+    L[rj + j] = r;
   }
 
   /** b_F = M_FF^-1 y_F, written into out[a] for factor position a. */

@@ -42,6 +42,7 @@ test('SubsetSvcSolver: fits on subsets equal LinearSVC on those rows, from every
     for (const [name, start] of Object.entries(starts)) {
       const rows = without(0, 30);
       const sol = solver.solve(signs, rows, start);
+      assert.ok(sol.iterations > 0, `C ${C}, ${name}: pivoting settled (no fallback)`);
       const plain = new LinearSVC({ C, solver: 'exact' }).fit(X.selectRows(rows), Array.from(rows, (i) => y[i]!));
       const fast = linearSvcFromSubset({ C, solver: 'exact' }, X, sol, [0, 1], 1);
       const scale = Math.max(...Array.from(plain.coef.data, Math.abs));
@@ -50,6 +51,11 @@ test('SubsetSvcSolver: fits on subsets equal LinearSVC on those rows, from every
       assert.deepEqual(fast.classes, plain.classes);
       const Xt = X.selectRows(Int32Array.from({ length: 30 }, (_, i) => i));
       assert.ok(maxDiff(fast.decisionFunction(Xt).data, plain.decisionFunction(Xt).data) <= 1e-8 * Math.max(1, scale));
+      // Decisions on the held-out rows straight from M equal the model's own.
+      const held = Int32Array.from({ length: 30 }, (_, i) => i);
+      const fromM = solver.decisions(sol, held, new Float64Array(30));
+      const own = plain.decisionFunction(Xt).data;
+      assert.ok(maxDiff(fromM, own) <= 1e-9 * Math.max(1, ...Array.from(own, Math.abs)), `C ${C}, ${name}: decisions from M`);
     }
     // Starting from another C's support set (as a guess of signed duals over all rows).
     const other = new SubsetSvcSolver(K, X.rows, { C: C * 10, bias: 1 }).solve(signs, without(0, 15));
@@ -62,4 +68,10 @@ test('SubsetSvcSolver: fits on subsets equal LinearSVC on those rows, from every
 test('SubsetSvcSolver: bad arguments are named', () => {
   assert.throws(() => new SubsetSvcSolver(new Float64Array(5), 2, { C: 1, bias: 1 }), /gram: length 5/);
   assert.throws(() => new SubsetSvcSolver(new Float64Array(4), 2, { C: 0, bias: 1 }), /C: must be > 0/);
+  // Decisions from M are only for rows the model did not see (M's diagonal carries 1 / 2C).
+  const { X, y } = data(20, 8, 5);
+  const solver = new SubsetSvcSolver(tiledRowGram(X.data, X.rows, X.cols), X.rows, { C: 1, bias: 1 });
+  const rows = Int32Array.from({ length: 15 }, (_, i) => i);
+  const sol = solver.solve(Int8Array.from(y, (v) => (v === 1 ? 1 : -1)), rows);
+  assert.throws(() => solver.decisions(sol, Int32Array.of(16, 3), new Float64Array(2)), /test: row 3 is one the model was fitted on/);
 });

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { Matrix } from '@neurodecode/matrix';
 import { rng } from '@neurodecode/testkit';
 import {
-  LinearSVC, Pipeline, SquaredHingeDual, StandardScaler, rowGram, resolveLinearSvcSolver, tiledRowGram,
+  FreeSetFactor, LinearSVC, Pipeline, SquaredHingeDual, StandardScaler, rowGram, resolveLinearSvcSolver, tiledRowGram,
   type FitOptions, type Targets,
 } from '../src/index.js';
 
@@ -197,4 +197,47 @@ test('a fit handed a Gram still refuses non-finite X, found through the Gram dia
   assert.throws(() => new LinearSVC().fit(bad, y, { gram: rowGram(bad.data, 4, 2) }), /X: row 2/);
   // And the same fit without the Gram scans X itself.
   assert.throws(() => new LinearSVC().fit(bad, y), /NaN and infinite values are not allowed/);
+});
+
+test('FreeSetFactor: removing several rows at once, cutting and re-appending by priority give the fresh factor', () => {
+  const { X } = gaussianData(40, 60, 2, 11);
+  const n = 40;
+  const M = tiledRowGram(X.data, n, X.cols);
+  for (let i = 0; i < n; i++) M[i * n + i]! += 0.5;
+  const signs = Int8Array.from({ length: n }, (_, i) => (i % 3 ? 1 : -1));
+  const solveOf = (f: FreeSetFactor): Map<number, number> => {
+    const out = new Float64Array(n);
+    f.solve(signs, out);
+    return new Map(Array.from(f.order.subarray(0, f.m), (i, a) => [i, out[a]!]));
+  };
+  const fresh = (rows: number[]): Map<number, number> => {
+    const f = new FreeSetFactor(M, n);
+    assert.ok(f.appendAll(Int32Array.from(rows)));
+    return solveOf(f);
+  };
+  const same = (a: Map<number, number>, b: Map<number, number>, what: string): void => {
+    assert.deepEqual([...a.keys()].sort((x, y) => x - y), [...b.keys()].sort((x, y) => x - y), what);
+    const scale = Math.max(...[...b.values()].map(Math.abs));
+    for (const [i, v] of b) assert.ok(Math.abs(a.get(i)! - v) <= 1e-9 * scale, `${what}: row ${i}`);
+  };
+  const first = Array.from({ length: 30 }, (_, i) => i);
+  const drop = new Set([0, 3, 7, 8, 20, 29]);
+  const f = new FreeSetFactor(M, n);
+  assert.ok(f.appendAll(Int32Array.from(first)));
+  f.removeWhere((i) => drop.has(i));
+  same(solveOf(f), fresh(first.filter((i) => !drop.has(i))), 'removeWhere');
+  // syncTo to a new free set (rows leave, rows join) with a priority order, by either route.
+  const free = new Uint8Array(n);
+  for (let i = 0; i < n; i++) free[i] = (i % 4 !== 1 && i < 36) || i === 39 ? 1 : 0;
+  const priority = Float64Array.from({ length: n }, (_, i) => (i * 7) % 11);
+  const target = Array.from({ length: n }, (_, i) => i).filter((i) => free[i]);
+  assert.ok(f.syncTo(free, undefined, n, new Int32Array(n), priority));
+  same(solveOf(f), fresh(target), 'syncTo');
+  const g = new FreeSetFactor(M, n);
+  assert.ok(g.appendAll(Int32Array.from(first)));
+  for (let i = 0; i < 28; i++) free[i] = 1; // only the last rows leave: a cut near the end
+  free[28] = 0;
+  free[29] = 0;
+  assert.ok(g.syncTo(free, undefined, n, new Int32Array(n), priority));
+  same(solveOf(g), fresh(Array.from({ length: n }, (_, i) => i).filter((i) => free[i])), 'syncTo after a cut');
 });
