@@ -53,6 +53,25 @@ export function estimateRemaining(elapsedSeconds: number, done: number, total: n
   return (elapsedSeconds / done) * Math.max(0, total - done);
 }
 
+/**
+ * The ETA of a stage whose units follow some setup (reading, a Gram matrix, a first fit): from
+ * the second update on, the rate is measured from the first finished unit, so time spent before
+ * any unit finished does not inflate every later estimate. Before that, estimateRemaining over
+ * the whole stage.
+ */
+export function etaTracker(): (elapsedSeconds: number, done: number, total: number) => number {
+  let first: { at: number; done: number } | undefined;
+  return (elapsedSeconds, done, total) => {
+    if (!first) {
+      if (done > 0) first = { at: elapsedSeconds, done };
+      return estimateRemaining(elapsedSeconds, done, total);
+    }
+    if (done > first.done && elapsedSeconds > first.at)
+      return estimateRemaining(elapsedSeconds - first.at, done - first.done, total - first.done);
+    return estimateRemaining(elapsedSeconds, done, total);
+  };
+}
+
 /** Milliseconds between progress lines when stderr is not a terminal (Slurm logs): 10 s. */
 function logInterval(): number {
   const v = Number(process.env.NEURODECODE_PROGRESS_INTERVAL_MS);
@@ -67,10 +86,12 @@ export function progressBar(label: string): Progress {
   if (isQuiet()) return { update() {}, stop() {} };
   const started = performance.now();
   const elapsed = () => (performance.now() - started) / 1000;
+  const eta = etaTracker();
   let last = { done: 0, total: 0 };
   if (!process.stderr.isTTY) {
     const every = logInterval();
-    let lastLine = -Infinity;
+    // The first line comes an interval after the stage starts, when the rate means something.
+    let lastLine = started;
     return {
       update(done, total) {
         last = { done, total };
@@ -79,7 +100,7 @@ export function progressBar(label: string): Progress {
         lastLine = now;
         const pct = total > 0 ? ((100 * done) / total).toFixed(0) : '?';
         process.stderr.write(
-          `${label}: ${done}/${total} (${pct}%), elapsed ${formatDuration(elapsed())}, ETA ${formatDuration(estimateRemaining(elapsed(), done, total))}\n`,
+          `${label}: ${done}/${total} (${pct}%), elapsed ${formatDuration(elapsed())}, ETA ${formatDuration(eta(elapsed(), done, total))}\n`,
         );
       },
       stop() {
@@ -95,7 +116,7 @@ export function progressBar(label: string): Progress {
   return {
     update(done, total) {
       last = { done, total };
-      const honestEta = formatDuration(estimateRemaining(elapsed(), done, total));
+      const honestEta = formatDuration(eta(elapsed(), done, total));
       if (!begun) {
         bar.start(total, done, { honestEta });
         begun = true;

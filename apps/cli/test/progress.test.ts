@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { dataPath, repoRoot, skipWithoutShared } from '@neurodecode/testkit';
-import { estimateRemaining, formatDuration } from '../src/util.js';
+import { estimateRemaining, etaTracker, formatDuration } from '../src/util.js';
 
 test('the ETA extrapolates the measured time per unit and is unknown before the first unit', () => {
   assert.equal(estimateRemaining(15, 1, 96), 15 * 95);
@@ -15,6 +15,14 @@ test('the ETA extrapolates the measured time per unit and is unknown before the 
   assert.equal(formatDuration(Infinity), '--');
   assert.equal(formatDuration(1425), '23m45s');
   assert.equal(formatDuration(3700), '1h01m');
+});
+
+test('the ETA measures the rate from the first finished unit, leaving out the setup before it', () => {
+  const eta = etaTracker();
+  assert.equal(eta(1, 0, 96), Infinity);
+  assert.equal(eta(3, 2, 96), (3 / 2) * 94); // one update: the whole stage so far
+  assert.equal(eta(5, 12, 96), (2 / 10) * 84); // 10 units in the 2 s since the first
+  assert.equal(eta(5, 2, 96), (5 / 2) * 94); // no unit since the first: back to the whole stage
 });
 
 const slice = (n: string) => dataPath('haxby-slice', n)!;

@@ -335,7 +335,8 @@ export abstract class BaseDecoder {
         results[p]!.push(result);
         for (let a = 0; a < test.length; a++) outOfFold.data[test[a]! * problems.length + p] = held[a]!;
       });
-      this.opts.onProgress?.((o + 1) * problems.length, splits.length * problems.length);
+      // The fast path did the fitting and reported it as it went; this loop only gathers.
+      if (!ctx.fast) this.opts.onProgress?.((o + 1) * problems.length, splits.length * problems.length);
     };
     const threaded = clustered ? this.foldsOnThreads(ctx, setup) : undefined;
     if (threaded) threaded.forEach((outcomes, o) => record(o, outcomes));
@@ -429,7 +430,10 @@ export abstract class BaseDecoder {
     return setup.splits.map((_, o) => local[o] ?? readFoldOutcomes(job, o));
   }
 
-  /** A worker thread's task runner for a FoldJob (its decoder built from the job's options). */
+  /**
+   * A worker thread's task runner for a FoldJob (its decoder built from the job's options).
+   * @internal
+   */
   foldTasks(job: FoldJob): TaskRunner {
     const { X, problems, mask } = foldJobInputs(job);
     const ctx = this.foldContext(X, problems, job.setup, mask);
@@ -602,6 +606,7 @@ export abstract class BaseDecoder {
       scoring: this.opts.scoring ?? 'roc_auc',
       threads: resolveThreads(this.opts.nJobs),
       innerSplits: (o, p) => innerSplits.get(`${o}:${p}`)!,
+      onProgress: this.opts.onProgress,
     });
   }
 

@@ -49,6 +49,11 @@ export interface ExactSvcFoldsInput {
   innerSplits: (o: number, p: number) => Split[];
   /** Threads to run the fits on (1: this thread only). */
   threads: number;
+  /**
+   * Progress in outer-fold problems (P x O of them, one task each), called from this thread
+   * after each task it ran itself, with the count every thread has finished.
+   */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** One distinct inner training set of one problem, and the inner folds (outer o, fold s) that test on it. */
@@ -81,6 +86,8 @@ export interface ExactSvcJob extends PhasedJob {
   /** Inner scores: for problem p and outer fold o, scoreOffset[p * O + o] + fold * nC + c. */
   innerScores: Float64Array;
   scoreOffset: Int32Array;
+  /** Outer-fold tasks finished, by any thread (one counter, shared memory). */
+  finished: Int32Array;
 }
 
 /**
@@ -121,7 +128,20 @@ export function exactSvcFolds(input: ExactSvcFoldsInput): ExactSvcChoice[][] {
   const n = Math.max(...job.trains.map((t) => t.length));
   const fits = (job.phases[1]! + job.inner.length) * job.Cs.length;
   const threads = fits * n * n >= 2e8 ? input.threads : 1;
-  runJob(job, threads, exactSvcTasks(job));
+  const tasks = exactSvcTasks(job);
+  const total = job.phases[1]!;
+  const report = input.onProgress;
+  runJob(
+    job,
+    threads,
+    report
+      ? (phase, task) => {
+          tasks(phase, task);
+          if (phase === 1) report(Atomics.load(job.finished, 0), total);
+        }
+      : tasks,
+  );
+  report?.(total, total);
   return chooseExactSvc(job, input);
 }
 
@@ -186,6 +206,7 @@ function planExactSvc(input: ExactSvcFoldsInput): ExactSvcJob {
     outerIterations: sharedFloat64(P * O * nC),
     innerScores: sharedFloat64(nScores),
     scoreOffset,
+    finished: new Int32Array(typeof SharedArrayBuffer === 'undefined' ? new ArrayBuffer(4) : new SharedArrayBuffer(4)),
   };
 }
 
@@ -238,6 +259,7 @@ export function exactSvcTasks(job: ExactSvcJob): TaskRunner {
           }
         }
       }
+      Atomics.add(job.finished, 0, 1);
     }
   };
 }

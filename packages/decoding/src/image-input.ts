@@ -3,9 +3,9 @@
 import type { Matrix } from '@neurodecode/matrix';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { resampleToImg } from '@neurodecode/image-ops';
-import { NiftiMasker, loadImages, type ImgLike, type MaskStrategy, type Standardize } from '@neurodecode/maskers';
+import { NiftiMasker, loadImages, type ImgLike, type ImgsLike, type MaskStrategy, type Standardize } from '@neurodecode/maskers';
 
-export type ImgsLike = ImgLike | ImgLike[];
+export type { ImgsLike };
 
 export interface ImageOptions {
   /** Mask image (or path), or a NiftiMasker whose mask and settings are used as they are. */

@@ -183,6 +183,29 @@ test('LogisticRegression multinomial satisfies the softmax optimality condition'
   assert.deepEqual([p.rows, p.cols], [60, 3]);
 });
 
+test('LogisticRegression L2 reaches the optimum on raw-scale features (BOLD-like means and unequal variances)', () => {
+  // Means near 1,000 couple every weight to the intercept: plain Newton-CG used to stop short.
+  const { X, y } = gaussianData(90, 8, 3, 12);
+  for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) X.set(i, j, 900 + 40 * j + X.get(i, j) * (0.3 + 2 * j));
+  const C = 1;
+  const ovr = new LogisticRegression({ C, multiClass: 'ovr' }).fit(X, y);
+  for (let c = 0; c < 3; c++) {
+    const { gw, gb } = logisticGradient(X, y, ovr, C, c);
+    for (const g of [...gw, gb]) assert.ok(Math.abs(g) < 1e-6, `ovr class ${c}: gradient ${g}`);
+  }
+  // The multinomial fit on raw features equals the one on centred features (intercepts shifted).
+  const multi = new LogisticRegression({ C, multiClass: 'multinomial' }).fit(X, y);
+  const means = Array.from({ length: X.cols }, (_, j) => X.col(j).reduce((a, b) => a + b, 0) / X.rows);
+  const centred = new Matrix(X.rows, X.cols);
+  for (let i = 0; i < X.rows; i++) for (let j = 0; j < X.cols; j++) centred.set(i, j, X.get(i, j) - means[j]!);
+  const ref = new LogisticRegression({ C, multiClass: 'multinomial', tol: 1e-8 }).fit(centred, y);
+  for (let t = 0; t < multi.coef.data.length; t++) assert.ok(Math.abs(multi.coef.data[t]! - ref.coef.data[t]!) < 1e-6, `weight ${t}`);
+  for (let c = 0; c < 3; c++) {
+    const shift = means.reduce((s, m, j) => s + m * ref.coef.get(c, j), 0);
+    assert.ok(Math.abs(multi.intercept[c]! - (ref.intercept[c]! - shift)) < 1e-5 * Math.max(1, Math.abs(shift)), `intercept ${c}`);
+  }
+});
+
 test('LogisticRegression L1 gives sparse weights meeting the subgradient conditions', () => {
   const { X, y } = gaussianData(80, 12, 2, 6, 0.6);
   const C = 0.05;
