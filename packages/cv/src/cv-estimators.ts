@@ -1,16 +1,22 @@
 // Estimators with their own cross-validated hyper-parameter, as scikit-learn's
 // LogisticRegressionCV (liblinear: the intercept is a penalised constant feature) and LassoCV
-// (coordinate descent along a warm-started alpha path). nilearn's Decoder uses both.
+// (each fold's path of alphas solved exactly, or by scikit-learn's warm-started coordinate descent
+// replayed). nilearn's Decoder uses both.
 import { Matrix } from '@neurodecode/matrix';
 import {
   BaseEstimator,
   cdDesign,
+  cdDesignRows,
   checkClassification,
   checkMatrix,
   checkRegression,
   enetAlphaGrid,
   enetCoordinateDescent,
   EnetPath,
+  ExactEnetPath,
+  checkEnetSolver,
+  DEFAULT_ENET_SOLVER,
+  type EnetSolver,
   linearScores,
   tronLogisticGram,
   featureMajor,
@@ -314,7 +320,7 @@ export class LogisticRegressionCV
   }
 }
 
-/** Hyper-parameters of LassoCV (scikit-learn's names, camel-cased): alphas or nAlphas, eps, cv, intercept, tol, maxIter. */
+/** Hyper-parameters of LassoCV (scikit-learn's names, camel-cased): alphas or nAlphas, eps, cv, intercept, tol, maxIter, and the solver. */
 export interface LassoCVParams {
   [key: string]: unknown;
   /** Explicit candidate alphas, or null for nAlphas values down from the smallest all-zero alpha. */
@@ -325,11 +331,28 @@ export interface LassoCVParams {
   /** Folds: a count (k-fold, scikit-learn's default 5) or a splitter. */
   cv: number | Splitter;
   fitIntercept: boolean;
+  /** Coordinate descent's tolerance (scikit-learn's tol). */
   tol: number;
+  /** Coordinate descent's sweep limit per alpha (scikit-learn's max_iter). */
   maxIter: number;
+  /**
+   * 'exact' (default): every fold's path and the refit solved to the optimum; 'coordinate-descent':
+   * scikit-learn's warm-started coordinate descent replayed, early stops included, so alpha_, the
+   * errors and the coefficients are scikit-learn's.
+   */
+  solver: EnetSolver;
 }
 
-const LASSO_CV_DEFAULTS: LassoCVParams = { alphas: null, nAlphas: 100, eps: 1e-3, cv: 5, fitIntercept: true, tol: 1e-4, maxIter: 1000 };
+const LASSO_CV_DEFAULTS: LassoCVParams = {
+  alphas: null,
+  nAlphas: 100,
+  eps: 1e-3,
+  cv: 5,
+  fitIntercept: true,
+  tol: 1e-4,
+  maxIter: 1000,
+  solver: DEFAULT_ENET_SOLVER,
+};
 
 interface LassoCVState {
   nFeatures: number;
@@ -395,37 +418,65 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
       alphas = Float64Array.from(P.alphas).sort().reverse();
       if (alphas.some((a) => !(a >= 0))) throw new RangeError('LassoCV: alphas must be >= 0');
     } else alphas = enetAlphaGrid(full, yc, { l1Ratio: 1, eps: P.eps, nAlphas: P.nAlphas });
+    const solver = checkEnetSolver(P.solver, 'LassoCV');
+    // The exact paths need distinct positive alphas; repeats share one solution.
+    const distinct = Float64Array.from(new Set(alphas));
+    if (solver === 'exact' && distinct.some((a) => !(a > 0)))
+      throw new RangeError('LassoCV: solver "exact" needs alphas > 0 (use solver "coordinate-descent" for alpha 0)');
+    const slot = Int32Array.from(alphas, (a) => distinct.indexOf(a));
     const splitter: Splitter = typeof P.cv === 'number' ? new KFold({ nSplits: P.cv }) : P.cv;
     const folds = splitter.split(m.rows, t);
     const mse = new Float64Array(alphas.length);
+    const p = m.cols;
     for (const f of folds) {
-      const Xtr = m.selectRows(f.train);
-      const Xte = m.selectRows(f.test);
-      const D = cdDesign(Xtr, P.fitIntercept);
+      // The replay builds the fold's design as scikit-learn does (its rounding); the exact solver gathers it.
+      const D = solver === 'exact' ? cdDesignRows(full, f.train, P.fitIntercept) : cdDesign(m.selectRows(f.train), P.fitIntercept);
       const { mean: yMean, c: ytrc } = centre(Float64Array.from(f.train, (i) => t[i]!));
-      // One path per fold, largest alpha first, each solve warm-started from the last.
-      const path = new EnetPath(D, ytrc);
-      const w = path.w;
-      alphas.forEach((alpha, a) => {
-        path.solve(alpha, 1, P.tol, P.maxIter);
+      const nz: number[] = [];
+      /** Held-out squared error of weights w (over its nonzeros), divided by the fold count. */
+      const score = (w: Float64Array) => {
+        nz.length = 0;
         let b = yMean;
-        for (let j = 0; j < m.cols; j++) b -= D.xMean[j]! * w[j]!;
-        let err = 0;
-        for (let r = 0; r < Xte.rows; r++) {
-          let v = b;
-          for (let j = 0, o = r * m.cols; j < m.cols; j++) v += Xte.data[o + j]! * w[j]!;
-          err += (v - t[f.test[r]!]!) ** 2;
+        for (let j = 0; j < p; j++) {
+          if (w[j] === 0) continue;
+          nz.push(j);
+          b -= D.xMean[j]! * w[j]!;
         }
-        mse[a]! += err / Xte.rows / folds.length;
-      });
+        let err = 0;
+        for (const r of f.test) {
+          let v = b;
+          for (const j of nz) v += m.data[r * p + j]! * w[j]!;
+          err += (v - t[r]!) ** 2;
+        }
+        return err / f.test.length / folds.length;
+      };
+      if (solver === 'exact') {
+        const foldMse = new Float64Array(distinct.length);
+        new ExactEnetPath(D, ytrc).solvePath(distinct, 1, (a, w) => {
+          foldMse[a] = score(w);
+        });
+        for (let a = 0; a < alphas.length; a++) mse[a]! += foldMse[slot[a]!]!;
+      } else {
+        // One path per fold, largest alpha first, each solve warm-started from the last.
+        const path = new EnetPath(D, ytrc);
+        alphas.forEach((alpha, a) => {
+          path.solve(alpha, 1, P.tol, P.maxIter);
+          mse[a]! += score(path.w);
+        });
+      }
     }
     let best = 0;
     for (let a = 1; a < alphas.length; a++) if (mse[a]! < mse[best]!) best = a;
-    const w = new Float64Array(m.cols);
-    enetCoordinateDescent(full, yc, alphas[best]!, 1, P.tol, P.maxIter, w);
+    let w: Float64Array = new Float64Array(p);
+    if (solver === 'exact') {
+      const path = new ExactEnetPath(full, yc);
+      const last = slot[best]!;
+      path.solvePath(distinct.subarray(0, last + 1), 1, undefined, (a) => a === last);
+      w = path.w;
+    } else enetCoordinateDescent(full, yc, alphas[best]!, 1, P.tol, P.maxIter, w);
     let b = centre(t).mean;
-    for (let j = 0; j < m.cols; j++) b -= full.xMean[j]! * w[j]!;
-    this.state = { nFeatures: m.cols, coef: new Matrix(1, m.cols, w), intercept: Float64Array.of(b), alpha: alphas[best]!, alphas, mse };
+    for (let j = 0; j < p; j++) b -= full.xMean[j]! * w[j]!;
+    this.state = { nFeatures: p, coef: new Matrix(1, p, w), intercept: Float64Array.of(b), alpha: alphas[best]!, alphas, mse };
     return this;
   }
 
@@ -452,7 +503,7 @@ registerEstimator(
   {
     name: 'lasso-cv',
     kind: 'regressor',
-    description: 'Lasso with alpha chosen along a cross-validated path',
+    description: 'Lasso with alpha chosen along cross-validated paths (solved exactly by default)',
     create: (p) => new LassoCV(p),
   },
   { replace: true },

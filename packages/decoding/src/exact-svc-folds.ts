@@ -245,9 +245,11 @@ export function exactSvcTasks(job: ExactSvcJob): TaskRunner {
       for (const f of job.owned[task]!) {
         const fit = job.inner[f]!;
         const tests = fit.uses.map((u) => ({ ...u, y: Float64Array.from(u.test, (i) => y[i]!), d: new Float64Array(u.test.length) }));
+        // The first C starts from the outer fit's factor (the rows this set lacks removed); each
+        // next C's M has another diagonal, so it starts from the previous C's support set.
         let from: SubsetSvcSolution | Float64Array = outerFits[0]!;
         for (let c = 0; c < nC; c++) {
-          const sol = solver(c).solve(signs, fit.rows, process.env.ALLF ? outerFits[c] : from);
+          const sol = solver(c).solve(signs, fit.rows, from);
           for (const u of tests) {
             // The scorers ask a model for decisions on X: these are the fitted model's, from M.
             const decided = decisionsPredictor(solver(c).decisions(sol, u.test, u.d));

@@ -45,11 +45,16 @@ export const BUILTIN_ESTIMATORS: readonly EstimatorEntry[] = [
     description: 'Constant baseline regressor (mean, median, quantile)',
     create: (p) => new DummyRegressor(p),
   },
-  { name: 'lasso', kind: 'regressor', description: 'Lasso (L1) regression by coordinate descent', create: (p) => new Lasso(p) },
+  {
+    name: 'lasso',
+    kind: 'regressor',
+    description: 'Lasso (L1) regression, solved exactly (solver "coordinate-descent": scikit-learn\'s)',
+    create: (p) => new Lasso(p),
+  },
   {
     name: 'elastic-net',
     kind: 'regressor',
-    description: 'ElasticNet (L1 + L2) regression by coordinate descent',
+    description: 'ElasticNet (L1 + L2) regression, solved exactly (solver "coordinate-descent": scikit-learn\'s)',
     create: (p) => new ElasticNet(p),
   },
   { name: 'svr', kind: 'regressor', description: 'Linear epsilon-SVR (libsvm SMO on X X^T)', create: (p) => new SVR(p) },

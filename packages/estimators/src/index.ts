@@ -45,11 +45,17 @@ export {
   Lasso,
   EnetPath,
   cdDesign,
+  cdDesignRows,
   enetCoordinateDescent,
   enetAlphaGrid,
+  exactEnetSolve,
+  checkEnetSolver,
+  DEFAULT_ENET_SOLVER,
+  type EnetSolver,
   type ElasticNetParams,
   type CdDesign,
 } from './lasso.js';
+export { ExactEnetPath, type ExactPathStats } from './lasso-exact.js';
 export { RidgeCV, RidgeClassifierCV, ridgeLooErrors, type RidgeCVParams } from './ridge-cv.js';
 export { tronLogisticGram, type TronOptions } from './tron-logistic.js';
 export { SVR, solveSvrDual, type SVRParams } from './svr.js';

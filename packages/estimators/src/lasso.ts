@@ -1,9 +1,12 @@
-// Lasso and ElasticNet by cyclic coordinate descent on centred data, following scikit-learn's
-// objective, sweep order and stopping rule (the largest weight change relative to the largest
-// weight, confirmed by the duality gap) so that its early stop lands on the same coefficients:
+// Lasso and ElasticNet on centred data, minimising scikit-learn's objective
 //   1 / (2 n) ||y - X w - b||^2 + alpha * l1Ratio * ||w||_1 + alpha * (1 - l1Ratio) / 2 * ||w||^2
+// with one of two solvers: 'coordinate-descent' replays scikit-learn's cyclic coordinate descent
+// (its sweep order and stopping rule: the largest weight change relative to the largest weight,
+// confirmed by the duality gap), so its early stop lands on the same coefficients; 'exact' follows
+// the solution path (lasso-exact.ts) to the optimum itself.
 import { Matrix } from '@neurodecode/matrix';
 import { BaseEstimator } from './base.js';
+import { ExactEnetPath } from './lasso-exact.js';
 import { checkMatrix, checkRegression, r2 } from './labels.js';
 import { columnMeans, dotRange } from './linalg.js';
 import type { FitOptions, LinearModel, Regressor, Targets } from './types.js';
@@ -16,12 +19,65 @@ export interface ElasticNetParams {
   /** Share of the L1 penalty in [0, 1] (1: the lasso). */
   l1Ratio: number;
   fitIntercept: boolean;
-  /** Duality-gap tolerance, relative to ||y - mean(y)||^2 (scikit-learn's tol). */
+  /** Duality-gap tolerance, relative to ||y - mean(y)||^2 (scikit-learn's tol; coordinate descent only). */
   tol: number;
+  /** Sweeps before coordinate descent stops (scikit-learn's max_iter; coordinate descent only). */
   maxIter: number;
+  /**
+   * 'exact': the optimum, by following the solution path (a zero L1 part, alpha * l1Ratio = 0, is
+   * left to coordinate descent); 'coordinate-descent': scikit-learn's solver replayed, its early
+   * stop included, so the coefficients are scikit-learn's.
+   */
+  solver: EnetSolver;
 }
 
-const ENET_DEFAULTS: ElasticNetParams = { alpha: 1, l1Ratio: 0.5, fitIntercept: true, tol: 1e-4, maxIter: 1000 };
+/** The ElasticNet / Lasso / LassoCV solvers: the exact optimum, or scikit-learn's coordinate descent replayed. */
+export type EnetSolver = 'exact' | 'coordinate-descent';
+
+/** The default solver of ElasticNet, Lasso and LassoCV. */
+export const DEFAULT_ENET_SOLVER: EnetSolver = 'exact';
+
+const ENET_DEFAULTS: ElasticNetParams = {
+  alpha: 1,
+  l1Ratio: 0.5,
+  fitIntercept: true,
+  tol: 1e-4,
+  maxIter: 1000,
+  solver: DEFAULT_ENET_SOLVER,
+};
+
+/** The solver parameter checked (a one-line error naming the owner otherwise). */
+export function checkEnetSolver(solver: unknown, owner: string): EnetSolver {
+  if (solver !== 'exact' && solver !== 'coordinate-descent')
+    throw new RangeError(`${owner}: solver must be "exact" or "coordinate-descent", got ${JSON.stringify(solver)}`);
+  return solver;
+}
+
+/**
+ * The exact elastic-net solution at one (alpha, l1Ratio), alpha * l1Ratio > 0: the path from the
+ * largest useful penalty down to alpha through log-spaced steps (ratio about 0.8, so each step's
+ * working set stays small), only the last one certified. Returns the weights and the kinks followed.
+ */
+export function exactEnetSolve(D: CdDesign, yc: Float64Array, alpha: number, l1Ratio: number): { w: Float64Array; kinks: number } {
+  const top = enetAlphaGrid(D, yc, { l1Ratio, nAlphas: 1 })[0]!;
+  const path = new ExactEnetPath(D, yc);
+  if (alpha >= top) return { w: path.w, kinks: 0 };
+  // Steps of a constant L2 part: alpha' * (1 - l1Ratio) must stay alpha * (1 - l1Ratio), so the
+  // path runs over the L1 part with l1Ratio' = 1 - alpha (1 - l1Ratio) / alpha'.
+  const steps = Math.max(1, Math.ceil(Math.log(top / alpha) / Math.log(1 / 0.8)));
+  const l2Part = alpha * (1 - l1Ratio);
+  const l1Top = top * l1Ratio;
+  const l1Target = alpha * l1Ratio;
+  const alphas = new Float64Array(steps);
+  const ratios = new Float64Array(steps);
+  for (let k = 0; k < steps; k++) {
+    const l1 = k === steps - 1 ? l1Target : l1Top * (l1Target / l1Top) ** ((k + 1) / steps);
+    alphas[k] = l1 + l2Part;
+    ratios[k] = l1 / (l1 + l2Part);
+  }
+  path.solvePath(alphas, ratios, undefined, (a) => a === steps - 1);
+  return { w: path.w, kinks: path.stats.kinks };
+}
 
 /** Centred, feature-major design for coordinate descent (each feature's n values contiguous). */
 export interface CdDesign {
@@ -49,6 +105,38 @@ export function cdDesign(X: Matrix, fitIntercept: boolean): CdDesign {
     let s = 0;
     for (let i = j * n; i < (j + 1) * n; i++) s += cols[i]! * cols[i]!;
     norms[j] = s;
+  }
+  return { n, p, cols, norms, xMean };
+}
+
+/**
+ * The design of a subset of rows of another design, centred on those rows: the same values as
+ * cdDesign of the rows themselves up to rounding, gathered feature by feature (cache friendly).
+ */
+export function cdDesignRows(full: CdDesign, rows: ArrayLike<number>, fitIntercept: boolean): CdDesign {
+  const n = rows.length;
+  const { p } = full;
+  const cols = new Float64Array(n * p);
+  const norms = new Float64Array(p);
+  const xMean = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    const src = j * full.n;
+    const dst = j * n;
+    let sum = 0;
+    for (let a = 0; a < n; a++) {
+      const v = full.cols[src + rows[a]!]!;
+      cols[dst + a] = v;
+      sum += v;
+    }
+    const mean = fitIntercept ? sum / n : 0;
+    let ss = 0;
+    for (let a = dst; a < dst + n; a++) {
+      const v = cols[a]! - mean;
+      cols[a] = v;
+      ss += v * v;
+    }
+    norms[j] = ss;
+    xMean[j] = full.xMean[j]! + mean;
   }
   return { n, p, cols, norms, xMean };
 }
@@ -293,7 +381,7 @@ interface EnetState {
   nIter: number;
 }
 
-/** scikit-learn's ElasticNet: least squares with an L1 + L2 penalty (alpha, l1Ratio), solved by coordinate descent. */
+/** scikit-learn's ElasticNet: least squares with an L1 + L2 penalty (alpha, l1Ratio), solved exactly or by scikit-learn's coordinate descent (solver). */
 export class ElasticNet extends BaseEstimator<ElasticNetParams> implements Regressor<ElasticNetParams>, LinearModel {
   readonly kind = 'regressor' as const;
   protected state: EnetState | undefined;
@@ -311,6 +399,7 @@ export class ElasticNet extends BaseEstimator<ElasticNetParams> implements Regre
   get intercept(): Float64Array {
     return this.need('intercept').intercept;
   }
+  /** Sweeps (coordinate descent) or kinks followed along the path (exact). */
   get nIter(): number {
     return this.need('nIter').nIter;
   }
@@ -327,6 +416,7 @@ export class ElasticNet extends BaseEstimator<ElasticNetParams> implements Regre
     if (!(P.alpha >= 0)) throw new RangeError(`${this.estimatorName}: alpha must be >= 0, got ${P.alpha}`);
     if (!(P.l1Ratio >= 0 && P.l1Ratio <= 1)) throw new RangeError(`${this.estimatorName}: l1Ratio must be in [0, 1], got ${P.l1Ratio}`);
     if (!(P.tol > 0)) throw new RangeError(`${this.estimatorName}: tol must be > 0, got ${P.tol}`);
+    const solver = checkEnetSolver(P.solver, this.estimatorName);
     const D = cdDesign(m, P.fitIntercept);
     let yMean = 0;
     if (P.fitIntercept) {
@@ -334,8 +424,13 @@ export class ElasticNet extends BaseEstimator<ElasticNetParams> implements Regre
       yMean /= yy.length;
     }
     const yc = Float64Array.from(yy, (v) => v - yMean);
-    const w = new Float64Array(m.cols);
-    const nIter = enetCoordinateDescent(D, yc, P.alpha, P.l1Ratio, P.tol, P.maxIter, w);
+    let w: Float64Array = new Float64Array(m.cols);
+    let nIter: number;
+    if (solver === 'exact' && P.alpha * P.l1Ratio > 0) {
+      const exact = exactEnetSolve(D, yc, P.alpha, P.l1Ratio);
+      w = exact.w;
+      nIter = exact.kinks;
+    } else nIter = enetCoordinateDescent(D, yc, P.alpha, P.l1Ratio, P.tol, P.maxIter, w);
     let b = yMean;
     for (let j = 0; j < m.cols; j++) b -= D.xMean[j]! * w[j]!;
     this.state = { nFeatures: m.cols, coef: new Matrix(1, m.cols, w), intercept: Float64Array.of(b), nIter };
