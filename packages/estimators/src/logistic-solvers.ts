@@ -3,6 +3,7 @@
 // to tens of thousands of features), unpenalised intercept, solved to near machine precision:
 // the optimum is unique, so any accurate solver lands on scikit-learn's lbfgs answer.
 // L1: coordinate descent on a quadratic majoriser with soft thresholding.
+import { columnMeans } from './linalg.js';
 
 function softplus(t: number): number {
   return t > 0 ? t + Math.log1p(Math.exp(-t)) : Math.log1p(Math.exp(t));
@@ -22,6 +23,20 @@ export interface LogisticSolution {
   nIter: number;
 }
 
+/** A row-major design with its column means subtracted, and those means. */
+export interface CentredDesign {
+  X: Float64Array;
+  mean: Float64Array;
+}
+
+/** X minus its column means (one copy), for newtonLogistic fits that share a design (one-vs-rest problems). */
+export function centreColumns(X: Float64Array, n: number, p: number): CentredDesign {
+  const mean = columnMeans(X, n, p);
+  const out = new Float64Array(n * p);
+  for (let i = 0; i < n; i++) for (let j = 0, o = i * p; j < p; j++, o++) out[o] = X[o]! - mean[j]!;
+  return { X: out, mean };
+}
+
 /**
  * Minimise sum_i C * loss_i + 0.5 * ||W||^2 (intercepts unpenalised) with Newton-CG.
  * k = 1: binary loss log(1 + exp(-y z)) with `target` holding +1 / -1.
@@ -29,7 +44,8 @@ export interface LogisticSolution {
  * With an intercept the features are centred first (the same problem: the intercepts absorb
  * the means), and conjugate gradients are preconditioned by the Hessian's diagonal: on raw BOLD
  * values (means in the hundreds, unequal variances) the plain method needs hundreds of CG
- * steps per Newton step and does not converge in maxIter.
+ * steps per Newton step and does not converge in maxIter. `centred` passes that centred copy
+ * when several fits share X (computed here otherwise).
  */
 export function newtonLogistic(
   Xraw: Float64Array,
@@ -41,15 +57,10 @@ export function newtonLogistic(
   fitIntercept: boolean,
   maxIter: number,
   relTol: number,
+  centred: CentredDesign | undefined = fitIntercept ? centreColumns(Xraw, n, p) : undefined,
 ): LogisticSolution {
-  const mean = new Float64Array(p);
-  let X = Xraw;
-  if (fitIntercept) {
-    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) mean[j]! += Xraw[i * p + j]!;
-    for (let j = 0; j < p; j++) mean[j]! /= n;
-    X = new Float64Array(n * p);
-    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) X[i * p + j] = Xraw[i * p + j]! - mean[j]!;
-  }
+  const X = centred ? centred.X : Xraw;
+  const mean = centred ? centred.mean : new Float64Array(p);
   const W = new Float64Array(k * p);
   const b = new Float64Array(k);
   const Z = new Float64Array(n * k);

@@ -7,7 +7,7 @@ import { fitWithRegisteredSolver } from './delegate.js';
 import { Matrix } from '@neurodecode/matrix';
 import { LinearClassifierBase, type LinearClassifierState } from './base.js';
 import { checkClassification } from './labels.js';
-import { coordinateDescentL1Logistic, kernelNewtonLogistic, newtonLogistic } from './logistic-solvers.js';
+import { centreColumns, coordinateDescentL1Logistic, kernelNewtonLogistic, newtonLogistic } from './logistic-solvers.js';
 import { lbfgsLogistic } from './logistic-lbfgs.js';
 import { rowGram } from './linalg.js';
 import type { BatchedKernel, Classifier, FitOptions, LinearModel, Targets } from './types.js';
@@ -126,6 +126,8 @@ export class LogisticRegression
       if (opts?.gram && opts.gram.length !== n * n)
         throw new RangeError(`gram: length ${opts.gram.length} does not match X rows ${n} (expected ${n}x${n})`);
       const kernel = solver === 'newton-cg' && p > n ? (opts?.gram ?? rowGram(m.data, n, p)) : undefined;
+      // One centred copy serves every one-vs-rest problem of the primal Newton solver.
+      const centred = solver === 'newton-cg' && !kernel && P.fitIntercept ? centreColumns(m.data, n, p) : undefined;
       for (let r = 0; r < rows; r++) {
         const positive = rows === 1 ? 1 : r;
         for (let i = 0; i < n; i++) signs[i] = codes[i] === positive ? 1 : -1;
@@ -145,7 +147,7 @@ export class LogisticRegression
           intercept[r] = sol.b;
           nIter = Math.max(nIter, sol.nIter);
         } else if (solver === 'newton-cg') {
-          const sol = newtonLogistic(m.data, n, p, signs, 1, P.C, P.fitIntercept, P.maxIter, relTol);
+          const sol = newtonLogistic(m.data, n, p, signs, 1, P.C, P.fitIntercept, P.maxIter, relTol, centred);
           coef.data.set(sol.W, r * p);
           intercept[r] = sol.b[0]!;
           nIter = Math.max(nIter, sol.nIter);

@@ -39,7 +39,10 @@ export class SubsetSvcSolver {
   private readonly betaAll: Float64Array;
   /** Alpha per row at the last solve (or the guess): the factor's row order on rebuilds. */
   private readonly priority: Float64Array;
-  /** The free rows (ascending) and their signed duals, for the gradient of the bound ones. */
+  /**
+   * Scratch: rows (ascending) and their signed duals for a product with M. Pivoting fills it with
+   * the free rows, the KKT check and decisions() with the support; none keeps it across calls.
+   */
   private readonly freeIds: Int32Array;
   private readonly freeVals: Float64Array;
   private readonly boundIds: Int32Array;

@@ -57,9 +57,7 @@ const REMOVAL_WEIGHT = 0.5;
 
 /** Sort list[0..count) by decreasing priority (ties by index), in place. */
 function sortByPriority(list: Int32Array, count: number, priority: Float64Array): void {
-  const head = Array.from(list.subarray(0, count));
-  head.sort((a, b) => priority[b]! - priority[a]! || a - b);
-  for (let t = 0; t < count; t++) list[t] = head[t]!;
+  list.subarray(0, count).sort((a, b) => priority[b]! - priority[a]! || a - b);
 }
 
 /**
@@ -320,12 +318,6 @@ export class FreeSetFactor {
       if (free[i]) scratch[count++] = i;
     }
     return this.appendAll(scratch, count);
-  }
-
-  /** Remove index i (removeWhere for one index). */
-  remove(i: number): void {
-    const q = this.pos[i]!;
-    this.removeWhere((j) => j === i, q);
   }
 
   /**
