@@ -82,6 +82,46 @@ interface LogisticCVState {
   scores: Float64Array[];
 }
 
+/**
+ * The rows `rows` of every feature-major column of `cols` (n values per column) copied into `out`
+ * (rows.length values per column), and each column's sum over those rows of signs[k] times the
+ * value: labelCorrelations of the copy, summed in the same order, from the same pass.
+ */
+function gatherRows(cols: Float64Array, n: number, q: number, rows: Int32Array, signs: Int8Array, out: Float64Array): Float64Array {
+  const m = rows.length;
+  const correlations = new Float64Array(q);
+  for (let j = 0; j < q; j++) {
+    const from = j * n;
+    const to = j * m;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let k = 0;
+    for (; k + 3 < m; k += 4) {
+      const v0 = cols[from + rows[k]!]!;
+      const v1 = cols[from + rows[k + 1]!]!;
+      const v2 = cols[from + rows[k + 2]!]!;
+      const v3 = cols[from + rows[k + 3]!]!;
+      out[to + k] = v0;
+      out[to + k + 1] = v1;
+      out[to + k + 2] = v2;
+      out[to + k + 3] = v3;
+      s0 += signs[k]! * v0;
+      s1 += signs[k + 1]! * v1;
+      s2 += signs[k + 2]! * v2;
+      s3 += signs[k + 3]! * v3;
+    }
+    for (; k < m; k++) {
+      const v = cols[from + rows[k]!]!;
+      out[to + k] = v;
+      s0 += signs[k]! * v;
+    }
+    correlations[j] = s0 + s1 + (s2 + s3);
+  }
+  return correlations;
+}
+
 /** scikit-learn's LogisticRegressionCV (liblinear): C chosen per class by inner cross-validation over Cs (C_ after fit), then refitted on all rows. */
 export class LogisticRegressionCV
   extends BaseEstimator<LogisticRegressionCVParams>
@@ -150,39 +190,20 @@ export class LogisticRegressionCV
           maxIter: P.maxIter,
         }).coef;
       // The fold's columns (and its gradient scale at w = 0) serve every C of the path.
-      if (subRows !== rows) {
+      if (subRows !== rows || scaleSigns !== signs) {
         const q = A!.nFeatures;
-        if (rows.length === n) sub = A!.cols;
-        else {
-          // Runs of consecutive rows, copied as blocks from every column.
-          const runs: number[] = [];
-          for (let a = 0; a < rows.length; ) {
-            let b = a + 1;
-            while (b < rows.length && rows[b] === rows[b - 1]! + 1) b++;
-            runs.push(rows[a]!, a, b - a);
-            a = b;
-          }
+        if (subRows === rows) correlations = labelCorrelations(sub!, rows.length, q, signs);
+        else if (rows.length === n) {
+          sub = A!.cols;
+          correlations = labelCorrelations(sub, n, q, signs);
+        } else {
           sub = new Float64Array(q * rows.length);
-          const cols = A!.cols;
-          for (let j = 0; j < q; j++) {
-            const from = j * n;
-            const to = j * rows.length;
-            for (let r = 0; r < runs.length; r += 3) {
-              const src = from + runs[r]!;
-              const dst = to + runs[r + 1]!;
-              const len = runs[r + 2]!;
-              for (let k = 0; k < len; k++) sub[dst + k] = cols[src + k]!;
-            }
-          }
+          correlations = gatherRows(A!.cols, n, q, rows, signs, sub);
         }
         subRows = rows;
-        scaleSigns = undefined;
-      }
-      if (scaleSigns !== signs) {
-        correlations = labelCorrelations(sub!, rows.length, A!.nFeatures, signs);
+        scaleSigns = signs;
         subScale = 0;
         for (const g of correlations) subScale = Math.max(subScale, Math.abs(g));
-        scaleSigns = signs;
       }
       // A path that starts at w = 0 knows its gradient there: -C / 2 times the label correlations.
       if (path && !path.valid && warm === undefined) {

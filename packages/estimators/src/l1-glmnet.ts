@@ -103,6 +103,10 @@ export function solveL1Glmnet(
     inner.set(working.subarray(0, nWorking));
     let nInner = nWorking;
     let innerPrevious = Infinity;
+    // The update of one coordinate computes the next coordinate's product with cu in the same
+    // pass (cu is read once): `ahead` holds it for feature `aheadOf` (-1: none).
+    let aheadOf = -1;
+    let ahead = 0;
     for (let pass = 0; pass < MAX_INNER_PASSES; pass++) {
       const innerBound = innerPrevious / n;
       const innerFull = nInner === nWorking;
@@ -113,7 +117,9 @@ export function solveL1Glmnet(
         const wo = slot[j]! * n;
         const h = hess[j]!;
         const t = target[j]!;
-        const g = grad[j]! + dotRange(cu, 0, cols, o, n) + NU * (t - w[j]!);
+        const product = aheadOf === j ? ahead : dotRange(cu, 0, cols, o, n);
+        aheadOf = -1;
+        const g = grad[j]! + product + NU * (t - w[j]!);
         let v: number;
         if (t !== 0) v = Math.abs(t > 0 ? g + 1 : g - 1);
         else if (g + 1 < 0) v = -g - 1;
@@ -134,7 +140,10 @@ export function solveL1Glmnet(
         const z = next - t;
         if (z === 0) continue;
         target[j] = next;
-        for (let i = 0; i < n; i++) cu[i]! += z * weighted[wo + i]!;
+        if (k < nInner) {
+          aheadOf = inner[k]!;
+          ahead = updateAndDot(cu, z, weighted, wo, cols, aheadOf * n, n);
+        } else for (let i = 0; i < n; i++) cu[i]! += z * weighted[wo + i]!;
       }
       if (innerMax <= innerStop) {
         if (innerFull) break;
@@ -280,7 +289,7 @@ export function solveL1Glmnet(
     // settled and the model's minimiser on it comes from one linear solve; if a weight would
     // change sign there (or the system is singular), coordinate descent on the model instead.
     const settled = worstEntering <= INNER_FRACTION * maxViolation && nSupport > 0 && nSupport <= n;
-    if (!(settled && supportNewton(cols, n, curv, grad, w, working, nSupport, target, u))) innerDescent();
+    if (!(settled && supportNewton(cols, n, weighted, grad, w, working, nSupport, target, u))) innerDescent();
     // Line search along target - w: the model's predicted decrease, then halving until Armijo holds.
     let delta = 0;
     for (let a = 0; a < nWorking; a++) {
@@ -375,12 +384,13 @@ function hingeLossChange(
 /**
  * The model's minimiser over the support when every weight there keeps its sign: solve
  * (X_S' diag(curv) X_S) d = -(grad + sign(w)) by Cholesky and set target = w + d and u = X_S d.
- * Returns false (nothing changed) when the system is singular or a weight would change sign.
+ * `weighted` holds curv times the support's columns, in the support's order. Returns false
+ * (nothing changed) when the system is singular or a weight would change sign.
  */
 function supportNewton(
   cols: Float64Array,
   n: number,
-  curv: Float64Array,
+  weighted: Float64Array,
   grad: Float64Array,
   w: Float64Array,
   support: Int32Array,
@@ -388,15 +398,19 @@ function supportNewton(
   target: Float64Array,
   u: Float64Array,
 ): boolean {
-  const weighted = new Float64Array(m * n);
-  for (let a = 0; a < m; a++) {
-    const o = support[a]! * n;
-    for (let i = 0; i < n; i++) weighted[a * n + i] = curv[i]! * cols[o + i]!;
-  }
   const H = new Float64Array(m * m);
   let trace = 0;
   for (let a = 0; a < m; a++) {
-    for (let c = 0; c <= a; c++) {
+    // Two entries of the row per pass over the weighted column (each summed as dotRange sums).
+    let c = 0;
+    for (; c + 1 <= a; c += 2) {
+      const [h0, h1] = dotPair(weighted, a * n, cols, support[c]! * n, support[c + 1]! * n, n);
+      H[a * m + c] = h0;
+      H[c * m + a] = h0;
+      H[a * m + c + 1] = h1;
+      H[(c + 1) * m + a] = h1;
+    }
+    for (; c <= a; c++) {
       const h = dotRange(weighted, a * n, cols, support[c]! * n, n);
       H[a * m + c] = h;
       H[c * m + a] = h;
@@ -426,6 +440,74 @@ function supportNewton(
     for (let i = 0; i < n; i++) u[i]! += da * cols[o + i]!;
   }
   return true;
+}
+
+/**
+ * cu += z * weighted[wo..wo + n), then the dot product of the updated cu with x[xo..xo + n), summed
+ * in dotRange's order (four partial sums) so the result equals dotRange's bit for bit.
+ */
+function updateAndDot(cu: Float64Array, z: number, weighted: Float64Array, wo: number, x: Float64Array, xo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    const c0 = cu[i]! + z * weighted[wo + i]!;
+    const c1 = cu[i + 1]! + z * weighted[wo + i + 1]!;
+    const c2 = cu[i + 2]! + z * weighted[wo + i + 2]!;
+    const c3 = cu[i + 3]! + z * weighted[wo + i + 3]!;
+    cu[i] = c0;
+    cu[i + 1] = c1;
+    cu[i + 2] = c2;
+    cu[i + 3] = c3;
+    s0 += c0 * x[xo + i]!;
+    s1 += c1 * x[xo + i + 1]!;
+    s2 += c2 * x[xo + i + 2]!;
+    s3 += c3 * x[xo + i + 3]!;
+  }
+  for (; i < n; i++) {
+    const c = cu[i]! + z * weighted[wo + i]!;
+    cu[i] = c;
+    s0 += c * x[xo + i]!;
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
+const pair: [number, number] = [0, 0];
+
+/** dotRange(a, ia, b, ib0, n) and dotRange(a, ia, b, ib1, n) in one pass over a (the same sums, bit for bit); the returned pair is reused. */
+function dotPair(a: Float64Array, ia: number, b: Float64Array, ib0: number, ib1: number, n: number): [number, number] {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let t0 = 0;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 0;
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    const a0 = a[ia + k]!;
+    const a1 = a[ia + k + 1]!;
+    const a2 = a[ia + k + 2]!;
+    const a3 = a[ia + k + 3]!;
+    s0 += a0 * b[ib0 + k]!;
+    s1 += a1 * b[ib0 + k + 1]!;
+    s2 += a2 * b[ib0 + k + 2]!;
+    s3 += a3 * b[ib0 + k + 3]!;
+    t0 += a0 * b[ib1 + k]!;
+    t1 += a1 * b[ib1 + k + 1]!;
+    t2 += a2 * b[ib1 + k + 2]!;
+    t3 += a3 * b[ib1 + k + 3]!;
+  }
+  for (; k < n; k++) {
+    s0 += a[ia + k]! * b[ib0 + k]!;
+    t0 += a[ia + k]! * b[ib1 + k]!;
+  }
+  pair[0] = s0 + s1 + (s2 + s3);
+  pair[1] = t0 + t1 + (t2 + t3);
+  return pair;
 }
 
 /** The k-th largest of values[0..count) (k >= 1), by quickselect; reorders values. */
