@@ -85,9 +85,18 @@ interface LogisticCVState {
 /**
  * The rows `rows` of every feature-major column of `cols` (n values per column) copied into `out`
  * (rows.length values per column), and each column's sum over those rows of signs[k] times the
- * value: labelCorrelations of the copy, summed in the same order, from the same pass.
+ * value (labelCorrelations of the copy, summed in the same order), returned, and its Euclidean
+ * norm (into `norms`), from the same pass.
  */
-function gatherRows(cols: Float64Array, n: number, q: number, rows: Int32Array, signs: Int8Array, out: Float64Array): Float64Array {
+function gatherRows(
+  cols: Float64Array,
+  n: number,
+  q: number,
+  rows: Int32Array,
+  signs: Int8Array,
+  out: Float64Array,
+  norms: Float64Array,
+): Float64Array {
   const m = rows.length;
   const correlations = new Float64Array(q);
   for (let j = 0; j < q; j++) {
@@ -97,6 +106,7 @@ function gatherRows(cols: Float64Array, n: number, q: number, rows: Int32Array, 
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
+    let sq = 0;
     let k = 0;
     for (; k + 3 < m; k += 4) {
       const v0 = cols[from + rows[k]!]!;
@@ -111,13 +121,16 @@ function gatherRows(cols: Float64Array, n: number, q: number, rows: Int32Array, 
       s1 += signs[k + 1]! * v1;
       s2 += signs[k + 2]! * v2;
       s3 += signs[k + 3]! * v3;
+      sq += v0 * v0 + v1 * v1 + (v2 * v2 + v3 * v3);
     }
     for (; k < m; k++) {
       const v = cols[from + rows[k]!]!;
       out[to + k] = v;
       s0 += signs[k]! * v;
+      sq += v * v;
     }
     correlations[j] = s0 + s1 + (s2 + s3);
+    norms[j] = Math.sqrt(sq);
   }
   return correlations;
 }
@@ -180,6 +193,8 @@ export class LogisticRegressionCV
     let sub: Float64Array | undefined;
     let subRows: Int32Array | undefined;
     let subScale = 0;
+    // The fold's column norms (from the gather), which let the solver bound gradients.
+    let subNorms: Float64Array | undefined;
     let scaleSigns: Int8Array | undefined;
     let correlations: Float64Array | undefined;
     const fitRows = (rows: Int32Array, signs: Int8Array, C: number, warm?: Float64Array, path?: L1PathGradient) => {
@@ -195,10 +210,12 @@ export class LogisticRegressionCV
         if (subRows === rows) correlations = labelCorrelations(sub!, rows.length, q, signs);
         else if (rows.length === n) {
           sub = A!.cols;
+          subNorms = undefined;
           correlations = labelCorrelations(sub, n, q, signs);
         } else {
           sub = new Float64Array(q * rows.length);
-          correlations = gatherRows(A!.cols, n, q, rows, signs, sub);
+          subNorms = new Float64Array(q);
+          correlations = gatherRows(A!.cols, n, q, rows, signs, sub, subNorms);
         }
         subRows = rows;
         scaleSigns = signs;
@@ -208,9 +225,12 @@ export class LogisticRegressionCV
       // A path that starts at w = 0 knows its gradient there: -C / 2 times the label correlations.
       if (path && !path.valid && warm === undefined) {
         path.gradient = correlations!.map((g) => -0.5 * g);
+        path.radius = undefined;
+        path.reference = undefined;
         path.C = 1;
         path.valid = true;
       }
+      if (path && subNorms) path.columnNorms = subNorms;
       const wOut = warm ? warm.slice() : new Float64Array(A!.nFeatures);
       solveL1Linear(
         sub!,

@@ -14,8 +14,15 @@ export interface GlmnetResult {
   iterations: number;
   /** False when the line search stalled (rounding near the optimum) or the iterations ran out. */
   converged: boolean;
-  /** The loss gradient per feature at the returned weights (every feature's when converged). */
+  /**
+   * The loss gradient per feature at the returned weights (every feature's when converged): the
+   * value, or where `radius` is positive a bound-certified estimate within that distance of it.
+   */
   gradient: Float64Array;
+  /** Per feature: 0 where `gradient` is exact, else the estimate's radius (undefined: all exact). */
+  radius?: Float64Array;
+  /** The per-sample derivatives d1 the estimates stand for: the exact value is d1 . x_j. */
+  reference?: Float64Array;
 }
 
 /** A gradient known from a previous solve at the starting weights (see L1PathGradient). */
@@ -23,6 +30,9 @@ export interface GlmnetStart {
   gradient: Float64Array;
   /** Factor from the stored gradient's C to this solve's (the loss's derivatives scale with C). */
   scale: number;
+  /** As GlmnetResult's radius and reference (before scaling). */
+  radius?: Float64Array;
+  reference?: Float64Array;
 }
 
 /** Armijo's sufficient-decrease fraction, as liblinear. */
@@ -45,6 +55,12 @@ const INNER_FRACTION = 0.1;
  * iterations (liblinear's rule); convergence on the working set is confirmed on every feature.
  * With `start` (the gradient at w, from a previous solve) the first iteration needs no pass over
  * the data; a gradient is also reused while the weights have not moved since it was computed.
+ *
+ * With `norms` (each column's Euclidean norm), a zero weight's gradient need not be computed when
+ * a bound shows its value cannot change a decision: once the gradient of every feature is known
+ * at one point a (an anchor), the gradient at d1 is c g(a) + x_j . r with r = d1 - c a, and
+ * |x_j . r| <= |x_j| |r|. Every decision (violation, entering, shrinking) is taken on the exact
+ * value whenever the bound leaves it open, so the iterates are those of the solve without norms.
  */
 export function solveL1Glmnet(
   cols: Float64Array,
@@ -58,6 +74,7 @@ export function solveL1Glmnet(
   maxIter: number,
   w: Float64Array,
   start?: GlmnetStart,
+  norms?: Float64Array,
 ): GlmnetResult {
   const log = loss === 'log';
   const margin = new Float64Array(n);
@@ -75,10 +92,43 @@ export function solveL1Glmnet(
   const grad = new Float64Array(q);
   const at = new Int32Array(q).fill(-1);
   let moves = 0;
+  // Certified estimates: radius (0 where grad is exact) and the reference whose product with the
+  // column is the exact value (times its scale), for the features whose grad is an estimate.
+  const radius = new Float64Array(norms || start?.radius ? q : 0);
+  const refOf = new Int32Array(radius.length);
+  const refs: { d1: Float64Array; scale: number }[] = [];
+  let nEstimated = 0;
   if (start) {
     for (let j = 0; j < q; j++) grad[j] = start.gradient[j]! * start.scale;
     at.fill(0);
+    const r0 = start.radius;
+    if (r0 && start.reference) {
+      refs.push({ d1: start.reference, scale: start.scale });
+      for (let j = 0; j < q; j++)
+        if (r0[j]! > 0) {
+          radius[j] = r0[j]! * start.scale;
+          nEstimated++;
+        }
+    }
   }
+  /** The exact gradient of a feature that holds an estimate (the value the solve without bounds has). */
+  const resolve = (j: number): number => {
+    const ref = refs[refOf[j]!]!;
+    const g = dotRange(ref.d1, 0, cols, j * n, n) * ref.scale;
+    grad[j] = g;
+    radius[j] = 0;
+    nEstimated--;
+    return g;
+  };
+  // Anchors: points (d1) where every feature's gradient is known exactly, at most two; the
+  // current d1's projection onto them (coefficients, the residual's bound factor) per move.
+  const anchorD1: Float64Array[] = [];
+  const anchorG: Float64Array[] = [];
+  let anchorMoved = false;
+  const coef = new Float64Array(2);
+  let residual = -1;
+  let projectedAt = -1;
+  let projectionRef = -1;
   const hess = new Float64Array(q);
   const slot = new Int32Array(q);
   const target = new Float64Array(q);
@@ -86,7 +136,8 @@ export function solveL1Glmnet(
   const u = new Float64Array(n);
   const cu = new Float64Array(n);
   const E = new Float64Array(log ? n : 0);
-  const active = Int32Array.from({ length: q }, (_, j) => j);
+  const active = new Int32Array(q);
+  for (let j = 0; j < q; j++) active[j] = j;
   let nActive = q;
   const working = new Int32Array(q);
   const inner = new Int32Array(q);
@@ -160,7 +211,54 @@ export function solveL1Glmnet(
       if (dj !== 0) for (let i = 0, o = j * n; i < n; i++) u[i]! += dj * cols[o + i]!;
     }
   };
-  const result = (converged: boolean, iterations: number): GlmnetResult => ({ iterations, converged, gradient: grad });
+  const bounded = radius.length > 0;
+  // The violators whose violation is only bounded (lower bound in `violation`, upper here).
+  const uncertainAt = new Int32Array(bounded ? q : 0);
+  const uncertainHi = new Float64Array(bounded ? q : 0);
+  /** Projects the current d1 onto the anchors: sets coef, residual (the bound factor) and a new reference. */
+  const project = (): void => {
+    const K = anchorD1.length;
+    const a0 = anchorD1[0]!;
+    const a1 = anchorD1[K - 1]!;
+    const g00 = dotRange(a0, 0, a0, 0, n);
+    const b0 = dotRange(a0, 0, d1, 0, n);
+    coef[0] = b0 / g00;
+    coef[1] = 0;
+    if (K === 2) {
+      const g01 = dotRange(a0, 0, a1, 0, n);
+      const g11 = dotRange(a1, 0, a1, 0, n);
+      const b1 = dotRange(a1, 0, d1, 0, n);
+      const det = g00 * g11 - g01 * g01;
+      if (det > 1e-9 * g00 * g11) {
+        coef[0] = (g11 * b0 - g01 * b1) / det;
+        coef[1] = (g00 * b1 - g01 * b0) / det;
+      } else {
+        coef[0] = 0;
+        coef[1] = b1 / g11;
+      }
+    }
+    // The residual is formed from the coefficients used, so the identity holds whatever their
+    // accuracy; the slack covers the rounding of the products and of this sum.
+    let rr = 0;
+    let dd = 0;
+    for (let i = 0; i < n; i++) {
+      const r = d1[i]! - coef[0]! * a0[i]! - coef[1]! * a1[i]!;
+      rr += r * r;
+      dd += d1[i]! * d1[i]!;
+    }
+    const size = Math.sqrt(dd) + Math.abs(coef[0]!) * Math.sqrt(g00) + Math.abs(coef[1]!) * Math.sqrt(dotRange(a1, 0, a1, 0, n));
+    residual = (Math.sqrt(rr) + 1e-11 * size) * (1 + 1e-11);
+    refs.push({ d1: d1.slice(), scale: 1 });
+    projectionRef = refs.length - 1;
+  };
+  const result = (converged: boolean, iterations: number): GlmnetResult => {
+    if (!converged || nEstimated === 0) return { iterations, converged, gradient: grad };
+    // Estimates kept from the start refer to the previous solve's point: made exact here, so the
+    // returned ones all refer to this point.
+    for (let j = 0; j < q; j++) if (radius[j]! > 0 && refOf[j] !== projectionRef) resolve(j);
+    if (nEstimated === 0) return { iterations, converged, gradient: grad };
+    return { iterations, converged, gradient: grad, radius, reference: refs[projectionRef]!.d1 };
+  };
   let previousMax = Infinity;
   let polished = false;
   let iter = 0;
@@ -187,15 +285,68 @@ export function solveL1Glmnet(
     maxViolation = 0;
     nWorking = 0;
     let nViolators = 0;
-    let supportMax = 0;
+    let nUncertain = 0;
+    const certify = norms !== undefined && anchorD1.length > 0;
+    if (certify && projectedAt !== moves) {
+      project();
+      projectedAt = moves;
+    }
+    const G0 = certify ? anchorG[0]! : grad;
+    const G1 = certify ? anchorG[anchorG.length - 1]! : grad;
+    const c0 = coef[0]!;
+    const c1 = coef[1]!;
     for (let k = 0; k < nActive; ) {
       const j = active[k]!;
       const wj = w[j]!;
       let g = grad[j]!;
+      let r = 0;
       if (at[j] !== moves) {
-        g = dotRange(d1, 0, cols, j * n, n);
-        grad[j] = g;
         at[j] = moves;
+        if (bounded && radius[j]! > 0) {
+          radius[j] = 0;
+          nEstimated--;
+        }
+        if (certify && wj === 0) {
+          // A zero weight whose bound keeps it inside [-1, 1] keeps the estimate.
+          const e = c0 * G0[j]! + c1 * G1[j]!;
+          const rho = norms[j]! * residual + 1e-12;
+          if (Math.abs(e) + rho <= 1) {
+            g = e;
+            r = rho;
+            radius[j] = rho;
+            refOf[j] = projectionRef;
+            nEstimated++;
+          }
+        }
+        if (r === 0) g = dotRange(d1, 0, cols, j * n, n);
+        grad[j] = g;
+      } else if (bounded) {
+        r = radius[j]!;
+        if (r > 0 && wj !== 0) {
+          g = resolve(j);
+          r = 0;
+        }
+      }
+      if (r > 0) {
+        const hi = Math.abs(g) + r;
+        if (hi <= 1) {
+          // Not a violator: shrunk when the bound shows the value would be, else kept active
+          // (the next move computes it).
+          if (hi < 1 - bound) {
+            active[k] = active[--nActive]!;
+            active[nActive] = j;
+            continue;
+          }
+        } else {
+          // Possibly a violator, with violation in [max(lo - 1, 0), hi - 1]: settled below
+          // wherever it could matter.
+          uncertainAt[nUncertain] = nViolators;
+          uncertainHi[nUncertain++] = hi - 1;
+          violators[nViolators] = j;
+          violation[nViolators++] = Math.max(Math.abs(g) - r - 1, 0);
+        }
+        k++;
+        continue;
       }
       let v: number;
       if (wj !== 0) v = Math.abs(wj > 0 ? g + 1 : g - 1);
@@ -207,14 +358,62 @@ export function solveL1Glmnet(
         continue;
       } else v = 0;
       if (v > maxViolation) maxViolation = v;
-      if (wj !== 0) {
-        working[nWorking++] = j;
-        if (v > supportMax) supportMax = v;
-      } else if (v > 0) {
+      if (wj !== 0) working[nWorking++] = j;
+      else if (v > 0) {
         violators[nViolators] = j;
         violation[nViolators++] = v;
       }
       k++;
+    }
+    if (nUncertain > 0) {
+      // The exact violation wherever it could be the largest, then wherever it could enter the
+      // working set (all of them when every violator enters, or when polishing filters them).
+      let dropped = 0;
+      const settle = (u: number): void => {
+        const a = uncertainAt[u]!;
+        if (a < 0) return;
+        const g = resolve(violators[a]!);
+        const v = Math.max(Math.abs(g) - 1, 0);
+        violation[a] = v;
+        if (v > maxViolation) maxViolation = v;
+        // Not a violator after all: dropped from the list (it stays active).
+        if (v === 0) {
+          violators[a] = -1;
+          dropped++;
+        }
+        uncertainAt[u] = -1;
+      };
+      for (let u = 0; u < nUncertain; u++) if (uncertainHi[u]! > maxViolation) settle(u);
+      let low = 0;
+      if (maxViolation > stopAt && nViolators > MAX_ENTERING) {
+        scratch.set(violation.subarray(0, nViolators));
+        low = kthLargest(scratch, nViolators, MAX_ENTERING);
+      }
+      // With fewer than MAX_ENTERING certain violators (low = 0), or polishing, every one counts.
+      for (let u = 0; u < nUncertain; u++) if (low === 0 || uncertainHi[u]! >= low) settle(u);
+      if (dropped > 0) {
+        let kept = 0;
+        for (let a = 0; a < nViolators; a++)
+          if (violators[a]! >= 0) {
+            violators[kept] = violators[a]!;
+            violation[kept++] = violation[a]!;
+          }
+        nViolators = kept;
+      }
+    }
+    // An anchor: the first point (after the first move, or the start when it is known exactly)
+    // where at most a quarter of the gradients are missing, completed.
+    if (norms && !anchorMoved) {
+      let missing = 0;
+      for (let j = 0; j < q; j++) if (at[j] !== moves || (bounded && radius[j]! > 0)) missing++;
+      if (moves > 0 ? 4 * missing <= q : missing === 0 && anchorD1.length === 0) {
+        const G = new Float64Array(q);
+        for (let j = 0; j < q; j++) G[j] = at[j] === moves && !(bounded && radius[j]! > 0) ? grad[j]! : dotRange(d1, 0, cols, j * n, n);
+        anchorD1.push(d1.slice());
+        anchorG.push(G);
+        if (moves > 0) anchorMoved = true;
+        projectedAt = -1;
+      }
     }
     const nSupport = nWorking;
     // Polishing (every violation within the test): only zero weights beyond the polish's target
@@ -247,8 +446,20 @@ export function solveL1Glmnet(
       const now = maxViolation / n;
       for (let k = 0; k < nActive; ) {
         const j = active[k]!;
+        if (w[j] !== 0) {
+          k++;
+          continue;
+        }
         const g = grad[j]!;
-        if (w[j] === 0 && g + 1 > now && g - 1 < -now) {
+        if (bounded && radius[j]! > 0) {
+          // An estimate: shrunk when the bound shows it, else kept.
+          if (Math.abs(g) + radius[j]! < 1 - now) {
+            active[k] = active[--nActive]!;
+            active[nActive] = j;
+          } else k++;
+          continue;
+        }
+        if (g + 1 > now && g - 1 < -now) {
           active[k] = active[--nActive]!;
           active[nActive] = j;
         } else k++;

@@ -58,6 +58,16 @@ export interface L1PathGradient {
   gradient: Float64Array;
   C: number;
   valid: boolean;
+  /**
+   * Each column's Euclidean norm over the same rows. Given, a solve bounds the gradients of zero
+   * weights instead of computing them where the bound decides every test (the weights are the
+   * same), and `gradient` may then hold such estimates: see radius.
+   */
+  columnNorms?: Float64Array;
+  /** Per feature: 0 where gradient is exact, else the radius of the estimate it holds (undefined: all exact). */
+  radius?: Float64Array;
+  /** The per-sample derivatives the estimates stand for: the exact gradient is reference . x_j times C / path.C. */
+  reference?: Float64Array;
 }
 
 /**
@@ -70,7 +80,22 @@ export function featureMajor(X: Matrix, bias: number): { cols: Float64Array; nFe
   const q = bias !== 0 ? p + 1 : p;
   const cols = new Float64Array(q * n);
   const d = X.data;
-  for (let i = 0; i < n; i++) {
+  // Eight rows at a time, so each column receives eight consecutive values per visit.
+  let i = 0;
+  for (; i + 7 < n; i += 8) {
+    const o = i * p;
+    for (let j = 0, t = i; j < p; j++, t += n) {
+      cols[t] = d[o + j]!;
+      cols[t + 1] = d[o + p + j]!;
+      cols[t + 2] = d[o + 2 * p + j]!;
+      cols[t + 3] = d[o + 3 * p + j]!;
+      cols[t + 4] = d[o + 4 * p + j]!;
+      cols[t + 5] = d[o + 5 * p + j]!;
+      cols[t + 6] = d[o + 6 * p + j]!;
+      cols[t + 7] = d[o + 7 * p + j]!;
+    }
+  }
+  for (; i < n; i++) {
     const off = i * p;
     for (let j = 0; j < p; j++) cols[j * n + i] = d[off + j]!;
   }
@@ -177,12 +202,17 @@ export function solveL1Linear(
   }
   // The gradient at w for the previous C, scaled to this one (the loss's derivatives scale with C).
   const begin: GlmnetStart | undefined =
-    path && opts.warmStart && path.valid && path.gradient.length === q ? { gradient: path.gradient, scale: C / path.C } : undefined;
-  const result = solveL1Glmnet(cols, n, q, signs, loss, C, s, opts.tol * start * NEWTON_TOL_FRACTION, opts.maxIter, w, begin);
+    path && opts.warmStart && path.valid && path.gradient.length === q
+      ? { gradient: path.gradient, scale: C / path.C, radius: path.radius, reference: path.reference }
+      : undefined;
+  const norms = path?.columnNorms?.length === q ? path.columnNorms : undefined;
+  const result = solveL1Glmnet(cols, n, q, signs, loss, C, s, opts.tol * start * NEWTON_TOL_FRACTION, opts.maxIter, w, begin, norms);
   if (path) {
     path.valid = result.converged;
     if (result.converged) {
       path.gradient = result.gradient;
+      path.radius = result.radius;
+      path.reference = result.reference;
       path.C = C;
     }
   }

@@ -192,3 +192,47 @@ test('solveL1Linear: a path gradient seeded at w = 0 and carried along a C grid 
     }
   }
 });
+
+test('solveL1Linear: with column norms the path certifies zero weights by a bound; weights are those without, gradients within their radius', () => {
+  const { X, signs, labels } = wide(60, 900, 13);
+  const { cols, nFeatures: q } = featureMajor(X, 1);
+  const n = X.rows;
+  const minC = l1MinC(X, labels, { loss: 'log' });
+  const scale = zeroGradientMax(cols, n, q, signs);
+  const norms = new Float64Array(q);
+  for (let j = 0; j < q; j++) {
+    let sq = 0;
+    for (let i = 0; i < n; i++) sq += cols[j * n + i]! ** 2;
+    norms[j] = Math.sqrt(sq);
+  }
+  const seed = () => labelCorrelations(cols, n, q, signs).map((g) => -0.5 * g);
+  const plain: L1PathGradient = { gradient: seed(), C: 1, valid: true };
+  const bounded: L1PathGradient = { gradient: seed(), C: 1, valid: true, columnNorms: norms };
+  const wPlain = new Float64Array(q);
+  const wBounded = new Float64Array(q);
+  let estimated = 0;
+  for (const f of [2, 20, 200, 2000]) {
+    const C = f * minC;
+    const opts = { C, bias: 1, tol: 1e-8, maxIter: 1000, warmStart: true, zeroGradientMax: scale };
+    solveL1Linear(cols, n, q, signs, 'log', { ...opts, path: plain }, wPlain);
+    solveL1Linear(cols, n, q, signs, 'log', { ...opts, path: bounded }, wBounded);
+    let big = 1;
+    for (const v of wPlain) big = Math.max(big, Math.abs(v));
+    for (let j = 0; j < q; j++) assert.ok(Math.abs(wPlain[j]! - wBounded[j]!) <= 1e-9 * big, `C ${f} x min: w[${j}] ${wPlain[j]} vs ${wBounded[j]}`);
+    assert.ok(bounded.valid && bounded.C === C);
+    // every estimate lies within its radius of the gradient computed plainly; the rest are exact
+    const g = lossGradient(cols, n, q, signs, C, wBounded);
+    let top = 0;
+    for (const v of g) top = Math.max(top, Math.abs(v));
+    for (let j = 0; j < q; j++) {
+      const r = bounded.radius?.[j] ?? 0;
+      if (r > 0) {
+        estimated++;
+        assert.equal(wBounded[j], 0, `C ${f} x min: only zero weights are estimated`);
+        assert.ok(Math.abs(bounded.gradient[j]! - g[j]!) <= r + 1e-9 * top, `C ${f} x min: estimate ${j} off by more than its radius`);
+        assert.ok(Math.abs(bounded.gradient[j]!) + r <= 1, `C ${f} x min: an estimate certifies |g| <= 1`);
+      } else assert.ok(Math.abs(bounded.gradient[j]! - g[j]!) <= 1e-9 * top, `C ${f} x min: gradient[${j}]`);
+    }
+  }
+  assert.ok(estimated > q, `the bound certified zero weights without their pass (${estimated} estimates)`);
+});
