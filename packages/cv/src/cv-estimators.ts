@@ -469,27 +469,37 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
     const folds = splitter.split(m.rows, t);
     const mse = new Float64Array(alphas.length);
     const p = m.cols;
+    // The folds' designs one after another on one buffer (the exact solver's).
+    const scratch = solver === 'exact' ? new Float64Array(Math.max(0, ...folds.map((f) => f.train.length)) * p) : undefined;
     for (const f of folds) {
       // The replay builds the fold's design as scikit-learn does (its rounding); the exact solver gathers it.
-      const D = solver === 'exact' ? cdDesignRows(full, f.train, P.fitIntercept) : cdDesign(m.selectRows(f.train), P.fitIntercept);
+      const D = solver === 'exact' ? cdDesignRows(full, f.train, P.fitIntercept, scratch) : cdDesign(m.selectRows(f.train), P.fitIntercept);
       const { mean: yMean, c: ytrc } = centre(Float64Array.from(f.train, (i) => t[i]!));
-      const nz: number[] = [];
+      // The held-out rows by feature (each feature's values contiguous), so a score reads only
+      // the columns of the nonzero weights.
+      const nt = f.test.length;
+      const held = new Float64Array(p * nt);
+      for (let j0 = 0; j0 < p; j0 += 64) {
+        // Transposed 64 features at a time, so the writes stay within a few cache lines each.
+        const j1 = Math.min(p, j0 + 64);
+        f.test.forEach((r, k) => {
+          for (let j = j0; j < j1; j++) held[j * nt + k] = m.data[r * p + j]!;
+        });
+      }
+      const pred = new Float64Array(nt);
       /** Held-out squared error of weights w (over its nonzeros), divided by the fold count. */
       const score = (w: Float64Array) => {
-        nz.length = 0;
         let b = yMean;
+        for (let j = 0; j < p; j++) if (w[j] !== 0) b -= D.xMean[j]! * w[j]!;
+        pred.fill(b);
         for (let j = 0; j < p; j++) {
-          if (w[j] === 0) continue;
-          nz.push(j);
-          b -= D.xMean[j]! * w[j]!;
+          const c = w[j]!;
+          if (c === 0) continue;
+          for (let k = 0, o = j * nt; k < nt; k++) pred[k]! += c * held[o + k]!;
         }
         let err = 0;
-        for (const r of f.test) {
-          let v = b;
-          for (const j of nz) v += m.data[r * p + j]! * w[j]!;
-          err += (v - t[r]!) ** 2;
-        }
-        return err / f.test.length / folds.length;
+        for (let k = 0; k < nt; k++) err += (pred[k]! - t[f.test[k]!]!) ** 2;
+        return err / nt / folds.length;
       };
       if (solver === 'exact') {
         const foldMse = new Float64Array(distinct.length);

@@ -1,5 +1,5 @@
 // Univariate feature screening: ANOVA F scores and SelectPercentile.
-import { Matrix } from '@neurodecode/matrix';
+import type { Matrix } from '@neurodecode/matrix';
 import { BaseEstimator } from './base.js';
 import { checkClassification, checkLength, checkMatrix, checkRegression } from './labels.js';
 import { fSurvival } from './stats.js';
@@ -116,22 +116,50 @@ export function fRegression(X: Matrix, y: Targets): FScores {
   let yMean = 0;
   for (let i = 0; i < n; i++) yMean += t[i]!;
   yMean /= n;
-  const xMean = new Float64Array(p);
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) xMean[j]! += m.data[i * p + j]!;
-  for (let j = 0; j < p; j++) xMean[j]! /= n;
+  // One pass over X: sums of the values shifted by the first row's (exact zeros for a constant
+  // column, no cancellation from a large mean), of their squares, and of their products with the
+  // centred target (the shift drops out of the products, as the centred target sums to zero).
+  const shift = m.data.subarray(0, p);
+  const sum = new Float64Array(p);
   const cross = new Float64Array(p);
   const xSq = new Float64Array(p);
+  const dys = Float64Array.from({ length: n }, (_, i) => t[i]! - yMean);
   let ySq = 0;
-  for (let i = 0; i < n; i++) {
-    const dy = t[i]! - yMean;
-    ySq += dy * dy;
+  for (let i = 0; i < n; i++) ySq += dys[i]! * dys[i]!;
+  const d = m.data;
+  let i = 0;
+  // Four rows per pass over the sums (a quarter of their loads and stores), then one at a time.
+  for (; i + 3 < n; i += 4) {
+    const y0 = dys[i]!;
+    const y1 = dys[i + 1]!;
+    const y2 = dys[i + 2]!;
+    const y3 = dys[i + 3]!;
+    const o0 = i * p;
+    const o1 = o0 + p;
+    const o2 = o1 + p;
+    const o3 = o2 + p;
+    for (let j = 0; j < p; j++) {
+      const c = shift[j]!;
+      const a0 = d[o0 + j]! - c;
+      const a1 = d[o1 + j]! - c;
+      const a2 = d[o2 + j]! - c;
+      const a3 = d[o3 + j]! - c;
+      sum[j]! += a0 + a1 + (a2 + a3);
+      cross[j]! += a0 * y0 + a1 * y1 + (a2 * y2 + a3 * y3);
+      xSq[j]! += a0 * a0 + a1 * a1 + (a2 * a2 + a3 * a3);
+    }
+  }
+  for (; i < n; i++) {
+    const dy = dys[i]!;
     const off = i * p;
     for (let j = 0; j < p; j++) {
-      const dx = m.data[off + j]! - xMean[j]!;
+      const dx = d[off + j]! - shift[j]!;
+      sum[j]! += dx;
       cross[j]! += dx * dy;
       xSq[j]! += dx * dx;
     }
   }
+  for (let j = 0; j < p; j++) xSq[j] = Math.max(0, xSq[j]! - (sum[j]! * sum[j]!) / n);
   const dof = n - 2;
   const F = new Float64Array(p);
   const pv = new Float64Array(p);

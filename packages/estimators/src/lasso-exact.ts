@@ -17,19 +17,36 @@ const CHECK_EVERY = 4;
 /** A candidate joins a step's working set when, along the step's first direction, it would reach the penalty within this many step lengths. */
 const HORIZON = 2;
 
-/** out += sign * sum_k coef[k] X_(idx[k]) over the first m entries (four columns per pass over out). */
+/**
+ * out += sign * sum_k coef[k] X_(idx[k]) over the first m entries, eight columns per pass over out
+ * (fewer loads and stores of out per multiply-add than four: about 1.3 times the throughput).
+ */
 function addColumns(out: Float64Array, cols: Float64Array, n: number, idx: Int32Array, coef: Float64Array, m: number, sign: number): void {
   let k = 0;
-  for (; k + 3 < m; k += 4) {
+  for (; k + 7 < m; k += 8) {
     const c0 = sign * coef[k]!;
     const c1 = sign * coef[k + 1]!;
     const c2 = sign * coef[k + 2]!;
     const c3 = sign * coef[k + 3]!;
+    const c4 = sign * coef[k + 4]!;
+    const c5 = sign * coef[k + 5]!;
+    const c6 = sign * coef[k + 6]!;
+    const c7 = sign * coef[k + 7]!;
     const o0 = idx[k]! * n;
     const o1 = idx[k + 1]! * n;
     const o2 = idx[k + 2]! * n;
     const o3 = idx[k + 3]! * n;
-    for (let i = 0; i < n; i++) out[i]! += c0 * cols[o0 + i]! + c1 * cols[o1 + i]! + c2 * cols[o2 + i]! + c3 * cols[o3 + i]!;
+    const o4 = idx[k + 4]! * n;
+    const o5 = idx[k + 5]! * n;
+    const o6 = idx[k + 6]! * n;
+    const o7 = idx[k + 7]! * n;
+    for (let i = 0; i < n; i++)
+      out[i]! +=
+        c0 * cols[o0 + i]! +
+        c1 * cols[o1 + i]! +
+        c2 * cols[o2 + i]! +
+        c3 * cols[o3 + i]! +
+        (c4 * cols[o4 + i]! + c5 * cols[o5 + i]! + c6 * cols[o6 + i]! + c7 * cols[o7 + i]!);
   }
   for (; k < m; k++) {
     const c = sign * coef[k]!;
@@ -38,31 +55,60 @@ function addColumns(out: Float64Array, cols: Float64Array, n: number, idx: Int32
   }
 }
 
-/** out[k] = X_(idx[k])^T v for the first m entries (four columns per pass over v). */
-function dotColumns(out: Float64Array, cols: Float64Array, n: number, idx: Int32Array, m: number, v: Float64Array, vOff: number): void {
+/**
+ * out[k] = X_(idx[k])^T v[vOff .. vOff + n) for the first m entries of idx (all of cols' columns
+ * in order when idx is null): eight columns per pass over v, each sum in row order, the rest one at
+ * a time. The eight sums share the loads of v; with four the loop ran at about three quarters of
+ * this speed.
+ */
+function dotColumns(
+  out: Float64Array,
+  cols: Float64Array,
+  n: number,
+  idx: Int32Array | null,
+  m: number,
+  v: Float64Array,
+  vOff: number,
+): void {
   let k = 0;
-  for (; k + 3 < m; k += 4) {
-    const o0 = idx[k]! * n;
-    const o1 = idx[k + 1]! * n;
-    const o2 = idx[k + 2]! * n;
-    const o3 = idx[k + 3]! * n;
+  for (; k + 7 < m; k += 8) {
+    const o0 = idx ? idx[k]! * n : k * n;
+    const o1 = idx ? idx[k + 1]! * n : o0 + n;
+    const o2 = idx ? idx[k + 2]! * n : o1 + n;
+    const o3 = idx ? idx[k + 3]! * n : o2 + n;
+    const o4 = idx ? idx[k + 4]! * n : o3 + n;
+    const o5 = idx ? idx[k + 5]! * n : o4 + n;
+    const o6 = idx ? idx[k + 6]! * n : o5 + n;
+    const o7 = idx ? idx[k + 7]! * n : o6 + n;
     let s0 = 0;
     let s1 = 0;
     let s2 = 0;
     let s3 = 0;
+    let s4 = 0;
+    let s5 = 0;
+    let s6 = 0;
+    let s7 = 0;
     for (let i = 0; i < n; i++) {
       const x = v[vOff + i]!;
       s0 += x * cols[o0 + i]!;
       s1 += x * cols[o1 + i]!;
       s2 += x * cols[o2 + i]!;
       s3 += x * cols[o3 + i]!;
+      s4 += x * cols[o4 + i]!;
+      s5 += x * cols[o5 + i]!;
+      s6 += x * cols[o6 + i]!;
+      s7 += x * cols[o7 + i]!;
     }
     out[k] = s0;
     out[k + 1] = s1;
     out[k + 2] = s2;
     out[k + 3] = s3;
+    out[k + 4] = s4;
+    out[k + 5] = s5;
+    out[k + 6] = s6;
+    out[k + 7] = s7;
   }
-  for (; k < m; k++) out[k] = dotRange(cols, idx[k]! * n, v, vOff, n);
+  for (; k < m; k++) out[k] = dotRange(cols, idx ? idx[k]! * n : k * n, v, vOff, n);
 }
 
 /** Counters of an exact path's work, for benchmarks and tests. */
@@ -130,6 +176,10 @@ export class ExactEnetPath {
   private d: Float64Array;
   private readonly u: Float64Array;
   private z: Float64Array;
+  /** Scratch of a step's start: the candidates whose correlation is recomputed, their pool positions, and the values. */
+  private readonly staleIdx: Int32Array;
+  private readonly staleAt: Int32Array;
+  private readonly staleC: Float64Array;
 
   /** A path on design D and centred targets yc, starting from w = 0. */
   constructor(D: CdDesign, yc: Float64Array) {
@@ -149,6 +199,9 @@ export class ExactEnetPath {
     this.d = new Float64Array(this.cap);
     this.z = new Float64Array(this.cap);
     this.u = new Float64Array(n);
+    this.staleIdx = new Int32Array(p);
+    this.staleAt = new Int32Array(p);
+    this.staleC = new Float64Array(p);
     const wcap = Math.min(p, 64);
     this.wIdx = new Int32Array(wcap);
     this.wCol = new Float64Array(wcap * n);
@@ -176,28 +229,7 @@ export class ExactEnetPath {
   /** Every feature's correlation with the residual (one pass over X). */
   private checkAll(): void {
     const { n, p, cols } = this.D;
-    const { corr, R } = this;
-    let j = 0;
-    for (; j + 3 < p; j += 4) {
-      // Four features per pass over R.
-      const o = j * n;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let i = 0; i < n; i++) {
-        const r = R[i]!;
-        s0 += r * cols[o + i]!;
-        s1 += r * cols[o + n + i]!;
-        s2 += r * cols[o + 2 * n + i]!;
-        s3 += r * cols[o + 3 * n + i]!;
-      }
-      corr[j] = s0;
-      corr[j + 1] = s1;
-      corr[j + 2] = s2;
-      corr[j + 3] = s3;
-    }
-    for (; j < p; j++) corr[j] = dotRange(cols, j * n, R, 0, n);
+    dotColumns(this.corr, cols, n, null, p, this.R, 0);
     this.stats.checks++;
   }
 
@@ -253,7 +285,7 @@ export class ExactEnetPath {
       const e = Math.min(i + checkEvery, alphas.length) - 1;
       const start = this.snapshot();
       const lamStart = this.lam;
-      const forced = new Set<number>();
+      const forced = new Uint8Array(p);
       const residuals: Float64Array[] = [];
       const supports: Int32Array[] = [];
       const values: Float64Array[] = [];
@@ -273,7 +305,10 @@ export class ExactEnetPath {
           checked[b - i] = done;
           residuals[b - i] = this.R.slice();
           supports[b - i] = this.active.slice(0, this.m);
-          values[b - i] = Float64Array.from(supports[b - i]!, (j) => this.w[j]!);
+          const sb = supports[b - i]!;
+          const vb = new Float64Array(sb.length);
+          for (let k = 0; k < sb.length; k++) vb[k] = this.w[sb[k]!]!;
+          values[b - i] = vb;
         }
         if (!started) {
           if (++blockRedos > 50)
@@ -289,7 +324,7 @@ export class ExactEnetPath {
         const limitE = limitOf(l1s[e]!);
         for (let j = 0; j < p; j++) {
           if (this.pos[j]! >= 0 || norms[j] === 0 || Math.abs(this.corr[j]!) <= limitE) continue;
-          forced.add(j);
+          forced[j] = 1;
           missed++;
         }
         // The alphas between the checks: correlations off the candidates, certified or computed.
@@ -310,7 +345,7 @@ export class ExactEnetPath {
             if (line + this.colNorm[j]! * dist < l1s[b]!) continue;
             this.stats.certified++;
             if (Math.abs(dotRange(cols, j * n, Rb, 0, n)) > limit) {
-              forced.add(j);
+              forced[j] = 1;
               missed++;
             }
           }
@@ -347,7 +382,7 @@ export class ExactEnetPath {
    * Returns the features checked (their correlations at l1 are within the penalty), or undefined
    * when the step's start turned out not to be optimal (the block is then solved again).
    */
-  private segment(l1: number, forced: Set<number>, lastC: Float64Array, lastLam: Float64Array): Int32Array | undefined {
+  private segment(l1: number, forced: Uint8Array, lastC: Float64Array, lastLam: Float64Array): Int32Array | undefined {
     const { n, p, cols, norms } = this.D;
     const before = this.snapshot(false);
     const limit = l1 * (1 + KKT_SLACK);
@@ -355,17 +390,28 @@ export class ExactEnetPath {
     const poolC: number[] = [];
     const inPool = new Uint8Array(p);
     const checkList: number[] = [];
+    const { staleIdx, staleAt, staleC } = this;
+    let stale = 0;
     for (let j = 0; j < p; j++) {
       if (norms[j] === 0) continue;
       if (this.pos[j]! >= 0) {
         checkList.push(j);
         continue;
       }
-      if (Math.abs(lastC[j]!) < l1 && !forced.has(j)) continue;
-      pool.push(j);
+      if (Math.abs(lastC[j]!) < l1 && !forced[j]) continue;
+      if (lastLam[j] !== this.lam) {
+        staleIdx[stale] = j;
+        staleAt[stale++] = pool.length;
+      }
       inPool[j] = 1;
       checkList.push(j);
-      poolC.push(lastLam[j] === this.lam ? lastC[j]! : dotRange(cols, j * n, this.R, 0, n));
+      poolC.push(lastC[j]!);
+      pool.push(j);
+    }
+    // The candidates whose last correlation is from another penalty: computed now, in one batch.
+    if (stale > 0) {
+      dotColumns(staleC, cols, n, staleIdx, stale, this.R, 0);
+      for (let s = 0; s < stale; s++) poolC[staleAt[s]!] = staleC[s]!;
     }
     if (!this.startStep(pool, poolC, forced, l1)) return undefined;
     this.follow(l1);
@@ -405,7 +451,7 @@ export class ExactEnetPath {
         fixed = this.addActive(j, Math.sign(c)) && this.follow(l1, j, Math.abs(c));
       }
       for (const j of missed) {
-        forced.add(j);
+        forced[j] = 1;
         if (!inPool[j]) {
           inPool[j] = 1;
           pool.push(j);
@@ -479,7 +525,7 @@ export class ExactEnetPath {
    * The working set for one step down to l1: candidates whose correlation, moving along the current
    * direction, would reach the penalty within KAPPA times the step, and every feature in forced.
    */
-  private selectWorking(pool: readonly number[], poolC: readonly number[], forced: ReadonlySet<number>, l1: number): void {
+  private selectWorking(pool: readonly number[], poolC: readonly number[], forced: Uint8Array, l1: number): void {
     const { n, cols } = this.D;
     const { u, lam } = this;
     this.direction();
@@ -502,7 +548,7 @@ export class ExactEnetPath {
       let t = Infinity;
       if (a < 1) t = (lam - c) / (1 - a);
       if (a > -1) t = Math.min(t, (lam + c) / (1 + a));
-      if (t <= horizon || forced.has(j)) this.pushWorking(j, c);
+      if (t <= horizon || forced[j]) this.pushWorking(j, c);
     }
   }
 
@@ -512,14 +558,14 @@ export class ExactEnetPath {
    * for fewer features) enters by lowering its own penalty to the current one. False if that
    * fails; the feature is then in forced.
    */
-  private startStep(pool: readonly number[], poolC: readonly number[], forced: Set<number>, l1: number): boolean {
+  private startStep(pool: readonly number[], poolC: readonly number[], forced: Uint8Array, l1: number): boolean {
     this.selectWorking(pool, poolC, forced, l1);
     const limit = this.lam * (1 + KKT_SLACK);
     for (let i = 0; i < this.q; i++) {
       const c = this.wC[i]!;
       if (Math.abs(c) <= limit) continue;
       const j = this.wIdx[i]!;
-      forced.add(j);
+      forced[j] = 1;
       this.popWorking(i);
       if (!this.addActive(j, Math.sign(c)) || !this.follow(this.lam, j, Math.abs(c))) return false;
       this.stats.redos++;
@@ -584,8 +630,26 @@ export class ExactEnetPath {
       const o = i * cap;
       b[i] = (b[i]! - dotRange(L, o, b, 0, i)) / L[o + i]!;
     }
-    // L^T x = y by columns of L^T (rows of L), so the inner loop runs along contiguous memory.
-    for (let k = m - 1; k >= 0; k--) {
+    // L^T x = y by columns of L^T (rows of L), so the inner loop runs along contiguous memory;
+    // four rows at a time: their 4 x 4 triangle first, then one pass over b[0..k-3) subtracts all
+    // four (a quarter of the loads and stores of b).
+    let k = m - 1;
+    for (; k >= 3; k -= 4) {
+      const o0 = k * cap;
+      const o1 = o0 - cap;
+      const o2 = o1 - cap;
+      const o3 = o2 - cap;
+      const x0 = b[k]! / L[o0 + k]!;
+      const x1 = (b[k - 1]! - L[o0 + k - 1]! * x0) / L[o1 + k - 1]!;
+      const x2 = (b[k - 2]! - L[o0 + k - 2]! * x0 - L[o1 + k - 2]! * x1) / L[o2 + k - 2]!;
+      const x3 = (b[k - 3]! - L[o0 + k - 3]! * x0 - L[o1 + k - 3]! * x1 - L[o2 + k - 3]! * x2) / L[o3 + k - 3]!;
+      b[k] = x0;
+      b[k - 1] = x1;
+      b[k - 2] = x2;
+      b[k - 3] = x3;
+      for (let i = 0; i < k - 3; i++) b[i]! -= L[o0 + i]! * x0 + L[o1 + i]! * x1 + (L[o2 + i]! * x2 + L[o3 + i]! * x3);
+    }
+    for (; k >= 0; k--) {
       const o = k * cap;
       const x = b[k]! / L[o + k]!;
       b[k] = x;
@@ -677,9 +741,9 @@ export class ExactEnetPath {
       let enterSign = 0;
       const { wCol, wC, wA } = this;
       const edge = fix < 0 ? lam : bound;
+      dotColumns(wA, wCol, n, null, this.q, u, 0);
       for (let i = 0; i < this.q; i++) {
-        const a = dotRange(wCol, i * n, u, 0, n);
-        wA[i] = a;
+        const a = wA[i]!;
         if (this.wIdx[i] === justDropped) continue;
         const c = wC[i]!;
         // c - t a reaches +(edge - t rate) or -(edge - t rate).

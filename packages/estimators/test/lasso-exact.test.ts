@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Matrix } from '@neurodecode/matrix';
 import { rng } from '@neurodecode/testkit';
-import { cdDesign, enetAlphaGrid, enetCoordinateDescent, exactEnetSolve, ElasticNet, ExactEnetPath, Lasso } from '../src/index.js';
+import { cdDesign, cdDesignRows, enetAlphaGrid, enetCoordinateDescent, exactEnetSolve, ElasticNet, ExactEnetPath, Lasso } from '../src/index.js';
 
 /**
  * fMRI-like features: each a moving average of a noise line (neighbours strongly correlated), the
@@ -163,4 +163,24 @@ test('bad input: solver names, penalties, and a path that does not decrease', ()
   const ridgeLike = new ElasticNet({ alpha: 0.5, l1Ratio: 0 }).fit(X, y);
   const cd = new ElasticNet({ alpha: 0.5, l1Ratio: 0, solver: 'coordinate-descent' }).fit(X, y);
   assert.deepEqual(Array.from(ridgeLike.coef.data), Array.from(cd.coef.data));
+});
+
+test('cdDesignRows gathers any rows (runs, gaps, any order) as cdDesign of those rows, into a reused buffer', () => {
+  const r = rng(11);
+  const X = new Matrix(14, 9, Float64Array.from({ length: 14 * 9 }, () => r() * 4 + 100));
+  const full = cdDesign(X, true);
+  const scratch = new Float64Array(10 * 9).fill(Number.NaN);
+  for (const rows of [[0, 1, 2, 5, 6, 9, 10, 11, 13], [13, 2, 3, 4, 7], [4]]) {
+    for (const intercept of [true, false]) {
+      const got = cdDesignRows(cdDesign(X, intercept), rows, intercept, scratch);
+      const want = cdDesign(X.selectRows(rows), intercept);
+      assert.equal(got.cols.buffer, scratch.buffer);
+      for (let k = 0; k < want.cols.length; k++) assert.ok(Math.abs(got.cols[k]! - want.cols[k]!) <= 1e-11, `rows ${rows} value ${k}`);
+      for (let j = 0; j < 9; j++) {
+        assert.ok(Math.abs(got.norms[j]! - want.norms[j]!) <= 1e-9 * Math.max(1, want.norms[j]!));
+        assert.ok(Math.abs(got.xMean[j]! - want.xMean[j]!) <= 1e-11 * Math.max(1, Math.abs(want.xMean[j]!)));
+      }
+    }
+  }
+  assert.throws(() => cdDesignRows(full, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10], true, scratch), /cdDesignRows: scratch holds 90 values, the design needs 99/);
 });

@@ -96,3 +96,39 @@ test('SelectPercentile keeps the highest-F columns; fRegression matches the corr
   const reg = new SelectPercentile({ scoreFunc: 'f_regression', percentile: 34 }).fit(X, t);
   assert.deepEqual(Array.from(reg.support), [0]);
 });
+
+test('fRegression in one pass equals the two-pass correlation on BOLD-scale values; a constant column scores NaN', () => {
+  // 23 rows: five blocks of four rows and a tail of three; column 3 is constant at a large value.
+  const rows: number[][] = [];
+  const t: number[] = [];
+  for (let i = 0; i < 23; i++) {
+    const a = Math.sin(i * 1.7) * 12;
+    const b = Math.cos(i * 0.9) * 3;
+    rows.push([10000 + a, 850 + b + 0.1 * a, -40 + 0.5 * i, 12345.678, 1e-3 * a]);
+    t.push(0.3 * a - b + Math.sin(i * 3.1));
+  }
+  const X = Matrix.from(rows);
+  const { F, p } = fRegression(X, t);
+  const n = rows.length;
+  const my = t.reduce((s, v) => s + v, 0) / n;
+  for (let j = 0; j < 5; j++) {
+    const col = rows.map((r) => r[j]!);
+    const mx = col.reduce((s, v) => s + v, 0) / n;
+    let sxy = 0;
+    let sxx = 0;
+    let syy = 0;
+    for (let i = 0; i < n; i++) {
+      sxy += (col[i]! - mx) * (t[i]! - my);
+      sxx += (col[i]! - mx) ** 2;
+      syy += (t[i]! - my) ** 2;
+    }
+    if (j === 3) {
+      assert.ok(Number.isNaN(F[j]!), `constant column: F ${F[j]}`);
+      continue;
+    }
+    const r = sxy / Math.sqrt(sxx * syy);
+    const expected = ((r * r) / (1 - r * r)) * (n - 2);
+    assert.ok(Math.abs(F[j]! - expected) <= 1e-9 * Math.max(1, expected), `column ${j}: F ${F[j]} vs ${expected}`);
+    assert.ok(p[j]! >= 0 && p[j]! <= 1);
+  }
+});
