@@ -1,9 +1,8 @@
 // neurodecode group: group inference on subject maps (nilearn's non_parametric_inference, Stelzer
 // et al. 2013, Allefeld et al. 2016 prevalence), written into a directory under nilearn's names.
 import type { Command } from 'commander';
-import { existsSync, mkdirSync, promises as fsp, readdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, promises as fsp } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { saveImg, type AtlasSpec } from '@neurodecode/image-ops';
 import { clustersTsv, groupInference, runNullMethod, type GroupResult } from '@neurodecode/stats';
 import { collect } from '../inputs.js';
@@ -13,6 +12,7 @@ import { isMniSpace, resolveAtlas } from '../report/context.js';
 import { checkReportPath, groupReport, REPORT_FLAG } from '../report/commands.js';
 import type { NiftiImage } from '@neurodecode/nifti-io';
 import { readTextFile } from '../text-input.js';
+import { publish, recoverInterruptedPublish, stagingDir } from '../publish-dir.js';
 import { readNifti, trackTemporary, untrackTemporary } from '@neurodecode/nifti-io';
 
 export interface GroupCliOptions {
@@ -128,7 +128,8 @@ export function register(program: Command): void {
       let summary: Record<string, unknown>;
       let images: Record<string, NiftiImage> = {};
       let maskVoxels: number | undefined;
-      const tmp = join(dirname(out), `.${basename(out)}.partial-${randomBytes(4).toString('hex')}`);
+      for (const note of recoverInterruptedPublish(out)) process.stderr.write(`${note}\n`);
+      const tmp = stagingDir(out);
       trackTemporary(tmp);
       try {
         if (method === 'permutation') {
@@ -315,19 +316,4 @@ function permutationSummary(res: GroupResult): Record<string, unknown> {
       region_probability: c.regionProbability,
     })),
   };
-}
-
-/**
- * Move the finished files into DIR: the directory itself if it does not exist yet, else file by
- * file. Synchronous on purpose: a SIGINT handler (which removes the staging folder) cannot run
- * between two renames, so an interrupt leaves DIR with all its earlier files or all the new ones.
- */
-export function publish(tmp: string, out: string): void {
-  if (!existsSync(out)) {
-    mkdirSync(dirname(out), { recursive: true });
-    renameSync(tmp, out);
-    return;
-  }
-  for (const f of readdirSync(tmp)) renameSync(join(tmp, f), join(out, f));
-  rmSync(tmp, { recursive: true, force: true });
 }
