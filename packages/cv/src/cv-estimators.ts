@@ -475,27 +475,22 @@ export class LassoCV extends BaseEstimator<LassoCVParams> implements Regressor<L
       // The replay builds the fold's design as scikit-learn does (its rounding); the exact solver gathers it.
       const D = solver === 'exact' ? cdDesignRows(full, f.train, P.fitIntercept, scratch) : cdDesign(m.selectRows(f.train), P.fitIntercept);
       const { mean: yMean, c: ytrc } = centre(Float64Array.from(f.train, (i) => t[i]!));
-      // The held-out rows by feature (each feature's values contiguous), so a score reads only
-      // the columns of the nonzero weights.
+      // The held-out rows are read from the full design (feature-major, centred on all rows):
+      // x_rj - D.xMean_j = full_rj - (D.xMean_j - full.xMean_j), so a score reads only the
+      // columns of the nonzero weights, each held-out stretch contiguous.
       const nt = f.test.length;
-      const held = new Float64Array(p * nt);
-      for (let j0 = 0; j0 < p; j0 += 64) {
-        // Transposed 64 features at a time, so the writes stay within a few cache lines each.
-        const j1 = Math.min(p, j0 + 64);
-        f.test.forEach((r, k) => {
-          for (let j = j0; j < j1; j++) held[j * nt + k] = m.data[r * p + j]!;
-        });
-      }
+      const N = full.n;
       const pred = new Float64Array(nt);
       /** Held-out squared error of weights w (over its nonzeros), divided by the fold count. */
       const score = (w: Float64Array) => {
         let b = yMean;
-        for (let j = 0; j < p; j++) if (w[j] !== 0) b -= D.xMean[j]! * w[j]!;
+        for (let j = 0; j < p; j++) if (w[j] !== 0) b -= (D.xMean[j]! - full.xMean[j]!) * w[j]!;
         pred.fill(b);
         for (let j = 0; j < p; j++) {
           const c = w[j]!;
           if (c === 0) continue;
-          for (let k = 0, o = j * nt; k < nt; k++) pred[k]! += c * held[o + k]!;
+          const o = j * N;
+          for (let k = 0; k < nt; k++) pred[k]! += c * full.cols[o + f.test[k]!]!;
         }
         let err = 0;
         for (let k = 0; k < nt; k++) err += (pred[k]! - t[f.test[k]!]!) ** 2;

@@ -176,6 +176,9 @@ export class ExactEnetPath {
   private d: Float64Array;
   private readonly u: Float64Array;
   private z: Float64Array;
+  /** L^-1 s (the forward half of the direction's solve), valid for the first yValid support positions. */
+  private y: Float64Array;
+  private yValid = 0;
   /** Scratch of a step's start: the candidates whose correlation is recomputed, their pool positions, and the values. */
   private readonly staleIdx: Int32Array;
   private readonly staleAt: Int32Array;
@@ -198,6 +201,7 @@ export class ExactEnetPath {
     this.L = new Float64Array(this.cap * this.cap);
     this.d = new Float64Array(this.cap);
     this.z = new Float64Array(this.cap);
+    this.y = new Float64Array(this.cap);
     this.u = new Float64Array(n);
     this.staleIdx = new Int32Array(p);
     this.staleAt = new Int32Array(p);
@@ -221,6 +225,7 @@ export class ExactEnetPath {
       this.pos[this.active[k]!] = -1;
     }
     this.m = 0;
+    this.yValid = 0;
     this.R.set(this.yc);
     this.lam = Infinity;
     this.l2 = l2;
@@ -498,6 +503,7 @@ export class ExactEnetPath {
       this.pos[this.active[k]!] = -1;
     }
     this.m = s.m;
+    this.yValid = 0;
     this.lam = s.lam;
     this.active.set(s.active);
     this.sign.set(s.sign);
@@ -515,8 +521,20 @@ export class ExactEnetPath {
     const { n, cols } = this.D;
     const { d, u, active, sign, m } = this;
     // Every penalty falling (only < 0), or only that support position's.
-    for (let k = 0; k < m; k++) d[k] = only < 0 || k === only ? sign[k]! : 0;
-    this.cholSolve(d);
+    if (only < 0) {
+      // L y = s: the entries before yValid still hold (rows only ever join the factor at its end).
+      const { L, cap, y } = this;
+      for (let i = this.yValid; i < m; i++) {
+        const o = i * cap;
+        y[i] = (sign[i]! - dotRange(L, o, y, 0, i)) / L[o + i]!;
+      }
+      this.yValid = m;
+      d.set(y.subarray(0, m));
+      this.backSolve(d);
+    } else {
+      for (let k = 0; k < m; k++) d[k] = k === only ? sign[k]! : 0;
+      this.cholSolve(d);
+    }
     u.fill(0);
     addColumns(u, cols, n, active, d, m, 1);
   }
@@ -620,6 +638,9 @@ export class ExactEnetPath {
     this.sign = sg;
     this.d = new Float64Array(cap);
     this.z = new Float64Array(cap);
+    const y = new Float64Array(cap);
+    y.set(this.y.subarray(0, this.yValid));
+    this.y = y;
     this.cap = cap;
   }
 
@@ -630,6 +651,12 @@ export class ExactEnetPath {
       const o = i * cap;
       b[i] = (b[i]! - dotRange(L, o, b, 0, i)) / L[o + i]!;
     }
+    this.backSolve(b);
+  }
+
+  /** L^T x = b in place. */
+  private backSolve(b: Float64Array): void {
+    const { L, cap, m } = this;
     // L^T x = y by columns of L^T (rows of L), so the inner loop runs along contiguous memory;
     // four rows at a time: their 4 x 4 triangle first, then one pass over b[0..k-3) subtracts all
     // four (a quarter of the loads and stores of b).
@@ -712,6 +739,8 @@ export class ExactEnetPath {
       }
     }
     this.m--;
+    // Rows from k on changed.
+    this.yValid = Math.min(this.yValid, k);
   }
 
   /**

@@ -8,7 +8,7 @@ import { Matrix } from '@neurodecode/matrix';
 import { BaseEstimator } from './base.js';
 import { ExactEnetPath } from './lasso-exact.js';
 import { checkMatrix, checkRegression, r2 } from './labels.js';
-import { columnMeans, dotRange } from './linalg.js';
+import { dotRange } from './linalg.js';
 import type { FitOptions, LinearModel, Regressor, Targets } from './types.js';
 
 /** Hyper-parameters of ElasticNet and Lasso (scikit-learn's names, camel-cased). */
@@ -94,21 +94,33 @@ export interface CdDesign {
 export function cdDesign(X: Matrix, fitIntercept: boolean): CdDesign {
   const n = X.rows;
   const p = X.cols;
-  const xMean = fitIntercept ? columnMeans(X.data, n, p) : new Float64Array(p);
+  const xMean = new Float64Array(p);
   const cols = new Float64Array(n * p);
   const norms = new Float64Array(p);
-  // Transposed in blocks of columns, so the writes stay within a few cache lines per column.
-  const BLOCK = 64;
+  // Transposed in blocks of columns, so the writes stay within a few cache lines per column; the
+  // column sums (in row order, as columnMeans) ride along. Then each column is centred in place.
+  const BLOCK = 16;
+  const d = X.data;
   for (let j0 = 0; j0 < p; j0 += BLOCK) {
     const j1 = Math.min(p, j0 + BLOCK);
     for (let i = 0; i < n; i++) {
       const off = i * p;
-      for (let j = j0; j < j1; j++) cols[j * n + i] = X.data[off + j]! - xMean[j]!;
+      for (let j = j0; j < j1; j++) {
+        const v = d[off + j]!;
+        cols[j * n + i] = v;
+        xMean[j]! += v;
+      }
     }
   }
   for (let j = 0; j < p; j++) {
+    const mean = fitIntercept ? xMean[j]! / n : 0;
+    xMean[j] = mean;
     let s = 0;
-    for (let i = j * n; i < (j + 1) * n; i++) s += cols[i]! * cols[i]!;
+    for (let i = j * n; i < (j + 1) * n; i++) {
+      const v = cols[i]! - mean;
+      cols[i] = v;
+      s += v * v;
+    }
     norms[j] = s;
   }
   return { n, p, cols, norms, xMean };
