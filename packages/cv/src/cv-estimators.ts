@@ -195,6 +195,7 @@ export class LogisticRegressionCV
     let subScale = 0;
     // The fold's column norms (from the gather), which let the solver bound gradients.
     let subNorms: Float64Array | undefined;
+    let subBuffer = new Float64Array(0);
     let scaleSigns: Int8Array | undefined;
     let correlations: Float64Array | undefined;
     const fitRows = (rows: Int32Array, signs: Int8Array, C: number, warm?: Float64Array, path?: L1PathGradient) => {
@@ -213,7 +214,9 @@ export class LogisticRegressionCV
           subNorms = undefined;
           correlations = labelCorrelations(sub, n, q, signs);
         } else {
-          sub = new Float64Array(q * rows.length);
+          // One buffer for every inner fold (the last fold's columns are not needed once the next starts).
+          if (subBuffer.length < q * rows.length) subBuffer = new Float64Array(q * rows.length);
+          sub = subBuffer.subarray(0, q * rows.length);
           subNorms = new Float64Array(q);
           correlations = gatherRows(A!.cols, n, q, rows, signs, sub, subNorms);
         }

@@ -35,6 +35,15 @@ export interface GlmnetStart {
   reference?: Float64Array;
 }
 
+/** Per-feature scratch arrays of the last solve's width, reused by the next (a solve never runs inside another). */
+let pooled: { q: number; ints: Int32Array[]; floats: Float64Array[] } | undefined;
+
+function scratchArrays(q: number): { ints: Int32Array[]; floats: Float64Array[] } {
+  if (pooled?.q !== q)
+    pooled = { q, ints: Array.from({ length: 9 }, () => new Int32Array(q)), floats: Array.from({ length: 5 }, () => new Float64Array(q)) };
+  return pooled;
+}
+
 /** Armijo's sufficient-decrease fraction, as liblinear. */
 const SIGMA = 0.01;
 /** Curvature added to every coordinate of the model, so a column without curvature still has a finite step. */
@@ -90,12 +99,13 @@ export function solveL1Glmnet(
   // Per feature: loss gradient and the step (count of accepted line searches) it was computed at,
   // -1 for none; model curvature; the model's minimiser (the candidate weight).
   const grad = new Float64Array(q);
-  const at = new Int32Array(q).fill(-1);
+  const pool = scratchArrays(q);
+  const at = pool.ints[0]!.fill(-1);
   let moves = 0;
   // Certified estimates: radius (0 where grad is exact) and the reference whose product with the
   // column is the exact value (times its scale), for the features whose grad is an estimate.
   const radius = new Float64Array(norms || start?.radius ? q : 0);
-  const refOf = new Int32Array(radius.length);
+  const refOf = pool.ints[1]!;
   const refs: { d1: Float64Array; scale: number }[] = [];
   let nEstimated = 0;
   if (start) {
@@ -107,6 +117,7 @@ export function solveL1Glmnet(
       for (let j = 0; j < q; j++)
         if (r0[j]! > 0) {
           radius[j] = r0[j]! * start.scale;
+          refOf[j] = 0;
           nEstimated++;
         }
     }
@@ -129,21 +140,22 @@ export function solveL1Glmnet(
   let residual = -1;
   let projectedAt = -1;
   let projectionRef = -1;
-  const hess = new Float64Array(q);
-  const slot = new Int32Array(q);
-  const target = new Float64Array(q);
+  const hess = pool.floats[0]!;
+  const slot = pool.ints[2]!;
+  const target = pool.floats[1]!;
   // X (target - w) and curv times it, per sample; the line search's exp(-step * y_i u_i).
   const u = new Float64Array(n);
   const cu = new Float64Array(n);
   const E = new Float64Array(log ? n : 0);
-  const active = new Int32Array(q);
+  const active = pool.ints[3]!;
   for (let j = 0; j < q; j++) active[j] = j;
   let nActive = q;
-  const working = new Int32Array(q);
-  const inner = new Int32Array(q);
-  const violators = new Int32Array(q);
-  const violation = new Float64Array(q);
-  const scratch = new Float64Array(q);
+  const working = pool.ints[4]!;
+  const inner = pool.ints[5]!;
+  const violators = pool.ints[6]!;
+  const need = pool.ints[7]!;
+  const violation = pool.floats[2]!;
+  const scratch = pool.floats[3]!;
   // The working set's columns times the per-sample curvature, for the model's coordinate steps.
   let weighted = new Float64Array(0);
   let maxViolation = 0;
@@ -213,8 +225,8 @@ export function solveL1Glmnet(
   };
   const bounded = radius.length > 0;
   // The violators whose violation is only bounded (lower bound in `violation`, upper here).
-  const uncertainAt = new Int32Array(bounded ? q : 0);
-  const uncertainHi = new Float64Array(bounded ? q : 0);
+  const uncertainAt = pool.ints[8]!;
+  const uncertainHi = pool.floats[4]!;
   /** Projects the current d1 onto the anchors: sets coef, residual (the bound factor) and a new reference. */
   const project = (): void => {
     const K = anchorD1.length;
@@ -295,32 +307,46 @@ export function solveL1Glmnet(
     const G1 = certify ? anchorG[anchorG.length - 1]! : grad;
     const c0 = coef[0]!;
     const c1 = coef[1]!;
+    // The gradients this point needs: estimates where the bound certifies them, then the rest
+    // computed two columns per pass over d1.
+    let nNeed = 0;
+    for (let k = 0; k < nActive; k++) {
+      const j = active[k]!;
+      if (at[j] === moves) continue;
+      at[j] = moves;
+      if (bounded && radius[j]! > 0) {
+        radius[j] = 0;
+        nEstimated--;
+      }
+      if (certify && w[j] === 0) {
+        // A zero weight whose bound keeps it inside [-1, 1] keeps the estimate.
+        const e = c0 * G0[j]! + c1 * G1[j]!;
+        const rho = norms[j]! * residual + 1e-12;
+        if (Math.abs(e) + rho <= 1) {
+          grad[j] = e;
+          radius[j] = rho;
+          refOf[j] = projectionRef;
+          nEstimated++;
+          continue;
+        }
+      }
+      need[nNeed++] = j;
+    }
+    let b = 0;
+    for (; b + 1 < nNeed; b += 2) {
+      const j0 = need[b]!;
+      const j1 = need[b + 1]!;
+      const [g0, g1] = dotPair(d1, 0, cols, j0 * n, j1 * n, n);
+      grad[j0] = g0;
+      grad[j1] = g1;
+    }
+    if (b < nNeed) grad[need[b]!] = dotRange(d1, 0, cols, need[b]! * n, n);
     for (let k = 0; k < nActive; ) {
       const j = active[k]!;
       const wj = w[j]!;
       let g = grad[j]!;
       let r = 0;
-      if (at[j] !== moves) {
-        at[j] = moves;
-        if (bounded && radius[j]! > 0) {
-          radius[j] = 0;
-          nEstimated--;
-        }
-        if (certify && wj === 0) {
-          // A zero weight whose bound keeps it inside [-1, 1] keeps the estimate.
-          const e = c0 * G0[j]! + c1 * G1[j]!;
-          const rho = norms[j]! * residual + 1e-12;
-          if (Math.abs(e) + rho <= 1) {
-            g = e;
-            r = rho;
-            radius[j] = rho;
-            refOf[j] = projectionRef;
-            nEstimated++;
-          }
-        }
-        if (r === 0) g = dotRange(d1, 0, cols, j * n, n);
-        grad[j] = g;
-      } else if (bounded) {
+      if (bounded) {
         r = radius[j]!;
         if (r > 0 && wj !== 0) {
           g = resolve(j);
