@@ -509,14 +509,37 @@ export function solveL1Glmnet(
       const j = working[a]!;
       const o = j * n;
       const wo = a * n;
-      let h = NU;
-      for (let i = 0; i < n; i++) {
+      // curv times the column, and its product with the column (four partial sums).
+      let h0 = 0;
+      let h1 = 0;
+      let h2 = 0;
+      let h3 = 0;
+      let i = 0;
+      for (; i + 3 < n; i += 4) {
+        const x0 = cols[o + i]!;
+        const x1 = cols[o + i + 1]!;
+        const x2 = cols[o + i + 2]!;
+        const x3 = cols[o + i + 3]!;
+        const c0 = curv[i]! * x0;
+        const c1 = curv[i + 1]! * x1;
+        const c2 = curv[i + 2]! * x2;
+        const c3 = curv[i + 3]! * x3;
+        weighted[wo + i] = c0;
+        weighted[wo + i + 1] = c1;
+        weighted[wo + i + 2] = c2;
+        weighted[wo + i + 3] = c3;
+        h0 += c0 * x0;
+        h1 += c1 * x1;
+        h2 += c2 * x2;
+        h3 += c3 * x3;
+      }
+      for (; i < n; i++) {
         const x = cols[o + i]!;
         const cx = curv[i]! * x;
         weighted[wo + i] = cx;
-        h += cx * x;
+        h0 += cx * x;
       }
-      hess[j] = h;
+      hess[j] = NU + (h0 + h1 + (h2 + h3));
       slot[j] = a;
       target[j] = w[j]!;
     }
@@ -526,7 +549,13 @@ export function solveL1Glmnet(
     // settled and the model's minimiser on it comes from one linear solve; if a weight would
     // change sign there (or the system is singular), coordinate descent on the model instead.
     const settled = worstEntering <= INNER_FRACTION * maxViolation && nSupport > 0 && nSupport <= n;
-    if (!(settled && supportNewton(cols, n, weighted, grad, w, working, nSupport, target, u))) innerDescent();
+    const newton = settled ? supportNewton(cols, n, weighted, grad, w, working, nSupport, target, u) : false;
+    if (newton === 'partial') {
+      // Coordinate descent finishes the model from the partial target (it forms u again).
+      for (let i = 0; i < n; i++) cu[i] = curv[i]! * u[i]!;
+      u.fill(0);
+    }
+    if (newton !== 'exact') innerDescent();
     // Line search along target - w: the model's predicted decrease, then halving until Armijo holds.
     let delta = 0;
     for (let a = 0; a < nWorking; a++) {
@@ -621,8 +650,11 @@ function hingeLossChange(
 /**
  * The model's minimiser over the support when every weight there keeps its sign: solve
  * (X_S' diag(curv) X_S) d = -(grad + sign(w)) by Cholesky and set target = w + d and u = X_S d.
- * `weighted` holds curv times the support's columns, in the support's order. Returns false
- * (nothing changed) when the system is singular or a weight would change sign.
+ * `weighted` holds curv times the support's columns, in the support's order. When a weight would
+ * change sign, the target moves towards that minimiser only as far as the first weight reaching
+ * zero, which then stays there, and the minimiser is solved again over the rest (the model
+ * decreases all the way): 'partial' then, for coordinate descent to finish from the target (and
+ * u, set as above). False (nothing changed) when the system is singular.
  */
 function supportNewton(
   cols: Float64Array,
@@ -634,7 +666,7 @@ function supportNewton(
   m: number,
   target: Float64Array,
   u: Float64Array,
-): boolean {
+): 'exact' | 'partial' | false {
   const H = new Float64Array(m * m);
   let trace = 0;
   for (let a = 0; a < m; a++) {
@@ -655,28 +687,63 @@ function supportNewton(
     trace += H[a * m + a]!;
   }
   for (let a = 0; a < m; a++) H[a * m + a]! += 1e-10 * (trace / m) + NU;
+  // t: the target so far (w at first); kept: the positions still free (the others are at zero).
+  const t = new Float64Array(m);
+  const kept = new Int32Array(m);
+  for (let a = 0; a < m; a++) {
+    t[a] = w[support[a]!]!;
+    kept[a] = a;
+  }
+  let nKept = m;
+  let partial = false;
+  const Hk = new Float64Array(m * m);
   const d = new Float64Array(m);
+  for (let round = 0; round < 8 && nKept > 0; round++) {
+    // The minimiser over the kept positions with the others at zero: Hkk (p - w) = -(grad + sign) - Hkz (0 - w).
+    for (let a = 0; a < nKept; a++) {
+      const ia = kept[a]!;
+      const j = support[ia]!;
+      for (let c = 0; c < nKept; c++) Hk[a * nKept + c] = H[ia * m + kept[c]!]!;
+      let rhs = -(grad[j]! + (w[j]! > 0 ? 1 : -1));
+      if (nKept < m) for (let z = 0; z < m; z++) if (t[z] === 0) rhs += H[ia * m + z]! * w[support[z]!]!;
+      d[a] = rhs;
+    }
+    try {
+      choleskySolveInPlace(Hk, nKept, d, 1, 'l1 solver');
+    } catch {
+      if (round === 0) return false;
+      break;
+    }
+    // The step from t towards w + d, cut where the first weight reaches zero.
+    let step = 1;
+    let hit = -1;
+    for (let a = 0; a < nKept; a++) {
+      const ia = kept[a]!;
+      const p = w[support[ia]!]! + d[a]!;
+      if (!(p * t[ia]! > 0)) {
+        const f = t[ia]! / (t[ia]! - p);
+        if (f < step) {
+          step = f;
+          hit = a;
+        }
+      }
+    }
+    for (let a = 0; a < nKept; a++) {
+      const ia = kept[a]!;
+      t[ia] = a === hit ? 0 : t[ia]! + step * (w[support[ia]!]! + d[a]! - t[ia]!);
+    }
+    if (hit < 0) break;
+    partial = true;
+    kept[hit] = kept[--nKept]!;
+  }
   for (let a = 0; a < m; a++) {
     const j = support[a]!;
-    d[a] = -(grad[j]! + (w[j]! > 0 ? 1 : -1));
-  }
-  try {
-    choleskySolveInPlace(H, m, d, 1, 'l1 solver');
-  } catch {
-    return false;
-  }
-  for (let a = 0; a < m; a++) {
-    const j = support[a]!;
-    if (!((w[j]! + d[a]!) * w[j]! > 0)) return false;
-  }
-  for (let a = 0; a < m; a++) {
-    const j = support[a]!;
-    target[j] = w[j]! + d[a]!;
+    target[j] = t[a]!;
     const o = j * n;
-    const da = d[a]!;
+    const da = t[a]! - w[j]!;
     for (let i = 0; i < n; i++) u[i]! += da * cols[o + i]!;
   }
-  return true;
+  return partial ? 'partial' : 'exact';
 }
 
 /**

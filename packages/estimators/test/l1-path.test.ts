@@ -216,9 +216,13 @@ test('solveL1Linear: with column norms the path certifies zero weights by a boun
     const opts = { C, bias: 1, tol: 1e-8, maxIter: 1000, warmStart: true, zeroGradientMax: scale };
     solveL1Linear(cols, n, q, signs, 'log', { ...opts, path: plain }, wPlain);
     solveL1Linear(cols, n, q, signs, 'log', { ...opts, path: bounded }, wBounded);
+    // Both meet the stopping rule (1e-8 of the violation at zero, newGLMNET to a tenth of it);
+    // their paths differ only in which zero weights stay active, so they agree to about that.
+    const atZero = violation(cols, n, q, signs, 'log', C, new Float64Array(q));
+    for (const w of [wPlain, wBounded]) assert.ok(violation(cols, n, q, signs, 'log', C, w) <= 1.001e-9 * atZero, `C ${f} x min: optimality`);
     let big = 1;
     for (const v of wPlain) big = Math.max(big, Math.abs(v));
-    for (let j = 0; j < q; j++) assert.ok(Math.abs(wPlain[j]! - wBounded[j]!) <= 1e-9 * big, `C ${f} x min: w[${j}] ${wPlain[j]} vs ${wBounded[j]}`);
+    for (let j = 0; j < q; j++) assert.ok(Math.abs(wPlain[j]! - wBounded[j]!) <= 1e-7 * big, `C ${f} x min: w[${j}] ${wPlain[j]} vs ${wBounded[j]}`);
     assert.ok(bounded.valid && bounded.C === C);
     // every estimate lies within its radius of the gradient computed plainly; the rest are exact
     const g = lossGradient(cols, n, q, signs, C, wBounded);
