@@ -457,12 +457,14 @@ export abstract class BaseDecoder {
     const local: FoldOutcome[][] = [];
     const P = ctx.problems.length;
     const report = this.opts.onProgress;
+    let reported = 0;
     runJob(job, threads, (_, o) => {
       local[o] = this.fitFold(ctx, o);
-      const done = Atomics.add(job.finished, 0, 1) + 1;
-      report?.(done * P, setup.splits.length * P);
+      reported = Atomics.add(job.finished, 0, 1) + 1;
+      report?.(reported * P, setup.splits.length * P);
     });
-    if (report && Atomics.load(job.finished, 0) < setup.splits.length) report(setup.splits.length * P, setup.splits.length * P);
+    // The workers' last folds finished after this thread's last report.
+    if (report && reported < setup.splits.length) report(setup.splits.length * P, setup.splits.length * P);
     return setup.splits.map((_, o) => local[o] ?? readFoldOutcomes(job, o));
   }
 
