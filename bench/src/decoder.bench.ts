@@ -19,6 +19,8 @@ const NILEARN_SECONDS = 34;
 const GOAL_SECONDS = 5;
 const FREM_GOAL_SECONDS = 10;
 const FREM_THREADS = process.env.DECODER_BENCH_THREADS ? Number(process.env.DECODER_BENCH_THREADS) : availableParallelism();
+// The strings' outer folds: every core unless DECODER_BENCH_THREADS says (1: the single-thread ratios).
+const STRING_THREADS = process.env.DECODER_BENCH_THREADS ? Number(process.env.DECODER_BENCH_THREADS) : undefined;
 // Parts to run (all by default): DECODER_BENCH_PARTS=selection,strings,frem, and
 // DECODER_BENCH_STRINGS=svc,lasso,... to time only some estimator strings (svc is always timed,
 // as the ratios' denominator), DECODER_BENCH_ROUNDS=n rounds over the strings (default 2). The variant lasso_coordinate_descent (the 'lasso' string with
@@ -100,7 +102,7 @@ async function main(): Promise<void> {
   if (ONLY_STRINGS?.has(REPLAY)) names.push(REPLAY);
   const fitString = (name: string) => {
     const spec = NILEARN_ESTIMATORS[name === REPLAY ? 'lasso' : name]!;
-    const options = { estimator: name, selection: 'test-fold' as Selection, maskImg: masker.maskImg_!, screeningPercentile: 20 };
+    const options = { estimator: name, selection: 'test-fold' as Selection, maskImg: masker.maskImg_!, screeningPercentile: 20, nJobs: STRING_THREADS };
     return spec.kind === 'classifier'
       ? new Decoder(options).fitMatrix(X, table.labels, { groups: table.runs })
       : name === REPLAY
@@ -173,6 +175,7 @@ async function main(): Promise<void> {
     parts: [...PARTS],
     selection: modes,
     nilearn_strings: strings,
+    nilearn_strings_threads: STRING_THREADS ?? availableParallelism(),
     nilearn_strings_worst_ratio_vs_svc: worst,
     nilearn_strings_worst_cpu_ratio_vs_svc: worstCpu,
     nilearn_strings_meet_goal: worst <= 3,

@@ -63,3 +63,16 @@ test('decode --cv kfold:4 works from a labels file without a group column', { sk
     cleanup();
   }
 });
+
+test('decode --threads 2 fits the outer folds on worker threads with the numbers of --threads 1; --threads 0 is a one-line error', { skip: skipWithoutShared() }, () => {
+  const args = ['decode', '--func', slice('bold.nii.gz'), '--mask', slice('mask.nii.gz'), '--labels', slice('labels.txt'), '--targets', 'face,house',
+    '--estimator', 'logistic_l1', '--selection', 'test-fold', '--json'];
+  const one = parseJsonResult(runCli(...args, '--threads', '1'));
+  const two = parseJsonResult(runCli(...args, '--threads', '2'));
+  assert.deepEqual(two.cv_scores, one.cv_scores);
+  assert.equal(two.mean_score, one.mean_score);
+  const bad = runCli(...args, '--threads', '0');
+  assert.notEqual(bad.status, 0);
+  assert.match(bad.stderr.trim(), /--threads/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+});

@@ -1,5 +1,5 @@
 // DecoderRegressor: the Decoder workflow for continuous targets (nilearn's default estimator 'svr').
-import { Matrix } from '@neurodecode/matrix';
+import type { Matrix } from '@neurodecode/matrix';
 import type { Targets } from '@neurodecode/estimators';
 import { BaseDecoder } from './decoder.js';
 import { isImageInput, type ImgsLike } from './image-input.js';

@@ -86,6 +86,12 @@ export interface DecoderOptions extends ImageOptions {
   nJobs?: number;
 }
 
+/**
+ * Without an explicit nJobs, unclustered outer folds go to worker threads from this much work
+ * (rows x voxels x folds): starting the workers and sharing X costs a few tenths of a second.
+ */
+const THREADED_FOLDS_MIN_WORK = 2e7;
+
 /** One outer fold's outcome for one problem. */
 export interface FoldResult {
   score: number;
@@ -335,10 +341,10 @@ export abstract class BaseDecoder {
         results[p]!.push(result);
         for (let a = 0; a < test.length; a++) outOfFold.data[test[a]! * problems.length + p] = held[a]!;
       });
-      // The fast path did the fitting and reported it as it went; this loop only gathers.
-      if (!ctx.fast) this.opts.onProgress?.((o + 1) * problems.length, splits.length * problems.length);
+      // The fast path and the threads did the fitting and reported it as they went; this loop only gathers.
+      if (!ctx.fast && !threaded) this.opts.onProgress?.((o + 1) * problems.length, splits.length * problems.length);
     };
-    const threaded = clustered ? this.foldsOnThreads(ctx, setup) : undefined;
+    const threaded = ctx.fast ? undefined : this.foldsOnThreads(ctx, setup);
     if (threaded) threaded.forEach((outcomes, o) => record(o, outcomes));
     else for (let o = 0; o < splits.length; o++) record(o, this.fitFold(ctx, o));
     this.cvDecision = outOfFold;
@@ -411,22 +417,54 @@ export abstract class BaseDecoder {
   }
 
   /**
-   * FREM's folds on worker threads, or undefined to run them in this thread: one thread asked
-   * for, a single fold, or settings a worker cannot rebuild (an estimator instance, an inner cv
-   * splitter). A worker builds its decoder from the estimator string, grid and scoring.
+   * The outer folds on worker threads (nilearn's n_jobs), or undefined to run them in this
+   * thread: one thread asked for, a single fold, settings a worker cannot rebuild (an estimator
+   * instance, an inner cv splitter), folds whose models are not linear (the dummy strings), or,
+   * when nJobs was not given, unclustered folds too small to repay starting threads. A worker
+   * builds its decoder from the estimator string, grid and scoring; every fold's inputs are fixed
+   * before any runs, so the results are the same on any number of threads.
    */
   private foldsOnThreads(ctx: FoldContext, setup: FoldSetup): FoldOutcome[][] | undefined {
     const threads = resolveThreads(this.opts.nJobs);
     const estimator = this.opts.estimator;
-    if (threads <= 1 || setup.splits.length < 2 || !ctx.clusterMask || this.opts.innerCv) return undefined;
+    if (threads <= 1 || setup.splits.length < 2 || this.opts.innerCv) return undefined;
     if (estimator !== undefined && typeof estimator !== 'string') return undefined;
+    if (estimator?.startsWith('dummy')) return undefined;
+    const clustered = setup.allRowDistances !== undefined;
+    const { X } = ctx;
+    if (!clustered && this.opts.nJobs === undefined && X.rows * X.cols * setup.splits.length < THREADED_FOLDS_MIN_WORK) return undefined;
+    // Unscreened folds fit from blocks of one Gram matrix of all rows: computed once, shared.
+    const maxTrain = Math.max(...setup.splits.map((s) => s.train.length));
+    if (!clustered && setup.percentile >= 100 && ctx.base.acceptsGram?.(maxTrain, X.cols))
+      ctx.fullGram ??= tiledRowGram(X.data, X.rows, X.cols);
     const options = { estimator, paramGrid: this.opts.paramGrid, scoring: this.opts.scoring };
+    try {
+      // A scorer function or an estimator instance in the grid cannot be sent to a worker.
+      structuredClone(options);
+    } catch {
+      return undefined;
+    }
     const clustering = { percentile: this.clusteringPercentile, weights: this.clusterWeights };
-    const job = planFoldJob({ classifier: this.isClassifier, options, clustering }, ctx.X, ctx.problems, setup, ctx.clusterMask, threads);
+    const job = planFoldJob(
+      { classifier: this.isClassifier, options, clustering },
+      X,
+      ctx.problems,
+      setup,
+      ctx.clusterMask,
+      threads,
+      ctx.fullGram,
+    );
     const local: FoldOutcome[][] = [];
+    const P = ctx.problems.length;
+    const report = this.opts.onProgress;
+    let reported = 0;
     runJob(job, threads, (_, o) => {
       local[o] = this.fitFold(ctx, o);
+      reported = Atomics.add(job.finished, 0, 1) + 1;
+      report?.(reported * P, setup.splits.length * P);
     });
+    // The workers' last folds finished after this thread's last report.
+    if (report && reported < setup.splits.length) report(setup.splits.length * P, setup.splits.length * P);
     return setup.splits.map((_, o) => local[o] ?? readFoldOutcomes(job, o));
   }
 
@@ -437,7 +475,11 @@ export abstract class BaseDecoder {
   foldTasks(job: FoldJob): TaskRunner {
     const { X, problems, mask } = foldJobInputs(job);
     const ctx = this.foldContext(X, problems, job.setup, mask);
-    return (_, o) => writeFoldOutcomes(job, o, this.fitFold(ctx, o));
+    if (job.fullGram) ctx.fullGram = job.fullGram;
+    return (_, o) => {
+      writeFoldOutcomes(job, o, this.fitFold(ctx, o));
+      Atomics.add(job.finished, 0, 1);
+    };
   }
 
   /** Outer fold o of every problem: screening (and clustering), the grid choice, the test score, the weights. */

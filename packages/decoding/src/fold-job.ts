@@ -1,5 +1,5 @@
-// FREM's outer folds as a job for threads.ts: each fold (ReNA clustering of its training rows,
-// screening, the grid choice, the fit) is one task, and a worker writes what the fold gives
+// A Decoder's outer folds (FREM's, and every string estimator's) as a job for threads.ts: each
+// fold (ReNA clustering of its training rows for FREM, screening, the grid choice, the fit) is one task, and a worker writes what the fold gives
 // (score, chosen parameters, voxel weights, intercept, test decisions) into shared memory. The
 // calling thread keeps the folds it runs itself as they are; results are the same either way,
 // since every fold's inputs are fixed before any fold runs.
@@ -25,7 +25,12 @@ export interface FoldJob extends PhasedJob {
   data: Float64Array;
   problems: { label?: Label; y: Float64Array }[];
   setup: FoldSetup;
-  mask: { shape: number[]; data: ArrayLike<number> };
+  /** The mask FREM clusters in (undefined without clustering). */
+  mask?: { shape: number[]; data: ArrayLike<number> };
+  /** X X^T of all rows, when the folds fit from its blocks (no screening). */
+  fullGram?: Float64Array;
+  /** Outer folds finished, by any thread (one counter, shared memory). */
+  finished: Int32Array;
   scores: Float64Array;
   intercepts: Float64Array;
   /** Voxel weights per problem and fold: (p * O + o) * cols. */
@@ -41,8 +46,9 @@ export function planFoldJob(
   X: Matrix,
   problems: Problem[],
   setup: FoldSetup,
-  mask: NiftiImage,
+  mask: NiftiImage | undefined,
   threads: number,
+  fullGram?: Float64Array,
 ): FoldJob {
   const P = problems.length;
   const O = setup.splits.length;
@@ -55,7 +61,9 @@ export function planFoldJob(
     data: shareIf(X.data, threads),
     problems: problems.map((p) => ({ label: p.label, y: p.y })),
     setup: { ...setup, allRowDistances: setup.allRowDistances && shareIf(setup.allRowDistances, threads) },
-    mask: { shape: Array.from(mask.shape), data: mask.data as ArrayLike<number> },
+    mask: mask && { shape: Array.from(mask.shape), data: mask.data as ArrayLike<number> },
+    fullGram: fullGram && shareIf(fullGram, threads),
+    finished: new Int32Array(typeof SharedArrayBuffer === 'undefined' ? new ArrayBuffer(4) : new SharedArrayBuffer(4)),
     scores: sharedFloat64(P * O),
     intercepts: sharedFloat64(P * O),
     coefs: sharedFloat64(P * O * X.cols),
@@ -65,11 +73,11 @@ export function planFoldJob(
 }
 
 /** The job's data as the fold code reads it: X, the problems, the mask. */
-export function foldJobInputs(job: FoldJob): { X: Matrix; problems: Problem[]; mask: NiftiImage } {
+export function foldJobInputs(job: FoldJob): { X: Matrix; problems: Problem[]; mask: NiftiImage | undefined } {
   return {
     X: new Matrix(job.rows, job.cols, job.data),
     problems: job.problems,
-    mask: job.mask as unknown as NiftiImage,
+    mask: job.mask as unknown as NiftiImage | undefined,
   };
 }
 

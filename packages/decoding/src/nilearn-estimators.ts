@@ -111,7 +111,7 @@ export const NILEARN_ESTIMATORS: Readonly<Record<string, NilearnEstimatorSpec>> 
 
 /** The spec of a nilearn estimator string, or undefined for any other name. */
 export function nilearnEstimator(name: string): NilearnEstimatorSpec | undefined {
-  return Object.prototype.hasOwnProperty.call(NILEARN_ESTIMATORS, name) ? NILEARN_ESTIMATORS[name] : undefined;
+  return Object.hasOwn(NILEARN_ESTIMATORS, name) ? NILEARN_ESTIMATORS[name] : undefined;
 }
 
 /** An estimator by name: nilearn's strings first (as the Decoder builds them), then the registry. */

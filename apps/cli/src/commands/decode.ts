@@ -9,7 +9,7 @@ import { addPreprocessingOptions } from '../preprocessing.js';
 import { buildModel, checkSavable, writeModel } from '../model-file.js';
 import { createEstimator } from '@neurodecode/estimators';
 import { parseList } from '../labels.js';
-import { log, printJson, progressBar } from '../util.js';
+import { log, parseIntArg, printJson, progressBar } from '../util.js';
 import { outOfFoldSummary, writePredictions } from '../decode-predictions.js';
 import { checkReportPath, decodeReport, REPORT_FLAG } from '../report/commands.js';
 import { decodingInputPaths, guardPaths, pathArgs } from '../guard.js';
@@ -48,6 +48,7 @@ export function register(program: Command): void {
     .option('--predictions-out <file>', 'write out-of-fold predictions as TSV (volume, run, true, predicted, decision values)')
     .option('--save-model <file>', 'save the fitted model (.ndm) for `neurodecode predict`')
     .option(...REPORT_FLAG)
+    .option('--threads <n>', "worker threads for the outer folds (nilearn's n_jobs; default: every core)")
     .option('--json', 'print one JSON object on stdout')
     .addHelpText(
       'after',
@@ -70,6 +71,7 @@ export function register(program: Command): void {
       if (screening !== null && !(screening > 0 && screening <= 100)) {
         throw new Error(`--screening-percentile: expected a number in (0, 100] or "none", got "${opts.screeningPercentile}"`);
       }
+      const threads = opts.threads !== undefined ? parseIntArg('--threads', opts.threads, 1) : undefined;
       const bar = progressBar('decode');
       const started = performance.now();
       const decoder = new Decoder({
@@ -80,6 +82,7 @@ export function register(program: Command): void {
         selection: opts.selection,
         screeningPercentile: screening,
         maskImg,
+        nJobs: threads,
         onProgress: (d, t) => bar.update(d, t),
       });
       decoder.fitMatrix(X, y, { groups });
