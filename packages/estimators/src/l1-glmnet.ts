@@ -158,6 +158,8 @@ export function solveL1Glmnet(
   const scratch = pool.floats[3]!;
   // The working set's columns times the per-sample curvature, for the model's coordinate steps.
   let weighted = new Float64Array(0);
+  // The working set's columns themselves, contiguous in the same order.
+  let xw = new Float64Array(0);
   let maxViolation = 0;
   let nWorking = 0;
   // Coordinate descent on the model over the working set, with its own shrinking; sets target and u.
@@ -176,11 +178,10 @@ export function solveL1Glmnet(
       let innerMax = 0;
       for (let k = 0; k < nInner; ) {
         const j = inner[k]!;
-        const o = j * n;
         const wo = slot[j]! * n;
         const h = hess[j]!;
         const t = target[j]!;
-        const product = aheadOf === j ? ahead : dotRange(cu, 0, cols, o, n);
+        const product = aheadOf === j ? ahead : dotRange(cu, 0, xw, wo, n);
         aheadOf = -1;
         const g = grad[j]! + product + NU * (t - w[j]!);
         let v: number;
@@ -205,7 +206,7 @@ export function solveL1Glmnet(
         target[j] = next;
         if (k < nInner) {
           aheadOf = inner[k]!;
-          ahead = updateAndDot(cu, z, weighted, wo, cols, aheadOf * n, n);
+          ahead = updateAndDot(cu, z, weighted, wo, xw, slot[aheadOf]! * n, n);
         } else for (let i = 0; i < n; i++) cu[i]! += z * weighted[wo + i]!;
       }
       if (innerMax <= innerStop) {
@@ -220,7 +221,7 @@ export function solveL1Glmnet(
     for (let a = 0; a < nWorking; a++) {
       const j = working[a]!;
       const dj = target[j]! - w[j]!;
-      if (dj !== 0) for (let i = 0, o = j * n; i < n; i++) u[i]! += dj * cols[o + i]!;
+      if (dj !== 0) for (let i = 0, o = a * n; i < n; i++) u[i]! += dj * xw[o + i]!;
     }
   };
   const bounded = radius.length > 0;
@@ -504,7 +505,10 @@ export function solveL1Glmnet(
       }
     }
     previousMax = maxViolation;
-    if (weighted.length < nWorking * n) weighted = new Float64Array(Math.min(q, 2 * nWorking) * n);
+    if (weighted.length < nWorking * n) {
+      weighted = new Float64Array(Math.min(q, 2 * nWorking) * n);
+      xw = new Float64Array(weighted.length);
+    }
     for (let a = 0; a < nWorking; a++) {
       const j = working[a]!;
       const o = j * n;
@@ -528,6 +532,10 @@ export function solveL1Glmnet(
         weighted[wo + i + 1] = c1;
         weighted[wo + i + 2] = c2;
         weighted[wo + i + 3] = c3;
+        xw[wo + i] = x0;
+        xw[wo + i + 1] = x1;
+        xw[wo + i + 2] = x2;
+        xw[wo + i + 3] = x3;
         h0 += c0 * x0;
         h1 += c1 * x1;
         h2 += c2 * x2;
@@ -537,6 +545,7 @@ export function solveL1Glmnet(
         const x = cols[o + i]!;
         const cx = curv[i]! * x;
         weighted[wo + i] = cx;
+        xw[wo + i] = x;
         h0 += cx * x;
       }
       hess[j] = NU + (h0 + h1 + (h2 + h3));
@@ -549,7 +558,7 @@ export function solveL1Glmnet(
     // settled and the model's minimiser on it comes from one linear solve; if a weight would
     // change sign there (or the system is singular), coordinate descent on the model instead.
     const settled = worstEntering <= INNER_FRACTION * maxViolation && nSupport > 0 && nSupport <= n;
-    const newton = settled ? supportNewton(cols, n, weighted, grad, w, working, nSupport, target, u) : false;
+    const newton = settled ? supportNewton(xw, n, weighted, grad, w, working, nSupport, target, u) : false;
     if (newton === 'partial') {
       // Coordinate descent finishes the model from the partial target (it forms u again).
       for (let i = 0; i < n; i++) cu[i] = curv[i]! * u[i]!;
@@ -650,7 +659,7 @@ function hingeLossChange(
 /**
  * The model's minimiser over the support when every weight there keeps its sign: solve
  * (X_S' diag(curv) X_S) d = -(grad + sign(w)) by Cholesky and set target = w + d and u = X_S d.
- * `weighted` holds curv times the support's columns, in the support's order. When a weight would
+ * `cols` holds the support's columns and `weighted` curv times them, in the support's order. When a weight would
  * change sign, the target moves towards that minimiser only as far as the first weight reaching
  * zero, which then stays there, and the minimiser is solved again over the rest (the model
  * decreases all the way): 'partial' then, for coordinate descent to finish from the target (and
@@ -673,14 +682,14 @@ function supportNewton(
     // Two entries of the row per pass over the weighted column (each summed as dotRange sums).
     let c = 0;
     for (; c + 1 <= a; c += 2) {
-      const [h0, h1] = dotPair(weighted, a * n, cols, support[c]! * n, support[c + 1]! * n, n);
+      const [h0, h1] = dotPair(weighted, a * n, cols, c * n, (c + 1) * n, n);
       H[a * m + c] = h0;
       H[c * m + a] = h0;
       H[a * m + c + 1] = h1;
       H[(c + 1) * m + a] = h1;
     }
     for (; c <= a; c++) {
-      const h = dotRange(weighted, a * n, cols, support[c]! * n, n);
+      const h = dotRange(weighted, a * n, cols, c * n, n);
       H[a * m + c] = h;
       H[c * m + a] = h;
     }
@@ -739,7 +748,7 @@ function supportNewton(
   for (let a = 0; a < m; a++) {
     const j = support[a]!;
     target[j] = t[a]!;
-    const o = j * n;
+    const o = a * n;
     const da = t[a]! - w[j]!;
     for (let i = 0; i < n; i++) u[i]! += da * cols[o + i]!;
   }
