@@ -677,24 +677,9 @@ function supportNewton(
   u: Float64Array,
 ): 'exact' | 'partial' | false {
   const H = new Float64Array(m * m);
+  curvatureGram(weighted, cols, n, m, H);
   let trace = 0;
-  for (let a = 0; a < m; a++) {
-    // Two entries of the row per pass over the weighted column (each summed as dotRange sums).
-    let c = 0;
-    for (; c + 1 <= a; c += 2) {
-      const [h0, h1] = dotPair(weighted, a * n, cols, c * n, (c + 1) * n, n);
-      H[a * m + c] = h0;
-      H[c * m + a] = h0;
-      H[a * m + c + 1] = h1;
-      H[(c + 1) * m + a] = h1;
-    }
-    for (; c <= a; c++) {
-      const h = dotRange(weighted, a * n, cols, c * n, n);
-      H[a * m + c] = h;
-      H[c * m + a] = h;
-    }
-    trace += H[a * m + a]!;
-  }
+  for (let a = 0; a < m; a++) trace += H[a * m + a]!;
   for (let a = 0; a < m; a++) H[a * m + a]! += 1e-10 * (trace / m) + NU;
   // t: the target so far (w at first); kept: the positions still free (the others are at zero).
   const t = new Float64Array(m);
@@ -785,6 +770,93 @@ function updateAndDot(cu: Float64Array, z: number, weighted: Float64Array, wo: n
     s0 += c * x[xo + i]!;
   }
   return s0 + s1 + (s2 + s3);
+}
+
+const gramBlock = new Float64Array(8);
+
+/**
+ * H = W' X for the m columns of `weighted` (W) and `cols` (X), n values each, when W' X is
+ * symmetric (W = diag(curv) X): the lower triangle in blocks of two rows by four columns (eight
+ * sums per pass over the rows' values), mirrored.
+ */
+function curvatureGram(weighted: Float64Array, cols: Float64Array, n: number, m: number, H: Float64Array): void {
+  for (let a = 0; a < m; a += 2) {
+    const a1 = Math.min(a + 1, m - 1);
+    const w0 = a * n;
+    const w1 = a1 * n;
+    for (let c = 0; c <= a1; c += 4) {
+      const x0 = c * n;
+      const x1 = Math.min(c + 1, m - 1) * n;
+      const x2 = Math.min(c + 2, m - 1) * n;
+      const x3 = Math.min(c + 3, m - 1) * n;
+      let h00 = 0;
+      let h01 = 0;
+      let h02 = 0;
+      let h03 = 0;
+      let h10 = 0;
+      let h11 = 0;
+      let h12 = 0;
+      let h13 = 0;
+      for (let i = 0; i < n; i++) {
+        const p0 = weighted[w0 + i]!;
+        const p1 = weighted[w1 + i]!;
+        const r0 = cols[x0 + i]!;
+        const r1 = cols[x1 + i]!;
+        const r2 = cols[x2 + i]!;
+        const r3 = cols[x3 + i]!;
+        h00 += p0 * r0;
+        h01 += p0 * r1;
+        h02 += p0 * r2;
+        h03 += p0 * r3;
+        h10 += p1 * r0;
+        h11 += p1 * r1;
+        h12 += p1 * r2;
+        h13 += p1 * r3;
+      }
+      if (a + 1 < m && c + 3 <= a) {
+        // A block wholly below the diagonal.
+        const r0 = a * m;
+        const r1 = r0 + m;
+        H[r0 + c] = h00;
+        H[r0 + c + 1] = h01;
+        H[r0 + c + 2] = h02;
+        H[r0 + c + 3] = h03;
+        H[r1 + c] = h10;
+        H[r1 + c + 1] = h11;
+        H[r1 + c + 2] = h12;
+        H[r1 + c + 3] = h13;
+        H[c * m + a] = h00;
+        H[(c + 1) * m + a] = h01;
+        H[(c + 2) * m + a] = h02;
+        H[(c + 3) * m + a] = h03;
+        H[c * m + a + 1] = h10;
+        H[(c + 1) * m + a + 1] = h11;
+        H[(c + 2) * m + a + 1] = h12;
+        H[(c + 3) * m + a + 1] = h13;
+        continue;
+      }
+      const block = gramBlock;
+      block[0] = h00;
+      block[1] = h01;
+      block[2] = h02;
+      block[3] = h03;
+      block[4] = h10;
+      block[5] = h11;
+      block[6] = h12;
+      block[7] = h13;
+      for (let r = 0; r < 2; r++) {
+        const row = a + r;
+        if (row >= m) break;
+        for (let k = 0; k < 4; k++) {
+          const col = c + k;
+          if (col > row) break;
+          const h = block[r * 4 + k]!;
+          H[row * m + col] = h;
+          H[col * m + row] = h;
+        }
+      }
+    }
+  }
 }
 
 const pair: [number, number] = [0, 0];
