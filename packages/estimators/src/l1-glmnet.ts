@@ -52,8 +52,12 @@ const NU = 1e-12;
 const MAX_INNER_PASSES = 200;
 /** Zero-weight violators that may enter the working set per outer iteration (the worst ones). */
 const MAX_ENTERING = 160;
-/** Converged on the working set, the weights there are polished to this fraction of the stopping violation. */
-const POLISH = 0.01;
+/**
+ * Converged on the working set, the weights there are polished to this fraction of the stopping
+ * violation (Newton steps on the support, cheap), so the answer depends little on the path that
+ * reached the stopping rule.
+ */
+const POLISH = 0.001;
 /** The model is solved by coordinate descent to this fraction of the outer violation. */
 const INNER_FRACTION = 0.1;
 
