@@ -36,11 +36,17 @@ export interface GlmnetStart {
 }
 
 /** Per-feature scratch arrays of the last solve's width, reused by the next (a solve never runs inside another). */
-let pooled: { q: number; ints: Int32Array[]; floats: Float64Array[] } | undefined;
+let pooled: { q: number; ints: Int32Array[]; floats: Float64Array[]; columns: Float64Array[] } | undefined;
 
-function scratchArrays(q: number): { ints: Int32Array[]; floats: Float64Array[] } {
+/** The pooled arrays for width q; `columns` holds the working set's two column buffers (grown as needed). */
+function scratchArrays(q: number): { ints: Int32Array[]; floats: Float64Array[]; columns: Float64Array[] } {
   if (pooled?.q !== q)
-    pooled = { q, ints: Array.from({ length: 9 }, () => new Int32Array(q)), floats: Array.from({ length: 5 }, () => new Float64Array(q)) };
+    pooled = {
+      q,
+      ints: Array.from({ length: 9 }, () => new Int32Array(q)),
+      floats: Array.from({ length: 5 }, () => new Float64Array(q)),
+      columns: [new Float64Array(0), new Float64Array(0)],
+    };
   return pooled;
 }
 
@@ -161,9 +167,9 @@ export function solveL1Glmnet(
   const violation = pool.floats[2]!;
   const scratch = pool.floats[3]!;
   // The working set's columns times the per-sample curvature, for the model's coordinate steps.
-  let weighted = new Float64Array(0);
+  let weighted = pool.columns[0]!;
   // The working set's columns themselves, contiguous in the same order.
-  let xw = new Float64Array(0);
+  let xw = pool.columns[1]!;
   let maxViolation = 0;
   let nWorking = 0;
   // Coordinate descent on the model over the working set, with its own shrinking; sets target and u.
@@ -512,6 +518,8 @@ export function solveL1Glmnet(
     if (weighted.length < nWorking * n) {
       weighted = new Float64Array(Math.min(q, 2 * nWorking) * n);
       xw = new Float64Array(weighted.length);
+      pool.columns[0] = weighted;
+      pool.columns[1] = xw;
     }
     for (let a = 0; a < nWorking; a++) {
       const j = working[a]!;
@@ -660,6 +668,9 @@ function hingeLossChange(
   return change;
 }
 
+/** supportNewton's matrix and its factor, kept for the next call (grown as needed; every entry used is written first). */
+let newtonBuffers = [new Float64Array(0), new Float64Array(0)];
+
 /**
  * The model's minimiser over the support when every weight there keeps its sign: solve
  * (X_S' diag(curv) X_S) d = -(grad + sign(w)) by Cholesky and set target = w + d and u = X_S d.
@@ -680,7 +691,8 @@ function supportNewton(
   target: Float64Array,
   u: Float64Array,
 ): 'exact' | 'partial' | false {
-  const H = new Float64Array(m * m);
+  if (newtonBuffers[0]!.length < m * m) newtonBuffers = [new Float64Array(2 * m * m), new Float64Array(2 * m * m)];
+  const H = newtonBuffers[0]!;
   curvatureGram(weighted, cols, n, m, H);
   let trace = 0;
   for (let a = 0; a < m; a++) trace += H[a * m + a]!;
@@ -694,7 +706,7 @@ function supportNewton(
   }
   let nKept = m;
   let partial = false;
-  const Hk = new Float64Array(m * m);
+  const Hk = newtonBuffers[1]!;
   const d = new Float64Array(m);
   for (let round = 0; round < 8 && nKept > 0; round++) {
     // The minimiser over the kept positions with the others at zero: Hkk (p - w) = -(grad + sign) - Hkz (0 - w).
