@@ -1,12 +1,11 @@
-// Worker thread of threads-node.ts: runs tasks of the job it is given until none are left.
-import { workerData } from 'node:worker_threads';
+// Worker thread of threads-node.ts: for every job it is sent, runs tasks until none are left,
+// then waits for the next job (the thread is kept by the runner's pool between runs).
+import { parentPort } from 'node:worker_threads';
 import { drainPhases, type PhasedJob, type TaskRunner } from './threads.js';
 import { exactSvcTasks, type ExactSvcJob } from './exact-svc-folds.js';
 import { Decoder } from './decoder.js';
 import { DecoderRegressor } from './decoder-regressor.js';
 import type { FoldJob } from './fold-job.js';
-
-const { job, ctl } = workerData as { job: PhasedJob; ctl: Int32Array };
 
 function tasksOf(job: PhasedJob): TaskRunner {
   if (job.kind === 'exact-svc') return exactSvcTasks(job as ExactSvcJob);
@@ -19,4 +18,14 @@ function tasksOf(job: PhasedJob): TaskRunner {
   throw new Error(`decoding worker: unknown job kind "${job.kind}"`);
 }
 
-drainPhases(ctl, job.phases, tasksOf(job), false);
+parentPort!.on('message', ({ job, ctl }: { job: PhasedJob; ctl: Int32Array }) => {
+  let run: TaskRunner;
+  try {
+    run = tasksOf(job);
+  } catch {
+    // This thread cannot run the job (an estimator registered only in the calling thread): it
+    // takes no task, and the calling thread runs them all.
+    return;
+  }
+  drainPhases(ctl, job.phases, run, false);
+});
