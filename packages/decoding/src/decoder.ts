@@ -429,7 +429,8 @@ export abstract class BaseDecoder {
     const estimator = this.opts.estimator;
     if (threads <= 1 || setup.splits.length < 2 || this.opts.innerCv) return undefined;
     if (estimator !== undefined && typeof estimator !== 'string') return undefined;
-    if (estimator?.startsWith('dummy')) return undefined;
+    // A worker sends back linear fold models only (weights in shared memory); a dummy's is not.
+    if (ctx.base instanceof DummyClassifier || ctx.base instanceof DummyRegressor) return undefined;
     const clustered = setup.allRowDistances !== undefined;
     const { X } = ctx;
     if (!clustered && this.opts.nJobs === undefined && X.rows * X.cols * setup.splits.length < THREADED_FOLDS_MIN_WORK) return undefined;
